@@ -1,0 +1,40 @@
+# The two commands a new machine needs: `make run` and `make test`. Everything else is installed here.
+export UV_PYTHON_DOWNLOADS := never
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+DEV_ENV := HIENMAU_DEBUG=1
+
+.PHONY: install run test test-postgres test-sqlite bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	uv sync --frozen
+	@touch $@
+
+run: install
+	@mkdir -p var
+	$(DEV_ENV) $(BIN)/hienmau migrate --noinput
+	$(DEV_ENV) $(BIN)/hienmau demo
+	@echo ""
+	@echo "hienmau: http://127.0.0.1:8000  (đăng nhập: admin / hienmau-admin; các tài khoản khác in ở trên)"
+	$(DEV_ENV) $(BIN)/hienmau runserver 127.0.0.1:8000
+
+# Uses DATABASE_URL when set (CI: the PostgreSQL server on 127.0.0.1:5432), SQLite otherwise.
+test: install
+	@scripts/ensure-chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/hienmau $(MAKE) test
+
+test-sqlite:
+	env -u DATABASE_URL $(MAKE) test
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,1 @@
+"""Plain helpers with no Django dependency."""

@@ -1,0 +1,90 @@
+"""Reading a spreadsheet-like file (.csv, .xlsx, pasted tab-separated text) into rows of strings.
+
+Every importer starts here, so the guards against hostile files live here once: a size cap, and for
+.xlsx a cap on the uncompressed size so a zip bomb is refused before it is opened.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from pathlib import Path
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table at all; the message says why, in Vietnamese."""
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0, 0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """All rows of the first sheet (xlsx) or of the text file (csv / tab-separated), as strings."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise TableError(f"Tệp {path.name} quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix in (".csv", ".txt", ".tsv", ""):
+        return read_text_rows(_decode(path.read_bytes(), path.name))
+    raise TableError(f"Không đọc được tệp {path.name}: chỉ nhận .xlsx, .csv hoặc văn bản phân cách bằng tab.")
+
+
+def _decode(data: bytes, name: str) -> str:
+    for encoding in ("utf-8-sig", "cp1258", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError(f"Tệp {name} không phải văn bản UTF-8.")
+
+
+def read_text_rows(text: str) -> list[list[str]]:
+    """Rows from CSV or from text pasted out of Word/Excel (tab-separated)."""
+    lines = text.splitlines()
+    sample = "\n".join(lines[:20])
+    if "\t" in sample:
+        delimiter = "\t"
+    else:
+        counts = {d: sample.count(d) for d in (",", ";")}
+        delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [[cell.strip() for cell in row] for row in reader]
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            uncompressed = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise TableError(f"Tệp {path.name} không phải tệp Excel .xlsx hợp lệ.") from exc
+    if uncompressed > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise TableError(f"Tệp {path.name} giải nén ra quá lớn ({uncompressed // (1024 * 1024)} MB): từ chối để an toàn.")
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a corrupt workbook
+        raise TableError(f"Không mở được tệp Excel {path.name}: {exc}") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()

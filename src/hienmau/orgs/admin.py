@@ -1,0 +1,25 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from hienmau.orgs.models import Membership, SuccessorLink, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "code", "kind", "category", "parent", "valid_from", "valid_until")
+    list_filter = ("kind", "category")
+    search_fields = ("name_folded", "code")
+    raw_id_fields = ("parent",)
+
+
+@admin.register(SuccessorLink)
+class SuccessorLinkAdmin(SimpleHistoryAdmin):
+    list_display = ("predecessor", "successor", "share", "effective_date")
+    raw_id_fields = ("predecessor", "successor")
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "role", "unit")
+    list_filter = ("role",)
+    raw_id_fields = ("unit",)

@@ -1,0 +1,58 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hienmau.orgs.models import CATEGORIES_BY_KIND, Unit, UnitKind, parent_kind_problem
+
+
+class DateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}, **kwargs)
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "code", "kind", "category", "population", "staff_count", "valid_from", "valid_until", "note"]
+        localized_fields = ["population", "staff_count"]  # "9.800" as officers type it
+        widgets = {"valid_from": DateInput(), "valid_until": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, parent: Unit | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parent is not None:
+            self.instance.parent = parent
+        if self.instance.parent_id is None and self.instance.kind != UnitKind.NATIONAL:
+            return
+        parent_kind = self.instance.parent.kind if self.instance.parent_id else None
+        allowed = [kind for kind in UnitKind if _kind_fits_under(kind, parent_kind)]
+        self.fields["kind"].choices = [(k.value, k.label) for k in allowed]
+
+
+def _kind_fits_under(kind: UnitKind, parent_kind: str | None) -> bool:
+    return parent_kind_problem(kind, parent_kind) is None
+
+
+class SuccessorLinkForm(forms.Form):
+    successor = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị kế thừa"))
+    share = forms.DecimalField(
+        label=_("Tỉ lệ kế thừa"), initial=Decimal("1"), min_value=Decimal("0.0001"), max_digits=5, decimal_places=4,
+        help_text=_("1 nếu đơn vị kế thừa nhận toàn bộ; khi chia tách, ghi phần của từng đơn vị."),
+    )
+    effective_date = forms.DateField(label=_("Ngày có hiệu lực"), required=False, widget=DateInput())
+    legal_basis = forms.CharField(label=_("Căn cứ"), required=False, max_length=255)
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["successor"].queryset = candidates
+
+
+class UnitSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm đơn vị"), required=False)
+    include_ceased = forms.BooleanField(label=_("Gồm cả đơn vị đã chấm dứt"), required=False)
+
+
+__all__ = ["CATEGORIES_BY_KIND", "SuccessorLinkForm", "UnitForm", "UnitSearchForm"]

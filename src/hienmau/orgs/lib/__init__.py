@@ -1,0 +1,1 @@
+"""Plain-data logic for the unit tree: no Django here, so it is tested with hypothesis alone."""

@@ -1,0 +1,266 @@
+"""Rows of an official unit list (code, name, level, parent code, …) checked one by one.
+
+This layer knows nothing of the database: it turns a header and string rows into UnitRow values and a
+list of row-level problems. Resolving parent codes against what is already stored is the importer's job.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from hienmau.core.lib.text import fold, fold_words
+
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("ma", "code", "ma don vi", "ma dvhc", "ma so"),
+    "name": ("ten", "name", "ten don vi", "ten dvhc", "don vi"),
+    "level": ("cap", "level", "kind", "loai", "cap hanh chinh", "loai don vi"),
+    "parent_code": ("ma cap tren", "ma don vi cap tren", "parent code", "parent_code", "parent", "cap tren"),
+    "population": ("dan so", "population"),
+    "staff_count": ("so can bo", "so can bo nhan vien", "staff count", "staff_count", "so lao dong"),
+    "valid_from": ("hieu luc tu", "valid from", "valid_from", "tu ngay"),
+    "valid_until": ("cham dut tu", "valid until", "valid_until", "het hieu luc tu", "den ngay"),
+    "successors": ("don vi ke thua", "successors", "ke thua", "ma don vi ke thua"),
+    "note": ("ghi chu", "note"),
+}
+REQUIRED_COLUMNS = ("name", "level")
+
+# level text (folded) → (kind, category). "thanh pho" alone depends on the parent: see resolve_city.
+LEVELS: dict[str, tuple[str, str]] = {
+    "toan quoc": ("national", "national"),
+    "national": ("national", "national"),
+    "tinh": ("province", "tinh"),
+    "province": ("province", "tinh"),
+    "thanh pho trung uong": ("province", "thanh_pho_tw"),
+    "thanh pho truc thuoc trung uong": ("province", "thanh_pho_tw"),
+    "tp trung uong": ("province", "thanh_pho_tw"),
+    "huyen": ("district", "huyen"),
+    "district": ("district", "huyen"),
+    "quan": ("district", "quan"),
+    "thi xa": ("district", "thi_xa"),
+    "thanh pho thuoc tinh": ("district", "thanh_pho"),
+    "xa": ("commune", "xa"),
+    "commune": ("commune", "xa"),
+    "phuong": ("commune", "phuong"),
+    "thi tran": ("commune", "thi_tran"),
+    "dac khu": ("commune", "dac_khu"),
+    "co quan": ("organisation", "agency"),
+    "agency": ("organisation", "agency"),
+    "organisation": ("organisation", "agency"),
+    "truong hoc": ("organisation", "school"),
+    "truong": ("organisation", "school"),
+    "school": ("organisation", "school"),
+    "doanh nghiep": ("organisation", "enterprise"),
+    "enterprise": ("organisation", "enterprise"),
+    "luc luong vu trang": ("organisation", "armed_forces"),
+    "armed forces": ("organisation", "armed_forces"),
+    "benh vien": ("organisation", "hospital"),
+    "co so y te": ("organisation", "hospital"),
+    "hospital": ("organisation", "hospital"),
+    "doan the": ("organisation", "union"),
+    "union": ("organisation", "union"),
+    "cau lac bo": ("organisation", "club"),
+    "club": ("organisation", "club"),
+}
+CITY = "thanh pho"
+# Prefixes an official list writes in front of a territorial name ("Tỉnh Kiên Giang", "Xã Vân Du").
+NAME_PREFIXES: dict[str, tuple[str, ...]] = {
+    "tinh": ("tinh",),
+    "thanh_pho_tw": ("thanh pho",),
+    "huyen": ("huyen",),
+    "quan": ("quan",),
+    "thi_xa": ("thi xa",),
+    "thanh_pho": ("thanh pho",),
+    "xa": ("xa",),
+    "phuong": ("phuong",),
+    "thi_tran": ("thi tran",),
+    "dac_khu": ("dac khu",),
+}
+REFERENCE = re.compile(r"^\s*(?P<code>[0-9A-Za-z.\-_]+)\s*(?:@\s*(?P<on>\d{4}-\d{2}-\d{2}))?\s*(?:=\s*(?P<share>[0-9.,]+))?\s*$")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A unit named by code, optionally as of a date ("91@2022-01-01") when the code was reused."""
+
+    code: str
+    on: datetime.date | None = None
+    share: Decimal | None = None
+
+    def __str__(self) -> str:
+        return self.code + (f"@{self.on.isoformat()}" if self.on else "")
+
+
+@dataclass
+class UnitRow:
+    line: int
+    code: str
+    name: str
+    kind: str
+    category: str
+    parent: Reference | None
+    population: int | None = None
+    staff_count: int | None = None
+    valid_from: datetime.date | None = None
+    valid_until: datetime.date | None = None
+    successors: list[Reference] = field(default_factory=list)
+    note: str = ""
+    city_needs_parent: bool = False
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Dòng {self.line}, cột {self.field}: {self.message}"
+
+
+def map_columns(header: list[str]) -> dict[str, int]:
+    """Which column index holds which field, matching Vietnamese or English headers without accents."""
+    mapping: dict[str, int] = {}
+    for index, title in enumerate(header):
+        key = fold_words(title)
+        for field_name, aliases in COLUMN_ALIASES.items():
+            if key in aliases and field_name not in mapping:
+                mapping[field_name] = index
+    return mapping
+
+
+def find_header(rows: list[list[str]], scan: int = 10) -> tuple[int, dict[str, int]] | None:
+    """The first row (within `scan`) that names every required column; title rows above are skipped."""
+    for index, row in enumerate(rows[:scan]):
+        mapping = map_columns(row)
+        if all(name in mapping for name in REQUIRED_COLUMNS):
+            return index, mapping
+    return None
+
+
+def parse_date(text: str) -> datetime.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"“{text}” không phải ngày hợp lệ (dd/mm/yyyy)")
+
+
+def parse_count(text: str) -> int | None:
+    cleaned = text.strip().replace(".", "").replace(",", "").replace(" ", "")
+    if not cleaned:
+        return None
+    if not cleaned.isdigit():
+        raise ValueError(f"“{text}” không phải số nguyên không âm")
+    return int(cleaned)
+
+
+def parse_reference(text: str) -> Reference:
+    match = REFERENCE.match(text)
+    if not match:
+        raise ValueError(f"“{text}” không phải mã đơn vị (dạng 91 hoặc 91@2022-01-01)")
+    on = datetime.date.fromisoformat(match["on"]) if match["on"] else None
+    share = None
+    if match["share"]:
+        try:
+            share = Decimal(match["share"].replace(",", "."))
+        except InvalidOperation as exc:
+            raise ValueError(f"tỉ lệ “{match['share']}” không hợp lệ") from exc
+        if share <= 0:
+            raise ValueError("tỉ lệ kế thừa phải lớn hơn 0")
+    return Reference(match["code"], on, share)
+
+
+def strip_prefix(name: str, category: str) -> str:
+    """'Tỉnh Kiên Giang' → 'Kiên Giang' when the row's level says tỉnh; other names stay as written."""
+    folded = fold(name)
+    for prefix in NAME_PREFIXES.get(category, ()):
+        if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
+            return name.strip()[len(prefix) + 1:].strip()
+    return name.strip()
+
+
+def parse_rows(rows: list[list[str]]) -> tuple[list[UnitRow], list[RowError]]:
+    """Parse a whole table. Line numbers are the file's own (1 = first line), as a spreadsheet shows them."""
+    located = find_header(rows)
+    if located is None:
+        return [], [RowError(1, "tiêu đề", "không tìm thấy dòng tiêu đề có cột Tên và Cấp")]
+    header_index, columns = located
+    parsed: list[UnitRow] = []
+    errors: list[RowError] = []
+    for offset, raw in enumerate(rows[header_index + 1:], start=header_index + 2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        row, row_errors = _parse_row(offset, raw, columns)
+        errors.extend(row_errors)
+        if row is not None:
+            parsed.append(row)
+    if not parsed and not errors:
+        errors.append(RowError(header_index + 2, "dữ liệu", "bảng không có dòng dữ liệu nào"))
+    return parsed, errors
+
+
+def _parse_row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[UnitRow | None, list[RowError]]:
+    def cell(name: str) -> str:
+        index = columns.get(name)
+        return raw[index].strip() if index is not None and index < len(raw) else ""
+
+    errors: list[RowError] = []
+    name, level_text = cell("name"), cell("level")
+    if not name:
+        errors.append(RowError(line, "Tên", "thiếu tên đơn vị"))
+    level_key = fold_words(level_text)
+    city_needs_parent = level_key == CITY
+    if city_needs_parent:
+        kind, category = "district", "thanh_pho"
+    elif level_key in LEVELS:
+        kind, category = LEVELS[level_key]
+    else:
+        kind = category = ""
+        errors.append(RowError(line, "Cấp", f"không hiểu cấp “{level_text}” (ví dụ: Tỉnh, Huyện, Xã, Phường, Cơ quan)"))
+
+    def guarded(field_label: str, parser, text: str):
+        try:
+            return parser(text)
+        except ValueError as exc:
+            errors.append(RowError(line, field_label, str(exc)))
+            return None
+
+    parent_text = cell("parent_code")
+    parent = guarded("Mã cấp trên", parse_reference, parent_text) if parent_text else None
+    successors = []
+    for part in filter(None, (p.strip() for p in re.split(r"[;\n]", cell("successors")))):
+        reference = guarded("Đơn vị kế thừa", parse_reference, part)
+        if reference is not None:
+            successors.append(reference)
+    valid_from = guarded("Hiệu lực từ", parse_date, cell("valid_from"))
+    valid_until = guarded("Chấm dứt từ", parse_date, cell("valid_until"))
+    if valid_from and valid_until and valid_until <= valid_from:
+        errors.append(RowError(line, "Chấm dứt từ", "ngày chấm dứt phải sau ngày hiệu lực"))
+    if successors and not valid_until:
+        errors.append(RowError(line, "Đơn vị kế thừa", "chỉ đơn vị đã chấm dứt (có ngày chấm dứt) mới có đơn vị kế thừa"))
+    code = cell("code")
+    if code and not re.fullmatch(r"[0-9A-Za-z.\-_]+", code):
+        errors.append(RowError(line, "Mã", f"mã “{code}” chỉ được gồm chữ số, chữ cái không dấu, dấu chấm hoặc gạch"))
+    row = UnitRow(
+        line=line,
+        code=code,
+        name=strip_prefix(name, category) if name else "",
+        kind=kind,
+        category=category,
+        parent=parent,
+        population=guarded("Dân số", parse_count, cell("population")),
+        staff_count=guarded("Số cán bộ", parse_count, cell("staff_count")),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        successors=successors,
+        note=cell("note"),
+        city_needs_parent=city_needs_parent,
+    )
+    return (None if errors else row), errors

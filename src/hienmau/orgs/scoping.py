@@ -1,0 +1,118 @@
+"""The one place that decides which units, and so which records, a user may see and change.
+
+A user acts as one membership at a time (the "active unit", chosen with the unit switcher). They see
+that unit's subtree, plus the subtrees of every unit that ceased and handed over to a unit in it, so an
+officer of today's An Giang also reads what was recorded under the former Kiên Giang province.
+Every unit-owned queryset is filtered with `scope_queryset`; a record outside it is a 404.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.core.exceptions import PermissionDenied
+
+from hienmau.orgs.models import Membership, Role, SuccessorLink, Unit, UnitKind
+
+
+@dataclass
+class Scope:
+    """What one user, acting as one membership, may reach."""
+
+    unit: Unit
+    role: str
+    everything: bool = False
+    root_paths: tuple[str, ...] = field(default=())
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in {Role.ADMIN, Role.OFFICER, Role.FOCAL_POINT, Role.FACILITY_STAFF}
+
+    @property
+    def can_manage_units(self) -> bool:
+        return self.role in {Role.ADMIN, Role.OFFICER}
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def unit_filter(self, prefix: str = "") -> Q:
+        if self.everything:
+            return Q()
+        lookup = f"{prefix}path__startswith"
+        query = Q(pk__in=[])
+        for path in self.root_paths:
+            query |= Q(**{lookup: path})
+        return query
+
+    def contains(self, unit: Unit) -> bool:
+        return self.everything or any(unit.path.startswith(path) for path in self.root_paths)
+
+
+def build_scope(membership: Membership) -> Scope:
+    unit = membership.unit
+    if membership.role == Role.ADMIN and unit.kind == UnitKind.NATIONAL:
+        return Scope(unit=unit, role=membership.role, everything=True)
+    return Scope(unit=unit, role=membership.role, root_paths=_root_paths_with_predecessors(unit))
+
+
+def superuser_scope() -> Scope:
+    root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+    return Scope(unit=root, role=Role.ADMIN, everything=True)
+
+
+def _root_paths_with_predecessors(unit: Unit) -> tuple[str, ...]:
+    """The unit's path plus the paths of every predecessor (transitively) of any unit in its subtree."""
+    paths = {unit.path}
+    links = list(SuccessorLink.objects.values_list("successor__path", "predecessor__path"))
+    predecessors_of: dict[str, list[str]] = defaultdict(list)
+    for successor_path, predecessor_path in links:
+        predecessors_of[successor_path].append(predecessor_path)
+    frontier = [unit.path]
+    while frontier:
+        root = frontier.pop()
+        for successor_path, predecessor_paths in predecessors_of.items():
+            if not successor_path.startswith(root):
+                continue
+            for path in predecessor_paths:
+                if not any(path.startswith(known) for known in paths):
+                    paths.add(path)
+                    frontier.append(path)
+    # A root inside another root adds nothing to the filter.
+    minimal = [p for p in paths if not any(p != other and p.startswith(other) for other in paths)]
+    return tuple(sorted(minimal))
+
+
+def scope_queryset(queryset: QuerySet, scope: Scope, unit_field: str = "unit") -> QuerySet:
+    """Filter any queryset of unit-owned records (or of units, with unit_field="") to the scope."""
+    prefix = f"{unit_field}__" if unit_field else ""
+    return queryset.filter(scope.unit_filter(prefix))
+
+
+def scoped_units(scope: Scope) -> QuerySet[Unit]:
+    return scope_queryset(Unit.objects.all(), scope, unit_field="")
+
+
+def get_unit_in_scope(scope: Scope, pk: int) -> Unit:
+    """The unit if the scope reaches it; 404 otherwise, so an outsider learns nothing about it."""
+    try:
+        return scoped_units(scope).get(pk=pk)
+    except Unit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require_edit(scope: Scope) -> None:
+    if not scope.can_edit:
+        raise PermissionDenied
+
+
+def require_unit_management(scope: Scope) -> None:
+    if not scope.can_manage_units:
+        raise PermissionDenied

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from hienmau.orgs import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("units/", include("hienmau.orgs.urls")),
+    path("switch-unit/", org_views.switch_unit, name="switch_unit"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
