@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "hienmau.core",
     "hienmau.orgs",
+    "hienmau.plans",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,12 @@ USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["hienmau.formats"]
 USE_THOUSAND_SEPARATOR = True
+
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+# Uploads above this are refused before parsing (see plans.readers); Django spools big files to disk.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 
 STATIC_URL = "/static/"
 STATIC_ROOT = PROJECT_DIR / "staticfiles"

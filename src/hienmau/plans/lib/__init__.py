@@ -1,0 +1,1 @@
+"""Reading plan documents and their appendix tables: plain data in, plain data and findings out."""

@@ -1,0 +1,70 @@
+"""Buckets are the columns of an allocation: a month ("month:5") or a numbered round ("round:2")."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from hienmau.core.lib.text import fold
+
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12}
+MONTH = re.compile(r"\bthang\s*(\d{1,2})\b")
+ROUND = re.compile(r"\bdot\s*(x{0,1}(?:ix|iv|v?i{0,3})|\d{1,2})\b")
+DATE = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{2,4}))?")
+
+
+def month_key(month: int) -> str:
+    return f"month:{month}"
+
+
+def round_key(number: int) -> str:
+    return f"round:{number}"
+
+
+def parse_round_number(token: str) -> int | None:
+    token = token.lower()
+    if token.isdigit():
+        return int(token)
+    return ROMAN.get(token)
+
+
+def bucket_from_header(text: str) -> tuple[str, str | None] | None:
+    """('month:5', None) for "Tháng 5"; ('round:1', '15/3/2024') for "Đợt I (15/3/2024)"; else None."""
+    folded = fold(text)
+    month = MONTH.search(folded)
+    if month and 1 <= int(month.group(1)) <= 12:
+        return month_key(int(month.group(1))), None
+    found = ROUND.search(folded)
+    if found and found.group(1):
+        number = parse_round_number(found.group(1))
+        if number:
+            date = DATE.search(text)
+            return round_key(number), date.group(0).replace(" ", "") if date else None
+    return None
+
+
+def parse_date_text(text: str, default_year: int | None = None) -> datetime.date:
+    """'15/3/2024' → date; '31/6' with a default year → ValueError naming the impossible date."""
+    match = DATE.fullmatch(text.strip())
+    if not match:
+        raise ValueError(f"“{text}” không phải ngày")
+    day, month = int(match.group(1)), int(match.group(2))
+    year = int(match.group(3)) if match.group(3) else default_year
+    if year is None:
+        raise ValueError(f"“{text}” thiếu năm")
+    if year < 100:
+        year += 2000
+    return datetime.date(year, month, day)
+
+
+def bucket_sort_key(key: str) -> tuple[int, int]:
+    kind, _, number = key.partition(":")
+    return (0 if kind == "month" else 1, int(number))
+
+
+def bucket_label(key: str) -> str:
+    kind, _, number = key.partition(":")
+    if kind == "month":
+        return f"Tháng {number}"
+    roman = {v: k.upper() for k, v in ROMAN.items()}
+    return f"Đợt {roman.get(int(number), number)}"

@@ -1,0 +1,241 @@
+"""Plans (kế hoạch), their targets per metric, and allocations of a target across units × buckets."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hienmau.orgs.models import Unit
+from hienmau.orgs.scoping import Scope
+from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
+
+
+class PlanKind(models.TextChoices):
+    ANNUAL = "annual", _("Kế hoạch năm")
+    CAMPAIGN = "campaign", _("Chiến dịch")
+    DRIVE = "drive", _("Một đợt / ngày hội")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+
+
+class Metric(models.TextChoices):
+    BLOOD_UNITS = "blood_units", _("Đơn vị máu")
+    REGISTRATIONS = "registrations", _("Người đăng ký hiến máu")
+    DIRECT_DONORS = "direct_donors", _("Người hiến máu trực tiếp")
+    RESERVE_DONORS = "reserve_donors", _("Người hiến máu dự bị")
+    RARE_GROUP_DONORS = "rare_group_donors", _("Người có nhóm máu hiếm")
+    VOLUNTEERS = "volunteers", _("Tình nguyện viên")
+    MEDIA_ITEMS = "media_items", _("Tin, bài truyền thông")
+    POPULATION_PERCENT = "population_percent", _("% dân số tham gia hiến máu")
+    STAFF_PERCENT = "staff_percent", _("% cán bộ cơ quan thành viên tham gia")
+    UNITS_PERCENT = "units_percent", _("% đơn vị hưởng ứng")
+
+    @property
+    def is_percent(self) -> bool:
+        return self.value.endswith("_percent")
+
+
+class CountingBasis(models.TextChoices):
+    DONATIONS = "donations", _("Số lần hiến (túi máu)")
+    ML250_EQUIVALENT = "ml250", _("Quy đổi 250 ml (350 ml = 1,4)")
+
+
+class CampaignLabel(models.Model):
+    name = models.CharField(_("tên"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("nhãn chiến dịch")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, scope: Scope) -> PlanQuerySet:
+        """Plans issued inside the scope, and plans that allocate a target to a unit inside it."""
+        if scope.everything:
+            return self
+        issued = scope.unit_filter("issuing_unit__")
+        allocated = Q(pk__in=Allocation.objects.filter(scope.unit_filter("unit__")).values("plan_id"))
+        return self.filter(issued | allocated)
+
+    def editable_by(self, scope: Scope) -> PlanQuerySet:
+        if not scope.can_edit:
+            return self.none()
+        return self if scope.everything else self.filter(scope.unit_filter("issuing_unit__"))
+
+
+class Plan(models.Model):
+    issuing_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="plans")
+    number = models.CharField(_("số"), max_length=20, blank=True)
+    suffix = models.CharField(_("ký hiệu"), max_length=40, blank=True, help_text=_("Ví dụ KH-BCĐ, KH-UBND"))
+    date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    title = models.CharField(_("trích yếu"), max_length=500)
+    kind = models.CharField(_("loại"), max_length=20, choices=PlanKind.choices, default=PlanKind.ANNUAL)
+    period_start = models.DateField(_("từ ngày"), null=True, blank=True)
+    period_end = models.DateField(_("đến ngày"), null=True, blank=True)
+    parent_plan = models.ForeignKey(
+        "self", verbose_name=_("thực hiện kế hoạch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="child_plans"
+    )
+    implements_text = models.CharField(_("căn cứ / thực hiện"), max_length=500, blank=True)
+    received_allocation = models.ForeignKey(
+        "Allocation", verbose_name=_("chỉ tiêu được giao"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="lower_plans",
+    )
+    campaign_labels = models.ManyToManyField(CampaignLabel, verbose_name=_("chiến dịch"), blank=True)
+    messages = models.TextField(_("thông điệp"), blank=True, help_text=_("Mỗi dòng một thông điệp."))
+    funding_sources = models.TextField(_("nguồn kinh phí"), blank=True, help_text=_("Mỗi dòng một nguồn."))
+    status = models.CharField(_("trạng thái"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    source_name = models.CharField(_("tệp gốc"), max_length=255, blank=True)
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_unit", "number", "suffix", "date"], condition=~Q(number=""), name="plans_plan_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.title}" if self.reference else self.title
+
+    @property
+    def reference(self) -> str:
+        if not self.number:
+            return ""
+        return f"{self.number}/{self.suffix}" if self.suffix else self.number
+
+    def ordered_buckets(self) -> list[Bucket]:
+        return sorted(self.buckets.all(), key=lambda b: bucket_sort_key(b.key))
+
+    def allocated_total(self, metric: str = Metric.BLOOD_UNITS) -> int:
+        return self.allocations.filter(metric=metric).aggregate(s=Sum("total"))["s"] or 0
+
+    def target_value(self, metric: str = Metric.BLOOD_UNITS):
+        target = self.targets.filter(metric=metric).first()
+        return target.value if target else None
+
+
+class PlanAttachment(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to="plans/%Y/")
+    name = models.CharField(_("tên"), max_length=255)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    metric = models.CharField(_("chỉ tiêu"), max_length=30, choices=Metric.choices)
+    value = models.DecimalField(_("giá trị"), max_digits=12, decimal_places=2)
+    counting_basis = models.CharField(
+        _("cách tính"), max_length=12, choices=CountingBasis.choices, blank=True,
+        help_text=_("Chỉ với chỉ tiêu đơn vị máu."),
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        constraints = [models.UniqueConstraint(fields=["plan", "metric"], name="plans_target_unique_metric")]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()}: {self.value}"
+
+
+class Bucket(models.Model):
+    """A column of the allocation grid: a month, or a numbered round with its date."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="buckets")
+    key = models.CharField(max_length=20)  # "month:5", "round:2"
+    date = models.DateField(_("ngày"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="plans_bucket_unique_key")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        base = bucket_label(self.key)
+        return f"{base} ({self.date:%d/%m/%Y})" if self.date else base
+
+
+class Allocation(models.Model):
+    """One row of the appendix: a unit's share of a plan's target, split across buckets."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="allocations")
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="allocations")
+    unit_name = models.CharField(_("tên đơn vị theo văn bản"), max_length=255)
+    metric = models.CharField(max_length=30, choices=Metric.choices, default=Metric.BLOOD_UNITS)
+    total = models.IntegerField(_("tổng"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    delegated_to = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị phụ trách thay"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="delegated_allocations",
+        help_text=_("Khi phụ lục ghi “(… phụ trách)”: đơn vị khác chịu trách nhiệm chỉ tiêu này."),
+    )
+    delegated_to_name = models.CharField(max_length=255, blank=True)
+    section = models.CharField(_("nhóm"), max_length=255, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    prior_plan = models.IntegerField(_("kế hoạch năm trước"), null=True, blank=True)
+    prior_actual = models.IntegerField(_("thực hiện năm trước"), null=True, blank=True)
+    prior_percent = models.IntegerField(_("tỉ lệ năm trước (%)"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phân bổ chỉ tiêu")
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name}: {self.total}"
+
+    @property
+    def bucket_sum(self) -> int:
+        return sum(cell.value for cell in self.cells.all())
+
+
+class AllocationCell(models.Model):
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="cells")
+    bucket = models.ForeignKey(Bucket, on_delete=models.CASCADE, related_name="cells")
+    value = models.IntegerField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["allocation", "bucket"], name="plans_cell_unique")]
+
+
+class ImportFinding(models.Model):
+    """What the importer found wrong in the source document, kept beside the plan for people to decide."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="import_findings")
+    code = models.CharField(max_length=40)
+    unit_name = models.CharField(max_length=255, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["pk"]

@@ -1,0 +1,107 @@
+"""Turning an uploaded or pasted appendix into blocks: .txt (pasted), .csv, .xlsx, .docx.
+
+All reading limits live here or in core.lib.tables: size caps, the zip-bomb check on .xlsx/.docx, and
+refusing merged cells inside the data rows of a Word table, where no one can tell which row a merged
+number belongs to.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from hienmau.core.lib.tables import MAX_FILE_BYTES, MAX_XLSX_UNCOMPRESSED_BYTES, TableError, read_rows
+from hienmau.plans.lib.appendix import AppendixError, Block, Paragraph, TableBlock
+from hienmau.plans.lib.document import blocks_from_text
+
+SUPPORTED = (".txt", ".tsv", ".csv", ".xlsx", ".docx")
+
+
+def read_blocks(path: Path) -> list[Block]:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise AppendixError(f"Không đọc được tệp {path.name}: chỉ nhận {', '.join(SUPPORTED)}.")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise AppendixError(f"Tệp {path.name} quá lớn ({size / 1024 / 1024:.0f} MB; tối đa {MAX_FILE_BYTES // 1024 // 1024} MB).")
+    if suffix == ".docx":
+        return _docx_blocks(path)
+    try:
+        if suffix == ".xlsx":
+            return split_title_rows(read_rows(path))
+        if suffix == ".csv":
+            return split_title_rows(read_rows(path))
+        text = path.read_bytes().decode("utf-8-sig")
+    except TableError as exc:
+        raise AppendixError(str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise AppendixError(f"Tệp {path.name} không phải văn bản UTF-8.") from exc
+    return blocks_from_text(text)
+
+
+def split_title_rows(rows: list[list[str]]) -> list[Block]:
+    """Rows with at most one filled cell above the table are titles ("PHỤ LỤC", "Kèm theo…"), not header."""
+    blocks: list[Block] = []
+    index = 0
+    while index < len(rows) and sum(1 for cell in rows[index] if cell.strip()) <= 1:
+        text = next((cell for cell in rows[index] if cell.strip()), "")
+        if text:
+            blocks.append(Paragraph(text.strip()))
+        index += 1
+    if index < len(rows):
+        blocks.append(TableBlock(rows[index:]))
+    return blocks
+
+
+def _docx_blocks(path: Path) -> list[Block]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
+                raise AppendixError(f"Tệp {path.name} giải nén ra quá lớn: từ chối để an toàn.")
+        document = docx.Document(str(path))
+    except AppendixError:
+        raise
+    except Exception as exc:  # python-docx raises several types for a file that is not Word
+        raise AppendixError(f"Tệp {path.name} không phải tệp Word .docx hợp lệ.") from exc
+    blocks: list[Block] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, DocxParagraph):
+            for line in item.text.split("\n"):
+                if line.strip():
+                    blocks.append(Paragraph(line.strip()))
+        elif isinstance(item, Table):
+            blocks.append(_docx_table(item, path.name, len([b for b in blocks if isinstance(b, TableBlock)]) + 1))
+    return blocks
+
+
+def _docx_table(table, name: str, number: int) -> TableBlock:
+    rows: list[list[str]] = []
+    cells_by_row = []
+    for row in table.rows:
+        cells_by_row.append(list(row.cells))
+    seen_above: set[int] = set()
+    in_data = False
+    for r, cells in enumerate(cells_by_row):
+        texts: list[str] = []
+        previous = None
+        row_ids = set()
+        if not in_data and cells and cells[0].text.strip().rstrip(".").strip().isdigit():
+            in_data = True
+        for cell in cells:
+            tc = id(cell._tc)
+            merged = tc == previous or tc in seen_above
+            if merged and in_data:
+                raise AppendixError(
+                    f"Bảng {number} trong tệp {name}, dòng {r + 1}: có ô gộp trong phần số liệu; "
+                    "hãy tách ô (mỗi đơn vị một dòng, mỗi số một ô) rồi nhập lại."
+                )
+            texts.append("" if merged else cell.text.strip())
+            previous = tc
+            row_ids.add(tc)
+        seen_above = row_ids
+        rows.append(texts)
+    return TableBlock(rows, source=f"{name}#table{number}")
