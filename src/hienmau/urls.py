@@ -7,6 +7,7 @@ from hienmau.orgs import views as org_views
 urlpatterns = [
     path("", org_views.home, name="home"),
     path("units/", include("hienmau.orgs.urls")),
+    path("plans/", include("hienmau.plans.urls")),
     path("switch-unit/", org_views.switch_unit, name="switch_unit"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -9,22 +9,25 @@ from hienmau.orgs.scoping import build_scope, scope_queryset, scoped_units
 UNIT_KWARGS = ("pk", "parent_pk")
 
 
-def unit_urls(unit_pk: int) -> list[str]:
-    """Every named URL of the project that takes a unit id, filled in with `unit_pk`."""
+def urls_taking(object_pk: int, namespace: str, kwargs=UNIT_KWARGS) -> list[str]:
+    """Every named URL of a namespace whose only parameters are object ids, filled in with `object_pk`."""
     urls = []
 
-    def walk(patterns, namespace=""):
+    def walk(patterns, current=""):
         for entry in patterns:
             if isinstance(entry, URLPattern):
                 params = set(entry.pattern.converters)
-                if params and params <= set(UNIT_KWARGS) and entry.name:
-                    name = f"{namespace}:{entry.name}" if namespace else entry.name
-                    urls.append(reverse(name, kwargs={param: unit_pk for param in params}))
+                if current == namespace and params and params <= set(kwargs) and entry.name:
+                    urls.append(reverse(f"{current}:{entry.name}", kwargs={param: object_pk for param in params}))
             else:
-                walk(entry.url_patterns, entry.namespace or namespace)
+                walk(entry.url_patterns, entry.namespace or current)
 
     walk(get_resolver().url_patterns)
     return urls
+
+
+def unit_urls(unit_pk: int) -> list[str]:
+    return urls_taking(unit_pk, "orgs")
 
 
 def test_the_url_walk_finds_the_unit_pages():

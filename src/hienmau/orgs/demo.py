@@ -42,7 +42,7 @@ def _unit_for(demo: DemoUser) -> Unit:
 
 
 @transaction.atomic
-def load_demo() -> tuple[list[ImportResult], list[DemoUser]]:
+def load_demo(write=None) -> tuple[list[ImportResult], list[DemoUser]]:
     results = [import_units_file(DATA_DIR / name) for name in UNIT_FILES]
     User = get_user_model()
     for demo in DEMO_USERS:
@@ -54,4 +54,11 @@ def load_demo() -> tuple[list[ImportResult], list[DemoUser]]:
             user.set_password(demo.password)
             user.save()
         Membership.objects.get_or_create(user=user, unit=_unit_for(demo), role=demo.role)
+    if write is not None:
+        for result in results:
+            write(result.summary())
+        write("")
+        write("Tài khoản mẫu (tên đăng nhập / mật khẩu — vai trò, đơn vị):")
+        for demo in DEMO_USERS:
+            write(f"  {demo.username:<14} / {demo.password:<14} — {Role(demo.role).label}, {_unit_for(demo).full_name}")
     return results, list(DEMO_USERS)

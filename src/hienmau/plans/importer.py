@@ -81,8 +81,11 @@ def guess_issuing_unit(document: Document) -> Unit | None:
         units = units.valid_on(document.date)
     if city:
         units = units.filter(category__in=["thanh_pho", "thanh_pho_tw"]) or units
-    found = list(units[:2])
-    return found[0] if len(found) == 1 else None
+    # "Ân Thi" is both a district and its township: a plan that splits targets is the higher one's.
+    found = list(units.order_by("depth")[:2])
+    if len(found) == 2 and found[0].depth == found[1].depth:
+        return None
+    return found[0] if found else None
 
 
 def _with_units(document: Document, issuing_unit: Unit | None) -> Analysis:

@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hienmau.core.lib.numbers import parse_int
+from hienmau.orgs.forms import DateInput
+from hienmau.orgs.models import Unit
+from hienmau.plans.models import CampaignLabel, Plan, Target
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["issuing_unit", "number", "suffix", "date", "title", "kind", "period_start", "period_end",
+                  "parent_plan", "implements_text", "received_allocation", "campaign_labels", "messages",
+                  "funding_sources"]
+        widgets = {
+            "date": DateInput(), "period_start": DateInput(), "period_end": DateInput(),
+            "messages": forms.Textarea(attrs={"rows": 3}), "funding_sources": forms.Textarea(attrs={"rows": 3}),
+            "campaign_labels": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, units=None, plans=None, allocations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["issuing_unit"].queryset = units
+        if plans is not None:
+            self.fields["parent_plan"].queryset = plans
+        if allocations is not None:
+            self.fields["received_allocation"].queryset = allocations
+            self.fields["received_allocation"].label_from_instance = (
+                lambda a: f"{a.plan.reference or a.plan.title[:40]} → {a.unit_name}: {a.total if a.total is not None else '—'}"
+            )
+        self.fields["campaign_labels"].queryset = CampaignLabel.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return cleaned
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["metric", "value", "counting_basis", "note"]
+        localized_fields = ["value"]
+
+
+TargetFormSet = forms.inlineformset_factory(Plan, Target, form=TargetForm, extra=2, can_delete=True)
+
+
+class VietnameseIntegerField(forms.CharField):
+    """An integer typed the way officers write it: "1.532"; blank means no value."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        try:
+            return parse_int(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("“%(text)s” không phải số nguyên."), params={"text": text}) from exc
+
+
+class CellForm(forms.Form):
+    allocation = forms.IntegerField()
+    bucket = forms.CharField()  # a bucket id, or "total"
+    value = VietnameseIntegerField(required=False)
+
+
+class AddRowForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị"))
+    total = VietnameseIntegerField(required=False, label=_("Tổng"))
+    section = forms.CharField(required=False, label=_("Nhóm"), max_length=255)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class AddBucketForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("month", _("Tháng")), ("round", _("Đợt"))], label=_("Loại cột"))
+    number = forms.IntegerField(min_value=1, max_value=24, label=_("Số"))
+    date = forms.DateField(required=False, widget=DateInput(), label=_("Ngày (với đợt)"))
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(required=False, label=_("Tệp phụ lục (.xlsx, .docx, .csv, .txt)"))
+    text = forms.CharField(
+        required=False, label=_("Hoặc dán bảng / toàn văn bản"),
+        widget=forms.Textarea(attrs={"rows": 10, "placeholder": _("Sao chép bảng từ Word hoặc Excel rồi dán vào đây")}),
+    )
+    issuing_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("Đơn vị ban hành"),
+                                          help_text=_("Để trống để nhận từ đầu văn bản."))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["issuing_unit"].queryset = units
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("Tệp quá lớn (%(size)s MB; tối đa %(max)s MB)."),
+                params={"size": upload.size // (1024 * 1024), "max": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not (cleaned.get("text") or "").strip() and not self.errors:
+            raise forms.ValidationError(_("Chọn một tệp hoặc dán nội dung bảng."))
+        return cleaned

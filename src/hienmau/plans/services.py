@@ -1,0 +1,245 @@
+"""Plan workflows: editing the grid, comparing a plan with what it received and gave, finding overlaps."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch, Sum
+from django.utils.translation import gettext as _
+
+from hienmau.orgs.models import Unit
+from hienmau.plans.lib.buckets import bucket_sort_key
+from hienmau.plans.models import Allocation, AllocationCell, Bucket, Metric, Plan, PlanKind, PlanStatus
+
+MAX_CELL_VALUE = 1_000_000
+
+
+def grid_plan(plan_id: int) -> Plan:
+    """The plan with everything the grid shows, in a handful of queries."""
+    return Plan.objects.select_related("issuing_unit", "received_allocation__plan").prefetch_related(
+        "buckets", "targets", "campaign_labels",
+        Prefetch("allocations", queryset=Allocation.objects.select_related("unit", "delegated_to").prefetch_related("cells")),
+    ).get(pk=plan_id)
+
+
+@dataclass
+class GridRow:
+    allocation: Allocation
+    values: list[int | None]
+    buckets: list[Bucket]
+
+    @property
+    def cells(self) -> list[tuple[Bucket, int | None]]:
+        return list(zip(self.buckets, self.values))
+
+    @property
+    def bucket_sum(self) -> int:
+        return sum(v for v in self.values if v is not None)
+
+    @property
+    def mismatch(self) -> bool:
+        has_values = any(v is not None for v in self.values)
+        return has_values and self.allocation.total != self.bucket_sum or (
+            not has_values and bool(self.allocation.total) and bool(self.values)
+        )
+
+
+@dataclass
+class Grid:
+    buckets: list[Bucket]
+    rows: list[GridRow]
+
+    @property
+    def column_totals(self) -> list[int]:
+        return [sum(row.values[i] or 0 for row in self.rows) for i in range(len(self.buckets))]
+
+    @property
+    def total(self) -> int:
+        return sum(row.allocation.total or 0 for row in self.rows)
+
+    @property
+    def sections(self) -> list[tuple[str, list[GridRow]]]:
+        grouped: list[tuple[str, list[GridRow]]] = []
+        for row in self.rows:
+            if not grouped or grouped[-1][0] != row.allocation.section:
+                grouped.append((row.allocation.section, []))
+            grouped[-1][1].append(row)
+        return grouped
+
+
+def build_grid(plan: Plan, metric: str | None = None) -> Grid:
+    buckets = sorted(plan.buckets.all(), key=lambda b: bucket_sort_key(b.key))
+    index = {b.pk: i for i, b in enumerate(buckets)}
+    rows = []
+    for allocation in plan.allocations.all():
+        if metric and allocation.metric != metric:
+            continue
+        values: list[int | None] = [None] * len(buckets)
+        for cell in allocation.cells.all():
+            values[index[cell.bucket_id]] = cell.value
+        rows.append(GridRow(allocation, values, buckets))
+    return Grid(buckets, rows)
+
+
+def has_prior(plan: Plan) -> bool:
+    return any(a.prior_plan is not None or a.prior_actual is not None or a.prior_percent is not None
+               for a in plan.allocations.all())
+
+
+def _check_value(value: int | None) -> None:
+    if value is not None and not (0 <= value <= MAX_CELL_VALUE):
+        raise ValidationError(_("Giá trị phải từ 0 đến %(max)s.") % {"max": f"{MAX_CELL_VALUE:,}".replace(",", ".")})
+
+
+def set_cell(allocation: Allocation, bucket: Bucket, value: int | None) -> None:
+    if bucket.plan_id != allocation.plan_id:
+        raise ValidationError(_("Cột không thuộc kế hoạch này."))
+    _check_value(value)
+    with transaction.atomic():
+        cell = AllocationCell.objects.filter(allocation=allocation, bucket=bucket).first()
+        if value is None:
+            if cell is not None:
+                cell.delete()
+        elif cell is None:
+            AllocationCell.objects.create(allocation=allocation, bucket=bucket, value=value)
+        elif cell.value != value:
+            cell.value = value
+            cell.save()
+
+
+def set_total(allocation: Allocation, value: int | None) -> None:
+    _check_value(value)
+    if allocation.total != value:
+        allocation.total = value
+        allocation.save()
+
+
+def add_bucket(plan: Plan, kind: str, number: int, date: datetime.date | None = None) -> Bucket:
+    if kind not in ("month", "round") or not (1 <= number <= (12 if kind == "month" else 24)):
+        raise ValidationError(_("Cột không hợp lệ."))
+    bucket, _created = Bucket.objects.get_or_create(plan=plan, key=f"{kind}:{number}", defaults={"date": date})
+    return bucket
+
+
+def add_allocation(plan: Plan, unit: Unit, total: int | None = None, section: str = "") -> Allocation:
+    _check_value(total)
+    position = (plan.allocations.aggregate(last=Max("position"))["last"] or 0) + 1
+    return Allocation.objects.create(plan=plan, unit=unit, unit_name=unit.full_name, total=total, section=section,
+                                     position=position)
+
+
+def issue(plan: Plan) -> Plan:
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status != PlanStatus.DRAFT:
+            raise ValidationError(_("Kế hoạch đã được ban hành trước đó."))
+        locked.status = PlanStatus.ISSUED
+        locked.save()
+    return locked
+
+
+# --- cascade -------------------------------------------------------------------------------------
+
+@dataclass
+class Gap:
+    """A place where the numbers of two levels do not meet."""
+
+    label: str
+    expected: Decimal | int | None
+    actual: int
+    plan: Plan | None = None
+
+    @property
+    def difference(self):
+        return None if self.expected is None else self.actual - self.expected
+
+
+def target_gap(plan: Plan, metric: str = Metric.BLOOD_UNITS) -> Gap | None:
+    """The plan's own target against the sum of what it allocates."""
+    target = next((t for t in plan.targets.all() if t.metric == metric), None)
+    allocated = sum(a.total or 0 for a in plan.allocations.all() if a.metric == metric)
+    if target is None or not plan.allocations.exists():
+        return None
+    return Gap(_("Tổng phân bổ so với chỉ tiêu của kế hoạch"), target.value, allocated, plan)
+
+
+def received_gap(plan: Plan) -> Gap | None:
+    """A lower plan's own total against the allocation it received from the higher plan."""
+    received = plan.received_allocation
+    if received is None:
+        return None
+    allocated = sum(a.total or 0 for a in plan.allocations.all() if a.metric == received.metric)
+    return Gap(_("Kế hoạch này phân bổ so với chỉ tiêu được giao"), received.total, allocated, received.plan)
+
+
+def lower_plan_gaps(plan: Plan) -> list[tuple[Allocation, Plan, int]]:
+    """For each allocation of this plan: the lower plans that implement it and what they allocate."""
+    lower = (
+        Plan.objects.filter(received_allocation__plan=plan)
+        .select_related("received_allocation", "issuing_unit")
+        .annotate(allocated=Sum("allocations__total"))
+    )
+    return [(p.received_allocation, p, p.allocated or 0) for p in lower]
+
+
+# --- overlaps ("chồng chéo") ---------------------------------------------------------------------
+
+def plan_period(plan: Plan) -> tuple[datetime.date, datetime.date] | None:
+    if plan.period_start and plan.period_end:
+        return plan.period_start, plan.period_end
+    dates = [b.date for b in plan.buckets.all() if b.date]
+    months = [int(b.key.split(":")[1]) for b in plan.buckets.all() if b.key.startswith("month:")]
+    year = plan.date.year if plan.date else (dates[0].year if dates else None)
+    if year is None:
+        return None
+    if months and plan.kind != PlanKind.ANNUAL:
+        start = datetime.date(year, min(months), 1)
+        last = max(months)
+        end = datetime.date(year + (last == 12), last % 12 + 1, 1) - datetime.timedelta(days=1)
+        return start, end
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+@dataclass
+class Overlap:
+    unit: Unit
+    first: Allocation
+    second: Allocation
+
+
+def overlaps_for(plan: Plan) -> list[Overlap]:
+    """Units this plan gives a target that another plan also targets for an overlapping period.
+
+    A lower plan that implements this plan's allocation to the same unit is the cascade, not an overlap.
+    """
+    period = plan_period(plan)
+    if period is None:
+        return []
+    mine = [a for a in plan.allocations.all() if a.unit_id]
+    units = {a.unit_id: a for a in mine}
+    others = (
+        Allocation.objects.filter(unit_id__in=units)
+        .exclude(plan=plan)
+        .exclude(plan__received_allocation__plan=plan)
+        .exclude(plan__pk=getattr(plan.received_allocation, "plan_id", None))
+        .select_related("plan", "unit", "plan__issuing_unit")
+        .prefetch_related("plan__buckets")
+    )
+    found = []
+    for other in others:
+        mine_allocation = units[other.unit_id]
+        if other.metric != mine_allocation.metric:
+            continue
+        other_period = plan_period(other.plan)
+        if other_period and other_period[0] <= period[1] and period[0] <= other_period[1]:
+            found.append(Overlap(other.unit, mine_allocation, other))
+    return found
+
+
+def plans_with_overlaps(plans) -> set[int]:
+    return {plan.pk for plan in plans if overlaps_for(plan)}
+

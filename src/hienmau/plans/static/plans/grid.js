@@ -1,0 +1,65 @@
+// Allocation grid: arrow keys and Enter move between cells; the row turns red while its months or
+// rounds do not add up to its total. Saving is done by htmx on "change".
+(function () {
+  const grid = document.getElementById("allocation-grid");
+  if (!grid) return;
+  const cells = () => Array.from(grid.querySelectorAll("input.cell"));
+
+  function position(input) {
+    const row = input.closest("tr");
+    const rowInputs = Array.from(row.querySelectorAll("input.cell"));
+    const rows = Array.from(grid.querySelectorAll("tbody tr"));
+    return { rowIndex: rows.indexOf(row), colIndex: rowInputs.indexOf(input), rows };
+  }
+
+  function focusAt(rows, rowIndex, colIndex) {
+    const row = rows[rowIndex];
+    if (!row) return;
+    const target = row.querySelectorAll("input.cell")[colIndex];
+    if (target) { target.focus(); target.select(); }
+  }
+
+  grid.addEventListener("keydown", function (event) {
+    const input = event.target;
+    if (!input.matches("input.cell")) return;
+    const { rowIndex, colIndex, rows } = position(input);
+    const moves = { ArrowDown: [1, 0], Enter: [1, 0], ArrowUp: [-1, 0] };
+    if (event.key in moves) {
+      event.preventDefault();
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      focusAt(rows, rowIndex + moves[event.key][0], colIndex);
+    } else if (event.key === "ArrowRight" && input.selectionStart === input.value.length) {
+      const list = cells(); const next = list[list.indexOf(input) + 1];
+      if (next) { event.preventDefault(); next.focus(); next.select(); }
+    } else if (event.key === "ArrowLeft" && input.selectionStart === 0) {
+      const list = cells(); const prev = list[list.indexOf(input) - 1];
+      if (prev) { event.preventDefault(); prev.focus(); prev.select(); }
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    const sum = event.detail.elt;
+    if (sum && sum.id && sum.id.startsWith("rowsum-")) {
+      sum.closest("tr").classList.toggle("flag", sum.dataset.mismatch === "1");
+    }
+  });
+  document.body.addEventListener("htmx:oobAfterSwap", function (event) {
+    const target = event.detail.target;
+    if (target && target.id && target.id.startsWith("rowsum-")) {
+      target.closest("tr").classList.toggle("flag", target.dataset.mismatch === "1");
+    }
+  });
+  document.body.addEventListener("htmx:responseError", function (event) {
+    const status = document.getElementById("grid-status");
+    if (event.detail.xhr.status === 422) {
+      // The server explains the problem in the status line it sent back; htmx does not swap 4xx.
+      const parsed = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+      const message = parsed.getElementById("grid-status");
+      if (message && status) { status.textContent = message.textContent; status.classList.add("error"); }
+      event.detail.elt.classList.add("invalid");
+    }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful && event.detail.elt.classList) event.detail.elt.classList.remove("invalid");
+  });
+})();

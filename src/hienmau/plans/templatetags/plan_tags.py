@@ -1,0 +1,33 @@
+from django import template
+
+from hienmau.core.lib.numbers import format_int
+
+register = template.Library()
+
+
+@register.filter
+def vn_int(value):
+    """1921 → '1.921'; None → '' (blank cell, as the documents leave it)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return value
+    return format_int(int(number)) if number == int(number) else f"{number:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+@register.filter
+def section_sum(rows, index=None):
+    """Sum of totals (index None) or of one bucket column, over grid rows or allocations."""
+    if index is None or index == "":
+        values = [getattr(row, "allocation", row).total for row in rows]
+    else:
+        values = [row.values[int(index)] for row in rows]
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+@register.filter
+def section_sum_list(values):
+    return sum(v or 0 for v in values)

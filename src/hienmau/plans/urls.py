@@ -1,0 +1,20 @@
+from django.urls import path
+
+from hienmau.plans import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("new/", views.plan_create, name="plan_create"),
+    path("import/", views.plan_import, name="plan_import"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("<int:pk>/grid/", views.plan_grid, name="plan_grid"),
+    path("<int:pk>/grid/cell/", views.grid_cell, name="grid_cell"),
+    path("<int:pk>/grid/rows/", views.grid_add_row, name="grid_add_row"),
+    path("<int:pk>/grid/buckets/", views.grid_add_bucket, name="grid_add_bucket"),
+    path("<int:pk>/targets/", views.plan_targets, name="plan_targets"),
+    path("<int:pk>/issue/", views.plan_issue, name="plan_issue"),
+    path("<int:pk>/history/", views.plan_history, name="plan_history"),
+    path("<int:pk>/export.<str:fmt>", views.plan_export, name="plan_export"),
+]

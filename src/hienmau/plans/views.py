@@ -1,0 +1,314 @@
+"""Staff pages for plans. Plans are reached through the scope: visible (issued in it or allocating to
+it) or 404; editable only when issued inside it by a role that edits, else 403."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hienmau.core.audit import history_entries
+from hienmau.orgs.scoping import Scope, scope_queryset, scoped_units
+from hienmau.orgs.views import scope_required
+from hienmau.plans import services
+from hienmau.plans.forms import AddBucketForm, AddRowForm, CellForm, ImportForm, PlanForm, TargetFormSet
+from hienmau.plans.importer import PlanImportError, analyse_file, save_plan
+from hienmau.plans.lib.appendix import AppendixError
+from hienmau.plans.models import Allocation, Plan
+
+IMPORT_SESSION_KEY = "hienmau.plan_imports"
+
+
+def _visible_plan(scope: Scope, pk: int) -> Plan:
+    if not Plan.objects.visible_to(scope).filter(pk=pk).exists():
+        raise Http404
+    return services.grid_plan(pk)
+
+
+def _editable_plan(scope: Scope, pk: int) -> Plan:
+    plan = _visible_plan(scope, pk)
+    if not Plan.objects.editable_by(scope).filter(pk=pk).exists():
+        raise PermissionDenied(_("Bạn chỉ xem được kế hoạch này; chỉ đơn vị ban hành mới sửa được."))
+    return plan
+
+
+def _plan_form(request, scope, instance=None):
+    units = scoped_units(scope).exclude(kind="organisation").current() | scoped_units(scope).filter(
+        pk=getattr(instance, "issuing_unit_id", None))
+    plans = Plan.objects.visible_to(scope)
+    allocations = scope_queryset(Allocation.objects.select_related("plan"), scope)
+    return PlanForm(request.POST or None, instance=instance, units=units.distinct(), plans=plans,
+                    allocations=allocations)
+
+
+@scope_required
+def plan_list(request):
+    scope = request.scope
+    plans = (
+        Plan.objects.visible_to(scope).select_related("issuing_unit")
+        .prefetch_related("targets", "allocations", "import_findings", "buckets")
+    )
+    return render(request, "plans/plan_list.html", {
+        "plans": plans,
+        "can_create": scope.can_edit,
+    })
+
+
+@scope_required
+def plan_create(request):
+    scope = request.scope
+    if not scope.can_edit:
+        raise PermissionDenied
+    form = _plan_form(request, scope)
+    if request.method == "POST" and form.is_valid():
+        plan = form.save()
+        messages.success(request, _("Đã tạo kế hoạch."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": None})
+
+
+@scope_required
+def plan_edit(request, pk):
+    plan = _editable_plan(request.scope, pk)
+    form = _plan_form(request, request.scope, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"form": form, "plan": plan})
+
+
+@scope_required
+def plan_detail(request, pk):
+    scope = request.scope
+    plan = _visible_plan(scope, pk)
+    can_edit = Plan.objects.editable_by(scope).filter(pk=pk).exists()
+    grid = services.build_grid(plan)
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan,
+        "grid": grid,
+        "can_edit": can_edit,
+        "target_gap": services.target_gap(plan),
+        "received_gap": services.received_gap(plan),
+        "lower_plans": services.lower_plan_gaps(plan),
+        "overlaps": services.overlaps_for(plan),
+        "findings": plan.import_findings.all(),
+        "plan_has_prior": services.has_prior(plan),
+    })
+
+
+@scope_required
+def plan_grid(request, pk):
+    scope = request.scope
+    plan = _editable_plan(scope, pk)
+    units = scoped_units(scope).descendants_of(plan.issuing_unit, include_self=False).current()
+    return render(request, "plans/plan_grid.html", {
+        "plan": plan,
+        "grid": services.build_grid(plan),
+        "row_form": AddRowForm(units=units),
+        "bucket_form": AddBucketForm(),
+    })
+
+
+@scope_required
+@require_POST
+def grid_cell(request, pk):
+    """htmx: save one cell (or a row's total) and send back the totals that changed."""
+    plan = _editable_plan(request.scope, pk)
+    form = CellForm(request.POST)
+    error = ""
+    allocation = None
+    if form.is_valid():
+        allocation = next((a for a in plan.allocations.all() if a.pk == form.cleaned_data["allocation"]), None)
+        if allocation is None:
+            raise Http404
+        try:
+            if form.cleaned_data["bucket"] == "total":
+                services.set_total(allocation, form.cleaned_data["value"])
+            else:
+                bucket = next((b for b in plan.buckets.all() if str(b.pk) == form.cleaned_data["bucket"]), None)
+                if bucket is None:
+                    raise Http404
+                services.set_cell(allocation, bucket, form.cleaned_data["value"])
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    plan = services.grid_plan(plan.pk)
+    grid = services.build_grid(plan)
+    row = next((r for r in grid.rows if allocation and r.allocation.pk == allocation.pk), None)
+    response = render(request, "plans/_grid_update.html", {"grid": grid, "row": row, "error": error, "plan": plan})
+    if error:
+        response.status_code = 422
+    return response
+
+
+@scope_required
+@require_POST
+def grid_add_row(request, pk):
+    scope = request.scope
+    plan = _editable_plan(scope, pk)
+    units = scoped_units(scope).descendants_of(plan.issuing_unit, include_self=False)
+    form = AddRowForm(request.POST, units=units)
+    if form.is_valid():
+        services.add_allocation(plan, form.cleaned_data["unit"], form.cleaned_data["total"], form.cleaned_data["section"])
+        messages.success(request, _("Đã thêm dòng %(unit)s.") % {"unit": form.cleaned_data["unit"].full_name})
+    else:
+        messages.error(request, _("Không thêm được dòng: %(errors)s") % {"errors": "; ".join(
+            str(e) for errors in form.errors.values() for e in errors)})
+    return redirect("plans:plan_grid", pk=plan.pk)
+
+
+@scope_required
+@require_POST
+def grid_add_bucket(request, pk):
+    plan = _editable_plan(request.scope, pk)
+    form = AddBucketForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_bucket(plan, form.cleaned_data["kind"], form.cleaned_data["number"], form.cleaned_data["date"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Cột không hợp lệ."))
+    return redirect("plans:plan_grid", pk=plan.pk)
+
+
+@scope_required
+def plan_targets(request, pk):
+    plan = _editable_plan(request.scope, pk)
+    formset = TargetFormSet(request.POST or None, instance=plan)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Đã lưu chỉ tiêu."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_targets.html", {"plan": plan, "formset": formset})
+
+
+@scope_required
+@require_POST
+def plan_issue(request, pk):
+    plan = _editable_plan(request.scope, pk)
+    try:
+        services.issue(plan)
+        messages.success(request, _("Đã chuyển kế hoạch sang trạng thái ban hành."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@scope_required
+def plan_history(request, pk):
+    plan = _visible_plan(request.scope, pk)
+    return render(request, "plans/plan_history.html", {
+        "plan": plan,
+        "entries": history_entries(Plan, Plan.objects.filter(pk=plan.pk), limit=200)
+        + history_entries(Allocation, plan.allocations.all(), limit=200),
+    })
+
+
+@scope_required
+def plan_export(request, pk, fmt):
+    from hienmau.plans import exports
+
+    plan = _visible_plan(request.scope, pk)
+    makers = {
+        "xlsx": (exports.appendix_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "docx": (exports.appendix_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "pdf": (exports.appendix_pdf, "application/pdf"),
+    }
+    if fmt not in makers:
+        raise Http404
+    make, content_type = makers[fmt]
+    response = HttpResponse(make(plan), content_type=content_type)
+    name = f"phu-luc-{plan.number or plan.pk}-{plan.date:%Y%m%d}" if plan.date else f"phu-luc-{plan.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- import --------------------------------------------------------------------------------------
+
+def _import_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stash(request, form: ImportForm) -> str:
+    token = uuid.uuid4().hex
+    upload = form.cleaned_data.get("file")
+    if upload:
+        suffix = Path(upload.name).suffix.lower()[:6]
+        target = _import_dir() / f"{token}{suffix}"
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        name = upload.name
+    else:
+        target = _import_dir() / f"{token}.txt"
+        target.write_text(form.cleaned_data["text"], encoding="utf-8")
+        name = _("văn bản dán")
+    request.session.setdefault(IMPORT_SESSION_KEY, {})[token] = {"path": str(target), "name": name}
+    request.session.modified = True
+    return token
+
+
+def _stashed(request, token: str) -> tuple[Path, str]:
+    entry = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
+    if not entry or not Path(entry["path"]).is_file():
+        raise Http404
+    return Path(entry["path"]), entry["name"]
+
+
+@scope_required
+def plan_import(request):
+    scope = request.scope
+    if not scope.can_edit:
+        raise PermissionDenied
+    units = scoped_units(scope).exclude(kind="organisation")
+    if request.method == "POST" and request.POST.get("token"):
+        return _import_confirm(request, scope, units)
+    form = ImportForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        token = _stash(request, form)
+        path, name = _stashed(request, token)
+        try:
+            analysis = analyse_file(path, form.cleaned_data.get("issuing_unit"))
+        except AppendixError as exc:
+            path.unlink(missing_ok=True)
+            form.add_error(None, str(exc))
+        else:
+            if analysis.issuing_unit and not scope.contains(analysis.issuing_unit):
+                analysis.issuing_unit = None
+            return render(request, "plans/plan_import_preview.html", {
+                "analysis": analysis, "result": analysis.result(), "token": token, "source_name": name,
+                "units": units.order_by("depth", "name"), "buckets": analysis.document.appendix.buckets,
+            })
+    return render(request, "plans/plan_import.html", {"form": form})
+
+
+def _import_confirm(request, scope: Scope, units):
+    path, name = _stashed(request, request.POST["token"])
+    issuing = get_object_or_404(units, pk=request.POST.get("issuing_unit") or 0)
+    try:
+        analysis = analyse_file(path, issuing)
+        plan, changed = save_plan(analysis, source_name=name)
+    except (AppendixError, PlanImportError) as exc:
+        messages.error(request, str(exc))
+        return redirect("plans:plan_import")
+    path.unlink(missing_ok=True)
+    request.session.get(IMPORT_SESSION_KEY, {}).pop(request.POST["token"], None)
+    request.session.modified = True
+    if changed:
+        messages.success(request, _("Đã nhập phụ lục vào kế hoạch %(ref)s.") % {"ref": plan.reference or plan.title})
+    else:
+        messages.info(request, _("Kế hoạch %(ref)s đã có đúng nội dung này; không thay đổi gì.") % {"ref": plan.reference})
+    return redirect("plans:plan_detail", pk=plan.pk)
+
