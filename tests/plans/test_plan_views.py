@@ -15,7 +15,7 @@ def plan_urls(plan_pk):
 def test_every_plan_url_is_404_outside_the_scope(tree, people, district_plan, client_for):
     client = client_for(people.province_officer)  # An Giang: Hưng Yên's plans are none of its business
     urls = plan_urls(district_plan.pk)
-    assert len(urls) == 9  # the export URL also takes a format; it is checked below
+    assert len(urls) == 10  # the export and attachment URLs take a second id; checked below
     for url in urls:
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url).status_code == 404, url
@@ -191,3 +191,17 @@ def test_import_token_of_another_session_is_404(tree, people, client_for, client
     other = client_for(people.district_officer)
     response = other.post(reverse("plans:plan_import"), {"token": "0" * 32, "issuing_unit": tree.an_thi.pk})
     assert response.status_code == 404
+
+
+def test_attachments_are_uploaded_by_the_issuer_and_served_only_in_scope(tree, people, district_plan, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    officer = client_for(people.district_officer)
+    officer.post(reverse("plans:plan_attach", args=[district_plan.pk]),
+                 {"file": SimpleUploadedFile("14-KH-UBND.pdf", b"%PDF-1.4 signed scan")})
+    attachment = district_plan.attachments.get()
+    url = reverse("plans:plan_attachment", args=[district_plan.pk, attachment.pk])
+    assert b"".join(officer.get(url).streaming_content) == b"%PDF-1.4 signed scan"
+    outsider = client_for(people.province_officer)
+    assert outsider.get(url).status_code == 404

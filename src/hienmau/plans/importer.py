@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from decimal import Decimal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,11 @@ from hienmau.plans.lib.appendix import AppendixError
 from hienmau.plans.lib.buckets import parse_date_text
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
 from hienmau.plans.lib.unit_match import Candidate, match_unit
-from hienmau.plans.models import Allocation, AllocationCell, Bucket, ImportFinding, Metric, Plan, PlanKind, Target
+from hienmau.plans.lib.appendix import Paragraph
+from hienmau.plans.lib.targets import stated_messages, stated_targets
+from hienmau.plans.models import (
+    Allocation, AllocationCell, Bucket, CampaignLabel, CountingBasis, ImportFinding, Metric, Plan, PlanKind, Target,
+)
 from hienmau.plans.readers import read_blocks
 
 
@@ -162,13 +167,39 @@ def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[
                 if key not in buckets:
                     buckets[key] = Bucket.objects.create(plan=plan, key=key)
                 AllocationCell.objects.create(allocation=allocation, bucket=buckets[key], value=value)
-        if appendix.stated_total is not None and not plan.targets.filter(metric=metric).exists():
-            Target.objects.create(plan=plan, metric=metric, value=appendix.stated_total,
-                                  note="Theo dòng tổng của phụ lục")
+        _save_targets(plan, document, metric, appendix.stated_total)
+        _label_campaigns(plan)
         ImportFinding.objects.bulk_create(
             ImportFinding(plan=plan, code=f.code, unit_name=(f.unit or "")[:255], message=f.message) for f in appendix.findings
         )
     return plan, True
+
+
+def _save_targets(plan: Plan, document: Document, metric: str, stated_total: int | None) -> None:
+    """Targets the text states; the appendix's grand total stands in when the text states none."""
+    stated = stated_targets(document.text)
+    if stated_total is not None and metric not in stated:
+        stated[metric] = Decimal(stated_total)
+        notes = {metric: "Theo dòng tổng của phụ lục"}
+    else:
+        notes = {}
+    for name, value in stated.items():
+        Target.objects.update_or_create(
+            plan=plan, metric=name,
+            defaults={"value": value, "note": notes.get(name, "Theo nội dung văn bản"),
+                      "counting_basis": CountingBasis.DONATIONS if name == Metric.BLOOD_UNITS else ""},
+        )
+    messages = stated_messages([b.text for b in document.blocks if isinstance(b, Paragraph)])
+    if messages and not plan.messages:
+        plan.messages = "\n".join(messages)
+        plan.save(update_fields=["messages"])
+
+
+def _label_campaigns(plan: Plan) -> None:
+    title = fold_words(plan.title)
+    for label in CampaignLabel.objects.all():
+        if fold_words(label.name) in title:
+            plan.campaign_labels.add(label)
 
 
 def _find_plan(analysis: Analysis) -> Plan | None:
@@ -182,8 +213,6 @@ def _find_plan(analysis: Analysis) -> Plan | None:
 
 
 def _title(document: Document) -> str:
-    from hienmau.plans.lib.appendix import Paragraph
-
     paragraphs = [b.text.strip("#* ") for b in document.blocks if isinstance(b, Paragraph)]
     for index, text in enumerate(paragraphs[:30]):
         if fold_words(text) == "ke hoach" and index + 1 < len(paragraphs):

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from hienmau.orgs.models import Unit
 from hienmau.plans.lib.buckets import bucket_sort_key
-from hienmau.plans.models import Allocation, AllocationCell, Bucket, Metric, Plan, PlanKind, PlanStatus
+from hienmau.plans.models import Allocation, AllocationCell, Bucket, Plan, PlanAttachment, PlanKind, PlanStatus
 
 MAX_CELL_VALUE = 1_000_000
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def grid_plan(plan_id: int) -> Plan:
@@ -125,6 +126,12 @@ def add_bucket(plan: Plan, kind: str, number: int, date: datetime.date | None = 
     return bucket
 
 
+def attach_file(plan: Plan, upload) -> PlanAttachment:
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(_("Tệp đính kèm quá lớn (tối đa %(max)s MB).") % {"max": MAX_ATTACHMENT_BYTES // 1024 // 1024})
+    return PlanAttachment.objects.create(plan=plan, file=upload, name=upload.name[:255])
+
+
 def add_allocation(plan: Plan, unit: Unit, total: int | None = None, section: str = "") -> Allocation:
     _check_value(total)
     position = (plan.allocations.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -158,12 +165,16 @@ class Gap:
         return None if self.expected is None else self.actual - self.expected
 
 
-def target_gap(plan: Plan, metric: str = Metric.BLOOD_UNITS) -> Gap | None:
-    """The plan's own target against the sum of what it allocates."""
-    target = next((t for t in plan.targets.all() if t.metric == metric), None)
-    allocated = sum(a.total or 0 for a in plan.allocations.all() if a.metric == metric)
-    if target is None or not plan.allocations.exists():
+def target_gap(plan: Plan) -> Gap | None:
+    """The plan's own target against the sum of what it allocates, in the metric its rows count."""
+    allocations = list(plan.allocations.all())
+    if not allocations:
         return None
+    metric = allocations[0].metric
+    target = next((t for t in plan.targets.all() if t.metric == metric), None)
+    if target is None:
+        return None
+    allocated = sum(a.total or 0 for a in allocations if a.metric == metric)
     return Gap(_("Tổng phân bổ so với chỉ tiêu của kế hoạch"), target.value, allocated, plan)
 
 

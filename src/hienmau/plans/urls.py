@@ -16,5 +16,7 @@ urlpatterns = [
     path("<int:pk>/targets/", views.plan_targets, name="plan_targets"),
     path("<int:pk>/issue/", views.plan_issue, name="plan_issue"),
     path("<int:pk>/history/", views.plan_history, name="plan_history"),
+    path("<int:pk>/attachments/", views.plan_attach, name="plan_attach"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.plan_attachment, name="plan_attachment"),
     path("<int:pk>/export.<str:fmt>", views.plan_export, name="plan_export"),
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -202,6 +202,30 @@ def plan_issue(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@scope_required
+@require_POST
+def plan_attach(request, pk):
+    plan = _editable_plan(request.scope, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Chọn một tệp để đính kèm."))
+    else:
+        try:
+            services.attach_file(plan, upload)
+            messages.success(request, _("Đã đính kèm %(name)s.") % {"name": upload.name})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@scope_required
+def plan_attachment(request, pk, attachment_pk):
+    """Attachments are served through the scope, never from a public media URL."""
+    plan = _visible_plan(request.scope, pk)
+    attachment = get_object_or_404(plan.attachments, pk=attachment_pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
 @scope_required

@@ -1,0 +1,67 @@
+"""Targets a plan states in its text ("tiếp nhận tối thiểu 7.400 đơn vị máu", "ít nhất 30% cán bộ…").
+
+Only the body before the appendix is read, and only the first statement of each metric counts: later
+mentions are usually results or other units' figures.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from hienmau.core.lib.text import fold
+
+NUMBER = r"(\d{1,3}(?:\.\d{3})+|\d+)"
+PERCENT = r"(\d+(?:,\d+)?)\s*%"
+
+PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("registrations", re.compile(r"nguoi dang ky[^:\n]{0,60}:\s*\**\s*" + NUMBER + r"\s*nguoi")),
+    ("direct_donors", re.compile(r"so nguoi (?:truc tiep hien mau|hien mau truc tiep)[^:\n]{0,30}:\s*\**\s*" + NUMBER)),
+    ("reserve_donors", re.compile(r"(?:so nguoi du bi hien mau[^:\n]{0,30}:\s*\**\s*" + NUMBER + r"|" + NUMBER + r"\s*nguoi hien mau du bi)")),
+    ("blood_units", re.compile(r"(?:tiep nhan|van dong)[^.\n]{0,40}?" + NUMBER + r"\s*don vi mau")),
+    ("volunteers", re.compile(r"(?:it nhat|toi thieu|van dong)\s*" + NUMBER + r"\s*tinh nguyen vien")),
+    ("staff_percent", re.compile(PERCENT + r"\s*can bo")),
+    ("population_percent", re.compile(PERCENT + r"\s*dan so")),
+    ("units_percent", re.compile(PERCENT + r"\s*cac (?:huyen|xa|don vi|dia phuong)")),
+)
+APPENDIX_START = re.compile(r"^\s*phu luc\b", re.M)
+
+
+def stated_targets(text: str) -> dict[str, Decimal]:
+    body = fold(text)
+    end = APPENDIX_START.search(body)
+    if end:
+        body = body[: end.start()]
+    found: dict[str, Decimal] = {}
+    for metric, pattern in PATTERNS:
+        match = pattern.search(body)
+        if not match:
+            continue
+        raw = next(group for group in match.groups() if group)
+        if metric.endswith("_percent"):
+            found[metric] = Decimal(raw.replace(",", "."))
+        else:
+            found[metric] = Decimal(int(raw.replace(".", "")))
+    return found
+
+
+MESSAGES_HEADING = re.compile(r"thong diep")
+HEADING = re.compile(r"^(?:[ivx]+\.|\d+\.|#)")
+
+
+def stated_messages(paragraphs: list[str]) -> list[str]:
+    """The slogans listed under a "Thông điệp" heading ("- Hiến máu cứu người - Một nghĩa cử cao đẹp.")."""
+    messages: list[str] = []
+    inside = False
+    for text in paragraphs:
+        folded = fold(text)
+        if HEADING.match(folded) and MESSAGES_HEADING.search(folded):
+            inside = True
+            continue
+        if inside and HEADING.match(folded):
+            break
+        if inside and text.lstrip().startswith(("-", "+", "•")):
+            line = text.lstrip("-+• ").strip()
+            if line and not fold(line).startswith("tuy theo"):
+                messages.append(line)
+    return messages
