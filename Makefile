@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	@touch $@
 
 run: install
+	@scripts/ensure-system-packages run
 	@mkdir -p var
 	$(DEV_ENV) $(BIN)/hienmau migrate --noinput
 	$(DEV_ENV) $(BIN)/hienmau demo
@@ -24,7 +25,7 @@ run: install
 
 # Uses DATABASE_URL when set (CI: the PostgreSQL server on 127.0.0.1:5432), SQLite otherwise.
 test: install
-	@scripts/ensure-chromium
+	@scripts/ensure-system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres:

@@ -1,4 +1,4 @@
-"""Playwright driving Debian's chromium (installed by scripts/ensure-chromium) against live_server."""
+"""Playwright driving Debian's chromium (installed by scripts/ensure-system-packages) against live_server."""
 
 import os
 import shutil
@@ -17,10 +17,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        script = Path(__file__).resolve().parents[2] / "scripts" / "ensure-chromium"
+        script = Path(__file__).resolve().parents[2] / "scripts" / "ensure-system-packages"
         subprocess.run([str(script)], check=True)
         path = shutil.which("chromium")
-    assert path, "chromium is required for the browser tests (scripts/ensure-chromium installs it)"
+    assert path, "chromium is required for the browser tests (scripts/ensure-system-packages installs it)"
     return path
 
 
