@@ -274,11 +274,8 @@ def test_comma_separated_text_is_read_as_a_table():
     assert result["totals"] == {"stated": 1300, "computed": 1300}
 
 
-# --- known bugs (strict xfail: they start passing when the parser is fixed) --------------------
+# --- regressions: bugs found by review, fixed, kept pinned --------------------------------------
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG appendix._is_grand_total: a bare 'Cộng' row is always a grand total, so per-section 'Cộng' "
-    "subtotals are compared with every row of the appendix and produce false total_mismatch findings"))
 def test_cong_subtotal_of_each_section_covers_only_its_section():
     result = analyse(tsv(
         "A. Khối huyện",
@@ -296,27 +293,18 @@ def test_cong_subtotal_of_each_section_covers_only_its_section():
     assert result["findings"] == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG appendix.read_table: a section row written in the STT and unit cells ('II' | 'Khối cơ quan') "
-    "is read as a data row with total None instead of setting the section"))
 def test_roman_section_row_in_stt_and_unit_cells_is_a_section_not_a_row():
     result = analyse(tsv(MONTHS, ["1", "Huyện A", "100", "", "100"], ["II", "Khối cơ quan", "", "", ""],
                          ["2", "Sở Y tế", "50", "", "50"], ["", "Tổng cộng", "150", "", "150"]))
     assert [r["unit"] for r in result["rows"]] == ["Huyện A", "Sở Y tế"]
 
 
-@pytest.mark.xfail(strict=True, raises=AppendixError, reason=(
-    "BUG appendix._header_rows: a section row right under the header ('A.' | 'Khối huyện') is taken as a "
-    "second header row, the unit column is no longer recognised and the whole table is refused"))
 def test_section_row_right_under_the_header_does_not_break_header_detection():
     result = analyse(tsv(MONTHS, ["A.", "Khối huyện", "", "", ""], ["1", "Huyện A", "100", "", "100"],
                          ["", "Tổng cộng", "100", "", "100"]))
     assert [r["unit"] for r in result["rows"]] == ["Huyện A"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG appendix._is_total_label: folding makes 'Công' (Công an, Công ty) equal to 'Cộng', so in a table "
-    "without an STT column those units are read as subtotal rows and vanish from rows"))
 @pytest.mark.parametrize("unit", ["Công an tỉnh", "Công ty Cổ phần Cấp nước", "Tổng công ty Điện lực miền Nam"])
 def test_units_named_cong_an_cong_ty_tong_cong_ty_are_rows_without_stt(unit):
     result = analyse(tsv(["Đơn vị", "Chỉ tiêu"], ["Huyện A", "100"], [unit, "50"], ["Tổng cộng", "150"]))
@@ -324,36 +312,24 @@ def test_units_named_cong_an_cong_ty_tong_cong_ty_are_rows_without_stt(unit):
     assert result["totals"] == {"stated": 150, "computed": 150}
 
 
-@pytest.mark.xfail(strict=True, raises=AppendixError, reason=(
-    "BUG appendix.analyse_columns: a column-number row under the header ('(1)' '(2)' '(3)'), common in "
-    "official tables, hides the 'Đơn vị' header and the table is refused"))
 def test_column_number_row_under_the_header_is_ignored():
     result = analyse(tsv(MONTHS, ["(1)", "(2)", "(3)", "(4)", "(5)"], ["1", "Huyện A", "100", "", "100"],
                          ["", "Tổng cộng", "100", "", "100"]))
     assert [r["unit"] for r in result["rows"]] == ["Huyện A"]
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "BUG appendix._percent: float('inf') / '1e999' pass float() and round() raises OverflowError, which "
-    "escapes analyse_text instead of becoming a note"))
 @pytest.mark.parametrize("percent", ["inf", "1e999"])
 def test_percent_cell_that_is_not_a_finite_number_is_a_note(percent):
     result = analyse(annual(["1.", "Huyện A", "10", "10", percent, "5", ""]))
     assert result["rows"][0]["prior"]["percent"] is None
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG schedule.ENTRY: 'Tháng 4/2024 (400đv)' stops at the '/', so the month is reported without an "
-    "amount and the 400 units are unallocated"))
 def test_schedule_month_written_with_its_year_keeps_its_amount():
     result = analyse(annual(["1.", "Huyện A", "400", "400", "100", "400", "Tháng 4/2024 (400đv)"]))
     assert result["rows"][0]["buckets"] == {"month:4": 400}
     assert result["findings"] == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG schedule.ENTRY: in 'Tháng 4 - 400đv' the '-' is taken as a month range, so months read '4 - 40', "
-    "amount 0, and an invalid_date 'tháng 40' is reported"))
 def test_schedule_month_dash_amount_is_read_as_an_amount():
     result = analyse(annual(["1.", "Huyện A", "400", "400", "100", "400", "Tháng 4 - 400đv"]))
     assert result["rows"][0]["buckets"] == {"month:4": 400}

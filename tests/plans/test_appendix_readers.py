@@ -103,9 +103,6 @@ def test_xlsx_float_cells_that_are_whole_numbers_read_as_integers(tmp_path):
                                "note": None}]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG core.lib.tables._cell_text / appendix._percent: a 'Tỷ lệ %' cell formatted as a percentage in Excel "
-    "holds 1.0417; it is read as 1 % and a false percent_mismatch is reported"))
 def test_xlsx_percentage_formatted_cell_is_read_as_the_percent_shown(tmp_path):
     result = result_of(annual_xlsx(tmp_path / "percent.xlsx", percent=1250 / 1200, percent_format="0%"))
     assert result["rows"][0]["prior"]["percent"] == 104
@@ -180,9 +177,6 @@ def test_docx_merged_cell_across_two_columns_of_a_data_row_is_refused(tmp_path):
         read_blocks(path)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG readers._docx_table: data rows are recognised only by a number in the first cell, so in a Word table "
-    "without an STT column a merged total cell is silently accepted and one unit loses its total"))
 def test_docx_merged_data_cell_is_refused_even_without_an_stt_column(tmp_path):
     document = docx.Document()
     table = document.add_table(rows=1, cols=3)

@@ -75,9 +75,6 @@ def test_bucket_from_header(header, expected):
     assert bucket_from_header(header) == expected
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG buckets.ROUND: the Roman-numeral alternative can match the empty string, so in 'Đợt 1' it matches "
-    "'' before the digit and bucket_from_header returns None; rounds numbered 1, 2, 3 are not buckets"))
 @pytest.mark.parametrize(("header", "expected"), [
     ("Đợt 1", ("round:1", None)), ("Đợt 2 (18/7/2024)", ("round:2", "18/7/2024")), ("Đợt 12", ("round:12", None)),
 ])
@@ -85,9 +82,6 @@ def test_rounds_numbered_with_digits_are_buckets(header, expected):
     assert bucket_from_header(header) == expected
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG buckets.ROUND (same cause): a table with 'Đợt 1 | Đợt 2' columns loses every round value "
-    "silently: buckets are empty and no finding is reported"))
 def test_table_with_digit_numbered_rounds_keeps_the_round_values():
     result = analyse(tsv(["STT", "Đơn vị", "Tổng số", "Đợt 1", "Đợt 2"], ["1", "Vân Du", "54", "25", "29"],
                          ["", "Tổng cộng", "54", "25", "29"]))

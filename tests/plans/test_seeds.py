@@ -209,9 +209,6 @@ def test_quota_list_whose_total_disagrees_is_a_total_mismatch():
     assert codes(result).count("total_mismatch") == 1
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "BUG document.quota_list: a quota written with a decimal point ('2.5 người') makes parse_int raise a bare "
-    "ValueError instead of AppendixError or a finding"))
 def test_quota_list_with_a_non_integer_quota_never_crashes():
     text = "1. Đơn vị A: **2.5 người**\n2. Đơn vị B: **10 người**\n"
     try:

@@ -53,10 +53,6 @@ def test_bare_shared_name_is_ambiguous_and_suggests_both():
     assert set(match.suggestions) == {"huyện Ân Thi", "thị trấn Ân Thi"}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "BUG unit_match.match_unit: the docstring promises that the category the document writes tells a "
-    "district from its township, but when the name is not the exact full name ('BCĐ. huyện Ân Thi', "
-    "the abbreviation 'TT Ân Thi') core_name drops the category and the match is ambiguous"))
 @pytest.mark.parametrize(("written", "unit_id"), [("BCĐ. huyện Ân Thi", 10), ("TT Ân Thi", 11)])
 def test_category_after_a_prefix_still_tells_district_from_township(written, unit_id):
     assert match_unit(written, [DISTRICT, TOWNSHIP, VAN_DU]).unit_id == unit_id

@@ -79,29 +79,32 @@ def _docx_blocks(path: Path) -> list[Block]:
 
 
 def _docx_table(table, name: str, number: int) -> TableBlock:
-    rows: list[list[str]] = []
-    cells_by_row = []
-    for row in table.rows:
-        cells_by_row.append(list(row.cells))
-    seen_above: set[int] = set()
-    in_data = False
-    for r, cells in enumerate(cells_by_row):
-        texts: list[str] = []
+    """Cell texts of a Word table. Merged cells repeat the same XML cell; in the header that is a group
+    title (kept once), in the data rows nobody can tell which row the value belongs to (refused)."""
+    from hienmau.plans.lib.appendix import _header_rows
+
+    grid = [list(row.cells) for row in table.rows]
+    texts: list[list[str]] = []
+    merged_at: list[bool] = []
+    above: set = set()
+    for cells in grid:
+        row_texts, merged, seen = [], False, set()
         previous = None
-        row_ids = set()
-        if not in_data and cells and cells[0].text.strip().rstrip(".").strip().isdigit():
-            in_data = True
         for cell in cells:
-            tc = id(cell._tc)
-            merged = tc == previous or tc in seen_above
-            if merged and in_data:
-                raise AppendixError(
-                    f"Bảng {number} trong tệp {name}, dòng {r + 1}: có ô gộp trong phần số liệu; "
-                    "hãy tách ô (mỗi đơn vị một dòng, mỗi số một ô) rồi nhập lại."
-                )
-            texts.append("" if merged else cell.text.strip())
-            previous = tc
-            row_ids.add(tc)
-        seen_above = row_ids
-        rows.append(texts)
-    return TableBlock(rows, source=f"{name}#table{number}")
+            element = cell._tc
+            repeat = element is previous or any(element is other for other in above)
+            merged = merged or repeat
+            row_texts.append("" if repeat else cell.text.strip())
+            previous = element
+            seen.add(element)
+        above = seen
+        texts.append(row_texts)
+        merged_at.append(merged)
+    header = _header_rows(texts)
+    for index in range(header, len(texts)):
+        if merged_at[index]:
+            raise AppendixError(
+                f"Bảng {number} trong tệp {name}, dòng {index + 1}: có ô gộp trong phần số liệu; "
+                "hãy tách ô (mỗi đơn vị một dòng, mỗi số một ô) rồi nhập lại."
+            )
+    return TableBlock(texts, source=f"{name}#table{number}")

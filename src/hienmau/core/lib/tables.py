@@ -20,9 +20,12 @@ class TableError(ValueError):
     """The file cannot be read as a table at all; the message says why, in Vietnamese."""
 
 
-def _cell_text(value) -> str:
+def _cell_text(value, number_format: str = "") -> str:
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (number_format or ""):
+        # Excel stores 104% as 1.04; write it the way the sheet shows it.
+        return f"{value * 100:.10g}%".replace(".", ",")
     if isinstance(value, datetime.datetime):
         if value.time() == datetime.time(0, 0):
             return value.strftime("%d/%m/%Y")
@@ -85,6 +88,6 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         raise TableError(f"Không mở được tệp Excel {path.name}: {exc}") from exc
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        return [[_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row] for row in sheet.iter_rows()]
     finally:
         workbook.close()

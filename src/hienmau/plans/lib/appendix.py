@@ -90,7 +90,9 @@ class Appendix:
 
 STT = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 SECTION = re.compile(r"^\s*([IVX]{1,4}|[A-D])\s*[.)/-]\s*\S")
-TOTAL_WORDS = ("tong", "cong")
+SECTION_MARK = re.compile(r"^([IVX]{1,4}|[A-D])\.?$")
+COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
+TOTAL_PHRASE = re.compile(r"^(?:tong cong|tong so|tong|cong)(?: [ivx]+| \d+)?(?: .*\+.*)?$")
 DELEGATION = re.compile(r"^\(?\s*(?P<unit>.+?)\s+(?:phu trach|dam nhan|chiu trach nhiem)\s*\)?\.?$")
 UNIT_HEADERS = ("don vi", "ten don vi", "co quan don vi", "dia phuong", "ten", "co quan", "xa phuong", "xa thi tran")
 STT_HEADERS = ("stt", "tt", "so tt", "so thu tu")
@@ -99,9 +101,10 @@ STT_HEADERS = ("stt", "tt", "so tt", "so thu tu")
 # --- columns -------------------------------------------------------------------------------------
 
 def _header_rows(rows: list[list[str]]) -> int:
-    """How many rows at the top are header rows: those before the first row that carries data."""
+    """How many rows at the top are header rows: those before the first row that carries data
+    (or a section heading, or the "(1) (2) (3)" row some tables put under their header)."""
     for index, row in enumerate(rows):
-        if _is_data_like(row):
+        if _is_data_like(row) or _section_title(row) or _is_column_numbers(row):
             return index
     return len(rows)
 
@@ -118,6 +121,29 @@ def _is_data_like(row: list[str]) -> bool:
         except ValueError:
             continue
     return numeric >= 1 and not any(bucket_from_header(cell) for cell in row)
+
+
+def _is_column_numbers(row: list[str]) -> bool:
+    filled = [c.strip() for c in row if c.strip()]
+    return len(filled) >= 2 and all(COLUMN_NUMBER.match(c) for c in filled)
+
+
+def _section_title(row: list[str]) -> str | None:
+    """'I. Các xã, thị trấn' in one cell, or 'II' | 'Khối cơ quan' across the STT and name cells."""
+    filled = [c.strip() for c in row if c.strip()]
+    if len(filled) == 1 and SECTION.match(filled[0]) and not STT.match(filled[0]):
+        return filled[0]
+    if len(filled) == 2 and SECTION_MARK.match(filled[0]) and row and row[0].strip() == filled[0]:
+        if not any(_looks_numeric(c) for c in filled[1:]):
+            return f"{filled[0].rstrip('.')}. {filled[1]}"
+    return None
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        return parse_int(text) is not None
+    except ValueError:
+        return False
 
 
 def _combined_headers(header: list[list[str]], width: int) -> list[tuple[str, str]]:
@@ -219,10 +245,9 @@ def _percent(text: str) -> tuple[int | None, str | None]:
     cleaned = text.strip().rstrip("%").strip().replace(",", ".")
     if not cleaned:
         return None, None
-    try:
-        return round(float(cleaned)), None
-    except ValueError:
+    if not re.fullmatch(r"-?\d{1,6}(?:\.\d+)?", cleaned):
         return None, text.strip()
+    return round(float(cleaned)), None
 
 
 def _label(row: list[str], columns: list[Column]) -> str:
@@ -235,13 +260,29 @@ def _label(row: list[str], columns: list[Column]) -> str:
 
 
 def _is_total_label(label: str) -> bool:
-    words = fold_words(label).split()
-    return bool(words) and words[0] in TOTAL_WORDS
+    """'Tổng cộng', 'Tổng I', 'Cộng', 'Tổng cộng: I+II' — but not 'Công an tỉnh' or 'Tổng công ty …'.
+
+    Folding would make "Công" and "Cộng" the same word, so the written word decides when it has marks;
+    a label written without marks must be a total phrase and nothing else.
+    """
+    words = label.split()
+    if words and STT.match(words[0]):
+        words = words[1:]
+    if not words:
+        return False
+    folded = fold_words(" ".join(words))
+    if folded.startswith("tong cong ty"):
+        return False
+    first = words[0].lower().strip(".:")
+    if first in ("tổng", "cộng"):
+        return True
+    return bool(TOTAL_PHRASE.match(folded))
 
 
 def _is_grand_total(label: str) -> bool:
+    """A grand total adds everything ('Tổng cộng', 'Tổng số', 'I+II'); a bare 'Cộng' closes a section."""
     folded = fold_words(label)
-    return folded.startswith("tong cong") or folded.startswith("tong so") or "+" in label or folded in ("tong", "cong")
+    return folded.startswith("tong cong") or folded.startswith("tong so") or "+" in label or folded == "tong"
 
 
 @dataclass
@@ -255,7 +296,7 @@ class _Subtotal:
 
 def read_table(block: TableBlock, table_number: int, section: str | None, appendix: Appendix,
                inherited: list[Column] | None = None) -> tuple[list[Column], list[_Subtotal], str | None]:
-    rows = [r for r in block.rows if any(c.strip() for c in r)]
+    rows = [r for r in block.rows if any(c.strip() for c in r) and not _is_column_numbers(r)]
     header_count = _header_rows(rows)
     width = max(len(r) for r in rows)
     if header_count == 0 and inherited is not None:
@@ -268,9 +309,9 @@ def read_table(block: TableBlock, table_number: int, section: str | None, append
     line = 0
     for raw in rows[header_count:]:
         label = _label(raw, columns)
-        filled = [c for c in raw if c.strip()]
-        if len(filled) == 1 and SECTION.match(filled[0]) and not STT.match(filled[0]):
-            section = filled[0].strip()
+        title = _section_title(raw)
+        if title:
+            section = title
             continue
         if _is_total_label(label):
             subtotal = _read_subtotal(raw, columns, label)
@@ -440,6 +481,7 @@ def read_appendix(blocks: list[Block]) -> Appendix:
         raise AppendixError("Không tìm thấy bảng phụ lục nào (cần một bảng có cột đơn vị và số liệu).")
     section: str | None = None
     grand: list[_Subtotal] = []
+    sections_closed: list[_Subtotal] = []
     inherited: list[Column] | None = None
     bucket_dates: dict[str, str | None] = {}
     table_number = 0
@@ -461,11 +503,14 @@ def read_appendix(blocks: list[Block]) -> Appendix:
             if subtotal.grand:
                 grand.append(subtotal)
             else:
+                sections_closed.append(subtotal)
                 _check_total(subtotal, subtotal.rows, appendix)
     for subtotal in grand:
         _check_total(subtotal, appendix.rows, appendix)
     if grand:
         appendix.stated_total = grand[-1].total
+    elif len(sections_closed) == 1 and len(sections_closed[0].rows) == len(appendix.rows):
+        appendix.stated_total = sections_closed[0].total  # one "Cộng" row closing the only table
     appendix.buckets = [Bucket(k, bucket_dates[k]) for k in sorted(bucket_dates, key=bucket_sort_key)]
     return appendix
 

@@ -9,7 +9,7 @@ from hienmau.core.lib.text import fold
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xi": 11, "xii": 12}
 MONTH = re.compile(r"\bthang\s*(\d{1,2})\b")
-ROUND = re.compile(r"\bdot\s*(x{0,1}(?:ix|iv|v?i{0,3})|\d{1,2})\b")
+ROUND = re.compile(r"\bdot\s*(\d{1,2}|[ivx]{1,4})\b")
 DATE = re.compile(r"(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{2,4}))?")
 
 

@@ -183,14 +183,20 @@ def quota_list(document: Document) -> Appendix | None:
         match = QUOTA_LINE.match(line)
         if not match:
             continue
-        numbers = [parse_int(n.rstrip(".")) for n in PEOPLE.findall(match.group("body"))]
-        if not numbers:
+        written = PEOPLE.findall(match.group("body"))
+        if not written:
             continue
-        total = numbers[-1]
-        note = None
-        if len(numbers) > 1:
-            note = re.sub(r"\s+", " ", match.group("body")).strip(" .;")
-        appendix.rows.append(Row(unit=match.group("unit").strip(), total=total, buckets={}, prior=None, note=note,
+        unit = match.group("unit").strip()
+        body = re.sub(r"\s+", " ", match.group("body")).strip(" .;")
+        try:
+            numbers = [parse_int(n.rstrip(".")) for n in written]
+        except ValueError:
+            appendix.rows.append(Row(unit=unit, total=None, buckets={}, prior=None, note=body, line=int(match.group("stt"))))
+            appendix.findings.append(F.Finding(F.NOTE_INSTEAD_OF_NUMBER, unit,
+                                               f"{unit}: số người ghi “{body}” không phải số nguyên."))
+            continue
+        note = body if len(numbers) > 1 else None
+        appendix.rows.append(Row(unit=unit, total=numbers[-1], buckets={}, prior=None, note=note,
                                  line=int(match.group("stt"))))
     if len(appendix.rows) < 2:
         return None

@@ -9,7 +9,10 @@ from hienmau.core.lib.text import fold
 
 # "thang 4 (400dv)", "thang 11 400 dv", "thang 5, 6 (300dv)"; amounts may use dot thousands.
 ENTRY = re.compile(
-    r"thang\s*(?P<months>\d{1,2}(?:\s*(?:,|va|-)\s*\d{1,2})*)\s*(?:\(|:)?\s*(?P<amount>\d{1,3}(?:\.\d{3})+|\d+)?\s*(?:d\.?v\.?|don vi|dvm)?\s*\)?",
+    # months: "4", "5, 6", "7 va 8"; a "- 400đv" after a month is an amount, not a range
+    r"thang\s*(?P<months>\d{1,2}(?:\s*(?:,|va|-|–)\s*\d{1,2}(?!\d|\s*(?:d\.?v|don vi|dvm)))*)"
+    r"(?:\s*/\s*\d{4})?"  # "tháng 4/2024"
+    r"\s*(?:\(|:|-|–)?\s*(?P<amount>\d{1,3}(?:\.\d{3})+|\d+)?\s*(?:d\.?v\.?|don vi|dvm)?\s*\)?",
 )
 HAS_MONTH = re.compile(r"\bthang\b")
 
@@ -38,7 +41,7 @@ def parse_schedule(text: str) -> Schedule:
     folded = " ".join(fold(text).split())
     schedule = Schedule()
     for match in ENTRY.finditer(folded):
-        months = [int(m) for m in re.split(r"\s*(?:,|va|-)\s*", match.group("months")) if m]
+        months = [int(m) for m in re.split(r"\s*(?:,|va|-|–)\s*", match.group("months")) if m]
         amount = match.group("amount")
         for month in months:
             if not 1 <= month <= 12:

@@ -29,6 +29,23 @@ class Match:
     ambiguous: bool = False
 
 
+CATEGORY_WORDS = {
+    "tinh": "tinh", "thanh pho": "thanh pho", "tp": "thanh pho", "huyen": "huyen", "quan": "quan",
+    "thi xa": "thi xa", "tx": "thi xa", "xa": "xa", "phuong": "phuong", "thi tran": "thi tran", "tt": "thi tran",
+    "dac khu": "dac khu",
+}
+STEERING = re.compile(r"^(?:bcd|ban chi dao|ban cd)(?: van dong)?(?: (?:hien mau tinh nguyen|hmtn|vdhmtn))?\s+")
+
+
+def written_category(text: str) -> str | None:
+    """The unit category a name is written with, abbreviations expanded: 'TT Ân Thi' → 'thi tran'."""
+    rest = STEERING.sub("", fold_words(text), count=1)
+    for word in sorted(CATEGORY_WORDS, key=len, reverse=True):
+        if rest.startswith(word + " "):
+            return CATEGORY_WORDS[word]
+    return None
+
+
 def core_name(text: str) -> str:
     """'BCĐ. thành phố Rạch Giá' → 'rach gia'."""
     return NOISE.sub("", fold_words(text), count=1).strip()
@@ -48,6 +65,10 @@ def match_unit(written: str, candidates: list[Candidate]) -> Match:
     same = [c for c in candidates if core_name(c.full_name) == bare or fold_words(c.name) == bare]
     if len(exact) > 1:
         same = exact
+    if len(same) > 1:
+        category = written_category(written)
+        if category:
+            same = [c for c in same if fold_words(c.full_name).startswith(category + " ")] or same
     if len(same) == 1:
         return Match(same[0].id)
     if len(same) > 1:
