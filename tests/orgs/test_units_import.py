@@ -23,15 +23,9 @@ def write(tmp_path: Path, text: str, name="units.csv") -> Path:
 
 
 @pytest.fixture
-def nation(db):
-    import_units_file(write(_tmp(), HEADER + "VN,Việt Nam,Toàn quốc,,,,\n"))
+def nation(db, tmp_path_factory):
+    import_units_file(write(tmp_path_factory.mktemp("nation"), HEADER + "VN,Việt Nam,Toàn quốc,,,,\n"))
     return Unit.objects.get(code="VN")
-
-
-def _tmp():
-    import tempfile
-
-    return Path(tempfile.mkdtemp())
 
 
 def test_shipped_unit_lists_load_34_current_provinces_and_are_idempotent(db):

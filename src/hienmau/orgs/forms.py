@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hienmau.orgs.models import CATEGORIES_BY_KIND, Unit, UnitKind, parent_kind_problem
+from hienmau.orgs.models import Unit, UnitKind, parent_kind_problem
 
 
 class DateInput(forms.DateInput):
@@ -54,5 +54,3 @@ class UnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm đơn vị"), required=False)
     include_ceased = forms.BooleanField(label=_("Gồm cả đơn vị đã chấm dứt"), required=False)
 
-
-__all__ = ["CATEGORIES_BY_KIND", "SuccessorLinkForm", "UnitForm", "UnitSearchForm"]
