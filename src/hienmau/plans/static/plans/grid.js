@@ -14,9 +14,11 @@
 
   function focusAt(rows, rowIndex, colIndex) {
     const row = rows[rowIndex];
-    if (!row) return;
-    const target = row.querySelectorAll("input.cell")[colIndex];
-    if (target) { target.focus(); target.select(); }
+    const target = row && row.querySelectorAll("input.cell")[colIndex];
+    if (!target) return false;
+    target.focus();
+    target.select();
+    return true;
   }
 
   grid.addEventListener("keydown", function (event) {
@@ -26,8 +28,11 @@
     const moves = { ArrowDown: [1, 0], Enter: [1, 0], ArrowUp: [-1, 0] };
     if (event.key in moves) {
       event.preventDefault();
-      input.dispatchEvent(new Event("change", { bubbles: true }));
-      focusAt(rows, rowIndex + moves[event.key][0], colIndex);
+      // Leaving the cell fires its native "change", which htmx saves; only at the edge of the grid,
+      // where focus stays put, is the change sent from here.
+      if (!focusAt(rows, rowIndex + moves[event.key][0], colIndex)) {
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
     } else if (event.key === "ArrowRight" && input.selectionStart === input.value.length) {
       const list = cells(); const next = list[list.indexOf(input) + 1];
       if (next) { event.preventDefault(); next.focus(); next.select(); }
