@@ -54,3 +54,20 @@ def test_parse_int_returns_int_none_or_a_clear_error(text):
         assert "không phải số nguyên" in str(exc)
     else:
         assert result is None or isinstance(result, int)
+
+
+def test_250_ml_equivalents():
+    from decimal import Decimal
+
+    from hienmau.core.lib.blood import count_units, ml250_equivalent
+
+    assert ml250_equivalent(350) == Decimal("1.4") and ml250_equivalent(450) == Decimal("1.8")
+    assert count_units([250, 350, 450], "donations") == 3
+    assert count_units([250, 350, 450], "ml250") == Decimal("4.2")
+
+
+@given(st.lists(st.sampled_from([250, 350, 450]), max_size=50))
+def test_equivalents_are_never_fewer_than_bags(volumes):
+    from hienmau.core.lib.blood import count_units
+
+    assert count_units(volumes, "ml250") >= count_units(volumes, "donations")

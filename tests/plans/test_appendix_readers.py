@@ -268,3 +268,31 @@ def test_file_under_the_size_limit_is_read(tmp_path, monkeypatch):
     path.write_text("STT,Đơn vị,Tổng\n1,Huyện A,10\n", encoding="utf-8")
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", path.stat().st_size)
     assert isinstance(read_blocks(path)[-1], TableBlock)
+
+
+def test_xlsx_zip_bomb_is_refused_before_it_is_opened(tmp_path, monkeypatch):
+    """A workbook that inflates far beyond its size is refused from the zip directory alone."""
+    import zipfile
+
+    from hienmau.core.lib import tables
+
+    monkeypatch.setattr(tables, "MAX_XLSX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (8 * 1024 * 1024))  # 8 MB of zeros, a few KB zipped
+    assert path.stat().st_size < 64 * 1024
+    with pytest.raises(AppendixError, match="giải nén ra quá lớn"):
+        read_blocks(path)
+
+
+def test_docx_zip_bomb_is_refused(tmp_path, monkeypatch):
+    import zipfile
+
+    from hienmau.plans import readers
+
+    monkeypatch.setattr(readers, "MAX_XLSX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"0" * (8 * 1024 * 1024))
+    with pytest.raises(AppendixError, match="giải nén ra quá lớn"):
+        read_blocks(path)

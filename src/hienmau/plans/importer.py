@@ -24,7 +24,7 @@ from hienmau.plans.lib.buckets import parse_date_text
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
 from hienmau.plans.lib.unit_match import Candidate, match_unit
 from hienmau.plans.lib.appendix import Paragraph
-from hienmau.plans.lib.targets import stated_messages, stated_targets
+from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
 from hienmau.plans.models import (
     Allocation, AllocationCell, Bucket, CampaignLabel, CountingBasis, ImportFinding, Metric, Plan, PlanKind, Target,
 )
@@ -189,10 +189,14 @@ def _save_targets(plan: Plan, document: Document, metric: str, stated_total: int
             defaults={"value": value, "note": notes.get(name, "Theo nội dung văn bản"),
                       "counting_basis": CountingBasis.DONATIONS if name == Metric.BLOOD_UNITS else ""},
         )
-    messages = stated_messages([b.text for b in document.blocks if isinstance(b, Paragraph)])
-    if messages and not plan.messages:
-        plan.messages = "\n".join(messages)
-        plan.save(update_fields=["messages"])
+    paragraphs = [b.text for b in document.blocks if isinstance(b, Paragraph)]
+    changed = []
+    for field, lines in (("messages", stated_messages(paragraphs)), ("funding_sources", stated_funding(paragraphs))):
+        if lines and not getattr(plan, field):
+            setattr(plan, field, "\n".join(lines))
+            changed.append(field)
+    if changed:
+        plan.save(update_fields=changed)
 
 
 def _label_campaigns(plan: Plan) -> None:

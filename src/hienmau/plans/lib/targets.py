@@ -46,22 +46,33 @@ def stated_targets(text: str) -> dict[str, Decimal]:
 
 
 MESSAGES_HEADING = re.compile(r"thong diep")
+FUNDING_HEADING = re.compile(r"kinh phi")
 HEADING = re.compile(r"^(?:[ivx]+\.|\d+\.|#)")
 
 
-def stated_messages(paragraphs: list[str]) -> list[str]:
-    """The slogans listed under a "Thông điệp" heading ("- Hiến máu cứu người - Một nghĩa cử cao đẹp.")."""
-    messages: list[str] = []
+def bullets_under(paragraphs: list[str], heading: re.Pattern[str]) -> list[str]:
+    """The "- …" lines listed under a numbered heading that matches `heading`, up to the next heading."""
+    items: list[str] = []
     inside = False
     for text in paragraphs:
         folded = fold(text)
-        if HEADING.match(folded) and MESSAGES_HEADING.search(folded):
+        if HEADING.match(folded) and heading.search(folded):
             inside = True
             continue
         if inside and HEADING.match(folded):
             break
         if inside and text.lstrip().startswith(("-", "+", "•")):
             line = text.lstrip("-+• ").strip()
-            if line and not fold(line).startswith("tuy theo"):
-                messages.append(line)
-    return messages
+            if line and not fold(line).startswith("tuy theo"):  # "Tùy theo điều kiện…" introduces the list
+                items.append(line)
+    return items
+
+
+def stated_messages(paragraphs: list[str]) -> list[str]:
+    """The slogans listed under a "Thông điệp" heading ("- Hiến máu cứu người - Một nghĩa cử cao đẹp.")."""
+    return bullets_under(paragraphs, MESSAGES_HEADING)
+
+
+def stated_funding(paragraphs: list[str]) -> list[str]:
+    """The funding sources listed under a "Kinh phí" heading."""
+    return bullets_under(paragraphs, FUNDING_HEADING)

@@ -1,0 +1,54 @@
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from hienmau.plans.lib.document import blocks_from_text
+from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "hienmau" / "plans" / "data"
+
+
+def seed(name):
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def paragraphs(text):
+    return [b.text for b in blocks_from_text(text) if hasattr(b, "text")]
+
+
+def test_kien_giang_campaign_states_its_targets_in_the_text():
+    targets = stated_targets(seed("seed-000-kien-giang-66-KH-BCD-2022.txt"))
+    assert targets == {
+        "blood_units": Decimal(7400), "reserve_donors": Decimal(250), "volunteers": Decimal(300),
+        "staff_percent": Decimal(30), "units_percent": Decimal(100),
+    }
+
+
+def test_bac_kan_drive_states_registrations_split_into_direct_and_reserve():
+    targets = stated_targets(seed("seed-003-bac-kan-140-KH-BCD-2021.txt"))
+    assert targets == {"registrations": Decimal(460), "direct_donors": Decimal(240), "reserve_donors": Decimal(200)}
+
+
+def test_an_thi_states_a_population_share():
+    assert stated_targets(seed("seed-001-an-thi-14-KH-UBND-2024.txt")) == {"population_percent": Decimal("1.5")}
+
+
+def test_slogans_and_funding_sources_are_the_bullets_under_their_headings():
+    text = paragraphs(seed("seed-000-kien-giang-66-KH-BCD-2022.txt"))
+    assert stated_messages(text)[0] == "Hiến máu cứu người - Một nghĩa cử cao đẹp."
+    assert len(stated_messages(text)) == 5
+    assert [line[:20] for line in stated_funding(text)] == ["Ngân sách Nhà nước đ", "Nguồn huy động tài t", "Các nguồn kinh phí h"]
+
+
+@pytest.mark.django_db
+def test_imported_plan_compares_its_allocations_with_the_stated_target():
+    from hienmau.orgs.demo import load_demo
+    from hienmau.plans import services
+    from hienmau.plans.importer import analyse_file, save_plan
+
+    load_demo()
+    plan, _ = save_plan(analyse_file(DATA / "seed-000-kien-giang-66-KH-BCD-2022.txt"))
+    gap = services.target_gap(services.grid_plan(plan.pk))
+    assert (gap.expected, gap.actual, gap.difference) == (Decimal(7400), 7411, 11)
+    assert [label.name for label in plan.campaign_labels.all()] == ["Những giọt máu hồng – hè"]
