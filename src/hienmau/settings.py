@@ -19,6 +19,8 @@ DEBUG = env_bool("HIENMAU_DEBUG", False)
 # Command-line tools that sign nothing run without a key; serving refuses to start without one (wsgi.py).
 SECRET_KEY = env_str("HIENMAU_SECRET_KEY", "") or ("development-only-key-not-for-production" if DEBUG else "")
 
+# The address printed in certificate QR codes (e.g. https://hienmau.example.gov.vn); the request's own otherwise.
+HIENMAU_PUBLIC_BASE_URL = env_str("HIENMAU_PUBLIC_BASE_URL", "")
 ALLOWED_HOSTS = env_list("HIENMAU_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("HIENMAU_CSRF_TRUSTED_ORIGINS", [])
 
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "hienmau.core",
     "hienmau.orgs",
     "hienmau.plans",
+    "hienmau.donors",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,57 @@
+"""Synthetic donors for the demo, marked is_synthetic and named as such on every page: the seeds hold
+no personal data, so the registry is filled with made-up people living in the seed communes."""
+
+import datetime
+import random
+
+from django.db import transaction
+
+from hienmau.donors.lib.identity import sex_century_digit
+from hienmau.donors.models import Donation, Donor
+from hienmau.donors.services import issue_certificate
+from hienmau.orgs.models import Unit
+
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô")
+MIDDLE_M = ("Văn", "Đức", "Minh", "Quang", "Hữu")
+MIDDLE_F = ("Thị", "Thu", "Ngọc", "Thanh", "Kim")
+GIVEN_M = ("Đức", "Hùng", "Nam", "Bình", "Tuấn", "Dũng", "Sơn", "Long", "Hải", "Phong")
+GIVEN_F = ("An", "Hoa", "Lan", "Mai", "Hương", "Trang", "Linh", "Ngân", "Yến", "Thảo")
+ROUNDS = (datetime.date(2024, 3, 15), datetime.date(2024, 7, 18), datetime.date(2024, 11, 9), datetime.date(2025, 3, 14))
+COUNT = 80
+
+
+@transaction.atomic
+def load_demo(write=None) -> int:
+    if Donor.objects.filter(is_synthetic=True).exists():
+        if write:
+            write(f"Người hiến máu mẫu: đã có {Donor.objects.filter(is_synthetic=True).count()}, không thêm.")
+        return 0
+    rng = random.Random(2024)
+    an_thi = Unit.objects.filter(code="329").first()
+    if an_thi is None:
+        return 0
+    communes = list(an_thi.children.filter(kind="commune"))
+    hospital = Unit.objects.get(name="Trung tâm Y tế huyện", parent=an_thi)
+    for number in range(COUNT):
+        sex = rng.choice("MF")
+        born = datetime.date(rng.randint(1970, 2005), rng.randint(1, 12), rng.randint(1, 28))
+        middle, given = (MIDDLE_M, GIVEN_M) if sex == "M" else (MIDDLE_F, GIVEN_F)
+        name = f"{rng.choice(FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
+        cccd = f"033{sex_century_digit(born.year, sex)}{born.year % 100:02d}{rng.randint(0, 999999):06d}"
+        donor = Donor.objects.create(
+            full_name=name, date_of_birth=born, sex=sex, cccd=cccd, phone=f"+849{rng.randint(10000000, 99999999)}",
+            commune=rng.choice(communes), abo=rng.choice("OOOABB"), rh="-" if number % 25 == 0 else "+",
+            blood_group_source="facility", weight_kg=rng.randint(46, 80), consent_contact=True, consent_processing=True,
+            consent_date=ROUNDS[0], is_synthetic=True,
+        )
+        for day in ROUNDS[: rng.randint(0, len(ROUNDS))]:
+            donation = Donation.objects.create(
+                donor=donor, date=day, facility=hospital, drive_name=f"Đợt hiến máu {day:%d/%m/%Y}",
+                component="whole_blood", volume_ml=rng.choice((250, 350, 350, 450)),
+                bag_number=f"AT{day:%y%m%d}{number:04d}", benefit_kind=rng.choice(("cash", "gift", "gift")),
+                benefit_amount=None, mobilised_by=donor.commune,
+            )
+            issue_certificate(donation)
+    if write:
+        write(f"Người hiến máu mẫu (tự tạo, không phải người thật): {COUNT} người ở các xã của huyện Ân Thi.")
+    return COUNT

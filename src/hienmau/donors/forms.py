@@ -1,0 +1,109 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hienmau.orgs.forms import DateInput
+from hienmau.orgs.models import Unit
+from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
+
+
+class DonorForm(forms.ModelForm):
+    confirm_not_duplicate = forms.BooleanField(
+        required=False, label=_("Tôi đã xem các hồ sơ có thể trùng và xác nhận đây là người khác"),
+    )
+
+    class Meta:
+        model = Donor
+        fields = ["full_name", "date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh",
+                  "blood_group_source", "weight_kg", "consent_contact", "consent_processing", "consent_date"]
+        widgets = {"date_of_birth": DateInput(), "consent_date": DateInput()}
+        localized_fields = ["weight_kg"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["commune"].queryset = units.filter(kind="commune")
+            self.fields["workplace"].queryset = units.filter(kind="organisation")
+        self.fields["sex"].required = True
+        self.fields["date_of_birth"].required = True
+
+    def clean_cccd(self):
+        from hienmau.donors.lib.identity import normalise_cccd
+
+        value = self.cleaned_data.get("cccd") or ""
+        return normalise_cccd(value) or None if value.strip() else None
+
+    def clean_phone(self):
+        from hienmau.donors.lib.identity import PhoneError, normalise_phone
+
+        value = (self.cleaned_data.get("phone") or "").strip()
+        if not value:
+            return ""
+        try:
+            return normalise_phone(value)
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        from hienmau.donors.lib.identity import check_cccd
+
+        cleaned = super().clean()
+        cccd = cleaned.get("cccd")
+        if cccd:
+            for problem in check_cccd(cccd, cleaned.get("date_of_birth"), cleaned.get("sex")):
+                self.add_error("cccd", problem.message)
+        return cleaned
+
+
+class DonationForm(forms.ModelForm):
+    class Meta:
+        model = Donation
+        fields = ["date", "facility", "drive_name", "mobilised_by", "outcome", "component", "volume_ml", "bag_number",
+                  "deferral_reason", "deferral_until", "benefit_kind", "benefit_amount"]
+        widgets = {"date": DateInput(), "deferral_until": DateInput()}
+        localized_fields = ["benefit_amount"]
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["facility"].queryset = units.filter(kind="organisation", category="hospital")
+            self.fields["mobilised_by"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Outcome.DONATED and not cleaned.get("volume_ml"):
+            self.add_error("volume_ml", _("Ghi thể tích máu đã hiến."))
+        if cleaned.get("outcome") == Outcome.DEFERRED:
+            if not cleaned.get("deferral_reason"):
+                self.add_error("deferral_reason", _("Ghi lý do tạm hoãn."))
+            if cleaned.get("volume_ml"):
+                self.add_error("volume_ml", _("Lần tạm hoãn không có thể tích máu."))
+        return cleaned
+
+
+class EligibilityCheckForm(forms.Form):
+    """“Could this person give on that day?” for someone not in the registry."""
+
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
+    date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DateInput())
+    weight_kg = forms.DecimalField(label=_("Cân nặng (kg)"), min_value=20, max_value=250, localize=True)
+    on = forms.DateField(label=_("Ngày dự kiến hiến"), widget=DateInput())
+    component = forms.ChoiceField(label=_("Thành phần"), choices=Component.choices)
+    volume_ml = forms.TypedChoiceField(label=_("Thể tích (ml)"), coerce=int,
+                                       choices=[(250, "250"), (350, "350"), (450, "450"), (500, "500"), (650, "650")])
+    last_date = forms.DateField(label=_("Lần hiến gần nhất"), required=False, widget=DateInput())
+    last_component = forms.ChoiceField(label=_("Thành phần lần trước"), choices=Component.choices, required=False)
+
+
+class DonationImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp xuất từ cơ sở tiếp nhận máu (.xlsx, .csv)"))
+    facility = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Cơ sở tiếp nhận máu"))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["facility"].queryset = units.filter(kind="organisation", category="hospital")
+
+
+class BenefitReportForm(forms.Form):
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())

@@ -1,0 +1,1 @@
+"""Plain-data rules for donors: identity documents, phone numbers, eligibility."""

@@ -1,0 +1,286 @@
+"""Donors (one record per person), their donations and deferrals, and the dated rules around them."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from hienmau.core.lib.text import fold, vietnamese_name_key
+from hienmau.orgs.models import Unit
+from hienmau.orgs.scoping import Scope
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Nam")
+    FEMALE = "F", _("Nữ")
+
+
+class AboGroup(models.TextChoices):
+    O = "O", "O"
+    A = "A", "A"
+    B = "B", "B"
+    AB = "AB", "AB"
+
+
+class RhFactor(models.TextChoices):
+    POSITIVE = "+", _("Rh+ (dương)")
+    NEGATIVE = "-", _("Rh− (âm, nhóm máu hiếm)")
+
+
+class BloodGroupSource(models.TextChoices):
+    SELF_DECLARED = "self", _("Tự khai")
+    FACILITY = "facility", _("Cơ sở y tế xác nhận")
+
+
+class Component(models.TextChoices):
+    WHOLE_BLOOD = "whole_blood", _("Máu toàn phần")
+    RED_CELLS = "red_cells", _("Hồng cầu (gạn tách)")
+    PLATELETS = "platelets", _("Tiểu cầu (gạn tách)")
+    PLASMA = "plasma", _("Huyết tương (gạn tách)")
+
+
+class Outcome(models.TextChoices):
+    DONATED = "donated", _("Đã hiến")
+    DEFERRED = "deferred", _("Tạm hoãn")
+
+
+class BenefitKind(models.TextChoices):
+    NONE = "", _("Chưa ghi nhận")
+    CASH = "cash", _("Nhận tiền")
+    GIFT = "gift", _("Nhận quà")
+
+
+class Household(models.Model):
+    name = models.CharField(_("tên hộ"), max_length=255)
+    commune = models.ForeignKey(Unit, verbose_name=_("xã, phường"), null=True, blank=True, on_delete=models.PROTECT)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hộ gia đình")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DonorQuerySet(models.QuerySet):
+    def active(self) -> DonorQuerySet:
+        """Not merged into another record and not erased."""
+        return self.filter(merged_into__isnull=True, erased_at__isnull=True)
+
+    def visible_to(self, scope: Scope) -> DonorQuerySet:
+        """Donors who live, work or study in the scope, or gave blood at a facility in it."""
+        if scope.everything:
+            return self
+        return self.filter(
+            scope.unit_filter("commune__") | scope.unit_filter("workplace__")
+            | Q(pk__in=Donation.objects.filter(scope.unit_filter("facility__")).values("donor_id"))
+        )
+
+    def search(self, text: str) -> DonorQuerySet:
+        """Name without diacritics ("nguyen van duc"), phone (any written form) or CCCD."""
+        from hienmau.donors.lib.identity import PhoneError, normalise_cccd, normalise_phone
+
+        text = (text or "").strip()
+        if not text:
+            return self.none()
+        digits = "".join(ch for ch in text if ch.isdigit())
+        if digits and len(digits) >= 9 and len(digits) == len(text.replace(" ", "").replace(".", "").lstrip("+")):
+            if len(digits) == 12:
+                return self.filter(cccd=normalise_cccd(digits))
+            try:
+                return self.filter(phone=normalise_phone(text))
+            except PhoneError:
+                return self.filter(Q(phone__endswith=digits[-9:]) | Q(cccd__endswith=digits))
+        query = self
+        for word in fold(text).split():
+            query = query.filter(name_folded__contains=word)
+        return query
+
+    def vietnamese_order(self) -> DonorQuerySet:
+        return self.order_by("given_name_folded", "name_folded", "pk")
+
+
+class Donor(models.Model):
+    full_name = models.CharField(_("họ và tên"), max_length=255)
+    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
+    given_name_folded = models.CharField(max_length=64, editable=False, db_index=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices, blank=True)
+    cccd = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, unique=True)
+    phone = models.CharField(_("số điện thoại"), max_length=16, blank=True, db_index=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    commune = models.ForeignKey(Unit, verbose_name=_("xã, phường"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="resident_donors")
+    workplace = models.ForeignKey(Unit, verbose_name=_("nơi làm việc, học tập"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="member_donors")
+    abo = models.CharField(_("nhóm máu ABO"), max_length=2, choices=AboGroup.choices, blank=True)
+    rh = models.CharField(_("Rh"), max_length=1, choices=RhFactor.choices, blank=True)
+    blood_group_source = models.CharField(_("nguồn thông tin nhóm máu"), max_length=10,
+                                          choices=BloodGroupSource.choices, blank=True)
+    weight_kg = models.DecimalField(_("cân nặng (kg)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    household = models.ForeignKey(Household, verbose_name=_("hộ gia đình"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="members")
+    clubs = models.ManyToManyField(Unit, verbose_name=_("câu lạc bộ"), blank=True, related_name="club_donors",
+                                   limit_choices_to={"category": "club"})
+    consent_contact = models.BooleanField(_("đồng ý được liên hệ"), default=False)
+    consent_processing = models.BooleanField(_("đồng ý xử lý dữ liệu cá nhân"), default=False)
+    consent_date = models.DateField(_("ngày đồng ý"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("dữ liệu mẫu tự tạo"), default=False)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records")
+    erased_at = models.DateTimeField(_("đã xoá theo yêu cầu lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["name_folded", "given_name_folded"])
+    objects = DonorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("người hiến máu")
+        verbose_name_plural = _("người hiến máu")
+        indexes = [models.Index(fields=["date_of_birth", "name_folded"], name="donors_dob_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.full_name = " ".join(self.full_name.split())
+        self.name_folded = fold(self.full_name)
+        self.given_name_folded = vietnamese_name_key(self.full_name)[0][:64]
+        if self.cccd == "":
+            self.cccd = None
+        super().save(*args, **kwargs)
+
+    @property
+    def blood_group(self) -> str:
+        if not self.abo:
+            return ""
+        return f"{self.abo}{'Rh−' if self.rh == '-' else 'Rh+' if self.rh == '+' else ''}"
+
+    @property
+    def is_rare_group(self) -> bool:
+        return self.rh == RhFactor.NEGATIVE
+
+
+class DonationQuerySet(models.QuerySet):
+    def donated(self) -> DonationQuerySet:
+        return self.filter(outcome=Outcome.DONATED)
+
+
+class Donation(models.Model):
+    """One visit at a collecting point: blood given, or a deferral with its reason and end date."""
+
+    donor = models.ForeignKey(Donor, verbose_name=_("người hiến"), on_delete=models.PROTECT, related_name="donations")
+    date = models.DateField(_("ngày"))
+    facility = models.ForeignKey(Unit, verbose_name=_("cơ sở tiếp nhận"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="collected_donations")
+    drive_name = models.CharField(_("đợt / điểm hiến máu"), max_length=255, blank=True)
+    mobilised_by = models.ForeignKey(Unit, verbose_name=_("đơn vị vận động"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="mobilised_donations")
+    component = models.CharField(_("thành phần"), max_length=20, choices=Component.choices, default=Component.WHOLE_BLOOD)
+    volume_ml = models.PositiveSmallIntegerField(_("thể tích (ml)"), null=True, blank=True)
+    bag_number = models.CharField(_("mã túi máu"), max_length=40, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, default=Outcome.DONATED)
+    deferral_reason = models.CharField(_("lý do tạm hoãn"), max_length=255, blank=True)
+    deferral_until = models.DateField(_("tạm hoãn đến"), null=True, blank=True)
+    benefit_kind = models.CharField(_("hình thức hỗ trợ"), max_length=10, choices=BenefitKind.choices, blank=True)
+    benefit_amount = models.PositiveIntegerField(_("giá trị hỗ trợ (đồng)"), null=True, blank=True)
+    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, null=True, blank=True, unique=True)
+    certificate_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
+    source_key = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False,
+                                  help_text="facility code + bag number (or row id) of an imported row, for idempotent imports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lần hiến máu")
+        verbose_name_plural = _("lần hiến máu")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["donor", "-date"], name="donors_donation_donor_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="deferred") | Q(volume_ml__isnull=False), name="donors_donated_has_volume",
+                violation_error_message=_("Lần hiến máu phải có thể tích."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor} — {self.date:%d/%m/%Y}"
+
+    def ensure_certificate_token(self) -> str:
+        if not self.certificate_token:
+            self.certificate_token = secrets.token_urlsafe(18)[:24]
+        return self.certificate_token
+
+
+class RevealLog(models.Model):
+    """Who looked at a donor's full CCCD or phone number, and when (sensitive personal data)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="reveals")
+    field = models.CharField(max_length=20)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class DonorMerge(models.Model):
+    """Two records found to be one person. Reversible: it remembers which donations moved."""
+
+    survivor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="merges_absorbed")
+    moved_donation_ids = models.JSONField(default=list)
+    filled_fields = models.JSONField(default=dict)  # fields the survivor took from the merged record
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+
+
+class EligibilityRuleSet(models.Model):
+    """A dated version of the eligibility rules (values as in donors/data/eligibility_rules.json)."""
+
+    effective_from = models.DateField(_("hiệu lực từ"), unique=True)
+    citation = models.CharField(_("căn cứ"), max_length=500)
+    values = models.JSONField(_("giá trị"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bộ quy định tiêu chuẩn hiến máu")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%d/%m/%Y} — {self.citation}"
+
+
+class BenefitRate(models.Model):
+    """What a donor receives, by component and volume band, from a date (Circular 15/2023/TT-BYT …)."""
+
+    effective_from = models.DateField(_("hiệu lực từ"))
+    component_group = models.CharField(_("nhóm"), max_length=20,
+                                       choices=[("whole_blood", _("Máu toàn phần")), ("apheresis", _("Gạn tách thành phần"))])
+    volume_min_ml = models.PositiveSmallIntegerField(_("từ (ml)"))
+    volume_max_ml = models.PositiveSmallIntegerField(_("đến (ml)"))
+    amount = models.PositiveIntegerField(_("mức quà tặng / tiền (đồng)"))
+    citation = models.CharField(_("căn cứ"), max_length=255)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mức hỗ trợ người hiến máu")
+        ordering = ["-effective_from", "component_group", "volume_min_ml"]
+
+    def __str__(self) -> str:
+        return f"{self.get_component_group_display()} {self.volume_min_ml}–{self.volume_max_ml} ml: {self.amount}"

@@ -1,0 +1,235 @@
+"""Donor workflows: duplicates and reversible merges, eligibility of a stored donor, benefits,
+certificates, revealing masked fields, export and erasure on request."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hienmau.core.clock import today
+from hienmau.donors.models import (
+    BenefitRate, Component, Donation, Donor, DonorMerge, EligibilityRuleSet, Outcome, RevealLog,
+)
+
+MERGE_FIELDS = ("date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh",
+                "blood_group_source", "weight_kg", "household", "consent_date")
+
+
+# --- duplicates ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    donor: Donor
+    reason: str
+
+
+def duplicates_of(*, cccd: str | None = None, phone: str = "", date_of_birth=None, name_folded: str = "",
+                  exclude: int | None = None) -> list[DuplicateCandidate]:
+    """Likely the same person: the same CCCD; the same phone and date of birth; the same name and date of birth."""
+    found: dict[int, DuplicateCandidate] = {}
+    base = Donor.objects.active()
+    if exclude:
+        base = base.exclude(pk=exclude)
+    checks = []
+    if cccd:
+        checks.append((Q(cccd=cccd), _("trùng số CCCD")))
+    if phone and date_of_birth:
+        checks.append((Q(phone=phone, date_of_birth=date_of_birth), _("trùng số điện thoại và ngày sinh")))
+    if name_folded and date_of_birth:
+        checks.append((Q(name_folded=name_folded, date_of_birth=date_of_birth), _("trùng họ tên và ngày sinh")))
+    for condition, reason in checks:
+        for donor in base.filter(condition)[:10]:
+            found.setdefault(donor.pk, DuplicateCandidate(donor, reason))
+    return list(found.values())
+
+
+def duplicates_for(donor: Donor) -> list[DuplicateCandidate]:
+    return duplicates_of(cccd=donor.cccd, phone=donor.phone, date_of_birth=donor.date_of_birth,
+                         name_folded=donor.name_folded, exclude=donor.pk)
+
+
+def merge_donors(survivor: Donor, merged: Donor, user) -> DonorMerge:
+    """Keep `survivor`, move every donation of `merged` to it, fill the survivor's blanks from `merged`.
+
+    The merged record stays (pointing at the survivor) so the merge can be undone.
+    """
+    if survivor.pk == merged.pk:
+        raise ValidationError(_("Không thể gộp một hồ sơ với chính nó."))
+    with transaction.atomic():
+        survivor = Donor.objects.select_for_update().get(pk=survivor.pk)
+        merged = Donor.objects.select_for_update().get(pk=merged.pk)
+        if survivor.merged_into_id or merged.merged_into_id:
+            raise ValidationError(_("Một trong hai hồ sơ đã được gộp trước đó."))
+        moved = list(merged.donations.values_list("pk", flat=True))
+        filled = {}
+        for field in MERGE_FIELDS:
+            attname = Donor._meta.get_field(field).attname
+            if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
+                filled[attname] = _jsonable(getattr(merged, attname))
+        cccd = merged.cccd
+        merged.merged_into = survivor
+        merged.cccd = None  # the unique CCCD moves to the survivor
+        merged.save()
+        for attname, value in filled.items():
+            setattr(survivor, attname, _from_json(attname, value) if attname != "cccd" else cccd)
+        survivor.save()
+        Donation.objects.filter(pk__in=moved).update(donor=survivor)
+        return DonorMerge.objects.create(survivor=survivor, merged=merged, moved_donation_ids=moved,
+                                         filled_fields=filled, by=user)
+
+
+def undo_merge(merge: DonorMerge, user) -> None:
+    with transaction.atomic():
+        merge = DonorMerge.objects.select_for_update().get(pk=merge.pk)
+        if merge.undone_at:
+            raise ValidationError(_("Việc gộp này đã được hoàn tác."))
+        survivor, merged = merge.survivor, merge.merged
+        restored_cccd = merge.filled_fields.get("cccd")
+        for attname in merge.filled_fields:
+            setattr(survivor, attname, None if attname in ("cccd",) or attname.endswith("_id") or
+                    attname in ("date_of_birth", "weight_kg", "consent_date") else "")
+        survivor.save()
+        Donation.objects.filter(pk__in=merge.moved_donation_ids).update(donor=merged)
+        merged.merged_into = None
+        if restored_cccd:
+            merged.cccd = restored_cccd
+        merged.save()
+        merge.undone_at = timezone.now()
+        merge.undone_by = user
+        merge.save()
+
+
+def _jsonable(value):
+    if isinstance(value, (datetime.date,)):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):  # Decimal
+        return str(value)
+    return value
+
+
+def _from_json(attname: str, value):
+    if attname in ("date_of_birth", "consent_date") and value:
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+# --- eligibility ---------------------------------------------------------------------------------
+
+def rule_sets():
+    """Dated rule versions: those shipped in donors/data/eligibility_rules.json, plus versions entered
+    in the admin when a new circular comes out (a stored version replaces a shipped one of the same date)."""
+    from hienmau.donors.lib.eligibility import default_rule_sets, rule_set_from_dict
+
+    versions = {rules.effective_from: rules for rules in default_rule_sets()}
+    for row in EligibilityRuleSet.objects.all():
+        versions[row.effective_from] = rule_set_from_dict(
+            {**row.values, "effective_from": row.effective_from.isoformat(), "citation": row.citation},
+            where=f"EligibilityRuleSet #{row.pk}",
+        )
+    return sorted(versions.values(), key=lambda rules: rules.effective_from)
+
+
+def eligibility_for(donor: Donor, on: datetime.date | None = None, component: str = Component.WHOLE_BLOOD,
+                    volume_ml: int | None = None):
+    """The verdict for a stored donor, or None when the record lacks a date of birth (cannot be judged)."""
+    from hienmau.donors.lib.eligibility import Deferral, PastDonation, Person, eligibility, rules_on
+
+    if donor.date_of_birth is None:
+        return None
+    on = on or today()
+    last = donor.donations.donated().filter(date__lte=on).order_by("-date", "-pk").first()
+    deferrals = [Deferral(until=d.deferral_until, reason=d.deferral_reason)
+                 for d in donor.donations.filter(outcome=Outcome.DEFERRED, deferral_until__gt=on)]
+    person = Person(sex=donor.sex or None, date_of_birth=donor.date_of_birth,
+                    weight_kg=float(donor.weight_kg) if donor.weight_kg is not None else None)
+    return eligibility(person, on, component, volume_ml,
+                       PastDonation(last.date, last.component) if last else None, deferrals,
+                       rules_on(rule_sets(), on))
+
+
+# --- benefits and certificates -------------------------------------------------------------------
+
+def benefit_rate(component: str, volume_ml: int, on: datetime.date) -> BenefitRate | None:
+    group = "whole_blood" if component == Component.WHOLE_BLOOD else "apheresis"
+    latest = BenefitRate.objects.filter(effective_from__lte=on, component_group=group).aggregate(d=Max("effective_from"))["d"]
+    if latest is None:
+        return None
+    return BenefitRate.objects.filter(effective_from=latest, component_group=group, volume_min_ml__lte=volume_ml,
+                                      volume_max_ml__gte=volume_ml).first()
+
+
+def issue_certificate(donation: Donation) -> Donation:
+    """Give a donated visit its certificate number and the secret token its QR code carries."""
+    if donation.outcome != Outcome.DONATED:
+        raise ValidationError(_("Chỉ cấp giấy chứng nhận cho lần đã hiến máu."))
+    with transaction.atomic():
+        donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        if donation.certificate_number:
+            return donation
+        prefix = f"{donation.facility.code or donation.facility_id}" if donation.facility_id else "HM"
+        stem = f"{prefix}-{donation.date:%Y}-"
+        taken = Donation.objects.filter(certificate_number__startswith=stem).count()
+        donation.certificate_number = f"{stem}{taken + 1:06d}"
+        donation.ensure_certificate_token()
+        donation.save(update_fields=["certificate_number", "certificate_token"])
+    return donation
+
+
+# --- privacy -------------------------------------------------------------------------------------
+
+REVEALABLE = ("cccd", "phone")
+
+
+def reveal(donor: Donor, field: str, user) -> str:
+    if field not in REVEALABLE:
+        raise ValidationError(_("Trường này không thể hiển thị."))
+    RevealLog.objects.create(user=user, donor=donor, field=field)
+    return getattr(donor, field) or ""
+
+
+def export_donor(donor: Donor) -> bytes:
+    """The donor's own record, as a file they can take away (personal data portability)."""
+    data = {
+        "ho_ten": donor.full_name,
+        "ngay_sinh": donor.date_of_birth.isoformat() if donor.date_of_birth else None,
+        "gioi_tinh": donor.get_sex_display() if donor.sex else None,
+        "cccd": donor.cccd, "dien_thoai": donor.phone, "dia_chi": donor.address,
+        "xa_phuong": donor.commune.full_name if donor.commune else None,
+        "noi_lam_viec": donor.workplace.full_name if donor.workplace else None,
+        "nhom_mau": donor.blood_group or None,
+        "dong_y_lien_he": donor.consent_contact, "dong_y_xu_ly_du_lieu": donor.consent_processing,
+        "cac_lan_hien_mau": [
+            {"ngay": d.date.isoformat(), "ket_qua": d.get_outcome_display(), "thanh_phan": d.get_component_display(),
+             "the_tich_ml": d.volume_ml, "co_so": d.facility.full_name if d.facility else d.drive_name,
+             "giay_chung_nhan": d.certificate_number}
+            for d in donor.donations.select_related("facility").order_by("date")
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def erase_donor(donor: Donor, user) -> None:
+    """Erase a person on request: identity gone (history tables included), donations kept as counts."""
+    with transaction.atomic():
+        donor.full_name = _("Người hiến máu đã xoá dữ liệu #%(id)s") % {"id": donor.pk}
+        donor.date_of_birth = None
+        donor.cccd = None
+        donor.phone = ""
+        donor.address = ""
+        donor.household = None
+        donor.weight_kg = None
+        donor.consent_contact = donor.consent_processing = False
+        donor.erased_at = timezone.now()
+        donor.save()
+        donor.clubs.clear()
+        donor.history.exclude(history_id=donor.history.latest().history_id).delete()
+        donor.donations.update(bag_number="", certificate_token=None)
+        RevealLog.objects.filter(donor=donor).delete()
+        Donation.history.filter(donor_id=donor.pk).update(bag_number="")

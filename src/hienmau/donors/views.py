@@ -1,0 +1,283 @@
+"""Staff pages for donors. A donor is reached through the scope (where they live, work or gave blood);
+CCCD and phone are masked unless an officer reveals them, which is logged."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hienmau.core.audit import history_entries
+from hienmau.core.clock import today
+from hienmau.donors import services
+from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
+from hienmau.donors.importer import HistoryImportError, import_history
+from hienmau.donors.models import Donation, Donor, DonorMerge, Outcome
+from hienmau.orgs.scoping import scoped_units
+from hienmau.orgs.views import scope_required
+
+HONOUR_TIERS = (5, 10, 15, 20, 30, 40, 50, 70, 100)  # Decision 122/QĐ-BCĐQG (2017) and provincial tiers
+
+
+def _donor(request, pk) -> Donor:
+    try:
+        return Donor.objects.visible_to(request.scope).select_related("commune", "workplace", "merged_into").get(pk=pk)
+    except Donor.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _require_edit(request) -> None:
+    if not request.scope.can_edit:
+        raise PermissionDenied
+
+
+@scope_required
+def donor_list(request):
+    query = request.GET.get("q", "").strip()
+    donors = Donor.objects.visible_to(request.scope).active()
+    if query:
+        donors = donors.search(query)
+    group = request.GET.get("group", "")
+    if group == "rare":
+        donors = donors.filter(rh="-")
+    elif group in ("O", "A", "B", "AB"):
+        donors = donors.filter(abo=group)
+    donors = donors.select_related("commune", "workplace").annotate(
+        donation_count=Count("donations", filter=Q(donations__outcome=Outcome.DONATED))
+    ).vietnamese_order()
+    page = Paginator(donors, 50).get_page(request.GET.get("page"))
+    template = "donors/_donor_rows.html" if request.htmx else "donors/donor_list.html"
+    return render(request, template, {"page": page, "query": query, "group": group})
+
+
+@scope_required
+def donor_create(request):
+    _require_edit(request)
+    units = scoped_units(request.scope)
+    form = DonorForm(request.POST or None, units=units)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        candidate = form.instance
+        from hienmau.core.lib.text import fold
+
+        duplicates = services.duplicates_of(cccd=form.cleaned_data.get("cccd"), phone=form.cleaned_data.get("phone"),
+                                            date_of_birth=form.cleaned_data.get("date_of_birth"),
+                                            name_folded=fold(candidate.full_name))
+        exact = [d for d in duplicates if d.donor.cccd and d.donor.cccd == form.cleaned_data.get("cccd")]
+        if exact:
+            form.add_error("cccd", _("Số CCCD này đã có trong hồ sơ của %(name)s.") % {"name": exact[0].donor.full_name})
+        elif duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
+            form.add_error(None, _("Có hồ sơ có thể là cùng một người; xem bên dưới rồi xác nhận nếu đây là người khác."))
+        else:
+            donor = form.save()
+            messages.success(request, _("Đã thêm người hiến máu %(name)s.") % {"name": donor.full_name})
+            return redirect("donors:donor_detail", pk=donor.pk)
+    return render(request, "donors/donor_form.html", {"form": form, "donor": None, "duplicates": duplicates})
+
+
+@scope_required
+def donor_edit(request, pk):
+    donor = _donor(request, pk)
+    _require_edit(request)
+    form = DonorForm(request.POST or None, instance=donor, units=scoped_units(request.scope))
+    form.fields.pop("confirm_not_duplicate")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect("donors:donor_detail", pk=donor.pk)
+    return render(request, "donors/donor_form.html", {"form": form, "donor": donor, "duplicates": []})
+
+
+@scope_required
+def donor_detail(request, pk):
+    donor = _donor(request, pk)
+    if donor.merged_into_id:
+        messages.info(request, _("Hồ sơ này đã được gộp vào hồ sơ của %(name)s.") % {"name": donor.merged_into.full_name})
+    donations = list(donor.donations.select_related("facility", "mobilised_by"))
+    donated = [d for d in donations if d.outcome == Outcome.DONATED]
+    verdict = services.eligibility_for(donor) if donor.date_of_birth and not donor.erased_at else None
+    count = len(donated)
+    reached = [tier for tier in HONOUR_TIERS if count >= tier]
+    upcoming = next((tier for tier in HONOUR_TIERS if count < tier), None)
+    return render(request, "donors/donor_detail.html", {
+        "donor": donor, "donations": donations, "donated_count": count, "verdict": verdict,
+        "honours_reached": reached, "next_honour": upcoming,
+        "total_ml": sum(d.volume_ml or 0 for d in donated),
+        "duplicates": services.duplicates_for(donor) if not donor.merged_into_id else [],
+        "merges": DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).select_related("survivor", "merged", "by"),
+        "can_edit": request.scope.can_edit,
+    })
+
+
+@scope_required
+@require_POST
+def donor_reveal(request, pk, field):
+    donor = _donor(request, pk)
+    try:
+        value = services.reveal(donor, field, request.user)
+    except ValidationError as exc:
+        raise Http404 from exc
+    return HttpResponse(f'<span class="revealed">{value or "—"}</span>')
+
+
+@scope_required
+def donation_create(request, pk):
+    donor = _donor(request, pk)
+    _require_edit(request)
+    units = scoped_units(request.scope)
+    initial = {"date": today()}
+    form = DonationForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        donation = form.save(commit=False)
+        donation.donor = donor
+        if donation.outcome == Outcome.DONATED and donation.benefit_kind and donation.benefit_amount is None:
+            rate = services.benefit_rate(donation.component, donation.volume_ml, donation.date)
+            donation.benefit_amount = rate.amount if rate else None
+        donation.save()
+        if donation.outcome == Outcome.DONATED:
+            services.issue_certificate(donation)
+        messages.success(request, _("Đã ghi nhận lần hiến ngày %(d)s.") % {"d": donation.date.strftime("%d/%m/%Y")})
+        return redirect("donors:donor_detail", pk=donor.pk)
+    verdict = services.eligibility_for(donor) if donor.date_of_birth else None
+    return render(request, "donors/donation_form.html", {"form": form, "donor": donor, "verdict": verdict})
+
+
+@scope_required
+def donor_history(request, pk):
+    donor = _donor(request, pk)
+    entries = history_entries(Donor, Donor.objects.filter(pk=donor.pk), limit=100) + history_entries(
+        Donation, donor.donations.all(), limit=200)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return render(request, "donors/donor_history.html", {"donor": donor, "entries": entries,
+                                                         "reveals": donor.reveals.select_related("user")[:100]})
+
+
+@scope_required
+def merge_preview(request, pk, other_pk):
+    survivor, other = _donor(request, pk), _donor(request, other_pk)
+    _require_edit(request)
+    if request.method == "POST":
+        try:
+            services.merge_donors(survivor, other, request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã gộp hai hồ sơ; mọi lần hiến máu được giữ lại."))
+        return redirect("donors:donor_detail", pk=survivor.pk)
+    fields = ["full_name", "date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh"]
+    rows = [(Donor._meta.get_field(f).verbose_name, getattr(survivor, f), getattr(other, f)) for f in fields]
+    return render(request, "donors/merge.html", {
+        "survivor": survivor, "other": other, "rows": rows,
+        "survivor_donations": survivor.donations.select_related("facility"),
+        "other_donations": other.donations.select_related("facility"),
+    })
+
+
+@scope_required
+@require_POST
+def merge_undo(request, merge_pk):
+    merge = get_object_or_404(DonorMerge, pk=merge_pk)
+    _donor(request, merge.survivor_id)
+    _require_edit(request)
+    try:
+        services.undo_merge(merge, request.user)
+        messages.success(request, _("Đã tách lại hai hồ sơ."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("donors:donor_detail", pk=merge.survivor_id)
+
+
+@scope_required
+def donor_export(request, pk):
+    donor = _donor(request, pk)
+    response = HttpResponse(services.export_donor(donor), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nguoi-hien-mau-{donor.pk}.json"'
+    return response
+
+
+@scope_required
+def donor_erase(request, pk):
+    donor = _donor(request, pk)
+    if not request.scope.can_manage_units:
+        raise PermissionDenied(_("Chỉ cán bộ Văn phòng Ban Chỉ đạo được xoá dữ liệu theo yêu cầu."))
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.erase_donor(donor, request.user)
+        messages.success(request, _("Đã xoá dữ liệu cá nhân; số lần hiến được giữ lại dưới dạng ẩn danh."))
+        return redirect("donors:donor_detail", pk=donor.pk)
+    return render(request, "donors/donor_erase.html", {"donor": donor})
+
+
+@scope_required
+def eligibility_check(request):
+    """“Could this person give on that day?” for someone not yet registered."""
+    from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
+
+    form = EligibilityCheckForm(request.GET or None)
+    verdict = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        last = PastDonation(data["last_date"], data["last_component"] or "whole_blood") if data["last_date"] else None
+        verdict = eligibility(Person(data["sex"], data["date_of_birth"], float(data["weight_kg"])), data["on"],
+                              data["component"], data["volume_ml"], last, [], rules_on(services.rule_sets(), data["on"]))
+    return render(request, "donors/eligibility_check.html", {"form": form, "verdict": verdict})
+
+
+def _import_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@scope_required
+def history_import(request):
+    _require_edit(request)
+    units = scoped_units(request.scope)
+    form = DonationImportForm(request.POST or None, request.FILES or None, units=units)
+    problems, result = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        target = _import_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:6]}"
+        with target.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        try:
+            result = import_history(target, form.cleaned_data["facility"])
+            messages.success(request, result.summary())
+        except HistoryImportError as exc:
+            problems = exc.problems
+        finally:
+            target.unlink(missing_ok=True)
+    return render(request, "donors/history_import.html", {"form": form, "problems": problems, "result": result})
+
+
+@scope_required
+def benefit_report(request):
+    """Seed 004's survey: did donors take cash or a gift, by unit and period."""
+    form = BenefitReportForm(request.GET)
+    form.is_valid()
+    donations = Donation.objects.filter(outcome=Outcome.DONATED, donor__in=Donor.objects.visible_to(request.scope))
+    start, end = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
+    if start:
+        donations = donations.filter(date__gte=start)
+    if end:
+        donations = donations.filter(date__lte=end)
+    counts: dict[str, Counter] = {}
+    for unit_name, kind in donations.values_list("facility__name", "benefit_kind"):
+        counts.setdefault(unit_name or _("Không rõ cơ sở"), Counter())[kind or "unknown"] += 1
+    rows = []
+    for unit_name, counter in sorted(counts.items()):
+        total = sum(counter.values())
+        rows.append({"unit": unit_name, "cash": counter["cash"], "gift": counter["gift"], "unknown": counter["unknown"],
+                     "total": total, "cash_pct": round(100 * counter["cash"] / total) if total else 0,
+                     "gift_pct": round(100 * counter["gift"] / total) if total else 0})
+    return render(request, "donors/benefit_report.html", {"form": form, "rows": rows})
