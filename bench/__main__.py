@@ -1,5 +1,8 @@
 """Benchmarks: figures and ratios, never pass/fail. `make bench` (SQLite) or with DATABASE_URL set.
 
+`python -m bench` runs the suite below; `python -m bench donors [N]` runs bench/donors.py (registry of N
+donors, default 1.000.000, PostgreSQL only).
+
 - unit search: accent-insensitive search in a national-size tree (10.000+ units), p50/p95 per query
 - scope: building a province officer's scope and filtering units through it
 - appendix: reading a 40 units × 12 months appendix as pasted text, per table and per row
@@ -98,4 +101,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["donors"]:
+        from bench import donors
+
+        donors.main(int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000)
+    else:
+        main()

@@ -14,8 +14,8 @@ class DonorForm(forms.ModelForm):
     class Meta:
         model = Donor
         fields = ["full_name", "date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh",
-                  "blood_group_source", "weight_kg", "consent_contact", "consent_processing", "consent_date"]
-        widgets = {"date_of_birth": DateInput(), "consent_date": DateInput()}
+                  "blood_group_source", "weight_kg", "clubs", "consent_contact", "consent_processing", "consent_date"]
+        widgets = {"date_of_birth": DateInput(), "consent_date": DateInput(), "clubs": forms.CheckboxSelectMultiple}
         localized_fields = ["weight_kg"]
 
     def __init__(self, *args, units=None, **kwargs):
@@ -23,6 +23,7 @@ class DonorForm(forms.ModelForm):
         if units is not None:
             self.fields["commune"].queryset = units.filter(kind="commune")
             self.fields["workplace"].queryset = units.filter(kind="organisation")
+            self.fields["clubs"].queryset = units.filter(category="club")
         self.fields["sex"].required = True
         self.fields["date_of_birth"].required = True
 

@@ -160,7 +160,7 @@ class Donor(models.Model):
     def blood_group(self) -> str:
         if not self.abo:
             return ""
-        return f"{self.abo}{'Rh−' if self.rh == '-' else 'Rh+' if self.rh == '+' else ''}"
+        return f"{self.abo} {'Rh−' if self.rh == '-' else 'Rh+' if self.rh == '+' else ''}".strip()
 
     @property
     def is_rare_group(self) -> bool:

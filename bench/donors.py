@@ -1,0 +1,140 @@
+"""Registry at national size: N donors, 3 donations each, on PostgreSQL.
+
+Measures name search (p50/p95 over varied queries), phone and CCCD lookup, eligibility of one donor, and
+a 100.000-row history import (wall time and the importing process's peak memory). Data is generated
+inside PostgreSQL with generate_series, so building a million donors takes seconds, not hours.
+"""
+
+import csv
+import datetime
+import random
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from django.db import connection
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
+MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Hữu", "Quang", "Thu", "Kim", "Xuân", "Hoàng"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Hương", "Khánh", "Lan",
+         "Linh", "Long", "Mai", "Minh", "Nam", "Ngân", "Nhung", "Phong", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang",
+         "Tuấn", "Vy", "Yến", "Tùng", "Trung", "Hiếu", "Thắng", "Loan", "Oanh", "Châu", "Duy", "Kiên"]
+
+
+def _array(values):
+    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def build(n: int) -> None:
+    from hienmau.core.lib.text import fold
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            INSERT INTO donors_donor (full_name, name_folded, given_name_folded, date_of_birth, sex, cccd, phone,
+                address, abo, rh, blood_group_source, consent_contact, consent_processing, is_synthetic, created_at)
+            SELECT f || ' ' || m || ' ' || g, ff || ' ' || mf || ' ' || gf, gf,
+                   DATE '1966-01-01' + (i::bigint * 7919 % 14600)::int, CASE WHEN i % 2 = 0 THEN 'M' ELSE 'F' END,
+                   lpad((i % 96 + 1)::text, 3, '0') || '0' || lpad((i % 100)::text, 2, '0') || lpad(i::text, 6, '0'),
+                   '+849' || lpad((10000000 + i)::text, 8, '0'), '', 'O', '+', '', true, true, true, now()
+            FROM (
+              SELECT i,
+                     ({_array(FAMILY)})[1 + i % {len(FAMILY)}] AS f, ({_array([fold(x) for x in FAMILY])})[1 + i % {len(FAMILY)}] AS ff,
+                     ({_array(MIDDLE)})[1 + (i / 7) % {len(MIDDLE)}] AS m, ({_array([fold(x) for x in MIDDLE])})[1 + (i / 7) % {len(MIDDLE)}] AS mf,
+                     ({_array(GIVEN)})[1 + (i / 3) % {len(GIVEN)}] AS g, ({_array([fold(x) for x in GIVEN])})[1 + (i / 3) % {len(GIVEN)}] AS gf
+              FROM generate_series(1, {n}) AS i
+            ) AS s
+        """)
+        cursor.execute("""
+            INSERT INTO donors_donation (donor_id, date, drive_name, component, volume_ml, bag_number, outcome,
+                deferral_reason, benefit_kind, created_at)
+            SELECT d.id, DATE '2023-01-01' + ((d.id::bigint * 31 + k * 113) % 1000)::int, '', 'whole_blood', 350,
+                   'B' || d.id || '-' || k, 'donated', '', 'gift', now()
+            FROM donors_donor d CROSS JOIN generate_series(1, 3) AS k
+        """)
+        cursor.execute("ANALYZE donors_donor")
+        cursor.execute("ANALYZE donors_donation")
+
+
+def timed(fn, repeat):
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def history_file(rows: int, path: Path) -> None:
+    rng = random.Random(7)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Họ và tên", "Ngày sinh", "Giới tính", "Ngày hiến", "Thành phần", "Thể tích", "Mã túi máu", "Kết quả"])
+        for i in range(rows):
+            sex = "Nam" if i % 2 else "Nữ"
+            born = datetime.date(1970, 1, 1) + datetime.timedelta(days=rng.randint(0, 12000))
+            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            writer.writerow([name, born.strftime("%d/%m/%Y"), sex, "15/03/2026", "Máu toàn phần", 350, f"IMP{i:07d}", "Đã hiến"])
+
+
+def main(n: int) -> None:
+    from django.test.utils import setup_test_environment, teardown_test_environment
+
+    if connection.vendor != "postgresql":
+        print("bench donors runs on PostgreSQL: set DATABASE_URL")
+        return
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    try:
+        from hienmau.donors.models import Donor
+        from hienmau.donors.services import eligibility_for
+
+        start = time.perf_counter()
+        build(n)
+        print(f"PostgreSQL, {Donor.objects.count():,} donors and {n * 3:,} donations built in {time.perf_counter() - start:.0f} s")
+        queries = ["nguyen van duc", "tran thi hoa", "le minh", "pham ngoc lan", "dang huu kien", "vo thu thao",
+                   "hoang xuan phuc", "ngo duy", "yen", "bui quang hung"]
+        samples = []
+        for _ in range(3):
+            for q in queries:
+                start = time.perf_counter()
+                list(Donor.objects.search(q).vietnamese_order()[:50])
+                samples.append((time.perf_counter() - start) * 1000)
+        samples.sort()
+        print(f"name search (first page of 50, {len(samples)} queries)   p50 {statistics.median(samples):7.1f} ms  "
+              f"p95 {samples[int(len(samples) * .95) - 1]:7.1f} ms")
+        p50, p95 = timed(lambda: list(Donor.objects.search("0910012345")), 30)
+        print(f"phone lookup                                  p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
+        sample = Donor.objects.order_by("?").first()
+        p50, p95 = timed(lambda: eligibility_for(sample), 50)
+        print(f"eligibility of one donor (DB + rules)         p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "history.csv"
+            history_file(100_000, path)
+            script = (
+                "import os, resource, sys, time; os.environ['DJANGO_SETTINGS_MODULE']='tests.settings'; "
+                "sys.path.insert(0, os.getcwd()); import django; django.setup(); "
+                "from django.db import connection; connection.settings_dict['NAME'] = sys.argv[2]; "
+                "from hienmau.orgs.models import Unit; from hienmau.donors.importer import import_history; "
+                "u = Unit.objects.create(name='BV', kind='organisation', category='hospital'); "
+                "t = time.perf_counter(); r = import_history(__import__('pathlib').Path(sys.argv[1]), u); "
+                "print(f'{time.perf_counter() - t:.1f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} "
+                "{r.donations_created} {r.donors_created}')"
+            )
+            # Units need a national root for the tree; the importer only needs the facility row.
+            out = subprocess.run([sys.executable, "-c", script, str(path), connection.settings_dict["NAME"]],
+                                 capture_output=True, text=True, check=False)
+            if out.returncode != 0:
+                print("history import failed:", out.stderr[-2000:])
+            else:
+                seconds, peak_mb, donations, donors = out.stdout.split()
+                print(f"history import of 100.000 rows                {float(seconds):7.1f} s, peak memory {peak_mb} MB "
+                      f"({donations} donations, {donors} new donors)")
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        teardown_test_environment()
+
