@@ -38,7 +38,7 @@ def build(n: int) -> None:
                 address, abo, rh, blood_group_source, consent_contact, consent_processing, is_synthetic, created_at)
             SELECT f || ' ' || m || ' ' || g, ff || ' ' || mf || ' ' || gf, gf,
                    DATE '1966-01-01' + (i::bigint * 7919 % 14600)::int, CASE WHEN i % 2 = 0 THEN 'M' ELSE 'F' END,
-                   lpad((i % 96 + 1)::text, 3, '0') || '0' || lpad((i % 100)::text, 2, '0') || lpad(i::text, 6, '0'),
+                   lpad((i % 96 + 1)::text, 3, '0') || '0' || lpad((i % 100)::text, 2, '0') || lpad((i % 1000000)::text, 6, '0'),
                    '+849' || lpad((10000000 + i)::text, 8, '0'), '', 'O', '+', '', true, true, true, now()
             FROM (
               SELECT i,
