@@ -110,7 +110,7 @@ def _match_donors(rows: list[HistoryRow], result: HistoryImportResult) -> dict[i
             key = ("cccd", row.cccd) if row.cccd else ("name", name, row.date_of_birth)
             donor = new.get(key)
             if donor is None:
-                donor = Donor(full_name=row.full_name, name_folded=name,
+                donor = Donor(full_name=row.full_name, name_folded=name, search_name=" " + name,
                               given_name_folded=vietnamese_name_key(row.full_name)[0][:64],
                               date_of_birth=row.date_of_birth, sex=row.sex, cccd=row.cccd, phone=row.phone,
                               abo=row.abo, rh=row.rh, blood_group_source="facility" if row.abo else "")
