@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from hienmau.core.lib.tables import TableError, read_rows
@@ -22,6 +23,7 @@ from hienmau.donors.models import Donation, Donor
 from hienmau.orgs.models import Unit
 
 CHUNK = 2000
+PAIR_BATCH = 250
 
 
 class HistoryImportError(Exception):
@@ -95,11 +97,18 @@ def _match_donors(rows: list[HistoryRow], result: HistoryImportResult) -> dict[i
     """The donor for each row (by id(row)), found with three bulk queries or created in bulk."""
     cccds = {row.cccd for row in rows if row.cccd}
     phones = {row.phone for row in rows if row.phone}
-    names = {fold(row.full_name) for row in rows}
     active = Donor.objects.active().only("pk", "cccd", "phone", "date_of_birth", "name_folded", "full_name")
     by_cccd = {d.cccd: d for d in active.filter(cccd__in=cccds)} if cccds else {}
     by_phone = {(d.phone, d.date_of_birth): d for d in active.filter(phone__in=phones)} if phones else {}
-    by_name = {(d.name_folded, d.date_of_birth): d for d in active.filter(name_folded__in=names)}
+    wanted = sorted({(fold(row.full_name), row.date_of_birth) for row in rows}, key=lambda pair: (pair[0], pair[1]))
+    by_name = {}
+    # Exact (name, birth date) pairs through the (date_of_birth, name_folded) index: matching on either
+    # column alone pulls in tens of thousands of namesakes from a national registry.
+    for start in range(0, len(wanted), PAIR_BATCH):
+        pairs = Q()
+        for name, dob in wanted[start:start + PAIR_BATCH]:
+            pairs |= Q(name_folded=name, date_of_birth=dob)
+        by_name.update({(d.name_folded, d.date_of_birth): d for d in active.filter(pairs)})
     matched: dict[int, Donor] = {}
     new: dict[tuple, Donor] = {}
     for row in rows:
@@ -123,10 +132,12 @@ def _match_donors(rows: list[HistoryRow], result: HistoryImportResult) -> dict[i
         # bulk_create skips save(): the folded name columns are filled above.
         bulk_create_with_history(list(new.values()), Donor, batch_size=1000)
         result.donors_created += len(new)
-        created = {(d.cccd or "", d.name_folded, d.date_of_birth): d for d in Donor.objects.filter(
-            name_folded__in={d.name_folded for d in new.values()}, date_of_birth__in={d.date_of_birth for d in new.values()}
-        ).order_by("pk")}
-        for row_id, donor in matched.items():
-            if donor.pk is None:
-                matched[row_id] = created[(donor.cccd or "", donor.name_folded, donor.date_of_birth)]
+        if any(donor.pk is None for donor in new.values()):  # backends that do not return new keys
+            created = {(d.cccd or "", d.name_folded, d.date_of_birth): d for d in Donor.objects.filter(
+                name_folded__in={d.name_folded for d in new.values()},
+                date_of_birth__in={d.date_of_birth for d in new.values()},
+            ).order_by("pk")}
+            for row_id, donor in matched.items():
+                if donor.pk is None:
+                    matched[row_id] = created[(donor.cccd or "", donor.name_folded, donor.date_of_birth)]
     return matched
