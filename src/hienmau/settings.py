@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "hienmau.orgs",
     "hienmau.plans",
     "hienmau.donors",
+    "hienmau.drives",
+    "hienmau.notify",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +128,9 @@ SESSION_COOKIE_SECURE = env_bool("HIENMAU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# How messages leave: "console" (logged) or "file" (var/outbox); real SMS/Zalo gateways come later.
+HIENMAU_NOTIFY_BACKEND = env_str("HIENMAU_NOTIFY_BACKEND", "console")
 
 LOGGING = {
     "version": 1,

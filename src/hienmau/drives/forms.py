@@ -1,0 +1,135 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hienmau.drives.models import Drive, RegistrationKind, RosterEntry
+from hienmau.orgs.forms import DateInput
+from hienmau.orgs.models import Unit
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+class DriveForm(forms.ModelForm):
+    class Meta:
+        model = Drive
+        fields = ["title", "organiser", "plan", "bucket", "campaign_label", "date", "start_time", "end_time", "site_name",
+                  "site_address", "site_commune", "facility", "target_units", "expected_direct", "expected_reserve",
+                  "list_deadline", "public_registration"]
+        widgets = {"date": DateInput(), "list_deadline": DateInput(), "start_time": TimeInput(format="%H:%M"),
+                   "end_time": TimeInput(format="%H:%M")}
+
+    def __init__(self, *args, units=None, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["organiser"].queryset = units.exclude(kind="organisation") | units.filter(category="union")
+            self.fields["site_commune"].queryset = units.filter(kind="commune")
+            self.fields["facility"].queryset = Unit.objects.filter(kind="organisation", category="hospital")
+        if plans is not None:
+            self.fields["plan"].queryset = plans
+            self.fields["bucket"].queryset = self.fields["bucket"].queryset.filter(plan__in=plans)
+            self.fields["bucket"].label_from_instance = lambda b: f"{b.plan.reference or b.plan.title[:30]} — {b.label}"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("Giờ kết thúc phải sau giờ bắt đầu."))
+        deadline, day = cleaned.get("list_deadline"), cleaned.get("date")
+        if deadline and day and deadline > day:
+            self.add_error("list_deadline", _("Hạn gửi danh sách phải trước ngày hiến máu."))
+        bucket, plan = cleaned.get("bucket"), cleaned.get("plan")
+        if bucket and plan and bucket.plan_id != plan.pk:
+            self.add_error("bucket", _("Đợt này không thuộc kế hoạch đã chọn."))
+        return cleaned
+
+
+class SlotsForm(forms.Form):
+    """Bulk-create slots: one line per unit, "quota" each, in one time window."""
+
+    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị tham gia"),
+                                           widget=forms.CheckboxSelectMultiple, required=False)
+    start_time = forms.TimeField(label=_("Từ"), widget=TimeInput(format="%H:%M"))
+    end_time = forms.TimeField(label=_("Đến"), widget=TimeInput(format="%H:%M"))
+    quota = forms.IntegerField(label=_("Số người đăng ký mỗi đơn vị"), min_value=1, max_value=5000)
+    public = forms.BooleanField(label=_("Thêm khung giờ cho người tự đăng ký"), required=False)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["units"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start_time") and cleaned.get("end_time") and cleaned["end_time"] <= cleaned["start_time"]:
+            self.add_error("end_time", _("Giờ kết thúc phải sau giờ bắt đầu."))
+        if not cleaned.get("units") and not cleaned.get("public"):
+            raise forms.ValidationError(_("Chọn ít nhất một đơn vị, hoặc thêm khung giờ tự đăng ký."))
+        return cleaned
+
+
+class RosterForm(forms.ModelForm):
+    class Meta:
+        model = RosterEntry
+        fields = ["role", "unit", "people", "arrival_time", "task"]
+        widgets = {"arrival_time": TimeInput(format="%H:%M")}
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+
+class RegistrantListForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị gửi danh sách"))
+    file = forms.FileField(label=_("Tệp danh sách (.xlsx, .csv)"), required=False)
+    text = forms.CharField(label=_("Hoặc dán danh sách (sao chép từ Excel/Word)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not (cleaned.get("text") or "").strip() and not self.errors:
+            raise forms.ValidationError(_("Chọn tệp hoặc dán danh sách."))
+        upload = cleaned.get("file")
+        if upload and upload.size > 10 * 1024 * 1024:
+            self.add_error("file", _("Tệp quá lớn (tối đa 10 MB)."))
+        return cleaned
+
+
+class PublicRegistrationForm(forms.Form):
+    slot = forms.ChoiceField(label=_("Khung giờ"))
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=255)
+    date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DateInput())
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("M", _("Nam")), ("F", _("Nữ"))])
+    phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=RegistrationKind.choices, initial=RegistrationKind.DIRECT)
+    consent = forms.BooleanField(label=_("Tôi đồng ý cho Ban Chỉ đạo lưu và dùng thông tin này để tổ chức hiến máu và liên hệ với tôi."))
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [(str(slot.pk), label) for slot, label in slots]
+
+    def clean_phone(self):
+        from hienmau.donors.lib.identity import PhoneError, normalise_phone
+
+        try:
+            return normalise_phone(self.cleaned_data["phone"])
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class AggregateForm(forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị"))
+    donated = forms.IntegerField(label=_("Số người đã hiến"), min_value=0)
+    deferred = forms.IntegerField(label=_("Số người tạm hoãn"), min_value=0, initial=0)
+    volume_ml = forms.IntegerField(label=_("Tổng thể tích (ml)"), min_value=0, initial=0)
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units

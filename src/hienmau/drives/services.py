@@ -1,0 +1,274 @@
+"""Drive workflows: taking a slot without overbooking, receiving unit lists, checking donors in exactly
+once (even when the check-in page was offline and sends again), and counting results per unit."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from hienmau.core.clock import today
+from hienmau.core.lib.text import fold
+from hienmau.donors.models import Donation, Donor, Outcome
+from hienmau.donors.services import duplicates_of, issue_certificate
+from hienmau.drives.models import (
+    AggregateResult, CheckInEvent, Drive, DriveStatus, RegistrantList, Registration, RegistrationKind,
+    RegistrationSource, RegistrationStatus, TimeSlot,
+)
+from hienmau.orgs.models import Unit
+
+
+class SlotFull(ValidationError):
+    pass
+
+
+@dataclass
+class Person:
+    full_name: str
+    date_of_birth: datetime.date | None = None
+    sex: str = ""
+    cccd: str | None = None
+    phone: str = ""
+    abo: str = ""
+    rh: str = ""
+
+
+def find_or_create_donor(person: Person) -> tuple[Donor, bool]:
+    """The registry record for a person: an exact CCCD, then phone + birth date, then name + birth date."""
+    candidates = duplicates_of(cccd=person.cccd, phone=person.phone, date_of_birth=person.date_of_birth,
+                               name_folded=fold(person.full_name))
+    if candidates:
+        return candidates[0].donor, False
+    donor = Donor.objects.create(full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
+                                 cccd=person.cccd, phone=person.phone, abo=person.abo, rh=person.rh,
+                                 blood_group_source="self" if person.abo else "")
+    return donor, True
+
+
+def slot_taken(slot: TimeSlot) -> int:
+    return slot.registrations.count()
+
+
+def take_slot(drive: Drive, slot: TimeSlot, person: Person, *, kind: str = RegistrationKind.DIRECT,
+              source: str = RegistrationSource.SELF, unit: Unit | None = None) -> Registration:
+    """Book one place. The slot row is locked, capacity re-checked and the registration created in one
+    transaction, so two people can never take the last place (SQLite serialises the same way through its
+    IMMEDIATE transactions)."""
+    if slot.drive_id != drive.pk:
+        raise ValidationError(_("Khung giờ không thuộc đợt hiến máu này."))
+    with transaction.atomic():
+        locked = TimeSlot.objects.select_for_update().get(pk=slot.pk)
+        if locked.registrations.count() >= locked.quota:
+            raise SlotFull(_("Khung giờ %(slot)s đã đủ người.") % {"slot": f"{locked.start_time:%H:%M}–{locked.end_time:%H:%M}"})
+        donor, _created = find_or_create_donor(person)
+        if Registration.objects.filter(drive=drive, donor=donor).exists():
+            raise ValidationError(_("Người này đã đăng ký đợt hiến máu này."))
+        try:
+            return Registration.objects.create(
+                drive=drive, slot=locked, unit=unit or locked.unit, donor=donor, full_name=donor.full_name,
+                kind=kind, source=source, late=_is_late(drive),
+            )
+        except IntegrityError as exc:
+            raise ValidationError(_("Người này đã đăng ký đợt hiến máu này.")) from exc
+
+
+def _is_late(drive: Drive) -> bool:
+    return bool(drive.list_deadline and today() > drive.list_deadline)
+
+
+@dataclass
+class ListOutcome:
+    registrant_list: RegistrantList
+    created: int = 0
+    new_donors: int = 0
+    skipped: list[int] = field(default_factory=list)  # line numbers already registered
+
+
+def submit_list(drive: Drive, unit: Unit, people: list[tuple[int, Person, str]], user, source_name: str = "") -> ListOutcome:
+    """Register a unit's checked lines (line number, person, kind) in one transaction, marked late after
+    the deadline. A person already registered for the drive is skipped and reported, not duplicated."""
+    slot = drive.slots.filter(unit=unit).first()
+    with transaction.atomic():
+        registrant_list = RegistrantList.objects.create(
+            drive=drive, unit=unit, submitted_by=user, late=_is_late(drive), source_name=source_name[:255],
+            lines=len(people),
+        )
+        outcome = ListOutcome(registrant_list)
+        for line, person, kind in people:
+            donor, created = find_or_create_donor(person)
+            outcome.new_donors += created
+            if Registration.objects.filter(drive=drive, donor=donor).exists():
+                outcome.skipped.append(line)
+                continue
+            Registration.objects.create(
+                drive=drive, slot=slot, unit=unit, donor=donor, full_name=donor.full_name, kind=kind,
+                source=RegistrationSource.LIST, registrant_list=registrant_list, late=registrant_list.late,
+            )
+            outcome.created += 1
+    return outcome
+
+
+@dataclass
+class UnitQuota:
+    unit: Unit
+    quota: int
+    registered: int
+    deadline: datetime.date | None
+    late_lists: int
+
+
+def quotas(drive: Drive) -> list[UnitQuota]:
+    counts = dict(drive.registrations.values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    late = dict(drive.lists.filter(late=True).values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    return [UnitQuota(slot.unit, slot.quota, counts.get(slot.unit_id, 0), drive.list_deadline, late.get(slot.unit_id, 0))
+            for slot in drive.slots.select_related("unit") if slot.unit_id]
+
+
+# --- check-in ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckIn:
+    outcome: str  # donated, deferred, no_show
+    component: str = "whole_blood"
+    volume_ml: int | None = None
+    bag_number: str = ""
+    deferral_reason: str = ""
+    deferral_until: datetime.date | None = None
+
+
+def record_outcome(registration: Registration, check_in: CheckIn, client_event_id: str, user) -> tuple[CheckInEvent, bool]:
+    """Record what happened to one registrant. The same client_event_id (a re-sent offline outcome or a
+    second scan's retry) returns the first record; a registrant already counted as donated is never
+    counted twice. Returns (event, created)."""
+    if check_in.outcome not in (RegistrationStatus.DONATED, RegistrationStatus.DEFERRED, RegistrationStatus.NO_SHOW):
+        raise ValidationError(_("Kết quả không hợp lệ."))
+    if check_in.outcome == RegistrationStatus.DONATED and check_in.volume_ml not in (250, 350, 450):
+        raise ValidationError(_("Thể tích phải là 250, 350 hoặc 450 ml."))
+    if check_in.outcome == RegistrationStatus.DEFERRED and not check_in.deferral_reason:
+        raise ValidationError(_("Ghi lý do tạm hoãn."))
+    existing = CheckInEvent.objects.filter(client_event_id=client_event_id).first()
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        locked = Registration.objects.select_for_update().select_related("drive", "donor").get(pk=registration.pk)
+        existing = CheckInEvent.objects.filter(client_event_id=client_event_id).first()
+        if existing is not None:
+            return existing, False
+        if locked.status == RegistrationStatus.DONATED:
+            raise ValidationError(_("%(name)s đã được ghi nhận hiến máu ở đợt này.") % {"name": locked.full_name})
+        event = CheckInEvent.objects.create(
+            client_event_id=client_event_id, registration=locked, outcome=check_in.outcome,
+            component=check_in.component if check_in.outcome == RegistrationStatus.DONATED else "",
+            volume_ml=check_in.volume_ml if check_in.outcome == RegistrationStatus.DONATED else None,
+            bag_number=check_in.bag_number, deferral_reason=check_in.deferral_reason,
+            deferral_until=check_in.deferral_until, recorded_by=user,
+        )
+        locked.status = check_in.outcome
+        if check_in.outcome in (RegistrationStatus.DONATED, RegistrationStatus.DEFERRED) and locked.donor_id:
+            donation = Donation.objects.create(
+                donor=locked.donor, date=locked.drive.date, facility=locked.drive.facility, drive_name=locked.drive.title,
+                mobilised_by=locked.unit, component=check_in.component,
+                volume_ml=check_in.volume_ml if check_in.outcome == RegistrationStatus.DONATED else None,
+                bag_number=check_in.bag_number,
+                outcome=Outcome.DONATED if check_in.outcome == RegistrationStatus.DONATED else Outcome.DEFERRED,
+                deferral_reason=check_in.deferral_reason, deferral_until=check_in.deferral_until,
+            )
+            if donation.outcome == Outcome.DONATED:
+                issue_certificate(donation)
+            locked.donation = donation
+        locked.save()
+    return event, True
+
+
+def walk_in(drive: Drive, person: Person, unit: Unit | None) -> Registration:
+    donor, _created = find_or_create_donor(person)
+    existing = Registration.objects.filter(drive=drive, donor=donor).first()
+    if existing:
+        return existing
+    return Registration.objects.create(drive=drive, unit=unit, donor=donor, full_name=donor.full_name,
+                                       source=RegistrationSource.WALK_IN)
+
+
+# --- results -------------------------------------------------------------------------------------
+
+@dataclass
+class UnitResult:
+    unit_name: str
+    registered: int = 0
+    donated: int = 0
+    deferred: int = 0
+    no_show: int = 0
+    volume_ml: int = 0
+
+
+def results(drive: Drive) -> tuple[list[UnitResult], UnitResult]:
+    """Per mobilising unit: registered, donated (with volume), deferred, did not come; individual records
+    and units' aggregate reports added together."""
+    by_unit: dict[str, UnitResult] = defaultdict(lambda: UnitResult(""))
+    for registration in drive.registrations.select_related("unit", "donation"):
+        name = registration.unit.full_name if registration.unit_id else _("Tự đăng ký / đến trực tiếp")
+        row = by_unit[name]
+        row.unit_name = name
+        row.registered += 1
+        if registration.status == RegistrationStatus.DONATED:
+            row.donated += 1
+            row.volume_ml += registration.donation.volume_ml if registration.donation else 0
+        elif registration.status == RegistrationStatus.DEFERRED:
+            row.deferred += 1
+        elif registration.status == RegistrationStatus.NO_SHOW:
+            row.no_show += 1
+    for aggregate in drive.aggregate_results.select_related("unit"):
+        row = by_unit[aggregate.unit.full_name]
+        row.unit_name = aggregate.unit.full_name
+        row.donated += aggregate.donated
+        row.deferred += aggregate.deferred
+        row.volume_ml += aggregate.volume_ml
+    rows = sorted(by_unit.values(), key=lambda r: r.unit_name)
+    total = UnitResult(_("Tổng cộng"))
+    for row in rows:
+        for attr in ("registered", "donated", "deferred", "no_show", "volume_ml"):
+            setattr(total, attr, getattr(total, attr) + getattr(row, attr))
+    return rows, total
+
+
+def collected(drive: Drive) -> int:
+    return drive.registrations.filter(status=RegistrationStatus.DONATED).count() + sum(
+        a.donated for a in drive.aggregate_results.all())
+
+
+def close_drive(drive: Drive) -> int:
+    """Close the drive: everyone still only registered did not come. Returns how many."""
+    with transaction.atomic():
+        missing = drive.registrations.filter(status=RegistrationStatus.REGISTERED).update(status=RegistrationStatus.NO_SHOW)
+        Drive.objects.filter(pk=drive.pk).update(status=DriveStatus.CLOSED)
+    drive.refresh_from_db()
+    return missing
+
+
+def set_aggregate(drive: Drive, unit: Unit, donated: int, deferred: int, volume_ml: int) -> AggregateResult:
+    aggregate, _created = AggregateResult.objects.update_or_create(
+        drive=drive, unit=unit, defaults={"donated": donated, "deferred": deferred, "volume_ml": volume_ml})
+    return aggregate
+
+
+
+def send_reminders(drive: Drive) -> int:
+    """Remind every registrant who agreed to be contacted and has a phone, once per registration."""
+    from hienmau.notify.services import send
+
+    sent = 0
+    registrations = drive.registrations.filter(status=RegistrationStatus.REGISTERED, donor__consent_contact=True)
+    for registration in registrations.exclude(donor__phone="").select_related("donor", "slot"):
+        when = registration.slot.start_time if registration.slot_id else drive.start_time
+        body = _("Nhắc lịch hiến máu: %(name)s, hẹn bạn lúc %(time)s ngày %(date)s tại %(site)s. "
+                 "Ngủ đủ giấc, ăn nhẹ, mang theo giấy tờ tùy thân. Cảm ơn bạn!") % {
+            "name": registration.full_name, "time": f"{when:%H:%M}", "date": f"{drive.date:%d/%m/%Y}",
+            "site": drive.site_name}
+        _message, created = send("sms", registration.donor.phone, body, f"drive:{drive.pk}:reminder:{registration.pk}")
+        sent += created
+    return sent

@@ -1,0 +1,313 @@
+"""Staff pages for drives (calendar, drive page, slots, roster, registrant lists, aggregate results)
+and the public self-registration page. Check-in lives in checkin_views."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hienmau.core.clock import today
+from hienmau.drives import services
+from hienmau.drives.forms import AggregateForm, DriveForm, PublicRegistrationForm, RegistrantListForm, RosterForm, SlotsForm
+from hienmau.drives.models import Drive, RegistrationSource, RosterEntry, TimeSlot
+from hienmau.orgs.scoping import scoped_units
+from hienmau.orgs.views import scope_required
+from hienmau.plans.models import Plan
+
+LIST_SESSION_KEY = "hienmau.registrant_lists"
+
+
+def _visible(request, pk) -> Drive:
+    drive = Drive.objects.visible_to(request.scope).select_related("organiser", "facility", "plan", "bucket").filter(pk=pk).first()
+    if drive is None:
+        raise Http404
+    return drive
+
+
+def _editable(request, pk) -> Drive:
+    drive = _visible(request, pk)
+    if not Drive.objects.editable_by(request.scope).filter(pk=pk).exists():
+        raise PermissionDenied(_("Chỉ đơn vị tổ chức mới sửa được đợt hiến máu này."))
+    return drive
+
+
+@scope_required
+def drive_calendar(request):
+    """Province-wide calendar by month: every drive with its expected units and participating units."""
+    day = today()
+    try:
+        year, month = int(request.GET.get("year", day.year)), int(request.GET.get("month", day.month))
+        first = datetime.date(year, month, 1)
+    except ValueError as exc:
+        raise Http404 from exc
+    last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    drives = (
+        Drive.objects.visible_to(request.scope).filter(date__range=(first, last))
+        .select_related("organiser", "facility").prefetch_related("slots__unit")
+        .annotate(registered=Count("registrations", distinct=True)).order_by("date", "start_time")
+    )
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    by_day: dict[datetime.date, list[Drive]] = {}
+    for drive in drives:
+        by_day.setdefault(drive.date, []).append(drive)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    following = last + datetime.timedelta(days=1)
+    return render(request, "drives/drive_calendar.html", {
+        "weeks": [[(d, by_day.get(d, []), d.month == month) for d in week] for week in weeks],
+        "drives": drives, "month": first, "previous": previous, "following": following,
+        "total_units": sum(d.target_units or 0 for d in drives), "can_create": request.scope.can_edit,
+    })
+
+
+def _drive_form(request, instance=None):
+    units = scoped_units(request.scope)
+    return DriveForm(request.POST or None, instance=instance, units=units,
+                     plans=Plan.objects.visible_to(request.scope))
+
+
+@scope_required
+def drive_create(request):
+    if not request.scope.can_edit:
+        raise PermissionDenied
+    form = _drive_form(request)
+    if request.method == "POST" and form.is_valid():
+        drive = form.save()
+        messages.success(request, _("Đã tạo đợt hiến máu."))
+        return redirect("drives:drive_detail", pk=drive.pk)
+    return render(request, "drives/drive_form.html", {"form": form, "drive": None})
+
+
+@scope_required
+def drive_edit(request, pk):
+    drive = _editable(request, pk)
+    form = _drive_form(request, instance=drive)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu thay đổi."))
+        return redirect("drives:drive_detail", pk=drive.pk)
+    return render(request, "drives/drive_form.html", {"form": form, "drive": drive})
+
+
+@scope_required
+def drive_detail(request, pk):
+    drive = _visible(request, pk)
+    can_edit = Drive.objects.editable_by(request.scope).filter(pk=pk).exists()
+    units = scoped_units(request.scope)
+    quotas = services.quotas(drive)
+    if not can_edit:  # a participating unit sees its own quota, count and deadline
+        quotas = [q for q in quotas if request.scope.contains(q.unit)]
+    rows, total = services.results(drive)
+    return render(request, "drives/drive_detail.html", {
+        "drive": drive, "can_edit": can_edit, "quotas": quotas,
+        "slots": drive.slots.select_related("unit").annotate(taken=Count("registrations")),
+        "roster": drive.roster.select_related("unit"),
+        "lists": drive.lists.select_related("unit", "submitted_by").order_by("-submitted_at"),
+        "results": rows, "total": total, "collected": services.collected(drive),
+        "slots_form": SlotsForm(units=units.exclude(pk=drive.organiser_id)), "roster_form": RosterForm(units=units),
+        "aggregate_form": AggregateForm(units=units), "public_url": request.build_absolute_uri(
+            f"/r/{drive.public_token}/") if drive.public_registration else "",
+        "list_units": _list_units(request, drive),
+    })
+
+
+def _list_units(request, drive):
+    """Units that may send a list: the drive's participating units within the user's scope."""
+    return scoped_units(request.scope).filter(drive_slots__drive=drive).distinct()
+
+
+@scope_required
+@require_POST
+def slots_create(request, pk):
+    drive = _editable(request, pk)
+    form = SlotsForm(request.POST, units=scoped_units(request.scope))
+    if form.is_valid():
+        data = form.cleaned_data
+        created = [TimeSlot(drive=drive, unit=unit, start_time=data["start_time"], end_time=data["end_time"],
+                            quota=data["quota"]) for unit in data["units"] if not drive.slots.filter(unit=unit).exists()]
+        if data["public"]:
+            created.append(TimeSlot(drive=drive, unit=None, start_time=data["start_time"], end_time=data["end_time"],
+                                    quota=data["quota"]))
+        for slot in created:
+            slot.save()
+        messages.success(request, _("Đã thêm %(n)s khung giờ.") % {"n": len(created)})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("drives:drive_detail", pk=drive.pk)
+
+
+@scope_required
+@require_POST
+def roster_add(request, pk):
+    drive = _editable(request, pk)
+    form = RosterForm(request.POST, units=scoped_units(request.scope))
+    if form.is_valid():
+        entry = form.save(commit=False)
+        entry.drive = drive
+        entry.save()
+        messages.success(request, _("Đã thêm vào phân công."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("drives:drive_detail", pk=drive.pk)
+
+
+@scope_required
+@require_POST
+def roster_delete(request, pk, entry_pk):
+    drive = _editable(request, pk)
+    get_object_or_404(RosterEntry, pk=entry_pk, drive=drive).delete()
+    return redirect("drives:drive_detail", pk=drive.pk)
+
+
+@scope_required
+@require_POST
+def aggregate_set(request, pk):
+    drive = _editable(request, pk)
+    form = AggregateForm(request.POST, units=scoped_units(request.scope))
+    if form.is_valid():
+        data = form.cleaned_data
+        services.set_aggregate(drive, data["unit"], data["donated"], data["deferred"], data["volume_ml"])
+        messages.success(request, _("Đã ghi kết quả tổng hợp của %(u)s.") % {"u": data["unit"].full_name})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("drives:drive_detail", pk=drive.pk)
+
+
+# --- registrant lists ----------------------------------------------------------------------------
+
+def _stash(request, form) -> tuple[str, Path, str]:
+    folder = Path(settings.VAR_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex
+    upload = form.cleaned_data.get("file")
+    if upload:
+        path = folder / f"{token}{Path(upload.name).suffix.lower()[:6]}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        name = upload.name
+    else:
+        path = folder / f"{token}.txt"
+        path.write_text(form.cleaned_data["text"], encoding="utf-8")
+        name = _("danh sách dán")
+    request.session.setdefault(LIST_SESSION_KEY, {})[token] = {"path": str(path), "name": name}
+    request.session.modified = True
+    return token, path, name
+
+
+def _check(path: Path, drive: Drive):
+    from hienmau.drives.lib.registrant_list import check_lines, read_list
+
+    return check_lines(read_list(path), drive.date, history=_registry_history())
+
+
+def _registry_history():
+    return None  # the list's own "last donation" column; registry matching happens when the list is saved
+
+
+@scope_required
+def list_submit(request, pk):
+    """A unit sends its list: upload or paste, then see every line's verdict, then confirm the valid ones."""
+    from hienmau.drives.lib.registrant_list import ListFormatError
+
+    drive = _visible(request, pk)
+    if not request.scope.can_edit:
+        raise PermissionDenied
+    units = _list_units(request, drive)
+    if request.method == "POST" and request.POST.get("token"):
+        return _list_confirm(request, drive, units)
+    form = RegistrantListForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        token, path, name = _stash(request, form)
+        try:
+            result = _check(path, drive)
+        except (ListFormatError, ValueError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            lines = result.lines
+            return render(request, "drives/list_preview.html", {
+                "drive": drive, "unit": form.cleaned_data["unit"], "lines": lines, "token": token, "source_name": name,
+                "valid": [line for line in lines if line.verdict == "ok"],
+                "late": services._is_late(drive),
+            })
+    return render(request, "drives/list_form.html", {"form": form, "drive": drive})
+
+
+def _list_confirm(request, drive: Drive, units):
+    from hienmau.drives.lib.registrant_list import ListFormatError
+
+    entry = request.session.get(LIST_SESSION_KEY, {}).get(request.POST["token"])
+    if not entry or not Path(entry["path"]).is_file():
+        raise Http404
+    unit = get_object_or_404(units, pk=request.POST.get("unit") or 0)
+    path = Path(entry["path"])
+    try:
+        result = _check(path, drive)
+    except (ListFormatError, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect("drives:list_submit", pk=drive.pk)
+    chosen = {int(n) for n in request.POST.getlist("line") if n.isdigit()}
+    people = [
+        (line.line, services.Person(full_name=line.name, date_of_birth=line.date_of_birth, sex=line.sex or "",
+                                    cccd=line.cccd, phone=line.phone or "", abo=line.abo or "", rh=line.rh or ""),
+         line.kind or "direct")
+        for line in result.lines if line.verdict == "ok" and line.line in chosen
+    ]
+    if not people:
+        messages.error(request, _("Không có dòng hợp lệ nào được chọn; không lưu gì."))
+        return redirect("drives:list_submit", pk=drive.pk)
+    outcome = services.submit_list(drive, unit, people, request.user, source_name=entry["name"])
+    path.unlink(missing_ok=True)
+    request.session[LIST_SESSION_KEY].pop(request.POST["token"], None)
+    request.session.modified = True
+    note = _(" (nộp muộn)") if outcome.registrant_list.late else ""
+    messages.success(request, _("Đã nhận %(n)s người của %(u)s%(late)s.") % {
+        "n": outcome.created, "u": unit.full_name, "late": note})
+    if outcome.skipped:
+        messages.info(request, _("Các dòng %(lines)s đã đăng ký đợt này từ trước, không thêm lại.") % {
+            "lines": ", ".join(map(str, outcome.skipped))})
+    return redirect("drives:drive_detail", pk=drive.pk)
+
+
+# --- public self-registration --------------------------------------------------------------------
+
+def public_register(request, token):
+    drive = get_object_or_404(Drive, public_token=token, public_registration=True)
+    slots = list(drive.slots.filter(unit__isnull=True).annotate(taken=Count("registrations")))
+    options = [(slot, f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M} (" + _("còn %(n)s chỗ") % {
+        "n": max(slot.quota - slot.taken, 0)} + ")") for slot in slots if slot.taken < slot.quota]
+    form = PublicRegistrationForm(request.POST or None, slots=options)
+    registration = None
+    if request.method == "POST" and form.is_valid() and drive.date >= today():
+        data = form.cleaned_data
+        slot = next(s for s, _label in options if str(s.pk) == data["slot"])
+        person = services.Person(full_name=" ".join(data["full_name"].split()), date_of_birth=data["date_of_birth"],
+                                 sex=data["sex"], phone=data["phone"])
+        try:
+            registration = services.take_slot(drive, slot, person, kind=data["kind"], source=RegistrationSource.SELF)
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+    response = render(request, "drives/public_register.html", {
+        "drive": drive, "form": form, "registration": registration, "full": not options,
+        "past": drive.date < today(),
+        "qr": _qr_svg(registration.qr_token) if registration else "",
+    })
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _qr_svg(text: str) -> str:
+    import segno
+
+    return segno.make(text, error="m").svg_inline(scale=5, dark="#1f2430")
+

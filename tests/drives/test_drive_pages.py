@@ -1,0 +1,167 @@
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from hienmau.core.clock import frozen
+from hienmau.drives import services
+from hienmau.drives.models import Drive, Registration, RosterEntry, TimeSlot
+from hienmau.orgs.models import Unit
+from tests.orgs.test_scoping import urls_taking
+
+DRIVE_DAY = datetime.date(2021, 7, 9)
+
+
+@pytest.fixture
+def drive(tree):
+    """Ân Thi's drive with two communes and the school taking part."""
+    drive = Drive.objects.create(organiser=tree.an_thi, title="Ngày hội hiến máu huyện Ân Thi", date=DRIVE_DAY,
+                                 start_time=datetime.time(7, 0), end_time=datetime.time(11, 30), site_name="Nhà văn hoá huyện",
+                                 target_units=100, expected_direct=80, expected_reserve=40,
+                                 list_deadline=datetime.date(2021, 7, 6), public_registration=True)
+    for unit, quota in ((tree.van_du, 15), (tree.phu_ung, 15), (tree.school, 30)):
+        TimeSlot.objects.create(drive=drive, unit=unit, start_time=datetime.time(10), end_time=datetime.time(11, 30),
+                                quota=quota)
+    TimeSlot.objects.create(drive=drive, unit=None, start_time=datetime.time(7), end_time=datetime.time(8), quota=2)
+    return drive
+
+
+LIST = (
+    "DANH SÁCH TRÍCH NGANG NGƯỜI ĐĂNG KÝ HIẾN MÁU\n"
+    "STT\tHọ và tên\tNgày sinh\tGiới tính\tSố CCCD\tSố điện thoại\tĐơn vị\tTrực tiếp / Dự bị\n"
+    "1\tNguyễn Văn Hùng\t12/05/1990\tNam\t033090012345\t0912345678\tXã Vân Du\tTrực tiếp\n"
+    "2\tTrần Thị Mai\t31/02/1995\tNữ\t\t0987654321\tXã Vân Du\tDự bị\n"
+    "3\tLê Thị Hoa\t15/08/2004\tNữ\t\t0977000111\tXã Vân Du\tTrực tiếp\n"
+    "4\tPhạm Văn Nam\t01/01/1985\tNam\t\t0221 3862 123\tXã Vân Du\tTrực tiếp\n"
+)
+
+
+@pytest.mark.django_db
+def test_every_drive_url_is_404_outside_the_scope(drive, people, client_for):
+    client = client_for(people.province_officer)
+    urls = urls_taking(drive.pk, "drives", kwargs=("pk",)) + urls_taking(drive.pk, "drive_checkin", kwargs=("pk",))
+    urls.append(reverse("drives:roster_delete", args=[drive.pk, 1]))
+    assert len(urls) >= 10
+    for url in urls:  # 405 where a view takes only the other method: nothing about the drive is revealed
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url).status_code in (404, 405), url
+
+
+@pytest.mark.django_db
+def test_calendar_shows_the_month_with_units_and_targets(drive, people, client_for):
+    body = client_for(people.district_officer).get(reverse("drives:drive_calendar"), {"year": 2021, "month": 7}).content.decode()
+    assert "Ngày hội hiến máu huyện Ân Thi" in body and "xã Vân Du" in body and "100" in body
+
+
+@pytest.mark.django_db
+def test_a_participating_commune_sees_its_quota_count_and_deadline_only(drive, people, client_for):
+    body = client_for(people.van_du_focal).get(reverse("drives:drive_detail", args=[drive.pk])).content.decode()
+    assert "xã Vân Du" in body and "06/07/2021" in body
+    assert "xã Phù Ứng" not in body and "Trường THPT Ân Thi" not in body
+
+
+@pytest.mark.django_db
+def test_bulk_slots_and_roster(drive, people, client_for, tree):
+    extra = Unit.objects.create(name="Công an huyện", kind="organisation", category="armed_forces", parent=tree.an_thi)
+    client = client_for(people.district_officer)
+    client.post(reverse("drives:slots_create", args=[drive.pk]), {"units": [extra.pk, tree.van_du.pk],
+                                                                   "start_time": "09:00", "end_time": "10:00", "quota": "60"})
+    assert drive.slots.filter(unit=extra, quota=60).exists()
+    assert drive.slots.filter(unit=tree.van_du).count() == 1  # an existing unit keeps its slot
+    client.post(reverse("drives:roster_add", args=[drive.pk]), {"role": "volunteer", "unit": tree.school.pk,
+                                                                 "people": "10", "arrival_time": "06:30", "task": "Đón tiếp"})
+    assert RosterEntry.objects.get(drive=drive).people == 10
+
+
+@pytest.mark.django_db
+def test_a_pasted_list_is_checked_line_by_line_then_saved_on_confirmation_and_marked_late(drive, people, client_for, tree):
+    client = client_for(people.van_du_focal)
+    with frozen(datetime.date(2021, 7, 7)):  # a day after the deadline
+        preview = client.post(reverse("drives:list_submit", args=[drive.pk]), {"unit": tree.van_du.pk, "text": LIST})
+        body = preview.content.decode()
+        assert "invalid_date" in body and "under_18_on_drive_day" in body and "invalid_phone" in body
+        assert Registration.objects.count() == 0
+        lines = [str(line.line) for line in preview.context["valid"]]
+        assert lines == ["1"]
+        saved = client.post(reverse("drives:list_submit", args=[drive.pk]), {
+            "token": preview.context["token"], "unit": tree.van_du.pk, "line": lines})
+    assert saved.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.full_name == "Nguyễn Văn Hùng" and registration.unit == tree.van_du and registration.late
+    assert registration.donor.cccd == "033090012345" and registration.donor.phone == "+84912345678"
+
+
+@pytest.mark.django_db
+def test_public_registration_gives_a_qr_and_refuses_a_full_slot(drive, client, db):
+    url = reverse("public_drives:register", args=[drive.public_token])
+    slot = drive.slots.get(unit__isnull=True)
+    with frozen(datetime.date(2021, 7, 1)):
+        for n, phone in enumerate(("0912000001", "0912000002")):
+            response = client.post(url, {"slot": slot.pk, "full_name": f"Người Số {n}", "date_of_birth": "01/01/1990",
+                                         "sex": "M", "phone": phone, "kind": "direct", "consent": "on"})
+            assert "Đăng ký thành công" in response.content.decode() and "<svg" in response.content.decode()
+        full = client.get(url).content.decode()
+    assert "đã đủ người" in full
+    assert slot.registrations.count() == 2
+
+
+@pytest.mark.django_db
+def test_aggregate_results_count_toward_the_drive(drive, people, client_for, tree):
+    client = client_for(people.district_officer)
+    client.post(reverse("drives:aggregate_set", args=[drive.pk]), {"unit": tree.school.pk, "donated": "25",
+                                                                    "deferred": "3", "volume_ml": "8750"})
+    assert services.collected(drive) == 25
+    rows, total = services.results(drive)
+    assert total.donated == 25 and rows[0].volume_ml == 8750
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks are PostgreSQL's; SQLite serialises writes")
+@pytest.mark.django_db(transaction=True)
+def test_two_people_cannot_take_the_last_place_at_once(drive):
+    slot = drive.slots.get(unit__isnull=True)
+    slot.quota = 1
+    slot.save()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def book(n):
+        try:
+            barrier.wait()
+            services.take_slot(drive, slot, services.Person(full_name=f"Người {n}", phone=f"+8491200000{n}"))
+            outcomes.append("ok")
+        except services.SlotFull:
+            outcomes.append("full")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["full", "ok"]
+    assert slot.registrations.count() == 1
+
+
+@pytest.mark.django_db
+def test_reminders_go_once_through_the_notification_layer(drive, settings, tmp_path):
+    from django.core.management import call_command
+
+    from hienmau.notify.models import Message
+
+    settings.HIENMAU_NOTIFY_BACKEND = "file"
+    settings.VAR_DIR = tmp_path
+    slot = drive.slots.get(unit__isnull=True)
+    registration = services.take_slot(drive, slot, services.Person(full_name="Trần Thị An", phone="+84912000001"))
+    registration.donor.consent_contact = True
+    registration.donor.save()
+    services.take_slot(drive, slot, services.Person(full_name="Lê Văn Bình", phone="+84912000002"))  # no consent
+    with frozen(DRIVE_DAY - datetime.timedelta(days=1)):
+        call_command("drive", "remind", "--days", "1")
+        call_command("drive", "remind", "--days", "1")
+    message = Message.objects.get()
+    assert message.recipient == "+84912000001" and "07:00 ngày 09/07/2021" in message.body
+    outbox = list((tmp_path / "outbox").iterdir())
+    assert len(outbox) == 1 and "Trần Thị An" in outbox[0].read_text(encoding="utf-8")
