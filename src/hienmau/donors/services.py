@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienmau.core.clock import today
+from hienmau.orgs.models import Unit
 from hienmau.donors.models import (
     BenefitRate, Component, Donation, Donor, DonorMerge, EligibilityRuleSet, Outcome, RevealLog,
 )
@@ -175,6 +176,9 @@ def issue_certificate(donation: Donation) -> Donation:
             return donation
         prefix = f"{donation.facility.code or donation.facility_id}" if donation.facility_id else "HM"
         stem = f"{prefix}-{donation.date:%Y}-"
+        if donation.facility_id:
+            # Numbers are counted per facility and year: two devices at one site must take turns.
+            Unit.objects.select_for_update().filter(pk=donation.facility_id).first()
         taken = Donation.objects.filter(certificate_number__startswith=stem).count()
         donation.certificate_number = f"{stem}{taken + 1:06d}"
         donation.ensure_certificate_token()

@@ -155,7 +155,8 @@ def record_outcome(registration: Registration, check_in: CheckIn, client_event_i
     if existing is not None:
         return existing, False
     with transaction.atomic():
-        locked = Registration.objects.select_for_update().select_related("drive", "donor").get(pk=registration.pk)
+        # of=("self",): the donor join may be empty, and PostgreSQL cannot lock the nullable side of a join.
+        locked = Registration.objects.select_for_update(of=("self",)).select_related("drive", "donor").get(pk=registration.pk)
         existing = CheckInEvent.objects.filter(client_event_id=client_event_id).first()
         if existing is not None:
             return existing, False
