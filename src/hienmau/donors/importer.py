@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from hienmau.core.lib.tables import TableError, read_rows
@@ -20,10 +19,10 @@ from hienmau.core.lib.text import fold, vietnamese_name_key
 from hienmau.donors.lib import identity
 from hienmau.donors.lib.history_rows import HistoryRow, RowProblem, parse_rows
 from hienmau.donors.models import Donation, Donor
+from hienmau.donors.services import RegistryLookup
 from hienmau.orgs.models import Unit
 
 CHUNK = 2000
-PAIR_BATCH = 250
 
 
 class HistoryImportError(Exception):
@@ -95,26 +94,16 @@ def _import_chunk(rows: list[HistoryRow], facility: Unit, result: HistoryImportR
 
 def _match_donors(rows: list[HistoryRow], result: HistoryImportResult) -> dict[int, Donor]:
     """The donor for each row (by id(row)), found with three bulk queries or created in bulk."""
-    cccds = {row.cccd for row in rows if row.cccd}
-    phones = {row.phone for row in rows if row.phone}
-    active = Donor.objects.active().only("pk", "cccd", "phone", "date_of_birth", "name_folded", "full_name")
-    by_cccd = {d.cccd: d for d in active.filter(cccd__in=cccds)} if cccds else {}
-    by_phone = {(d.phone, d.date_of_birth): d for d in active.filter(phone__in=phones)} if phones else {}
-    wanted = sorted({(fold(row.full_name), row.date_of_birth) for row in rows}, key=lambda pair: (pair[0], pair[1]))
-    by_name = {}
-    # Exact (name, birth date) pairs through the (date_of_birth, name_folded) index: matching on either
-    # column alone pulls in tens of thousands of namesakes from a national registry.
-    for start in range(0, len(wanted), PAIR_BATCH):
-        pairs = Q()
-        for name, dob in wanted[start:start + PAIR_BATCH]:
-            pairs |= Q(name_folded=name, date_of_birth=dob)
-        by_name.update({(d.name_folded, d.date_of_birth): d for d in active.filter(pairs)})
+    lookup = RegistryLookup.load(
+        cccds={row.cccd for row in rows if row.cccd}, phones={row.phone for row in rows if row.phone},
+        pairs={(fold(row.full_name), row.date_of_birth) for row in rows},
+    )
+    by_cccd, by_name = lookup.by_cccd, lookup.by_name
     matched: dict[int, Donor] = {}
     new: dict[tuple, Donor] = {}
     for row in rows:
         name = fold(row.full_name)
-        donor = (by_cccd.get(row.cccd) if row.cccd else None) or by_phone.get((row.phone, row.date_of_birth)) \
-            or by_name.get((name, row.date_of_birth))
+        donor = lookup.find(row.cccd, row.phone, name, row.date_of_birth)
         if donor is None:
             key = ("cccd", row.cccd) if row.cccd else ("name", name, row.date_of_birth)
             donor = new.get(key)

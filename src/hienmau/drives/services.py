@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from simple_history.utils import bulk_create_with_history
 from django.utils.translation import gettext as _
 
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
 from hienmau.donors.models import Donation, Donor, Outcome
-from hienmau.donors.services import duplicates_of, issue_certificate
+from hienmau.donors.services import RegistryLookup, duplicates_of, issue_certificate
 from hienmau.drives.models import (
     AggregateResult, CheckInEvent, Drive, DriveStatus, RegistrantList, Registration, RegistrationKind,
     RegistrationSource, RegistrationStatus, TimeSlot,
@@ -91,25 +92,40 @@ class ListOutcome:
 
 def submit_list(drive: Drive, unit: Unit, people: list[tuple[int, Person, str]], user, source_name: str = "") -> ListOutcome:
     """Register a unit's checked lines (line number, person, kind) in one transaction, marked late after
-    the deadline. A person already registered for the drive is skipped and reported, not duplicated."""
+    the deadline. People are matched to the registry in bulk (a list may have thousands of lines); a
+    person already registered for the drive is skipped and reported, not duplicated."""
     slot = drive.slots.filter(unit=unit).first()
+    lookup = RegistryLookup.load(
+        cccds={p.cccd for _, p, _ in people if p.cccd}, phones={p.phone for _, p, _ in people if p.phone},
+        pairs={(fold(p.full_name), p.date_of_birth) for _, p, _ in people},
+    )
     with transaction.atomic():
         registrant_list = RegistrantList.objects.create(
             drive=drive, unit=unit, submitted_by=user, late=_is_late(drive), source_name=source_name[:255],
             lines=len(people),
         )
         outcome = ListOutcome(registrant_list)
+        registered = set(drive.registrations.exclude(donor=None).values_list("donor_id", flat=True))
+        new_registrations = []
         for line, person, kind in people:
-            donor, created = find_or_create_donor(person)
-            outcome.new_donors += created
-            if Registration.objects.filter(drive=drive, donor=donor).exists():
+            name = fold(person.full_name)
+            donor = lookup.find(person.cccd, person.phone, name, person.date_of_birth)
+            if donor is None:
+                donor = Donor.objects.create(full_name=person.full_name, date_of_birth=person.date_of_birth,
+                                             sex=person.sex, cccd=person.cccd, phone=person.phone, abo=person.abo,
+                                             rh=person.rh, blood_group_source="self" if person.abo else "")
+                lookup.remember(donor)
+                outcome.new_donors += 1
+            if donor.pk in registered:
                 outcome.skipped.append(line)
                 continue
-            Registration.objects.create(
+            registered.add(donor.pk)
+            new_registrations.append(Registration(
                 drive=drive, slot=slot, unit=unit, donor=donor, full_name=donor.full_name, kind=kind,
                 source=RegistrationSource.LIST, registrant_list=registrant_list, late=registrant_list.late,
-            )
-            outcome.created += 1
+            ))
+        bulk_create_with_history(new_registrations, Registration, batch_size=1000)
+        outcome.created = len(new_registrations)
     return outcome
 
 
