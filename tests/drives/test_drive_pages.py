@@ -165,3 +165,23 @@ def test_reminders_go_once_through_the_notification_layer(drive, settings, tmp_p
     assert message.recipient == "+84912000001" and "07:00 ngày 09/07/2021" in message.body
     outbox = list((tmp_path / "outbox").iterdir())
     assert len(outbox) == 1 and "Trần Thị An" in outbox[0].read_text(encoding="utf-8")
+
+
+@pytest.mark.django_db
+def test_people_typed_into_the_form_go_through_the_same_checks(drive, people, client_for, tree):
+    from hienmau.donors.models import Donor
+
+    known = Donor.objects.create(full_name="Đỗ Văn Tâm", date_of_birth=datetime.date(1991, 3, 3), sex="M",
+                                 commune=tree.van_du)
+    client = client_for(people.van_du_focal)
+    data = {"unit": tree.van_du.pk, "typed-TOTAL_FORMS": "5", "typed-INITIAL_FORMS": "0",
+            "typed-MIN_NUM_FORMS": "0", "typed-MAX_NUM_FORMS": "1000",
+            "typed-0-full_name": "Đỗ Văn Tâm", "typed-0-date_of_birth": "03/03/1991", "typed-0-sex": "Nam",
+            "typed-0-phone": "0912000111", "typed-0-kind": "Trực tiếp",
+            "typed-1-full_name": "Cháu Nhỏ", "typed-1-date_of_birth": "01/01/2010", "typed-1-sex": "Nữ",
+            "typed-1-kind": "Dự bị"}
+    with frozen(datetime.date(2021, 7, 1)):
+        preview = client.post(reverse("drives:list_submit", args=[drive.pk]), data)
+    body = preview.content.decode()
+    assert "under_18_on_drive_day" in body and "gắn với hồ sơ có sẵn" in body
+    assert preview.context["matches"][1] == known

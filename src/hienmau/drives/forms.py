@@ -101,6 +101,36 @@ class RegistrantListForm(forms.Form):
         return cleaned
 
 
+class TypedPersonForm(forms.Form):
+    """One registrant typed in by hand; the lines go through the same checks as an uploaded list."""
+
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=255, required=False)
+    date_of_birth = forms.CharField(label=_("Ngày sinh"), max_length=20, required=False,
+                                    widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), ("Nam", _("Nam")), ("Nữ", _("Nữ"))], required=False)
+    cccd = forms.CharField(label=_("CCCD"), max_length=20, required=False)
+    phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=[("Trực tiếp", _("Trực tiếp")), ("Dự bị", _("Dự bị"))],
+                             required=False)
+
+    COLUMNS = ("Họ và tên", "Ngày sinh", "Giới tính", "CCCD", "Số điện thoại", "Trực tiếp / Dự bị")
+
+    def as_cells(self) -> list[str]:
+        data = self.cleaned_data
+        return [data.get(name) or "" for name in ("full_name", "date_of_birth", "sex", "cccd", "phone", "kind")]
+
+
+TypedPeopleFormSet = forms.formset_factory(TypedPersonForm, extra=5)
+
+
+def typed_list_text(formset) -> str:
+    """The typed lines as the tab-separated text a pasted list would be, header first."""
+    rows = [form.as_cells() for form in formset if form.cleaned_data and any(form.as_cells()[:5])]
+    if not rows:
+        return ""
+    return "\n".join("\t".join(cells) for cells in [list(TypedPersonForm.COLUMNS), *rows])
+
+
 class PublicRegistrationForm(forms.Form):
     slot = forms.ChoiceField(label=_("Khung giờ"))
     full_name = forms.CharField(label=_("Họ và tên"), max_length=255)

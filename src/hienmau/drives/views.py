@@ -19,7 +19,10 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.clock import today
 from hienmau.drives import services
-from hienmau.drives.forms import AggregateForm, DriveForm, PublicRegistrationForm, RegistrantListForm, RosterForm, SlotsForm
+from hienmau.drives.forms import (
+    AggregateForm, DriveForm, PublicRegistrationForm, RegistrantListForm, RosterForm, SlotsForm, TypedPeopleFormSet,
+    typed_list_text,
+)
 from hienmau.drives.models import Drive, RegistrationSource, RosterEntry, TimeSlot
 from hienmau.orgs.scoping import scoped_units
 from hienmau.orgs.views import scope_required
@@ -226,7 +229,11 @@ def list_submit(request, pk):
     units = _list_units(request, drive)
     if request.method == "POST" and request.POST.get("token"):
         return _list_confirm(request, drive, units)
-    form = RegistrantListForm(request.POST or None, request.FILES or None, units=units)
+    typed = TypedPeopleFormSet(request.POST or None, prefix="typed")
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and typed.is_valid() and not data.get("text", "").strip() and not request.FILES:
+        data["text"] = typed_list_text(typed)
+    form = RegistrantListForm(data, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
         token, path, name = _stash(request, form)
         try:
@@ -237,10 +244,23 @@ def list_submit(request, pk):
             lines = result.lines
             return render(request, "drives/list_preview.html", {
                 "drive": drive, "unit": form.cleaned_data["unit"], "lines": lines, "token": token, "source_name": name,
+                "matches": _registry_matches(lines),
                 "valid": [line for line in lines if line.verdict == "ok"],
                 "late": services._is_late(drive),
             })
-    return render(request, "drives/list_form.html", {"form": form, "drive": drive})
+    return render(request, "drives/list_form.html", {"form": form, "drive": drive, "typed": typed})
+
+
+def _registry_matches(lines) -> dict:
+    """For each valid line, the registry record it will be linked to (so a person can untick a wrong one)."""
+    from hienmau.core.lib.text import fold
+    from hienmau.donors.services import RegistryLookup
+
+    valid = [line for line in lines if line.verdict == "ok"]
+    lookup = RegistryLookup.load(cccds={line.cccd for line in valid if line.cccd},
+                                 phones={line.phone for line in valid if line.phone},
+                                 pairs={(fold(line.name), line.date_of_birth) for line in valid})
+    return {line.line: lookup.find(line.cccd, line.phone, fold(line.name), line.date_of_birth) for line in valid}
 
 
 def _list_confirm(request, drive: Drive, units):
