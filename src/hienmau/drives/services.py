@@ -227,8 +227,9 @@ def results(drive: Drive) -> tuple[list[UnitResult], UnitResult]:
     """Per mobilising unit: registered, donated (with volume), deferred, did not come; individual records
     and units' aggregate reports added together."""
     by_unit: dict[str, UnitResult] = defaultdict(lambda: UnitResult(""))
+    self_registered = _("Tự đăng ký / đến trực tiếp")
     for registration in drive.registrations.select_related("unit", "donation"):
-        name = registration.unit.full_name if registration.unit_id else _("Tự đăng ký / đến trực tiếp")
+        name = registration.unit.full_name if registration.unit_id else self_registered
         row = by_unit[name]
         row.unit_name = name
         row.registered += 1
@@ -245,7 +246,8 @@ def results(drive: Drive) -> tuple[list[UnitResult], UnitResult]:
         row.donated += aggregate.donated
         row.deferred += aggregate.deferred
         row.volume_ml += aggregate.volume_ml
-    rows = sorted(by_unit.values(), key=lambda r: r.unit_name)
+    # Vietnamese order (letters without their marks), people who came on their own last.
+    rows = sorted(by_unit.values(), key=lambda r: (r.unit_name == self_registered, fold(r.unit_name), r.unit_name))
     total = UnitResult(_("Tổng cộng"))
     for row in rows:
         for attr in ("registered", "donated", "deferred", "no_show", "volume_ml"):

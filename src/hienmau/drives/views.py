@@ -23,7 +23,7 @@ from hienmau.drives.forms import (
     AggregateForm, DriveForm, PublicRegistrationForm, RegistrantListForm, RosterForm, SlotsForm, TypedPeopleFormSet,
     typed_list_text,
 )
-from hienmau.drives.models import Drive, RegistrationSource, RosterEntry, TimeSlot
+from hienmau.drives.models import Drive, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
 from hienmau.orgs.scoping import scoped_units
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
@@ -117,8 +117,10 @@ def drive_detail(request, pk):
         "roster": drive.roster.select_related("unit"),
         "lists": drive.lists.select_related("unit", "submitted_by").order_by("-submitted_at"),
         "results": rows, "total": total, "collected": services.collected(drive),
-        "slots_form": SlotsForm(units=units.exclude(pk=drive.organiser_id)), "roster_form": RosterForm(units=units),
-        "aggregate_form": AggregateForm(units=units), "public_url": request.build_absolute_uri(
+        # Three forms on one page: distinct id prefixes keep their labels pointing at their own fields.
+        "slots_form": SlotsForm(units=units.exclude(pk=drive.organiser_id), auto_id="slots_%s"),
+        "roster_form": RosterForm(units=units, auto_id="roster_%s"),
+        "aggregate_form": AggregateForm(units=units, auto_id="aggregate_%s"), "public_url": request.build_absolute_uri(
             f"/r/{drive.public_token}/") if drive.public_registration else "",
         "list_units": _list_units(request, drive),
     })
@@ -308,7 +310,8 @@ def public_register(request, token):
         "n": max(slot.quota - slot.taken, 0)} + ")") for slot in slots if slot.taken < slot.quota]
     form = PublicRegistrationForm(request.POST or None, slots=options)
     registration = None
-    if request.method == "POST" and form.is_valid() and drive.date >= today():
+    closed = drive.status == DriveStatus.CLOSED or drive.date < today()
+    if request.method == "POST" and form.is_valid() and not closed:
         data = form.cleaned_data
         slot = next(s for s, _label in options if str(s.pk) == data["slot"])
         person = services.Person(full_name=" ".join(data["full_name"].split()), date_of_birth=data["date_of_birth"],
@@ -319,7 +322,7 @@ def public_register(request, token):
             form.add_error(None, " ".join(exc.messages))
     response = render(request, "drives/public_register.html", {
         "drive": drive, "form": form, "registration": registration, "full": not options,
-        "past": drive.date < today(),
+        "past": closed,
         "qr": _qr_svg(registration.qr_token) if registration else "",
     })
     response["Cache-Control"] = "no-store"
