@@ -104,7 +104,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["hienmau.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Off: grouping is explicit (templates' vn_int, core.forms number fields), so ids are never printed "3.876".
+USE_THOUSAND_SEPARATOR = False
 
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

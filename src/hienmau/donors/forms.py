@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hienmau.core.forms import VietnameseDecimalField, vietnamese_number_fields
+
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
 from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
@@ -12,11 +14,11 @@ class DonorForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = vietnamese_number_fields
         model = Donor
         fields = ["full_name", "date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh",
                   "blood_group_source", "weight_kg", "clubs", "consent_contact", "consent_processing", "consent_date"]
         widgets = {"date_of_birth": DateInput(), "consent_date": DateInput(), "clubs": forms.CheckboxSelectMultiple}
-        localized_fields = ["weight_kg"]
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,11 +59,11 @@ class DonorForm(forms.ModelForm):
 
 class DonationForm(forms.ModelForm):
     class Meta:
+        formfield_callback = vietnamese_number_fields
         model = Donation
         fields = ["date", "facility", "drive_name", "mobilised_by", "outcome", "component", "volume_ml", "bag_number",
                   "deferral_reason", "deferral_until", "benefit_kind", "benefit_amount"]
         widgets = {"date": DateInput(), "deferral_until": DateInput()}
-        localized_fields = ["benefit_amount"]
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +88,7 @@ class EligibilityCheckForm(forms.Form):
 
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
     date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DateInput())
-    weight_kg = forms.DecimalField(label=_("Cân nặng (kg)"), min_value=20, max_value=250, localize=True)
+    weight_kg = VietnameseDecimalField(label=_("Cân nặng (kg)"), min_value=20, max_value=250)
     on = forms.DateField(label=_("Ngày dự kiến hiến"), widget=DateInput())
     component = forms.ChoiceField(label=_("Thành phần"), choices=Component.choices)
     volume_ml = forms.TypedChoiceField(label=_("Thể tích (ml)"), coerce=int,

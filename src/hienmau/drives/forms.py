@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hienmau.core.forms import vietnamese_number_fields
+
 from hienmau.drives.models import Drive, RegistrationKind, RosterEntry
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
@@ -12,6 +14,7 @@ class TimeInput(forms.TimeInput):
 
 class DriveForm(forms.ModelForm):
     class Meta:
+        formfield_callback = vietnamese_number_fields
         model = Drive
         fields = ["title", "organiser", "plan", "bucket", "campaign_label", "date", "start_time", "end_time", "site_name",
                   "site_address", "site_commune", "facility", "target_units", "expected_direct", "expected_reserve",
@@ -70,6 +73,7 @@ class SlotsForm(forms.Form):
 
 class RosterForm(forms.ModelForm):
     class Meta:
+        formfield_callback = vietnamese_number_fields
         model = RosterEntry
         fields = ["role", "unit", "people", "arrival_time", "task"]
         widgets = {"arrival_time": TimeInput(format="%H:%M")}

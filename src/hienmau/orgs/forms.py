@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hienmau.core.forms import vietnamese_number_fields
+
 from hienmau.orgs.models import Unit, UnitKind, parent_kind_problem
 
 
@@ -15,9 +17,9 @@ class DateInput(forms.DateInput):
 
 class UnitForm(forms.ModelForm):
     class Meta:
+        formfield_callback = vietnamese_number_fields
         model = Unit
         fields = ["name", "code", "kind", "category", "population", "staff_count", "valid_from", "valid_until", "note"]
-        localized_fields = ["population", "staff_count"]  # "9.800" as officers type it
         widgets = {"valid_from": DateInput(), "valid_until": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, parent: Unit | None = None, **kwargs):

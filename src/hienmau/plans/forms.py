@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hienmau.core.lib.numbers import parse_int
+from hienmau.core.forms import VietnameseIntegerField, vietnamese_number_fields
+
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
 from hienmau.plans.models import CampaignLabel, Plan, Target
@@ -11,6 +12,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 class PlanForm(forms.ModelForm):
     class Meta:
+        formfield_callback = vietnamese_number_fields
         model = Plan
         fields = ["issuing_unit", "number", "suffix", "date", "title", "kind", "period_start", "period_end",
                   "parent_plan", "implements_text", "received_allocation", "campaign_labels", "messages",
@@ -44,23 +46,12 @@ class PlanForm(forms.ModelForm):
 
 class TargetForm(forms.ModelForm):
     class Meta:
+        formfield_callback = vietnamese_number_fields
         model = Target
         fields = ["metric", "value", "counting_basis", "note"]
-        localized_fields = ["value"]
 
 
 TargetFormSet = forms.inlineformset_factory(Plan, Target, form=TargetForm, extra=2, can_delete=True)
-
-
-class VietnameseIntegerField(forms.CharField):
-    """An integer typed the way officers write it: "1.532"; blank means no value."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        try:
-            return parse_int(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("“%(text)s” không phải số nguyên."), params={"text": text}) from exc
 
 
 class CellForm(forms.Form):

@@ -1,0 +1,62 @@
+"""Form fields for numbers as Vietnamese officers type them: "1.532" (dot thousands), "3,5" (comma decimals).
+
+The project keeps Django's USE_THOUSAND_SEPARATOR off, so ids and line numbers are never rendered as
+"3.876" in hidden inputs and URLs; these fields accept the grouped forms explicitly instead.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hienmau.core.lib.numbers import format_int, parse_decimal, parse_int
+
+
+class VietnameseIntegerField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_int(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(_("“%(value)s” không phải số nguyên."), code="invalid",
+                                        params={"value": value}) from exc
+
+    def prepare_value(self, value):
+        return format_int(value) if isinstance(value, int) else value
+
+
+class VietnameseDecimalField(forms.DecimalField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(_("“%(value)s” không phải số."), code="invalid", params={"value": value}) from exc
+
+    def prepare_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+        whole, _sep, fraction = text.partition(".")
+        grouped = format_int(int(whole)) if whole.lstrip("-").isdigit() else whole
+        return f"{grouped},{fraction}" if fraction else grouped
+
+
+def vietnamese_number_fields(db_field, **kwargs):
+    """formfield_callback for ModelForms: integer and decimal model fields get the Vietnamese fields."""
+    from django.db import models
+
+    if isinstance(db_field, (models.IntegerField, models.PositiveIntegerField)) and not db_field.choices \
+            and not db_field.primary_key:
+        return db_field.formfield(form_class=VietnameseIntegerField, **kwargs)
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=VietnameseDecimalField, **kwargs)
+    return db_field.formfield(**kwargs)
