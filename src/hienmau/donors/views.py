@@ -3,11 +3,8 @@ CCCD and phone are masked unless an officer reveals them, which is logged."""
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
 from hienmau.core.clock import today
+from hienmau.core.uploads import save_upload
 from hienmau.donors import services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
@@ -232,12 +230,6 @@ def eligibility_check(request):
     return render(request, "donors/eligibility_check.html", {"form": form, "verdict": verdict})
 
 
-def _import_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @scope_required
 def history_import(request):
     _require_edit(request)
@@ -245,11 +237,7 @@ def history_import(request):
     form = DonationImportForm(request.POST or None, request.FILES or None, units=units)
     problems, result = [], None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        target = _import_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:6]}"
-        with target.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
+        target = save_upload(form.cleaned_data["file"])
         try:
             result = import_history(target, form.cleaned_data["facility"])
             messages.success(request, result.summary())

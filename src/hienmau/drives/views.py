@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienmau.core.clock import today
+from hienmau.core.uploads import forget, stash, stashed
 from hienmau.drives import services
 from hienmau.drives.forms import (
     AggregateForm, DriveForm, PublicRegistrationForm, RegistrantListForm, RosterForm, SlotsForm, TypedPeopleFormSet,
@@ -190,26 +189,6 @@ def aggregate_set(request, pk):
 
 # --- registrant lists ----------------------------------------------------------------------------
 
-def _stash(request, form) -> tuple[str, Path, str]:
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex
-    upload = form.cleaned_data.get("file")
-    if upload:
-        path = folder / f"{token}{Path(upload.name).suffix.lower()[:6]}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        name = upload.name
-    else:
-        path = folder / f"{token}.txt"
-        path.write_text(form.cleaned_data["text"], encoding="utf-8")
-        name = _("danh sách dán")
-    request.session.setdefault(LIST_SESSION_KEY, {})[token] = {"path": str(path), "name": name}
-    request.session.modified = True
-    return token, path, name
-
-
 def _check(path: Path, drive: Drive):
     from hienmau.drives.lib.registrant_list import check_lines, read_list
 
@@ -237,7 +216,8 @@ def list_submit(request, pk):
         data["text"] = typed_list_text(typed)
     form = RegistrantListForm(data, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
-        token, path, name = _stash(request, form)
+        token, path, name = stash(request, LIST_SESSION_KEY, upload=form.cleaned_data.get("file"),
+                                  text=form.cleaned_data.get("text", ""), pasted_name=_("danh sách dán"))
         try:
             result = _check(path, drive)
         except (ListFormatError, ValueError) as exc:
@@ -268,11 +248,8 @@ def _registry_matches(lines) -> dict:
 def _list_confirm(request, drive: Drive, units):
     from hienmau.drives.lib.registrant_list import ListFormatError
 
-    entry = request.session.get(LIST_SESSION_KEY, {}).get(request.POST["token"])
-    if not entry or not Path(entry["path"]).is_file():
-        raise Http404
+    path, source_name = stashed(request, LIST_SESSION_KEY, request.POST["token"])
     unit = get_object_or_404(units, pk=request.POST.get("unit") or 0)
-    path = Path(entry["path"])
     try:
         result = _check(path, drive)
     except (ListFormatError, ValueError) as exc:
@@ -288,10 +265,8 @@ def _list_confirm(request, drive: Drive, units):
     if not people:
         messages.error(request, _("Không có dòng hợp lệ nào được chọn; không lưu gì."))
         return redirect("drives:list_submit", pk=drive.pk)
-    outcome = services.submit_list(drive, unit, people, request.user, source_name=entry["name"])
-    path.unlink(missing_ok=True)
-    request.session[LIST_SESSION_KEY].pop(request.POST["token"], None)
-    request.session.modified = True
+    outcome = services.submit_list(drive, unit, people, request.user, source_name=source_name)
+    forget(request, LIST_SESSION_KEY, request.POST["token"])
     note = _(" (nộp muộn)") if outcome.registrant_list.late else ""
     messages.success(request, _("Đã nhận %(n)s người của %(u)s%(late)s.") % {
         "n": outcome.created, "u": unit.full_name, "late": note})

@@ -3,10 +3,7 @@ it) or 404; editable only when issued inside it by a role that edits, else 403."
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -15,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
+from hienmau.core.uploads import forget, stash, stashed
 from hienmau.orgs.scoping import Scope, scope_queryset, scoped_units
 from hienmau.orgs.views import scope_required
 from hienmau.plans import services
@@ -259,38 +257,6 @@ def plan_export(request, pk, fmt):
 
 # --- import --------------------------------------------------------------------------------------
 
-def _import_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _stash(request, form: ImportForm) -> str:
-    token = uuid.uuid4().hex
-    upload = form.cleaned_data.get("file")
-    if upload:
-        suffix = Path(upload.name).suffix.lower()[:6]
-        target = _import_dir() / f"{token}{suffix}"
-        with target.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        name = upload.name
-    else:
-        target = _import_dir() / f"{token}.txt"
-        target.write_text(form.cleaned_data["text"], encoding="utf-8")
-        name = _("văn bản dán")
-    request.session.setdefault(IMPORT_SESSION_KEY, {})[token] = {"path": str(target), "name": name}
-    request.session.modified = True
-    return token
-
-
-def _stashed(request, token: str) -> tuple[Path, str]:
-    entry = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
-    if not entry or not Path(entry["path"]).is_file():
-        raise Http404
-    return Path(entry["path"]), entry["name"]
-
-
 @scope_required
 def plan_import(request):
     scope = request.scope
@@ -301,8 +267,8 @@ def plan_import(request):
         return _import_confirm(request, scope, units)
     form = ImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
-        token = _stash(request, form)
-        path, name = _stashed(request, token)
+        token, path, name = stash(request, IMPORT_SESSION_KEY, upload=form.cleaned_data.get("file"),
+                                  text=form.cleaned_data.get("text", ""), pasted_name=_("văn bản dán"))
         try:
             analysis = analyse_file(path, form.cleaned_data.get("issuing_unit"))
         except AppendixError as exc:
@@ -319,7 +285,7 @@ def plan_import(request):
 
 
 def _import_confirm(request, scope: Scope, units):
-    path, name = _stashed(request, request.POST["token"])
+    path, name = stashed(request, IMPORT_SESSION_KEY, request.POST["token"])
     issuing = get_object_or_404(units, pk=request.POST.get("issuing_unit") or 0)
     try:
         analysis = analyse_file(path, issuing)
@@ -327,9 +293,7 @@ def _import_confirm(request, scope: Scope, units):
     except (AppendixError, PlanImportError) as exc:
         messages.error(request, str(exc))
         return redirect("plans:plan_import")
-    path.unlink(missing_ok=True)
-    request.session.get(IMPORT_SESSION_KEY, {}).pop(request.POST["token"], None)
-    request.session.modified = True
+    forget(request, IMPORT_SESSION_KEY, request.POST["token"])
     if changed:
         messages.success(request, _("Đã nhập phụ lục vào kế hoạch %(ref)s.") % {"ref": plan.reference or plan.title})
     else:
