@@ -1,20 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from hienmau.core.lib.text import fold
+from hienmau.core.admin import FoldedSearchMixin
 from hienmau.donors.models import BenefitRate, Donation, Donor, EligibilityRuleSet, Household, RevealLog
 
 
 @admin.register(Donor)
-class DonorAdmin(SimpleHistoryAdmin):
+class DonorAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ("full_name", "date_of_birth", "sex", "abo", "rh", "commune", "is_synthetic")
     list_filter = ("sex", "abo", "rh", "is_synthetic")
     search_fields = ("name_folded", "cccd", "phone")
     raw_id_fields = ("commune", "workplace", "household", "merged_into")
     filter_horizontal = ("clubs",)
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, fold(search_term))
 
 
 @admin.register(Donation)

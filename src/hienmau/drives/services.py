@@ -51,10 +51,6 @@ def find_or_create_donor(person: Person) -> tuple[Donor, bool]:
     return donor, True
 
 
-def slot_taken(slot: TimeSlot) -> int:
-    return slot.registrations.count()
-
-
 def take_slot(drive: Drive, slot: TimeSlot, person: Person, *, kind: str = RegistrationKind.DIRECT,
               source: str = RegistrationSource.SELF, unit: Unit | None = None) -> Registration:
     """Book one place. The slot row is locked, capacity re-checked and the registration created in one

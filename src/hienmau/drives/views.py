@@ -192,11 +192,9 @@ def aggregate_set(request, pk):
 def _check(path: Path, drive: Drive):
     from hienmau.drives.lib.registrant_list import check_lines, read_list
 
-    return check_lines(read_list(path), drive.date, history=_registry_history())
-
-
-def _registry_history():
-    return None  # the list's own "last donation" column; registry matching happens when the list is saved
+    # The gap since the last donation comes from the list's own column; the registry is matched when the
+    # preview shows which record each line joins (_registry_matches).
+    return check_lines(read_list(path), drive.date)
 
 
 @scope_required

@@ -1,21 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from hienmau.core.lib.text import fold
+from hienmau.core.admin import FoldedSearchMixin
 
 from hienmau.orgs.models import Membership, SuccessorLink, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ("name", "code", "kind", "category", "parent", "valid_from", "valid_until")
     list_filter = ("kind", "category")
     search_fields = ("name_folded", "code")
     raw_id_fields = ("parent",)
-
-    def get_search_results(self, request, queryset, search_term):
-        # The folded column holds "dak lak": fold the admin's query the same way.
-        return super().get_search_results(request, queryset, fold(search_term))
 
 
 @admin.register(SuccessorLink)

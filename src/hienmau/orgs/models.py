@@ -193,9 +193,6 @@ class Unit(models.Model):
     def is_current(self) -> bool:
         return self.is_valid_on(today())
 
-    def is_descendant_of(self, other: Unit) -> bool:
-        return bool(other.path) and self.path.startswith(other.path)
-
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.category and self.kind and self.category not in CATEGORIES_BY_KIND.get(self.kind, ()):
@@ -323,11 +320,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in EDITING_ROLES
-
-    @property
-    def can_manage_units(self) -> bool:
-        return self.role in UNIT_MANAGING_ROLES

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.core.exceptions import PermissionDenied
 
-from hienmau.orgs.models import Membership, Role, SuccessorLink, Unit, UnitKind
+from hienmau.orgs.models import EDITING_ROLES, UNIT_MANAGING_ROLES, Membership, Role, SuccessorLink, Unit, UnitKind
 
 
 @dataclass
@@ -29,19 +29,15 @@ class Scope:
 
     @property
     def can_edit(self) -> bool:
-        return self.role in {Role.ADMIN, Role.OFFICER, Role.FOCAL_POINT, Role.FACILITY_STAFF}
+        return self.role in EDITING_ROLES
 
     @property
     def can_manage_units(self) -> bool:
-        return self.role in {Role.ADMIN, Role.OFFICER}
+        return self.role in UNIT_MANAGING_ROLES
 
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
 
     def unit_filter(self, prefix: str = "") -> Q:
         if self.everything:

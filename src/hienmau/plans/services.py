@@ -251,6 +251,3 @@ def overlaps_for(plan: Plan) -> list[Overlap]:
     return found
 
 
-def plans_with_overlaps(plans) -> set[int]:
-    return {plan.pk for plan in plans if overlaps_for(plan)}
-
