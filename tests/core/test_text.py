@@ -71,3 +71,17 @@ def test_equivalents_are_never_fewer_than_bags(volumes):
     from hienmau.core.lib.blood import count_units
 
     assert count_units(volumes, "ml250") >= count_units(volumes, "donations")
+
+
+def _fold_by_decomposition(text):
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d").replace("Đ", "D")
+    return re.sub(r"\s+", " ", stripped.lower()).strip()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_the_ascii_shortcut_folds_exactly_like_decomposition(text):
+    assert fold(text) == _fold_by_decomposition(text)

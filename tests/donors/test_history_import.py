@@ -77,3 +77,19 @@ def test_import_page_reports_row_errors(tmp_path, donors, hospital, people, clie
         response = client.post(reverse("donors:history_import"), {"file": upload, "facility": hospital.pk})
     body = response.content.decode()
     assert "Không nhập gì: 1 lỗi" in body and "Dòng 3, cột Ngày sinh" in body
+
+
+def test_a_new_person_on_several_rows_becomes_one_donor_across_chunks(tmp_path, hospital, monkeypatch):
+    """Rows are written in chunks: a person first seen in one chunk is found again in the same chunk
+    (before anything is written) and in the next ones (in the database)."""
+    from hienmau.donors import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    rows = [["Lò Thị Mỷ", "02/02/1992", "Nữ", "", "0977000111", f"0{day}/10/2025", "", 250, f"DB{day}", "Đã hiến",
+             "", "", "B+", "", ""] for day in range(1, 6)]
+    rows.append(["Lò Văn Pọm", "03/03/1993", "Nam", "", "", "06/10/2025", "", 350, "DB6", "", "", "", "", "", ""])
+    result = import_history(workbook(tmp_path, rows), hospital)
+    assert (result.donations_created, result.donors_created) == (6, 2)
+    my = Donor.objects.get(full_name="Lò Thị Mỷ")
+    assert my.donations.count() == 5 and my.history.count() == 1
+    assert Donation.history.filter(donor_id=my.pk, history_type="+").count() == 5

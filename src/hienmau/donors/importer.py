@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
+from hienmau.core.bulk import insert_with_history
 from hienmau.core.lib.tables import TableError, read_rows
-from hienmau.core.lib.text import fold, vietnamese_name_key
+from hienmau.core.lib.text import fold
 from hienmau.donors.lib import identity
 from hienmau.donors.lib.history_rows import HistoryRow, RowProblem, parse_rows
 from hienmau.donors.models import Donation, Donor
@@ -78,55 +78,47 @@ def _import_chunk(rows: list[HistoryRow], facility: Unit, result: HistoryImportR
     todo = [(key, row) for key, row in keys.items() if key not in done]
     if not todo:
         return
-    donors = _match_donors([row for _, row in todo], result)
-    donations = [
-        Donation(
-            donor=donors[id(row)], date=row.date, facility=facility, component=row.component, volume_ml=row.volume_ml,
-            bag_number=row.bag_number, outcome=row.outcome, deferral_reason=row.deferral_reason,
-            deferral_until=row.deferral_until, benefit_kind=row.benefit_kind, benefit_amount=row.benefit_amount,
-            source_key=key,
-        )
-        for key, row in todo
-    ]
-    bulk_create_with_history(donations, Donation, batch_size=1000)
-    result.donations_created += len(donations)
+    donor_ids = _donor_ids([row for _, row in todo], result)
+    insert_with_history(Donation, [
+        {"donor_id": donor_id, "date": row.date, "facility_id": facility.pk, "component": row.component,
+         "volume_ml": row.volume_ml, "bag_number": row.bag_number, "outcome": row.outcome,
+         "deferral_reason": row.deferral_reason, "deferral_until": row.deferral_until,
+         "benefit_kind": row.benefit_kind, "benefit_amount": row.benefit_amount, "source_key": key}
+        for (key, row), donor_id in zip(todo, donor_ids, strict=True)
+    ])
+    result.donations_created += len(todo)
 
 
-def _match_donors(rows: list[HistoryRow], result: HistoryImportResult) -> dict[int, Donor]:
-    """The donor for each row (by id(row)), found with three bulk queries or created in bulk."""
+@dataclass(frozen=True)
+class _DonorToCreate:
+    """A person not in the registry yet, remembered so that their other rows in the chunk find them."""
+
+    index: int
+    cccd: str | None
+    phone: str
+    name_folded: str
+    date_of_birth: object
+
+
+def _donor_ids(rows: list[HistoryRow], result: HistoryImportResult) -> list[int]:
+    """The donor of each row: found with a few bulk queries (CCCD, phone + birth date, name + birth
+    date), or created, all new people of the chunk in one insert."""
+    names = [Donor.name_columns(row.full_name) for row in rows]
     lookup = RegistryLookup.load(
         cccds={row.cccd for row in rows if row.cccd}, phones={row.phone for row in rows if row.phone},
-        pairs={(fold(row.full_name), row.date_of_birth) for row in rows},
+        pairs={(name["name_folded"], row.date_of_birth) for row, name in zip(rows, names)},
     )
-    by_cccd, by_name = lookup.by_cccd, lookup.by_name
-    matched: dict[int, Donor] = {}
-    new: dict[tuple, Donor] = {}
-    for row in rows:
-        name = fold(row.full_name)
-        donor = lookup.find(row.cccd, row.phone, name, row.date_of_birth)
+    found: list[Donor | _DonorToCreate] = []
+    new: list[dict] = []
+    for row, name in zip(rows, names):
+        donor = lookup.find(row.cccd, row.phone, name["name_folded"], row.date_of_birth)
         if donor is None:
-            key = ("cccd", row.cccd) if row.cccd else ("name", name, row.date_of_birth)
-            donor = new.get(key)
-            if donor is None:
-                donor = Donor(full_name=row.full_name, name_folded=name, search_name=" " + name,
-                              given_name_folded=vietnamese_name_key(row.full_name)[0][:64],
-                              date_of_birth=row.date_of_birth, sex=row.sex, cccd=row.cccd, phone=row.phone,
-                              abo=row.abo, rh=row.rh, blood_group_source="facility" if row.abo else "")
-                new[key] = donor
-                if row.cccd:
-                    by_cccd[row.cccd] = donor
-                by_name[(name, row.date_of_birth)] = donor
-        matched[id(row)] = donor
-    if new:
-        # bulk_create skips save(): the folded name columns are filled above.
-        bulk_create_with_history(list(new.values()), Donor, batch_size=1000)
-        result.donors_created += len(new)
-        if any(donor.pk is None for donor in new.values()):  # backends that do not return new keys
-            created = {(d.cccd or "", d.name_folded, d.date_of_birth): d for d in Donor.objects.filter(
-                name_folded__in={d.name_folded for d in new.values()},
-                date_of_birth__in={d.date_of_birth for d in new.values()},
-            ).order_by("pk")}
-            for row_id, donor in matched.items():
-                if donor.pk is None:
-                    matched[row_id] = created[(donor.cccd or "", donor.name_folded, donor.date_of_birth)]
-    return matched
+            donor = _DonorToCreate(len(new), row.cccd, row.phone, name["name_folded"], row.date_of_birth)
+            lookup.remember(donor)
+            new.append(name | {"date_of_birth": row.date_of_birth, "sex": row.sex, "cccd": row.cccd,
+                               "phone": row.phone, "abo": row.abo, "rh": row.rh,
+                               "blood_group_source": "facility" if row.abo else ""})
+        found.append(donor)
+    created = insert_with_history(Donor, new)
+    result.donors_created += len(created)
+    return [created[donor.index] if isinstance(donor, _DonorToCreate) else donor.pk for donor in found]

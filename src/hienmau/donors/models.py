@@ -87,8 +87,11 @@ class DonorQuerySet(models.QuerySet):
     def search(self, text: str) -> DonorQuerySet:
         """Name without diacritics ("nguyen van duc", "ng v duc"), phone (any written form) or CCCD.
 
-        Each word of the query must start a word of the name, so "an" finds "An" but not "Loan"; the
-        search_name column (" " + folded name) makes that one LIKE per word, trigram-indexed on PostgreSQL.
+        Each word of the query must start a word of the name, so "an" finds "An" but not "Loan". The
+        given name is matched as a prefix of given_name_folded (a B-tree range), the other words by one
+        LIKE on other_names_search (" " + folded family and middle names, trigram-indexed on PostgreSQL);
+        keeping the given name out of that column lets a search for a common given name read the few
+        family/middle-name matches from the trigram index and the rest in order from the B-tree.
         """
         from hienmau.donors.lib.identity import PhoneError, normalise_cccd, normalise_phone
 
@@ -96,7 +99,7 @@ class DonorQuerySet(models.QuerySet):
         if not text:
             return self.none()
         digits = "".join(ch for ch in text if ch.isdigit())
-        if digits and len(digits) >= 9 and len(digits) == len(text.replace(" ", "").replace(".", "").lstrip("+")):
+        if is_number_query(text):
             if len(digits) == 12:
                 return self.filter(cccd=normalise_cccd(digits))
             try:
@@ -105,7 +108,7 @@ class DonorQuerySet(models.QuerySet):
                 return self.filter(Q(phone__endswith=digits[-9:]) | Q(cccd__endswith=digits))
         query = self
         for word in fold(text).split():
-            query = query.filter(search_name__contains=" " + word)
+            query = query.filter(name_word_condition(word))
         return query
 
     def vietnamese_order(self) -> DonorQuerySet:
@@ -117,18 +120,40 @@ class DonorQuerySet(models.QuerySet):
         """
         if connection.vendor == "postgresql" and self.query.where:
             return self.order_by(Concat("given_name_folded", Value("")), "name_folded", "pk")
-        return self.order_by("given_name_folded", "name_folded", "pk")
+        return self.order_by(*VIETNAMESE_ORDER)
+
+
+VIETNAMESE_ORDER = ("given_name_folded", "name_folded", "pk")
+
+
+def is_number_query(text: str) -> bool:
+    """A phone number or CCCD (nine digits or more, written with spaces, dots or a leading +)."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return len(digits) >= 9 and len(digits) == len(text.strip().replace(" ", "").replace(".", "").lstrip("+"))
+
+
+def name_word_condition(word: str, prefix: str = "") -> Q:
+    """A folded query word that starts one of the words of the donor's name (`prefix` reaches a donor
+    through a relation, e.g. "donor__")."""
+    return Q(**{f"{prefix}given_name_folded__startswith": word}) | Q(**{f"{prefix}other_names_search__contains": " " + word})
+
+
+def name_has_words(given_name_folded: str, other_names_search: str, words: list[str]) -> bool:
+    """name_word_condition for every word, in Python, for rows already read."""
+    return all(given_name_folded.startswith(word) or " " + word in other_names_search for word in words)
 
 
 class Donor(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=255)
-    name_folded = models.CharField(max_length=255, editable=False, db_index=True)
-    search_name = models.CharField(max_length=256, editable=False, default="")  # " " + name_folded
-    given_name_folded = models.CharField(max_length=64, editable=False, db_index=True)
+    # name_folded and given_name_folded use the "C" collation on PostgreSQL (migration 0004): byte order,
+    # as on SQLite, and given-name prefixes become B-tree ranges.
+    name_folded = models.CharField(max_length=255, editable=False)
+    other_names_search = models.CharField(max_length=256, editable=False, default="")  # " nguyen van": all but the given name
+    given_name_folded = models.CharField(max_length=64, editable=False)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices, blank=True)
-    cccd = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True, unique=True)
-    phone = models.CharField(_("số điện thoại"), max_length=16, blank=True, db_index=True)
+    cccd = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=16, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     commune = models.ForeignKey(Unit, verbose_name=_("xã, phường"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="resident_donors")
@@ -151,25 +176,45 @@ class Donor(models.Model):
     erased_at = models.DateTimeField(_("đã xoá theo yêu cầu lúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["name_folded", "search_name", "given_name_folded"])
+    # History rows are read per record (by id): no indexes on their foreign keys, each one costs every insert.
+    history = HistoricalRecords(excluded_fields=["name_folded", "other_names_search", "given_name_folded"],
+                                no_db_index=["commune", "workplace", "household", "merged_into"])
     objects = DonorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("người hiến máu")
         verbose_name_plural = _("người hiến máu")
-        indexes = [models.Index(fields=["date_of_birth", "name_folded"], name="donors_dob_name")]
+        # Indexes and unique constraints are declared here rather than with db_index/unique on the fields:
+        # on PostgreSQL those also build a LIKE-pattern index per column that no query uses, and each index
+        # is written on every insert (a 100.000-row history import spent 3 s on them; bench/donors.py).
+        indexes = [
+            models.Index(fields=["date_of_birth", "name_folded"], name="donors_dob_name"),
+            # Active donors only, and covering on PostgreSQL, so that list pages walk it in order without
+            # reading the table (donors/search.py).
+            models.Index(fields=["given_name_folded", "name_folded", "id"], include=["other_names_search"],
+                         condition=Q(merged_into__isnull=True, erased_at__isnull=True), name="donors_vietnamese_order"),
+            models.Index(fields=["phone"], name="donors_phone"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["cccd"], name="donors_unique_cccd")]
 
     def __str__(self) -> str:
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        self.full_name = " ".join(self.full_name.split())
-        self.name_folded = fold(self.full_name)
-        self.search_name = " " + self.name_folded
-        self.given_name_folded = vietnamese_name_key(self.full_name)[0][:64]
+        for attname, value in self.name_columns(self.full_name).items():
+            setattr(self, attname, value)
         if self.cccd == "":
             self.cccd = None
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def name_columns(full_name: str) -> dict[str, str]:
+        """The name as written (spaces tidied) and the folded forms that search and sorting read."""
+        full_name = " ".join(full_name.split())
+        folded = fold(full_name)
+        given, other = vietnamese_name_key(full_name)[:2]
+        return {"full_name": full_name, "name_folded": folded, "given_name_folded": given[:64],
+                "other_names_search": "".join(" " + word for word in other.split())}
 
     @property
     def blood_group(self) -> str:
@@ -190,7 +235,9 @@ class DonationQuerySet(models.QuerySet):
 class Donation(models.Model):
     """One visit at a collecting point: blood given, or a deferral with its reason and end date."""
 
-    donor = models.ForeignKey(Donor, verbose_name=_("người hiến"), on_delete=models.PROTECT, related_name="donations")
+    # Indexed by donors_donation_donor_date (donor first), so no index of its own.
+    donor = models.ForeignKey(Donor, verbose_name=_("người hiến"), on_delete=models.PROTECT, related_name="donations",
+                              db_index=False)
     date = models.DateField(_("ngày"))
     facility = models.ForeignKey(Unit, verbose_name=_("cơ sở tiếp nhận"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="collected_donations")
@@ -205,13 +252,13 @@ class Donation(models.Model):
     deferral_until = models.DateField(_("tạm hoãn đến"), null=True, blank=True)
     benefit_kind = models.CharField(_("hình thức hỗ trợ"), max_length=10, choices=BenefitKind.choices, blank=True)
     benefit_amount = models.PositiveIntegerField(_("giá trị hỗ trợ (đồng)"), null=True, blank=True)
-    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, null=True, blank=True, unique=True)
-    certificate_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
-    source_key = models.CharField(max_length=120, null=True, blank=True, unique=True, editable=False,
+    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, null=True, blank=True)
+    certificate_token = models.CharField(max_length=32, null=True, blank=True, editable=False)
+    source_key = models.CharField(max_length=120, null=True, blank=True, editable=False,
                                   help_text="facility code + bag number (or row id) of an imported row, for idempotent imports")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["facility", "mobilised_by"])  # see Donor.history
     objects = DonationQuerySet.as_manager()
 
     class Meta:
@@ -219,11 +266,14 @@ class Donation(models.Model):
         verbose_name_plural = _("lần hiến máu")
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["donor", "-date"], name="donors_donation_donor_date")]
-        constraints = [
+        constraints = [  # unique constraints here, not unique=True: see Donor.Meta
             models.CheckConstraint(
                 condition=Q(outcome="deferred") | Q(volume_ml__isnull=False), name="donors_donated_has_volume",
                 violation_error_message=_("Lần hiến máu phải có thể tích."),
             ),
+            models.UniqueConstraint(fields=["certificate_number"], name="donors_unique_certificate_number"),
+            models.UniqueConstraint(fields=["certificate_token"], name="donors_unique_certificate_token"),
+            models.UniqueConstraint(fields=["source_key"], name="donors_unique_source_key"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,23 +64,36 @@ class RegistryLookup:
     by_phone: dict
     by_name: dict
 
-    PAIR_BATCH = 250
+    PAIR_BATCH = 500
 
     @classmethod
     def load(cls, *, cccds: set, phones: set, pairs: set) -> RegistryLookup:
+        """`pairs` are (folded name, date of birth); a name without a birth date matches nobody, as in
+        duplicates_of."""
         active = Donor.objects.active().only("pk", "cccd", "phone", "date_of_birth", "name_folded", "full_name")
         by_cccd = {d.cccd: d for d in active.filter(cccd__in=cccds)} if cccds else {}
         by_phone = {(d.phone, d.date_of_birth): d for d in active.filter(phone__in=phones)} if phones else {}
         by_name = {}
-        wanted = sorted(pairs, key=lambda pair: (pair[0], pair[1] or datetime.date.min))
-        # Exact (name, birth date) pairs through the (date_of_birth, name_folded) index: matching on either
-        # column alone pulls in tens of thousands of namesakes from a national registry.
+        wanted = sorted((name, dob) for name, dob in pairs if dob is not None)
         for start in range(0, len(wanted), cls.PAIR_BATCH):
-            condition = Q()
-            for name, dob in wanted[start:start + cls.PAIR_BATCH]:
-                condition |= Q(name_folded=name, date_of_birth=dob)
-            by_name.update({(d.name_folded, d.date_of_birth): d for d in active.filter(condition)})
+            by_name.update({(d.name_folded, d.date_of_birth): d
+                            for d in cls._with_names(wanted[start:start + cls.PAIR_BATCH])})
         return cls(by_cccd, by_phone, by_name)
+
+    @staticmethod
+    def _with_names(pairs: list[tuple[str, datetime.date]]):
+        """Active donors with one of these exact (name, birth date) pairs: a join against a VALUES list
+        walks the (date_of_birth, name_folded) index once per pair. An OR of conditions cost 23 s for a
+        100.000-row import (planning hundreds of branches); either column alone pulls in tens of
+        thousands of namesakes from a national registry."""
+        table = connection.ops.quote_name(Donor._meta.db_table)
+        values = ", ".join(["(%s, %s)"] * len(pairs))
+        return Donor.objects.raw(
+            f"SELECT d.id, d.cccd, d.phone, d.date_of_birth, d.name_folded, d.full_name FROM {table} d "
+            f"JOIN (VALUES {values}) AS wanted ON d.name_folded = wanted.column1 AND d.date_of_birth = wanted.column2 "
+            "WHERE d.merged_into_id IS NULL AND d.erased_at IS NULL",
+            [value for pair in pairs for value in pair],
+        )
 
     def remember(self, donor: Donor) -> None:
         """Add a donor created meanwhile, so a second line for the same person finds it."""
@@ -276,4 +289,5 @@ def erase_donor(donor: Donor, user) -> None:
         donor.history.exclude(history_id=donor.history.latest().history_id).delete()
         donor.donations.update(bag_number="", certificate_token=None)
         RevealLog.objects.filter(donor=donor).delete()
-        Donation.history.filter(donor_id=donor.pk).update(bag_number="")
+        # By donation id (indexed in the history table), which also reaches rows written before a merge.
+        Donation.history.filter(id__in=donor.donations.values("pk")).update(bag_number="")

@@ -8,7 +8,8 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from hienmau.core.uploads import save_upload
 from hienmau.donors import services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
+from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.donors.models import Donation, Donor, DonorMerge, Outcome
 from hienmau.orgs.scoping import scoped_units
 from hienmau.orgs.views import scope_required
@@ -39,23 +41,28 @@ def _require_edit(request) -> None:
         raise PermissionDenied
 
 
+def with_list_columns(donors):
+    """What a row of the donor list shows, read for the rows of one page (a correlated count per row:
+    a join grouped by donor let PostgreSQL hash all 3.000.000 donations for a page of 50)."""
+    donated = (Donation.objects.filter(donor=OuterRef("pk"), outcome=Outcome.DONATED).order_by()
+               .values("donor").annotate(n=Count("pk")).values("n"))
+    return donors.select_related("commune", "workplace").annotate(donation_count=Coalesce(Subquery(donated), 0))
+
+
 @scope_required
 def donor_list(request):
     query = request.GET.get("q", "").strip()
     donors = Donor.objects.visible_to(request.scope).active()
-    if query:
-        donors = donors.search(query)
     group = request.GET.get("group", "")
     if group == "rare":
         donors = donors.filter(rh="-")
     elif group in ("O", "A", "B", "AB"):
         donors = donors.filter(abo=group)
-    donors = donors.select_related("commune", "workplace").annotate(
-        donation_count=Count("donations", filter=Q(donations__outcome=Outcome.DONATED))
-    ).vietnamese_order()
-    page = Paginator(donors, 50).get_page(request.GET.get("page"))
+    results = DonorListResults(donors, query, decorate=with_list_columns)
+    page = Paginator(results, 50).get_page(request.GET.get("page"))
     template = "donors/_donor_rows.html" if request.htmx else "donors/donor_list.html"
-    return render(request, template, {"page": page, "query": query, "group": group})
+    return render(request, template, {"page": page, "query": query, "group": group,
+                                      "more_than": COUNT_LIMIT if page.paginator.count > COUNT_LIMIT else None})
 
 
 @scope_required

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hienmau.core.lib.text import fold
-from hienmau.donors.models import Component, Donor
+from hienmau.donors.models import Component, Donor, name_word_condition
 from hienmau.drives import result_sheets, services
 from hienmau.drives.checkin_forms import VOLUMES, CheckInOutcomeForm, WalkInForm
 from hienmau.drives.models import Drive, DriveStatus, RegistrationStatus
@@ -119,7 +119,7 @@ def search_registrations(drive: Drive, text: str):
     if len(digits) >= 9:
         return registrations.filter(donor__in=Donor.objects.search(text).values("pk"))
     for word in fold(text).split():
-        registrations = registrations.filter(donor__search_name__contains=" " + word)
+        registrations = registrations.filter(name_word_condition(word, prefix="donor__"))
     return registrations
 
 

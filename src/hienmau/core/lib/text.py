@@ -11,13 +11,16 @@ _SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
 
-def fold(text: str) -> str:
+def fold(text: str | None) -> str:
     """Lower-case ASCII form: NFD, combining marks dropped, đ→d, whitespace collapsed.
 
     >>> fold("  Đắk   Lắk ")
     'dak lak'
     """
-    decomposed = unicodedata.normalize("NFD", text or "")
+    text = text or ""
+    if text.isascii():  # most cells of an export (dates, codes, numbers): nothing to decompose
+        return _SPACES.sub(" ", text.lower()).strip()
+    decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", stripped.lower()).strip()

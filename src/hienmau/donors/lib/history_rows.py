@@ -7,6 +7,7 @@ yyyy-mm-dd or Excel serial numbers; every problem names the line and the column.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -90,6 +91,11 @@ def find_columns(rows: list[list[str]], scan: int = 10) -> tuple[int, dict[str, 
     return None
 
 
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+@functools.lru_cache(maxsize=65536)  # an export repeats its donation days and many birth dates
 def parse_day(text: str) -> datetime.date | None:
     """dd/mm/yyyy, yyyy-mm-dd, or an Excel serial day number ("45292"); None for a blank cell."""
     text = text.strip()
@@ -99,7 +105,14 @@ def parse_day(text: str) -> datetime.date | None:
         serial = int(float(text))
         if 20000 <= serial <= 80000:
             return EXCEL_EPOCH + datetime.timedelta(days=serial)
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"):
+    day_first, iso = _DAY_MONTH_YEAR.fullmatch(text), _ISO_DAY.fullmatch(text)
+    if day_first or iso:
+        day, month, year = day_first.groups() if day_first else reversed(iso.groups())
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"“{text}” không phải ngày có thật (dd/mm/yyyy)") from None
+    for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
