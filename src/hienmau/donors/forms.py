@@ -5,7 +5,19 @@ from hienmau.core.forms import VietnameseDecimalField, vietnamese_number_fields
 
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
+from hienmau.donors.lib.identity import PhoneError, normalise_phone
 from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
+
+
+def mobile_phone_or_form_error(value: str | None) -> str:
+    """A phone number typed into any form, as stored (+84…); "" when blank; else the error saying why."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return normalise_phone(value)
+    except PhoneError as exc:
+        raise forms.ValidationError(str(exc)) from exc
 
 
 class DonorForm(forms.ModelForm):
@@ -36,15 +48,7 @@ class DonorForm(forms.ModelForm):
         return normalise_cccd(value) or None if value.strip() else None
 
     def clean_phone(self):
-        from hienmau.donors.lib.identity import PhoneError, normalise_phone
-
-        value = (self.cleaned_data.get("phone") or "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except PhoneError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return mobile_phone_or_form_error(self.cleaned_data.get("phone"))
 
     def clean(self):
         from hienmau.donors.lib.identity import check_cccd

@@ -7,6 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hienmau.donors.forms import mobile_phone_or_form_error
 from hienmau.donors.models import Component, Sex
 from hienmau.drives.models import Drive, Registration, RegistrationStatus
 from hienmau.drives.services import CheckIn, Person
@@ -95,15 +96,7 @@ class WalkInForm(forms.Form):
         return " ".join(self.cleaned_data["full_name"].split())
 
     def clean_phone(self) -> str:
-        from hienmau.donors.lib.identity import PhoneError, normalise_phone
-
-        value = self.cleaned_data.get("phone", "").strip()
-        if not value:
-            return ""
-        try:
-            return normalise_phone(value)
-        except PhoneError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return mobile_phone_or_form_error(self.cleaned_data.get("phone"))
 
     def clean_cccd(self) -> str | None:
         from hienmau.donors.lib.identity import normalise_cccd

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import vietnamese_number_fields
+from hienmau.donors.forms import mobile_phone_or_form_error
 
 from hienmau.drives.models import Drive, RegistrationKind, RosterEntry
 from hienmau.orgs.forms import DateInput
@@ -149,12 +150,7 @@ class PublicRegistrationForm(forms.Form):
         self.fields["slot"].choices = [(str(slot.pk), label) for slot, label in slots]
 
     def clean_phone(self):
-        from hienmau.donors.lib.identity import PhoneError, normalise_phone
-
-        try:
-            return normalise_phone(self.cleaned_data["phone"])
-        except PhoneError as exc:
-            raise forms.ValidationError(str(exc)) from exc
+        return mobile_phone_or_form_error(self.cleaned_data["phone"])
 
 
 class AggregateForm(forms.Form):
