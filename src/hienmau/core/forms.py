@@ -60,3 +60,8 @@ def vietnamese_number_fields(db_field, **kwargs):
     if isinstance(db_field, models.DecimalField):
         return db_field.formfield(form_class=VietnameseDecimalField, **kwargs)
     return db_field.formfield(**kwargs)
+
+
+def errors_in_one_line(form: forms.BaseForm, separator: str = " ") -> str:
+    """Every error of a form as one line, for a message shown after a redirect."""
+    return separator.join(str(error) for errors in form.errors.values() for error in errors)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienmau.core.clock import today
+from hienmau.core.forms import errors_in_one_line
 from hienmau.core.uploads import forget, stash, stashed
 from hienmau.drives import services
 from hienmau.drives.forms import (
@@ -146,7 +147,7 @@ def slots_create(request, pk):
             slot.save()
         messages.success(request, _("Đã thêm %(n)s khung giờ.") % {"n": len(created)})
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_in_one_line(form))
     return redirect("drives:drive_detail", pk=drive.pk)
 
 
@@ -161,7 +162,7 @@ def roster_add(request, pk):
         entry.save()
         messages.success(request, _("Đã thêm vào phân công."))
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_in_one_line(form))
     return redirect("drives:drive_detail", pk=drive.pk)
 
 
@@ -183,7 +184,7 @@ def aggregate_set(request, pk):
         services.set_aggregate(drive, data["unit"], data["donated"], data["deferred"], data["volume_ml"])
         messages.success(request, _("Đã ghi kết quả tổng hợp của %(u)s.") % {"u": data["unit"].full_name})
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, errors_in_one_line(form))
     return redirect("drives:drive_detail", pk=drive.pk)
 
 

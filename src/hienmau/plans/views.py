@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
+from hienmau.core.forms import errors_in_one_line
 from hienmau.core.uploads import forget, stash, stashed
 from hienmau.orgs.scoping import Scope, scope_queryset, scoped_units
 from hienmau.orgs.views import scope_required
@@ -138,7 +139,7 @@ def grid_cell(request, pk):
         except ValidationError as exc:
             error = " ".join(exc.messages)
     else:
-        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        error = errors_in_one_line(form)
     plan = services.grid_plan(plan.pk)
     grid = services.build_grid(plan)
     row = next((r for r in grid.rows if allocation and r.allocation.pk == allocation.pk), None)
@@ -159,8 +160,7 @@ def grid_add_row(request, pk):
         services.add_allocation(plan, form.cleaned_data["unit"], form.cleaned_data["total"], form.cleaned_data["section"])
         messages.success(request, _("Đã thêm dòng %(unit)s.") % {"unit": form.cleaned_data["unit"].full_name})
     else:
-        messages.error(request, _("Không thêm được dòng: %(errors)s") % {"errors": "; ".join(
-            str(e) for errors in form.errors.values() for e in errors)})
+        messages.error(request, _("Không thêm được dòng: %(errors)s") % {"errors": errors_in_one_line(form, "; ")})
     return redirect("plans:plan_grid", pk=plan.pk)
 
 
