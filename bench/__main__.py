@@ -9,7 +9,6 @@ donors, default 1.000.000, PostgreSQL only).
 """
 
 import os
-import statistics
 import sys
 import time
 
@@ -23,15 +22,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
-
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+from bench.timing import timed  # noqa: E402
 
 
 def build_tree(provinces=34, communes_per_province=100, organisations_per_commune=3):

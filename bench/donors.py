@@ -10,7 +10,6 @@ import csv
 import datetime
 import random
 
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,8 @@ import time
 from pathlib import Path
 
 from django.db import connection
+
+from bench.timing import timed, timed_each
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Hữu", "Quang", "Thu", "Kim", "Xuân", "Hoàng"]
@@ -67,16 +68,6 @@ def build(n: int) -> None:
             cursor.execute("VACUUM ANALYZE donors_donation")
     finally:
         connection.set_autocommit(autocommit)
-
-
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
 
 
 def history_file(rows: int, path: Path) -> None:
@@ -141,14 +132,8 @@ def drive_measures(n: int) -> None:
     services.submit_list(drive, unit, sample, None)
     names = [fold(p.full_name).split() for _, p, _ in sample[:30]]
     queries = [" ".join(words[-2:]) for words in names] + ["nguyen", "thi", "an"]
-    samples = []
-    for q in queries:
-        start = time.perf_counter()
-        list(search_registrations(drive, q)[:50])
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    print(f"check-in search over a {drive.registrations.count()}-person drive     p50 {statistics.median(samples):7.1f} ms  "
-          f"p95 {samples[int(len(samples) * .95) - 1]:7.1f} ms")
+    p50, p95 = timed_each(lambda q: list(search_registrations(drive, q)[:50]), queries)
+    print(f"check-in search over a {drive.registrations.count()}-person drive     p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
 
 
 def main(n: int) -> None:
@@ -187,20 +172,10 @@ def main(n: int) -> None:
             page = Paginator(DonorListResults(Donor.objects.active(), q, decorate=with_list_columns), 50).get_page(1)
             assert len(list(page)) > 0, q
 
-        def measure(action, queries):
-            samples = []
-            for _ in range(3):
-                for q in queries:
-                    start = time.perf_counter()
-                    action(q)
-                    samples.append((time.perf_counter() - start) * 1000)
-            samples.sort()
-            return statistics.median(samples), samples[int(len(samples) * .95) - 1]
-
         for action, what in ((search, "name search, first 50"), (list_page, "donor list page")):
             for label, queries in (("names and family+given pairs", named), ("single common words", single),
                                    ("no query (whole registry)", [""]), ("all of the above", named + single + [""])):
-                p50, p95 = measure(action, queries)
+                p50, p95 = timed_each(action, queries, rounds=3)
                 print(f"{what}: {label:30} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
         p50, p95 = timed(lambda: list(Donor.objects.search("0910012345")), 30)
         print(f"phone lookup                                  p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
