@@ -15,7 +15,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 sys.path.insert(0, os.getcwd())
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -31,15 +31,31 @@ def build_tree(provinces=34, communes_per_province=100, organisations_per_commun
     nation = Unit.objects.create(name="Việt Nam", kind=UnitKind.NATIONAL, category=UnitCategory.NATIONAL, code="VN")
     names = ["Đắk Lắk", "Hưng Yên", "Kiên Giang", "Bắc Kạn", "Vân Du", "Phù Ứng", "Hồng Quang", "Tân Hiệp"]
     for p in range(provinces):
-        province = Unit.objects.create(name=f"{names[p % len(names)]} {p}", kind=UnitKind.PROVINCE,
-                                       category=UnitCategory.PROVINCE, parent=nation, code=f"{p + 1:02d}")
-        communes = [Unit(name=f"{names[(p + c) % len(names)]} {p}-{c}", kind=UnitKind.COMMUNE,
-                         category=UnitCategory.RURAL_COMMUNE, parent=province) for c in range(communes_per_province)]
+        province = Unit.objects.create(
+            name=f"{names[p % len(names)]} {p}",
+            kind=UnitKind.PROVINCE,
+            category=UnitCategory.PROVINCE,
+            parent=nation,
+            code=f"{p + 1:02d}",
+        )
+        communes = [
+            Unit(
+                name=f"{names[(p + c) % len(names)]} {p}-{c}",
+                kind=UnitKind.COMMUNE,
+                category=UnitCategory.RURAL_COMMUNE,
+                parent=province,
+            )
+            for c in range(communes_per_province)
+        ]
         for commune in communes:
             commune.save()
             for o in range(organisations_per_commune):
-                Unit(name=f"Trường học {o} {commune.name}", kind=UnitKind.ORGANISATION, category=UnitCategory.SCHOOL,
-                     parent=commune).save()
+                Unit(
+                    name=f"Trường học {o} {commune.name}",
+                    kind=UnitKind.ORGANISATION,
+                    category=UnitCategory.SCHOOL,
+                    parent=commune,
+                ).save()
     return nation
 
 
@@ -51,7 +67,9 @@ def appendix_text(units=40, months=12):
         values = [(u * m) % 50 for m in range(1, months + 1)]
         grand = [a + b for a, b in zip(grand, values)]
         rows.append(f"{u}\tĐơn vị {u}\t" + "\t".join(str(v) for v in values) + f"\t{sum(values)}")
-    rows.append("\tTổng cộng\t" + "\t".join(f"{v:,}".replace(",", ".") for v in grand) + f"\t{sum(grand):,}".replace(",", "."))
+    rows.append(
+        "\tTổng cộng\t" + "\t".join(f"{v:,}".replace(",", ".") for v in grand) + f"\t{sum(grand):,}".replace(",", ".")
+    )
     return "\n".join(rows)
 
 
@@ -79,7 +97,9 @@ def main():
         print(f"build province scope           p50 {p50:6.2f} ms  p95 {p95:6.2f} ms")
         scope = build_scope(membership)
         p50, p95 = timed(lambda: scoped_units(scope).count(), 30)
-        print(f"count units in province scope  p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  ({scoped_units(scope).count():,} units)")
+        print(
+            f"count units in province scope  p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  ({scoped_units(scope).count():,} units)"
+        )
         text = appendix_text()
         p50, p95 = timed(lambda: analyse_text(text), 30)
         print(f"read 40 × 12 appendix          p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  ({p50 / 40:.3f} ms per row)")

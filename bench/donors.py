@@ -9,7 +9,6 @@ inside PostgreSQL with generate_series, so building a million donors takes secon
 import csv
 import datetime
 import random
-
 import subprocess
 import sys
 import tempfile
@@ -20,11 +19,66 @@ from django.db import connection
 
 from bench.timing import timed, timed_each
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+]
 MIDDLE = ["Văn", "Thị", "Đức", "Minh", "Ngọc", "Thanh", "Hữu", "Quang", "Thu", "Kim", "Xuân", "Hoàng"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Đức", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Hương", "Khánh", "Lan",
-         "Linh", "Long", "Mai", "Minh", "Nam", "Ngân", "Nhung", "Phong", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang",
-         "Tuấn", "Vy", "Yến", "Tùng", "Trung", "Hiếu", "Thắng", "Loan", "Oanh", "Châu", "Duy", "Kiên"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đức",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hạnh",
+    "Hoa",
+    "Hùng",
+    "Hương",
+    "Khánh",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Minh",
+    "Nam",
+    "Ngân",
+    "Nhung",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vy",
+    "Yến",
+    "Tùng",
+    "Trung",
+    "Hiếu",
+    "Thắng",
+    "Loan",
+    "Oanh",
+    "Châu",
+    "Duy",
+    "Kiên",
+]
 
 
 def _array(values):
@@ -74,12 +128,16 @@ def history_file(rows: int, path: Path) -> None:
     rng = random.Random(7)
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["Họ và tên", "Ngày sinh", "Giới tính", "Ngày hiến", "Thành phần", "Thể tích", "Mã túi máu", "Kết quả"])
+        writer.writerow(
+            ["Họ và tên", "Ngày sinh", "Giới tính", "Ngày hiến", "Thành phần", "Thể tích", "Mã túi máu", "Kết quả"]
+        )
         for i in range(rows):
             sex = "Nam" if i % 2 else "Nữ"
             born = datetime.date(1970, 1, 1) + datetime.timedelta(days=rng.randint(0, 12000))
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-            writer.writerow([name, born.strftime("%d/%m/%Y"), sex, "15/03/2026", "Máu toàn phần", 350, f"IMP{i:07d}", "Đã hiến"])
+            writer.writerow(
+                [name, born.strftime("%d/%m/%Y"), sex, "15/03/2026", "Máu toàn phần", 350, f"IMP{i:07d}", "Đã hiến"]
+            )
 
 
 def registrant_rows(lines: int, n: int) -> list[list[str]]:
@@ -88,16 +146,27 @@ def registrant_rows(lines: int, n: int) -> list[list[str]]:
 
     rng = random.Random(5)
     rows = [["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Đơn vị"]]
-    known = list(Donor.objects.filter(pk__in=[rng.randint(1, n) for _ in range(lines // 2)])
-                 .values_list("full_name", "date_of_birth", "sex"))
+    known = list(
+        Donor.objects.filter(pk__in=[rng.randint(1, n) for _ in range(lines // 2)]).values_list(
+            "full_name", "date_of_birth", "sex"
+        )
+    )
     for number in range(lines):
         if number < len(known):
             name, born, sex = known[number]
         else:
             name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             born, sex = datetime.date(1975, 1, 1) + datetime.timedelta(days=rng.randint(0, 9000)), rng.choice("MF")
-        rows.append([str(number + 1), name, born.strftime("%d/%m/%Y"), "Nam" if sex == "M" else "Nữ",
-                     f"09{rng.randint(10000000, 99999999)}", "Đoàn Thanh niên"])
+        rows.append(
+            [
+                str(number + 1),
+                name,
+                born.strftime("%d/%m/%Y"),
+                "Nam" if sex == "M" else "Nữ",
+                f"09{rng.randint(10000000, 99999999)}",
+                "Đoàn Thanh niên",
+            ]
+        )
     return rows
 
 
@@ -117,18 +186,34 @@ def drive_measures(n: int) -> None:
     checked = time.perf_counter() - start
     people = [line for line in result.lines if line.verdict == "ok"]
     start = time.perf_counter()
-    lookup = RegistryLookup.load(cccds=set(), phones={line.phone for line in people if line.phone},
-                                 pairs={(fold(line.name), line.date_of_birth) for line in people})
+    lookup = RegistryLookup.load(
+        cccds=set(),
+        phones={line.phone for line in people if line.phone},
+        pairs={(fold(line.name), line.date_of_birth) for line in people},
+    )
     found = sum(1 for line in people if lookup.find(None, line.phone, fold(line.name), line.date_of_birth))
     matched = time.perf_counter() - start
-    print(f"registrant list of 10.000 lines: checked in {checked:.1f} s, matched against the registry in "
-          f"{matched:.1f} s ({found:,} of {len(people):,} valid lines already registered donors)")
+    print(
+        f"registrant list of 10.000 lines: checked in {checked:.1f} s, matched against the registry in "
+        f"{matched:.1f} s ({found:,} of {len(people):,} valid lines already registered donors)"
+    )
     unit = Unit.objects.create(name="Đoàn Thanh niên", kind="organisation", category="union")
-    drive = Drive.objects.create(organiser=unit, title="Bench", date=datetime.date(2026, 12, 1),
-                                 start_time=datetime.time(7), site_name="Nhà văn hoá")
+    drive = Drive.objects.create(
+        organiser=unit,
+        title="Bench",
+        date=datetime.date(2026, 12, 1),
+        start_time=datetime.time(7),
+        site_name="Nhà văn hoá",
+    )
     drive.slots.create(unit=unit, start_time=datetime.time(7), end_time=datetime.time(11), quota=460)
-    sample = [(line.line, services.Person(full_name=line.name, date_of_birth=line.date_of_birth, sex=line.sex,
-                                          phone=line.phone), "direct") for line in people[:460]]
+    sample = [
+        (
+            line.line,
+            services.Person(full_name=line.name, date_of_birth=line.date_of_birth, sex=line.sex, phone=line.phone),
+            "direct",
+        )
+        for line in people[:460]
+    ]
     services.submit_list(drive, unit, sample, None)
     names = [fold(p.full_name).split() for _, p, _ in sample[:30]]
     queries = [" ".join(words[-2:]) for words in names] + ["nguyen", "thi", "an"]
@@ -154,7 +239,9 @@ def main(n: int) -> None:
 
         start = time.perf_counter()
         build(n)
-        print(f"PostgreSQL, {Donor.objects.count():,} donors and {n * 3:,} donations built in {time.perf_counter() - start:.0f} s")
+        print(
+            f"PostgreSQL, {Donor.objects.count():,} donors and {n * 3:,} donations built in {time.perf_counter() - start:.0f} s"
+        )
         # What officers type: full names and "family given" pairs of people in the registry, plus single
         # words, which match tens of thousands of donors and are the slowest case.
         rng = random.Random(11)
@@ -173,8 +260,12 @@ def main(n: int) -> None:
             assert len(list(page)) > 0, q
 
         for action, what in ((search, "name search, first 50"), (list_page, "donor list page")):
-            for label, queries in (("names and family+given pairs", named), ("single common words", single),
-                                   ("no query (whole registry)", [""]), ("all of the above", named + single + [""])):
+            for label, queries in (
+                ("names and family+given pairs", named),
+                ("single common words", single),
+                ("no query (whole registry)", [""]),
+                ("all of the above", named + single + [""]),
+            ):
                 p50, p95 = timed_each(action, queries, rounds=3)
                 print(f"{what}: {label:30} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
         p50, p95 = timed(lambda: list(Donor.objects.search("0910012345")), 30)
@@ -197,15 +288,20 @@ def main(n: int) -> None:
                 "{r.donations_created} {r.donors_created}')"
             )
             # Units need a national root for the tree; the importer only needs the facility row.
-            out = subprocess.run([sys.executable, "-c", script, str(path), connection.settings_dict["NAME"]],
-                                 capture_output=True, text=True, check=False)
+            out = subprocess.run(
+                [sys.executable, "-c", script, str(path), connection.settings_dict["NAME"]],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if out.returncode != 0:
                 print("history import failed:", out.stderr[-2000:])
             else:
                 seconds, peak_mb, donations, donors = out.stdout.split()
-                print(f"history import of 100.000 rows                {float(seconds):7.1f} s, peak memory {peak_mb} MB "
-                      f"({donations} donations, {donors} new donors)")
+                print(
+                    f"history import of 100.000 rows                {float(seconds):7.1f} s, peak memory {peak_mb} MB "
+                    f"({donations} donations, {donors} new donors)"
+                )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         teardown_test_environment()
-

@@ -37,15 +37,18 @@ def tree(db) -> Tree:
     an_giang = territorial("An Giang", UnitKind.PROVINCE, UnitCategory.PROVINCE, nation, "91", valid_from=MERGER)
     kien_giang = territorial("Kiên Giang", UnitKind.PROVINCE, UnitCategory.PROVINCE, nation, "91", valid_until=MERGER)
     link_successor(kien_giang, an_giang)
-    an_minh = territorial("An Minh", UnitKind.DISTRICT, UnitCategory.RURAL_DISTRICT, kien_giang, "909",
-                          valid_until=DISTRICTS_END)
+    an_minh = territorial(
+        "An Minh", UnitKind.DISTRICT, UnitCategory.RURAL_DISTRICT, kien_giang, "909", valid_until=DISTRICTS_END
+    )
     hung_yen = territorial("Hưng Yên", UnitKind.PROVINCE, UnitCategory.PROVINCE, nation, "33")
-    an_thi = territorial("Ân Thi", UnitKind.DISTRICT, UnitCategory.RURAL_DISTRICT, hung_yen, "329",
-                         valid_until=DISTRICTS_END)
+    an_thi = territorial(
+        "Ân Thi", UnitKind.DISTRICT, UnitCategory.RURAL_DISTRICT, hung_yen, "329", valid_until=DISTRICTS_END
+    )
     van_du = territorial("Vân Du", UnitKind.COMMUNE, UnitCategory.RURAL_COMMUNE, an_thi, valid_until=DISTRICTS_END)
     phu_ung = territorial("Phù Ứng", UnitKind.COMMUNE, UnitCategory.RURAL_COMMUNE, an_thi, valid_until=DISTRICTS_END)
-    school = Unit.objects.create(name="Trường THPT Ân Thi", kind=UnitKind.ORGANISATION,
-                                 category=UnitCategory.SCHOOL, parent=an_thi)
+    school = Unit.objects.create(
+        name="Trường THPT Ân Thi", kind=UnitKind.ORGANISATION, category=UnitCategory.SCHOOL, parent=an_thi
+    )
     return Tree(nation, an_giang, kien_giang, an_minh, hung_yen, an_thi, van_du, phu_ung, school)
 
 

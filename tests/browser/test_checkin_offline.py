@@ -10,8 +10,11 @@ from hienmau.donors.models import Donation, Donor
 from hienmau.drives.models import CheckInEvent, Drive, Registration, TimeSlot
 from hienmau.orgs.models import Unit, UnitCategory, UnitKind
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
-              pytest.mark.urls("tests.drives.checkin_test_urls")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.urls("tests.drives.checkin_test_urls"),
+]
 
 CACHE_READY = """async (paths) => {
   if (!navigator.serviceWorker.controller) return false;
@@ -23,18 +26,33 @@ CACHE_READY = """async (paths) => {
 
 @pytest.fixture
 def drive(tree):
-    hospital = Unit.objects.create(name="Trung tâm Y tế huyện Ân Thi", kind=UnitKind.ORGANISATION,
-                                   category=UnitCategory.HOSPITAL, parent=tree.an_thi)
+    hospital = Unit.objects.create(
+        name="Trung tâm Y tế huyện Ân Thi",
+        kind=UnitKind.ORGANISATION,
+        category=UnitCategory.HOSPITAL,
+        parent=tree.an_thi,
+    )
     drive = Drive.objects.create(
-        organiser=tree.an_thi, title="Ngày hội hiến máu huyện Ân Thi", date=datetime.date(2021, 7, 9),
-        start_time=datetime.time(7, 0), end_time=datetime.time(11, 30), site_name="Nhà văn hoá huyện",
-        facility=hospital, target_units=240,
+        organiser=tree.an_thi,
+        title="Ngày hội hiến máu huyện Ân Thi",
+        date=datetime.date(2021, 7, 9),
+        start_time=datetime.time(7, 0),
+        end_time=datetime.time(11, 30),
+        site_name="Nhà văn hoá huyện",
+        facility=hospital,
+        target_units=240,
     )
     for unit in (tree.van_du, tree.school):
-        TimeSlot.objects.create(drive=drive, unit=unit, start_time=datetime.time(10, 0),
-                                end_time=datetime.time(11, 30), quota=15)
-    people = [("Nguyễn Văn Đức", tree.van_du), ("Trần Thị An", tree.van_du), ("Phạm Thị Hoa", tree.school),
-              ("Lê Văn Bình", tree.school), ("Đỗ Minh Châu", tree.van_du)]
+        TimeSlot.objects.create(
+            drive=drive, unit=unit, start_time=datetime.time(10, 0), end_time=datetime.time(11, 30), quota=15
+        )
+    people = [
+        ("Nguyễn Văn Đức", tree.van_du),
+        ("Trần Thị An", tree.van_du),
+        ("Phạm Thị Hoa", tree.school),
+        ("Lê Văn Bình", tree.school),
+        ("Đỗ Minh Châu", tree.van_du),
+    ]
     for index, (name, unit) in enumerate(people):
         donor = Donor.objects.create(full_name=name, date_of_birth=datetime.date(1990 + index, 5, 12), sex="M")
         Registration.objects.create(drive=drive, unit=unit, donor=donor, full_name=name)
@@ -56,7 +74,8 @@ def record(page, query, name, outcome, **fields):
 
 
 def test_checkin_survives_losing_the_network_and_counts_each_outcome_once(
-        live_server, page, people, drive, login, screenshot):
+    live_server, page, people, drive, login, screenshot
+):
     checkin = f"{live_server.url}/drives/{drive.pk}/checkin/"
     answers = []
     page.on("response", lambda r: answers.append(r) if r.url.endswith("/checkin/outcomes/") else None)
@@ -91,8 +110,13 @@ def test_checkin_survives_losing_the_network_and_counts_each_outcome_once(
     page.context.set_offline(True)
     page.wait_for_selector("#net-status.offline")
     record(page, "tran thi an", "Trần Thị An", "donated")
-    record(page, "pham thi hoa", "Phạm Thị Hoa", "deferred",
-           **{"#out-reason": "Huyết áp không đạt", "#out-until": "09/10/2021"})
+    record(
+        page,
+        "pham thi hoa",
+        "Phạm Thị Hoa",
+        "deferred",
+        **{"#out-reason": "Huyết áp không đạt", "#out-until": "09/10/2021"},
+    )
     assert page.inner_text("#outbox-count") == "2"
     assert page.locator("#outbox-list li.pending").count() == 2
     page.fill("#q", "")
@@ -155,10 +179,13 @@ def test_checkin_survives_losing_the_network_and_counts_each_outcome_once(
     # Another tab (or a restored backup of the outbox) sends both again: still counted once each.
     page.context.unroute("**/checkin/outcomes/")
     answers.clear()
-    page.evaluate("""(items) => {
-        localStorage.setItem("hienmau.checkin.%d.outbox", JSON.stringify(items));
+    page.evaluate(
+        f"""(items) => {{
+        localStorage.setItem("hienmau.checkin.{drive.pk}.outbox", JSON.stringify(items));
         return window.hienmauCheckin.flush();
-    }""" % drive.pk, queued)
+    }}""",
+        queued,
+    )
     page.wait_for_function("document.querySelector('#outbox').hidden")
     assert sorted(a.json()["duplicate"] for a in answers) == [True, True]
     assert Donation.objects.count() == 3
@@ -176,8 +203,9 @@ def test_an_outcome_another_device_already_recorded_is_shown_as_refused(live_ser
     record(page, "tran thi an", "Trần Thị An", "donated")
     record(page, "chau", "Đỗ Minh Châu", "no_show")
     an = Registration.objects.get(full_name="Trần Thị An")
-    services.record_outcome(an, services.CheckIn(outcome="donated", volume_ml=350), "other-device-0001",
-                            people.district_officer)
+    services.record_outcome(
+        an, services.CheckIn(outcome="donated", volume_ml=350), "other-device-0001", people.district_officer
+    )
 
     page.context.set_offline(False)
     page.wait_for_selector("#outbox-list li.refused")

@@ -22,7 +22,13 @@ from hienmau.donors.lib.identity import sex_century_digit
 from hienmau.donors.models import Donation, Outcome
 from hienmau.drives import services
 from hienmau.drives.models import (
-    CheckInEvent, Drive, DriveStatus, RegistrantList, Registration, RegistrationSource, RegistrationStatus,
+    CheckInEvent,
+    Drive,
+    DriveStatus,
+    RegistrantList,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
     RosterEntry,
 )
 from hienmau.orgs.models import Role, Unit
@@ -52,9 +58,10 @@ PASTED = {YOUTH: 40, POLICE: 30}  # lines sent through the page; the rest of the
 
 FAMILY = ["Nguyễn", "Hoàng", "Nông", "Triệu", "Hà", "Ma", "Lường", "Bế", "Lộc", "Đàm", "Trần", "Lý"]
 MIDDLE = {"M": ["Văn", "Đức", "Minh", "Quang"], "F": ["Thị", "Thu", "Thanh", "Ngọc"]}
-GIVEN = {"M": ["Hùng", "Dũng", "Tuấn", "Long", "Thắng", "Hải", "Khánh", "Phong", "Sơn", "Trường", "Việt", "Bảo",
-               "Cường"],
-         "F": ["Hoa", "Lan", "Mai", "Hương", "Thảo", "Trang", "Ngân", "Linh", "Yến", "Huyền", "Nhung"]}
+GIVEN = {
+    "M": ["Hùng", "Dũng", "Tuấn", "Long", "Thắng", "Hải", "Khánh", "Phong", "Sơn", "Trường", "Việt", "Bảo", "Cường"],
+    "F": ["Hoa", "Lan", "Mai", "Hương", "Thảo", "Trang", "Ngân", "Linh", "Yến", "Huyền", "Nhung"],
+}
 HEADER = "STT\tHọ và tên\tNgày sinh\tGiới tính\tSố CCCD\tSố điện thoại\tĐơn vị\tNhóm máu\tTrực tiếp / Dự bị"
 GROUPS = ["O", "A", "B", "AB", ""]
 
@@ -66,13 +73,31 @@ def person(i: int, kind: str) -> dict:
     name = f"{FAMILY[k % 12]} {MIDDLE[sex][(k // 12) % 4]} {GIVEN[sex][(k // 48) % len(GIVEN[sex])]}"
     dob = datetime.date(1972, 3, 1) + datetime.timedelta(days=23 * i)
     cccd = f"006{sex_century_digit(dob.year, sex)}{dob.year % 100:02d}{100000 + i:06d}"
-    return {"name": name, "dob": dob, "sex": sex, "cccd": cccd, "phone": f"098{2100000 + i:07d}",
-            "group": GROUPS[i % 5], "kind": kind}
+    return {
+        "name": name,
+        "dob": dob,
+        "sex": sex,
+        "cccd": cccd,
+        "phone": f"098{2100000 + i:07d}",
+        "group": GROUPS[i % 5],
+        "kind": kind,
+    }
 
 
 def paste_line(n: int, p: dict, unit: str) -> str:
-    return "\t".join([str(n), p["name"], f"{p['dob']:%d/%m/%Y}", "Nam" if p["sex"] == "M" else "Nữ", p["cccd"],
-                      p["phone"], unit, p["group"], "Trực tiếp" if p["kind"] == "direct" else "Dự bị"])
+    return "\t".join(
+        [
+            str(n),
+            p["name"],
+            f"{p['dob']:%d/%m/%Y}",
+            "Nam" if p["sex"] == "M" else "Nữ",
+            p["cccd"],
+            p["phone"],
+            unit,
+            p["group"],
+            "Trực tiếp" if p["kind"] == "direct" else "Dự bị",
+        ]
+    )
 
 
 def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
@@ -136,7 +161,8 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
     def shot(name: str, other_page=None, full_page: bool = True):
         """test-artifacts/seed-003/<name>.png: the whole page through the fixture, or what is on screen."""
         if other_page is None and full_page:
-            return screenshot(f"{SHOTS}/{name}")
+            screenshot(f"{SHOTS}/{name}")
+            return
         (other_page or page).screenshot(path=str(ARTIFACTS / SHOTS / f"{name}.png"), full_page=full_page)
 
     from hienmau.orgs.demo import load_demo
@@ -179,7 +205,11 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
         drive = Drive.objects.get()
         assert page.url.rstrip("/").endswith(f"/drives/{drive.pk}")
         assert (drive.organiser, drive.date, drive.start_time, drive.end_time) == (
-            city, DRIVE_DAY, datetime.time(7), datetime.time(11, 30))
+            city,
+            DRIVE_DAY,
+            datetime.time(7),
+            datetime.time(11, 30),
+        )
         assert (drive.site_name, drive.facility, drive.target_units) == (SITE, facility, 240)
         assert (drive.expected_direct, drive.expected_reserve, drive.expected_registrations) == (240, 200, 440)
         assert drive.list_deadline == datetime.date(2021, 7, 6) and drive.public_registration
@@ -211,8 +241,11 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
         slots = {s.unit_id: s for s in drive.slots.all()}
         assert len(slots) == 14
         assert sum(s.quota for s in slots.values() if s.unit_id) == 460
-        assert all((s.start_time, s.end_time) == (datetime.time(10), datetime.time(11, 30))
-                   for s in slots.values() if s.unit_id)
+        assert all(
+            (s.start_time, s.end_time) == (datetime.time(10), datetime.time(11, 30))
+            for s in slots.values()
+            if s.unit_id
+        )
         assert slots[units[YOUTH].pk].quota == 110 and slots[units[MILITARY].pk].quota == 10
         assert slots[None].quota == 20 and slots[None].start_time == datetime.time(7)
 
@@ -230,8 +263,11 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
 
         add_roster("volunteer", units[YOUTH], 10, "06:30", "Đón tiếp, tư vấn, phát tờ rơi, hướng dẫn người hiến")
         add_roster("security", units[POLICE], 5, "06:30", "Bảo đảm an ninh, trật tự (½ ngày)")
-        roster = list(RosterEntry.objects.filter(drive=drive).order_by("role").values_list(
-            "role", "unit__name", "people", "arrival_time"))
+        roster = list(
+            RosterEntry.objects.filter(drive=drive)
+            .order_by("role")
+            .values_list("role", "unit__name", "people", "arrival_time")
+        )
         assert roster == [("security", POLICE, 5, datetime.time(6, 30)), ("volunteer", YOUTH, 10, datetime.time(6, 30))]
         slot_table = page.locator("section.card", has=page.locator("h2", has_text="Khung giờ")).inner_text()
         assert YOUTH in slot_table and "phường Đức Xuân" in slot_table and "Người hiến tự đăng ký" in slot_table
@@ -287,11 +323,28 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
         # unit's) through the same service the confirmation uses, to keep the test fast.
         for name, everyone in people_by_unit.items():
             unit = units.get(name) or next(c for c in communes if c.name == name)
-            rest = everyone[PASTED.get(name, 0):]
-            outcome = services.submit_list(drive, unit, [
-                (n, services.Person(full_name=p["name"], date_of_birth=p["dob"], sex=p["sex"], cccd=p["cccd"],
-                                    phone=f"+84{p['phone'][1:]}", abo=p["group"]), p["kind"])
-                for n, p in enumerate(rest, start=PASTED.get(name, 0) + 1)], None, source_name="orm")
+            rest = everyone[PASTED.get(name, 0) :]
+            outcome = services.submit_list(
+                drive,
+                unit,
+                [
+                    (
+                        n,
+                        services.Person(
+                            full_name=p["name"],
+                            date_of_birth=p["dob"],
+                            sex=p["sex"],
+                            cccd=p["cccd"],
+                            phone=f"+84{p['phone'][1:]}",
+                            abo=p["group"],
+                        ),
+                        p["kind"],
+                    )
+                    for n, p in enumerate(rest, start=PASTED.get(name, 0) + 1)
+                ],
+                None,
+                source_name="orm",
+            )
             assert outcome.created == len(rest) and not outcome.skipped
         assert drive.registrations.count() == 460
         assert drive.registrations.filter(kind="direct").count() == 240
@@ -333,7 +386,11 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
             context.close()
         self_reg = Registration.objects.get(qr_token=self_token)
         assert (self_reg.full_name, self_reg.source, self_reg.slot.unit_id, self_reg.late) == (
-            "Bế Thị Thu Hà", RegistrationSource.SELF, None, False)
+            "Bế Thị Thu Hà",
+            RegistrationSource.SELF,
+            None,
+            False,
+        )
         assert self_reg.donor.phone == "+84912468357"
         timings["4 self-registration"] = time.monotonic() - started
 
@@ -396,31 +453,49 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
         page.click("#outcome-save")
         page.wait_for_function("document.querySelector('#outbox').hidden")
         page.evaluate("htmx.trigger('#counter', 'refresh')")
-        page.wait_for_function("document.getElementById('collected').textContent.trim() === '4'"
-                               " && document.getElementById('counter').textContent.includes('tạm hoãn 1')")
+        page.wait_for_function(
+            "document.getElementById('collected').textContent.trim() === '4'"
+            " && document.getElementById('counter').textContent.includes('tạm hoãn 1')"
+        )
         assert Donation.objects.filter(outcome=Outcome.DONATED).count() == 4
         deferral = Registration.objects.get(pk=deferred.pk).donation
         assert (deferral.outcome, deferral.deferral_reason, deferral.deferral_until) == (
-            Outcome.DEFERRED, "Huyết áp không đạt", datetime.date(2021, 8, 9))
+            Outcome.DEFERRED,
+            "Huyết áp không đạt",
+            datetime.date(2021, 8, 9),
+        )
         assert "Tạm hoãn" in row.locator("[data-field=status]").inner_text()
         shot("seed-003-5b-checkin-by-hand-deferral", full_page=False)
         timings["5 check-in by hand"] = time.monotonic() - started
 
         # Scripted: every remaining direct registrant, through the outcome endpoint the page's outbox uses, with
         # the page's session and CSRF token, each outcome with its own client_event_id.
-        snapshot = page.evaluate("async (url) => (await fetch(url, {credentials: 'same-origin'})).json()",
-                                 f"/drives/{drive.pk}/checkin/snapshot.json")
+        snapshot = page.evaluate(
+            "async (url) => (await fetch(url, {credentials: 'same-origin'})).json()",
+            f"/drives/{drive.pk}/checkin/snapshot.json",
+        )
         waiting = [r for r in snapshot["registrations"] if r["kind"] == "direct" and r["status"] == "registered"]
         assert len(waiting) == 240 - 4
-        items = [{"client_event_id": uuid.uuid4().hex, "registration": r["id"], "registration_token": r["token"],
-                  "outcome": "donated", "component": "whole_blood", "volume_ml": 250 if n % 5 == 0 else 350,
-                  "bag_number": f"BK-{n + 5:04d}", "deferral_reason": "", "deferral_until": ""}
-                 for n, r in enumerate(waiting)]
+        items = [
+            {
+                "client_event_id": uuid.uuid4().hex,
+                "registration": r["id"],
+                "registration_token": r["token"],
+                "outcome": "donated",
+                "component": "whole_blood",
+                "volume_ml": 250 if n % 5 == 0 else 350,
+                "bag_number": f"BK-{n + 5:04d}",
+                "deferral_reason": "",
+                "deferral_until": "",
+            }
+            for n, r in enumerate(waiting)
+        ]
         # Three devices at once on PostgreSQL; one on SQLite, whose in-memory test database (shared cache)
         # answers a writer that meets another request's reader with "database table is locked", not a wait.
         devices = 3 if connection.vendor == "postgresql" else 1
-        sent = page.evaluate(SEND_OUTCOMES, {"url": f"/drives/{drive.pk}/checkin/outcomes/", "items": items,
-                                             "devices": devices})
+        sent = page.evaluate(
+            SEND_OUTCOMES, {"url": f"/drives/{drive.pk}/checkin/outcomes/", "items": items, "devices": devices}
+        )
         answers, timings["5 scripted retries after 5xx"] = sent["answers"], sent["retries"]
         assert all(a["status"] == 200 and a["ok"] for a in answers), [a for a in answers if not a["ok"]][:3]
         # A re-sent outcome that had been recorded before its answer was lost comes back as a duplicate.
@@ -445,13 +520,21 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
         repeats = [
             {**items[0], "client_event_id": uuid.uuid4().hex},  # a second device scanning the same donor
             items[1],  # the same outcome sent twice (an answer lost on the way back)
-            {"client_event_id": uuid.uuid4().hex, "registration_token": self_token, "outcome": "donated",
-             "volume_ml": 350},  # the public registrant's code again, by token
+            {
+                "client_event_id": uuid.uuid4().hex,
+                "registration_token": self_token,
+                "outcome": "donated",
+                "volume_ml": 350,
+            },  # the public registrant's code again, by token
         ]
-        again = page.evaluate(SEND_OUTCOMES, {"url": f"/drives/{drive.pk}/checkin/outcomes/", "items": repeats,
-                                              "devices": 1})["answers"]
+        again = page.evaluate(
+            SEND_OUTCOMES, {"url": f"/drives/{drive.pk}/checkin/outcomes/", "items": repeats, "devices": 1}
+        )["answers"]
         assert [(a["status"], a["ok"], a["duplicate"]) for a in again] == [
-            (409, False, False), (200, True, True), (409, False, False)], again
+            (409, False, False),
+            (200, True, True),
+            (409, False, False),
+        ], again
         assert "đã được ghi nhận hiến máu" in again[0]["error"]
         page.evaluate("htmx.trigger('#counter', 'refresh')")
         page.wait_for_function("document.getElementById('collected').textContent.trim() === '240'")
@@ -473,8 +556,10 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
         for commune in communes:
             expected[commune.full_name] = (COMMUNE_QUOTA, COMMUNE_DIRECT)
         expected["Tự đăng ký / đến trực tiếp"] = (1, 1)
-        shown = {cells[0]: (int(cells[1]), int(cells[2]))
-                 for cells in (r.locator("td").all_inner_texts() for r in results.locator("tbody tr").all())}
+        shown = {
+            cells[0]: (int(cells[1]), int(cells[2]))
+            for cells in (r.locator("td").all_inner_texts() for r in results.locator("tbody tr").all())
+        }
         assert shown == expected
         assert "240 / 240" in page.inner_text("section.stats")
         with page.expect_navigation():
@@ -498,8 +583,9 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
         assert pdf_download.value.suggested_filename == f"ket-qua-dot-hien-mau-20210709-{drive.pk}.pdf"
         pdf_bytes = pdf_path.read_bytes()
         assert pdf_bytes[:5] == b"%PDF-"
-        text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True,
-                              check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "KẾT QUẢ TIẾP NHẬN MÁU" in text and "240" in text
         assert "đã tiếp nhận: 240 đơn vị máu (100%)" in " ".join(text.split())
         assert "Bắc Kạn, ngày 09 tháng 7 năm 2021" in " ".join(text.split())
@@ -514,7 +600,7 @@ def test_seed_003_drive_runs_end_to_end_in_the_browser(live_server, browser, pag
         header = next(n for n, r in enumerate(rows) if r[:2] == ["STT", "Đơn vị vận động"])
         totals = next(r for r in rows if r[1] == "Tổng cộng")
         assert totals[2:7] == [461, 240, 1, 220, volume], totals
-        by_unit = {r[1]: r[2:7] for r in rows[header + 1:] if isinstance(r[0], int)}
+        by_unit = {r[1]: r[2:7] for r in rows[header + 1 :] if isinstance(r[0], int)}
         assert len(by_unit) == 14
         assert by_unit[YOUTH][:4] == [110, 58, 0, 52]
         assert by_unit[POLICE][:4] == [60, 30, 1, 29]

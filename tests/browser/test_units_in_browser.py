@@ -17,8 +17,9 @@ def test_login_shows_the_vietnamese_home_of_the_users_unit(live_server, page, tr
 def test_unit_tree_search_without_accents_and_expanding_a_branch(live_server, page, tree, people, login, screenshot):
     from hienmau.orgs.models import Unit, UnitCategory, UnitKind
 
-    Unit.objects.create(name="Đắk Lắk", code="66", kind=UnitKind.PROVINCE, category=UnitCategory.PROVINCE,
-                        parent=tree.nation)
+    Unit.objects.create(
+        name="Đắk Lắk", code="66", kind=UnitKind.PROVINCE, category=UnitCategory.PROVINCE, parent=tree.nation
+    )
     login("admin")
     page.goto(f"{live_server.url}/units/")
     page.fill("#id_q", "dak lak")

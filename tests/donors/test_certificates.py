@@ -24,28 +24,49 @@ DONATED_ON = datetime.date(2025, 3, 15)
 
 @pytest.fixture
 def hospital(tree):
-    return Unit.objects.create(name="Bệnh viện Đa khoa Ân Thi", kind=UnitKind.ORGANISATION,
-                               category=UnitCategory.HOSPITAL, parent=tree.an_thi, code="BVAT")
+    return Unit.objects.create(
+        name="Bệnh viện Đa khoa Ân Thi",
+        kind=UnitKind.ORGANISATION,
+        category=UnitCategory.HOSPITAL,
+        parent=tree.an_thi,
+        code="BVAT",
+    )
 
 
 @pytest.fixture
 def donor(tree):
-    return Donor.objects.create(full_name="Nguyễn Văn Đức", date_of_birth=DOB, sex="M", cccd=CCCD, phone=PHONE,
-                                address="Thôn Đông, xã Vân Du", commune=tree.van_du, abo="O", rh="+",
-                                blood_group_source=BloodGroupSource.FACILITY, weight_kg=62)
+    return Donor.objects.create(
+        full_name="Nguyễn Văn Đức",
+        date_of_birth=DOB,
+        sex="M",
+        cccd=CCCD,
+        phone=PHONE,
+        address="Thôn Đông, xã Vân Du",
+        commune=tree.van_du,
+        abo="O",
+        rh="+",
+        blood_group_source=BloodGroupSource.FACILITY,
+        weight_kg=62,
+    )
 
 
 @pytest.fixture
 def donation(donor, hospital):
-    return Donation.objects.create(donor=donor, date=DONATED_ON, facility=hospital, volume_ml=350,
-                                   component=Component.WHOLE_BLOOD)
+    return Donation.objects.create(
+        donor=donor, date=DONATED_ON, facility=hospital, volume_ml=350, component=Component.WHOLE_BLOOD
+    )
 
 
 @pytest.fixture
 def outsider(tree):
     """Lives, works and gave blood in An Giang: nobody in Hưng Yên can see them."""
-    facility = Unit.objects.create(name="Bệnh viện Đa khoa An Giang", kind=UnitKind.ORGANISATION,
-                                   category=UnitCategory.HOSPITAL, parent=tree.an_giang, code="BVAG")
+    facility = Unit.objects.create(
+        name="Bệnh viện Đa khoa An Giang",
+        kind=UnitKind.ORGANISATION,
+        category=UnitCategory.HOSPITAL,
+        parent=tree.an_giang,
+        code="BVAG",
+    )
     person = Donor.objects.create(full_name="Trần Thị Mai", commune=None, workplace=facility)
     visit = Donation.objects.create(donor=person, date=DONATED_ON, facility=facility, volume_ml=250)
     return person, visit
@@ -61,10 +82,18 @@ def pdf_text(content: bytes, tmp_path) -> str:
 
 # --- wording ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "masked"), [
-    ("Nguyễn Văn Đức", "Nguyễn V. Đ."), ("Lê Thị Ánh Tuyết", "Lê T. Á. T."), ("  Trần   Mai ", "Trần M."),
-    ("Đức", "Đ."), ("", ""), ("nguyễn ứng", "nguyễn Ứ."),
-])
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [
+        ("Nguyễn Văn Đức", "Nguyễn V. Đ."),
+        ("Lê Thị Ánh Tuyết", "Lê T. Á. T."),
+        ("  Trần   Mai ", "Trần M."),
+        ("Đức", "Đ."),
+        ("", ""),
+        ("nguyễn ứng", "nguyễn Ứ."),
+    ],
+)
 def test_masked_name_keeps_the_family_name_and_initials(name, masked):
     assert masked_name(name) == masked
 
@@ -80,6 +109,7 @@ def test_dates_and_volumes_are_written_as_documents_write_them():
 
 # --- the PDF ------------------------------------------------------------------------------------
 
+
 def test_certificate_pdf_issues_a_number_and_prints_the_certificate(donation, tmp_path):
     assert donation.certificate_number is None
 
@@ -90,10 +120,21 @@ def test_certificate_pdf_issues_a_number_and_prints_the_certificate(donation, tm
     assert len(donation.certificate_token) == 24
     assert content.startswith(b"%PDF")
     text = pdf_text(content, tmp_path)
-    for expected in ("GIẤY CHỨNG NHẬN", "HIẾN MÁU TÌNH NGUYỆN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                     "Độc lập - Tự do - Hạnh phúc", "BỆNH VIỆN ĐA KHOA ÂN THI", "Số: BVAT-2025-000001",
-                     "Nguyễn Văn Đức", "Năm sinh: 1990", "O Rh+", "350 ml máu toàn phần", "15/03/2025",
-                     "1995/2004/QĐ-BYT", "Ân Thi, ngày 15 tháng 3 năm 2025"):
+    for expected in (
+        "GIẤY CHỨNG NHẬN",
+        "HIẾN MÁU TÌNH NGUYỆN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "BỆNH VIỆN ĐA KHOA ÂN THI",
+        "Số: BVAT-2025-000001",
+        "Nguyễn Văn Đức",
+        "Năm sinh: 1990",
+        "O Rh+",
+        "350 ml máu toàn phần",
+        "15/03/2025",
+        "1995/2004/QĐ-BYT",
+        "Ân Thi, ngày 15 tháng 3 năm 2025",
+    ):
         assert expected in text, expected
     for private in (CCCD, "0912345678", "07/04/1990", "Thôn Đông"):
         assert private not in text
@@ -102,8 +143,9 @@ def test_certificate_pdf_issues_a_number_and_prints_the_certificate(donation, tm
 def test_certificate_is_one_page(donation):
     if not shutil.which("pdfinfo"):
         pytest.skip("pdfinfo (poppler-utils) is not installed")
-    info = subprocess.run(["pdfinfo", "-"], input=certificates.certificate_pdf(donation), capture_output=True,
-                          check=True, text=False).stdout.decode()
+    info = subprocess.run(
+        ["pdfinfo", "-"], input=certificates.certificate_pdf(donation), capture_output=True, check=True, text=False
+    ).stdout.decode()
     assert "Pages:           1" in info
     assert "595.276 x 419.528" in info or "595.28 x 419.53" in info  # A5 landscape in points
 
@@ -112,8 +154,9 @@ def test_certificate_without_facility_or_birth_date_still_reads_well(donor, tmp_
     donor.date_of_birth = None
     donor.blood_group_source = BloodGroupSource.SELF_DECLARED  # a told group is not certified
     donor.save()
-    visit = Donation.objects.create(donor=donor, date=datetime.date(2025, 1, 9), volume_ml=250,
-                                    drive_name="Ngày hội hiến máu xã Vân Du")
+    visit = Donation.objects.create(
+        donor=donor, date=datetime.date(2025, 1, 9), volume_ml=250, drive_name="Ngày hội hiến máu xã Vân Du"
+    )
 
     text = pdf_text(certificates.certificate_pdf(visit), tmp_path)
 
@@ -156,6 +199,7 @@ def test_an_old_number_without_a_token_gets_a_token_and_keeps_its_number(donatio
 
 
 # --- the staff PDF view -------------------------------------------------------------------------
+
 
 def certificate_url(visit):
     return reverse("donor_documents:donation_certificate", args=[visit.pk])
@@ -202,8 +246,14 @@ def test_donation_of_a_donor_outside_the_scope_is_a_404(outsider, people, client
 
 
 def test_a_deferred_visit_has_no_certificate(donor, hospital, people, client_for):
-    deferred = Donation.objects.create(donor=donor, date=DONATED_ON, facility=hospital, outcome=Outcome.DEFERRED,
-                                       deferral_reason="Huyết áp cao", deferral_until=datetime.date(2025, 4, 15))
+    deferred = Donation.objects.create(
+        donor=donor,
+        date=DONATED_ON,
+        facility=hospital,
+        outcome=Outcome.DEFERRED,
+        deferral_reason="Huyết áp cao",
+        deferral_until=datetime.date(2025, 4, 15),
+    )
 
     assert client_for(people.district_officer).get(certificate_url(deferred)).status_code == 404
 
@@ -229,6 +279,7 @@ def test_erased_donor_has_no_certificate(donation, people, client_for):
 
 
 # --- the public check page ----------------------------------------------------------------------
+
 
 def verify_url(token):
     return reverse("public_certificates:certificate_verify", args=[token])
@@ -287,13 +338,15 @@ def test_public_page_only_answers_reads(donation, client):
 
 # --- the donor card -----------------------------------------------------------------------------
 
+
 def card_url(person):
     return reverse("donor_documents:donor_card", args=[person.pk])
 
 
 def test_card_shows_group_count_last_date_next_date_and_the_latest_certificate(donation, people, client_for):
-    older = Donation.objects.create(donor=donation.donor, date=datetime.date(2024, 11, 2), facility=donation.facility,
-                                    volume_ml=350)
+    older = Donation.objects.create(
+        donor=donation.donor, date=datetime.date(2024, 11, 2), facility=donation.facility, volume_ml=350
+    )
     certificates.ensure_issued(older)
     donation = certificates.ensure_issued(donation)
 
@@ -317,8 +370,14 @@ def test_card_shows_group_count_last_date_next_date_and_the_latest_certificate(d
 def test_card_highlights_a_rare_group_and_never_prints_a_deferral_reason(donor, hospital, people, client_for):
     donor.rh = "-"
     donor.save()
-    Donation.objects.create(donor=donor, date=datetime.date(2025, 3, 1), facility=hospital, outcome=Outcome.DEFERRED,
-                            deferral_reason="Viêm gan B", deferral_until=datetime.date(2025, 9, 1))
+    Donation.objects.create(
+        donor=donor,
+        date=datetime.date(2025, 3, 1),
+        facility=hospital,
+        outcome=Outcome.DEFERRED,
+        deferral_reason="Viêm gan B",
+        deferral_until=datetime.date(2025, 9, 1),
+    )
 
     with frozen(datetime.date(2025, 4, 1)):
         response = client_for(people.district_officer).get(card_url(donor))

@@ -49,6 +49,7 @@ def assert_cited(verdict: Verdict) -> None:
 
 # --- the rule file ------------------------------------------------------------------------------
 
+
 def test_shipped_rule_file_has_the_circular_26_numbers_and_citations():
     versions = load_rule_sets(DEFAULT_RULES_PATH)
     first = versions[0]
@@ -67,8 +68,14 @@ def test_shipped_rule_file_has_the_circular_26_numbers_and_citations():
 
 def test_rules_on_picks_the_version_in_force(tmp_path):
     raw = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
-    newer = {**raw[0], "effective_from": "2030-01-01", "citation": "Thông tư giả định", "source": "Thông tư giả định",
-             "references": {}, "gap_days": {**raw[0]["gap_days"], "whole_blood": 56}}
+    newer = {
+        **raw[0],
+        "effective_from": "2030-01-01",
+        "citation": "Thông tư giả định",
+        "source": "Thông tư giả định",
+        "references": {},
+        "gap_days": {**raw[0]["gap_days"], "whole_blood": 56},
+    }
     path = tmp_path / "rules.json"
     path.write_text(json.dumps([newer, raw[0]], ensure_ascii=False), encoding="utf-8")
     versions = load_rule_sets(path)
@@ -88,12 +95,15 @@ def test_rules_on_picks_the_version_in_force(tmp_path):
     assert old_rules.eligible_from == last.date + 84 * DAY
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"colour": 1}, "colour"),
-    ({"effective_from": "2013-02-30"}, "2013-02-30"),
-    ({"citation": ""}, "citation"),
-    ({"gap_days": {"whole_blood": 84}}, "gap_days"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"colour": 1}, "colour"),
+        ({"effective_from": "2013-02-30"}, "2013-02-30"),
+        ({"citation": ""}, "citation"),
+        ({"gap_days": {"whole_blood": 84}}, "gap_days"),
+    ],
+)
 def test_bad_rule_versions_are_refused(change, message):
     raw = json.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))[0]
     with pytest.raises(RuleFileError, match=message):
@@ -110,11 +120,14 @@ def test_two_versions_on_the_same_day_are_refused(tmp_path):
 
 # --- concrete cases -----------------------------------------------------------------------------
 
+
 def test_the_example_from_the_brief():
     verdict = check(last=PastDonation(datetime.date(2026, 3, 1), "whole_blood"), volume=350)
     assert not verdict.eligible and verdict.eligible_from == datetime.date(2026, 5, 24)
-    assert verdict.reasons[0] == ("Lần hiến gần nhất (máu toàn phần) ngày 01/03/2026; cần cách ít nhất 12 tuần, "
-                                  "đến 24/05/2026 mới hiến lại được (Thông tư 26/2013/TT-BYT, Điều 6).")
+    assert verdict.reasons[0] == (
+        "Lần hiến gần nhất (máu toàn phần) ngày 01/03/2026; cần cách ít nhất 12 tuần, "
+        "đến 24/05/2026 mới hiến lại được (Thông tư 26/2013/TT-BYT, Điều 6)."
+    )
     assert_cited(verdict)
 
 
@@ -171,24 +184,27 @@ def test_a_wait_that_ends_after_the_61st_birthday_never_ends():
     assert deferred.eligible_from is None
 
 
-@pytest.mark.parametrize("sex, weight, component, allowed", [
-    ("F", 41.9, "whole_blood", None),
-    ("F", 42, "whole_blood", 250),
-    ("F", 44.9, "whole_blood", 250),
-    ("M", 44.9, "whole_blood", None),
-    ("M", 45, "whole_blood", 405),
-    ("F", 45, "red_cells", 405),
-    ("M", 50, "whole_blood", 450),
-    ("M", 55.5, "whole_blood", 499),
-    ("M", 55.6, "whole_blood", 500),
-    ("M", 56, "whole_blood", 500),
-    ("M", 90, "whole_blood", 500),
-    ("M", 49.9, "platelets", None),
-    ("F", 50, "platelets", 500),
-    ("F", 59.9, "plasma", 500),
-    ("M", 60, "plasma", 650),
-    ("M", 90, "platelets", 650),
-])
+@pytest.mark.parametrize(
+    "sex, weight, component, allowed",
+    [
+        ("F", 41.9, "whole_blood", None),
+        ("F", 42, "whole_blood", 250),
+        ("F", 44.9, "whole_blood", 250),
+        ("M", 44.9, "whole_blood", None),
+        ("M", 45, "whole_blood", 405),
+        ("F", 45, "red_cells", 405),
+        ("M", 50, "whole_blood", 450),
+        ("M", 55.5, "whole_blood", 499),
+        ("M", 55.6, "whole_blood", 500),
+        ("M", 56, "whole_blood", 500),
+        ("M", 90, "whole_blood", 500),
+        ("M", 49.9, "platelets", None),
+        ("F", 50, "platelets", 500),
+        ("F", 59.9, "plasma", 500),
+        ("M", 60, "plasma", 650),
+        ("M", 90, "platelets", 650),
+    ],
+)
 def test_weight_thresholds_and_volume_limits(sex, weight, component, allowed):
     person = Person(sex, datetime.date(1990, 1, 1), weight)
     verdict = check(person=person, component=component)
@@ -237,12 +253,12 @@ def test_rules_are_data():
     assert check(person=Person("M", datetime.date(1963, 1, 1), 70), rules=strict).eligible
     red_cells_apheresis = dataclasses.replace(RULES, apheresis_components=("red_cells", "platelets", "plasma"))
     assert check(person=Person("M", datetime.date(1990, 1, 1), 47), component="red_cells").eligible
-    assert not check(person=Person("M", datetime.date(1990, 1, 1), 47), component="red_cells",
-                     rules=red_cells_apheresis).eligible
+    assert not check(
+        person=Person("M", datetime.date(1990, 1, 1), 47), component="red_cells", rules=red_cells_apheresis
+    ).eligible
 
 
-@pytest.mark.parametrize("kwargs", [{"component": "blood"}, {"volume": 0},
-                                    {"last": PastDonation(ON, "blood")}])
+@pytest.mark.parametrize("kwargs", [{"component": "blood"}, {"volume": 0}, {"last": PastDonation(ON, "blood")}])
 def test_programming_errors_raise(kwargs):
     with pytest.raises(ValueError):
         check(**kwargs)
@@ -327,7 +343,11 @@ def test_a_deferral_ending_on_the_day_no_longer_blocks(on, offset):
 
 @FAST
 @given(
-    sex=SEXES, dob=DOBS, weight=st.one_of(st.none(), WEIGHTS), on=DAYS, component=COMPONENT,
+    sex=SEXES,
+    dob=DOBS,
+    weight=st.one_of(st.none(), WEIGHTS),
+    on=DAYS,
+    component=COMPONENT,
     volume=st.one_of(st.none(), st.integers(100, 700)),
     last=st.one_of(st.none(), st.builds(PastDonation, DAYS, COMPONENT)),
     deferrals=st.lists(st.builds(Deferral, DAYS, st.sampled_from(["", "xăm hình", "sinh con"])), max_size=2),

@@ -9,8 +9,20 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-BASE = ["--sex", "F", "--dob", "1990-05-12", "--weight", "52", "--on", "2026-05-01",
-        "--component", "whole_blood", "--volume", "350"]
+BASE = [
+    "--sex",
+    "F",
+    "--dob",
+    "1990-05-12",
+    "--weight",
+    "52",
+    "--on",
+    "2026-05-01",
+    "--component",
+    "whole_blood",
+    "--volume",
+    "350",
+]
 
 
 def run(*args: str) -> dict:
@@ -67,22 +79,26 @@ def test_output_is_unescaped_vietnamese_on_one_line():
 
 def test_human_summary():
     out = StringIO()
-    call_command("donor", "eligibility", *BASE, "--last-date", "2026-03-01", "--last-component", "red_cells",
-                 stdout=out)
+    call_command(
+        "donor", "eligibility", *BASE, "--last-date", "2026-03-01", "--last-component", "red_cells", stdout=out
+    )
     text = out.getvalue()
     assert text.startswith("Chưa được hiến máu toàn phần ngày 01/05/2026; được hiến từ ngày 24/05/2026.")
     assert "khối hồng cầu" in text
 
 
-@pytest.mark.parametrize("change, message", [
-    (("--dob", "2001-02-30"), "không phải ngày có thật"),
-    (("--dob", "12/05/1990"), "YYYY-MM-DD"),
-    (("--sex", "X"), "F (nữ) hoặc M (nam)"),
-    (("--component", "blood"), "whole_blood"),
-    (("--weight", "nặng"), "không phải số"),
-    (("--volume", "-5"), "nguyên dương"),
-    (("--on", "1980-01-01"), "sau ngày hiến"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("--dob", "2001-02-30"), "không phải ngày có thật"),
+        (("--dob", "12/05/1990"), "YYYY-MM-DD"),
+        (("--sex", "X"), "F (nữ) hoặc M (nam)"),
+        (("--component", "blood"), "whole_blood"),
+        (("--weight", "nặng"), "không phải số"),
+        (("--volume", "-5"), "nguyên dương"),
+        (("--on", "1980-01-01"), "sau ngày hiến"),
+    ],
+)
 def test_bad_arguments_are_refused_in_vietnamese(change, message):
     args = [*BASE]
     args[args.index(change[0]) + 1] = change[1]

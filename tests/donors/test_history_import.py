@@ -9,8 +9,23 @@ from hienmau.donors.models import Donation, Donor
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Số điện thoại", "Ngày hiến", "Thành phần", "Thể tích",
-          "Mã túi máu", "Kết quả", "Lý do hoãn", "Hoãn đến", "Nhóm máu", "Tiền hay quà", "Số tiền"]
+HEADER = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Số điện thoại",
+    "Ngày hiến",
+    "Thành phần",
+    "Thể tích",
+    "Mã túi máu",
+    "Kết quả",
+    "Lý do hoãn",
+    "Hoãn đến",
+    "Nhóm máu",
+    "Tiền hay quà",
+    "Số tiền",
+]
 
 
 def workbook(tmp_path, rows, name="export.xlsx"):
@@ -26,11 +41,57 @@ def workbook(tmp_path, rows, name="export.xlsx"):
 
 
 GOOD = [
-    ["Nguyễn Văn Đức", datetime.datetime(1990, 5, 12), "Nam", "033090012345", "0912345678", datetime.datetime(2025, 11, 9),
-     "Máu toàn phần", 350, "AT2511090001", "Đã hiến", "", "", "O+", "Quà", "150.000"],
-    ["Phạm Thị Hoa", "01/01/2001", "Nữ", "033301234567", "0987 111 222", "09/11/2025", "Tiểu cầu", "250 ml",
-     "AT2511090002", "Đã hiến", "", "", "AB Rh(-)", "Tiền", "150000"],
-    ["Hoàng Văn Nam", "1985-03-04", "Nam", "", "", "45970", "", "", "", "Tạm hoãn", "Huyết áp cao", "09/12/2025", "", "", ""],
+    [
+        "Nguyễn Văn Đức",
+        datetime.datetime(1990, 5, 12),
+        "Nam",
+        "033090012345",
+        "0912345678",
+        datetime.datetime(2025, 11, 9),
+        "Máu toàn phần",
+        350,
+        "AT2511090001",
+        "Đã hiến",
+        "",
+        "",
+        "O+",
+        "Quà",
+        "150.000",
+    ],
+    [
+        "Phạm Thị Hoa",
+        "01/01/2001",
+        "Nữ",
+        "033301234567",
+        "0987 111 222",
+        "09/11/2025",
+        "Tiểu cầu",
+        "250 ml",
+        "AT2511090002",
+        "Đã hiến",
+        "",
+        "",
+        "AB Rh(-)",
+        "Tiền",
+        "150000",
+    ],
+    [
+        "Hoàng Văn Nam",
+        "1985-03-04",
+        "Nam",
+        "",
+        "",
+        "45970",
+        "",
+        "",
+        "",
+        "Tạm hoãn",
+        "Huyết áp cao",
+        "09/12/2025",
+        "",
+        "",
+        "",
+    ],
 ]
 
 
@@ -72,7 +133,9 @@ def test_bad_rows_are_named_and_nothing_is_saved(tmp_path, donors, hospital):
 
 def test_import_page_reports_row_errors(tmp_path, donors, hospital, people, client_for):
     client = client_for(people.district_officer)
-    path = workbook(tmp_path, [["Ai đó", "hôm qua", "Nam", "", "", "09/11/2025", "", 250, "Y1", "", "", "", "", "", ""]])
+    path = workbook(
+        tmp_path, [["Ai đó", "hôm qua", "Nam", "", "", "09/11/2025", "", 250, "Y1", "", "", "", "", "", ""]]
+    )
     with path.open("rb") as upload:
         response = client.post(reverse("donors:history_import"), {"file": upload, "facility": hospital.pk})
     body = response.content.decode()
@@ -85,8 +148,26 @@ def test_a_new_person_on_several_rows_becomes_one_donor_across_chunks(tmp_path, 
     from hienmau.donors import importer
 
     monkeypatch.setattr(importer, "CHUNK", 2)
-    rows = [["Lò Thị Mỷ", "02/02/1992", "Nữ", "", "0977000111", f"0{day}/10/2025", "", 250, f"DB{day}", "Đã hiến",
-             "", "", "B+", "", ""] for day in range(1, 6)]
+    rows = [
+        [
+            "Lò Thị Mỷ",
+            "02/02/1992",
+            "Nữ",
+            "",
+            "0977000111",
+            f"0{day}/10/2025",
+            "",
+            250,
+            f"DB{day}",
+            "Đã hiến",
+            "",
+            "",
+            "B+",
+            "",
+            "",
+        ]
+        for day in range(1, 6)
+    ]
     rows.append(["Lò Văn Pọm", "03/03/1993", "Nam", "", "", "06/10/2025", "", 350, "DB6", "", "", "", "", "", ""])
     result = import_history(workbook(tmp_path, rows), hospital)
     assert (result.donations_created, result.donors_created) == (6, 2)

@@ -9,8 +9,16 @@ from hypothesis import strategies as st
 
 from hienmau.donors.lib.history_rows import parse_day
 
-FORMS = ["{d:02d}/{m:02d}/{y}", "{d}/{m}/{y}", "{y}-{m:02d}-{d:02d}", "{d:02d}-{m:02d}-{y}", "{d:02d}.{m:02d}.{y}",
-         " {d:02d}/{m:02d}/{y} ", "{d:02d}/{m:02d}/{y} 07:30", "{y}-{m:02d}-{d:02d} 00:00:00"]
+FORMS = [
+    "{d:02d}/{m:02d}/{y}",
+    "{d}/{m}/{y}",
+    "{y}-{m:02d}-{d:02d}",
+    "{d:02d}-{m:02d}-{y}",
+    "{d:02d}.{m:02d}.{y}",
+    " {d:02d}/{m:02d}/{y} ",
+    "{d:02d}/{m:02d}/{y} 07:30",
+    "{y}-{m:02d}-{d:02d} 00:00:00",
+]
 
 
 @given(st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31)), st.sampled_from(FORMS))
@@ -23,7 +31,9 @@ def test_excel_serial_numbers(serial):
     assert parse_day(str(serial)) == datetime.date(1899, 12, 30) + datetime.timedelta(days=serial)
 
 
-@pytest.mark.parametrize("text", ["31/06/2022", "29/02/2023", "2023-02-30", "00/01/2020", "12/13/2020", "hôm qua", "1/1/20"])
+@pytest.mark.parametrize(
+    "text", ["31/06/2022", "29/02/2023", "2023-02-30", "00/01/2020", "12/13/2020", "hôm qua", "1/1/20"]
+)
 def test_impossible_days_are_refused_naming_the_text(text):
     with pytest.raises(ValueError, match=text.replace(".", r"\.")):
         parse_day(text)

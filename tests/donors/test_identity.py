@@ -25,6 +25,7 @@ def codes(problems):
 
 # --- CCCD: concrete cases -----------------------------------------------------------------------
 
+
 def test_valid_cccd_agrees():
     assert check_cccd("001203012345", datetime.date(2003, 5, 12), "M") == []
     assert check_cccd("001190012345", datetime.date(1990, 5, 12), "F") == []
@@ -45,9 +46,7 @@ def test_the_example_from_the_brief_names_both_disagreements():
 def test_only_sex_disagrees():
     problems = check_cccd("001303012345", datetime.date(2003, 5, 12), "M")
     assert codes(problems) == ["cccd_sex_century"]
-    assert problems[0].message == (
-        "Số CCCD 001303012345: chữ số thứ 4 là 3 (nữ, sinh 2000–2099) nhưng giới tính nam."
-    )
+    assert problems[0].message == ("Số CCCD 001303012345: chữ số thứ 4 là 3 (nữ, sinh 2000–2099) nhưng giới tính nam.")
 
 
 def test_only_century_disagrees():
@@ -69,8 +68,9 @@ def test_unknown_dob_and_sex_check_only_the_shape():
     assert codes(check_cccd("001903012345", None, None)) == ["cccd_sex_century"]
 
 
-@pytest.mark.parametrize("text", ["", "00120301234", "0012030123456", "00120301234a", "001-203-012-345",
-                                  "０01203012345"])
+@pytest.mark.parametrize(
+    "text", ["", "00120301234", "0012030123456", "00120301234a", "001-203-012-345", "０01203012345"]
+)
 def test_anything_but_twelve_digits_is_a_length_problem(text):
     problems = check_cccd(text, datetime.date(2003, 5, 12), "M")
     assert codes(problems) == ["cccd_length"]
@@ -147,8 +147,21 @@ def test_check_cccd_never_crashes(text):
 
 # --- phone numbers ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("written", ["0912 345 678", "0912.345.678", "+84 912345678", "84912345678", "0912345678",
-                                     "+84 912 345 678", "(+84) 912-345-678", "0084912345678", " 0912345678 "])
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "0912 345 678",
+        "0912.345.678",
+        "+84 912345678",
+        "84912345678",
+        "0912345678",
+        "+84 912 345 678",
+        "(+84) 912-345-678",
+        "0084912345678",
+        " 0912345678 ",
+    ],
+)
 def test_written_forms_normalise_to_e164(written):
     assert normalise_phone(written) == "+84912345678"
 
@@ -158,18 +171,21 @@ def test_all_mobile_prefixes(written):
     assert normalise_phone(written).startswith("+84")
 
 
-@pytest.mark.parametrize("written, fragment", [
-    ("", "Chưa nhập"),
-    ("   ", "Chưa nhập"),
-    ("abc", "không phải số điện thoại"),
-    ("024 3826 0111", "cố định"),
-    ("0243.826.0111", "cố định"),
-    ("+1 650 253 0000", "không phải số điện thoại Việt Nam"),
-    ("+33 6 12 34 56 78", "không phải số điện thoại Việt Nam"),
-    ("0123 456 789", "không hợp lệ"),
-    ("091234567", "không hợp lệ"),
-    ("1900 1234", "không phải số di động"),
-])
+@pytest.mark.parametrize(
+    "written, fragment",
+    [
+        ("", "Chưa nhập"),
+        ("   ", "Chưa nhập"),
+        ("abc", "không phải số điện thoại"),
+        ("024 3826 0111", "cố định"),
+        ("0243.826.0111", "cố định"),
+        ("+1 650 253 0000", "không phải số điện thoại Việt Nam"),
+        ("+33 6 12 34 56 78", "không phải số điện thoại Việt Nam"),
+        ("0123 456 789", "không hợp lệ"),
+        ("091234567", "không hợp lệ"),
+        ("1900 1234", "không phải số di động"),
+    ],
+)
 def test_non_mobile_numbers_are_refused_in_vietnamese(written, fragment):
     with pytest.raises(PhoneError) as caught:
         normalise_phone(written)
@@ -185,8 +201,39 @@ def test_mask_phone():
 
 # Mobile prefixes in use (after the 2018 move from 11 to 10 digits) that libphonenumber accepts in full
 # (089 is only partly allocated in its metadata).
-MOBILE_PREFIXES = ["32", "33", "34", "35", "36", "37", "38", "39", "56", "58", "59", "70", "76", "77", "78", "79",
-                   "81", "82", "83", "84", "85", "86", "88", "90", "91", "92", "93", "94", "96", "97", "98"]
+MOBILE_PREFIXES = [
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "38",
+    "39",
+    "56",
+    "58",
+    "59",
+    "70",
+    "76",
+    "77",
+    "78",
+    "79",
+    "81",
+    "82",
+    "83",
+    "84",
+    "85",
+    "86",
+    "88",
+    "90",
+    "91",
+    "92",
+    "93",
+    "94",
+    "96",
+    "97",
+    "98",
+]
 
 
 @st.composite

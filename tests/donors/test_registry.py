@@ -71,23 +71,37 @@ def test_create_warns_about_a_likely_duplicate_then_accepts_when_confirmed(donor
 
 def test_create_refuses_a_cccd_that_contradicts_birth_and_sex(people, client_for, tree, db):
     client = client_for(people.district_officer)
-    response = client.post(reverse("donors:donor_create"), {
-        "full_name": "Phạm Thị Hoa", "date_of_birth": "01/01/2001", "sex": "F", "cccd": "033090012399",
-        "phone": "0912 000 111"})
+    response = client.post(
+        reverse("donors:donor_create"),
+        {
+            "full_name": "Phạm Thị Hoa",
+            "date_of_birth": "01/01/2001",
+            "sex": "F",
+            "cccd": "033090012399",
+            "phone": "0912 000 111",
+        },
+    )
     errors = response.context["form"].errors
     assert "cccd" in errors and Donor.objects.count() == 0
 
 
 def test_create_refuses_a_landline(people, client_for, db):
     client = client_for(people.district_officer)
-    response = client.post(reverse("donors:donor_create"), {
-        "full_name": "Phạm Thị Hoa", "date_of_birth": "01/01/2001", "sex": "F", "phone": "0221 3862 123"})
+    response = client.post(
+        reverse("donors:donor_create"),
+        {"full_name": "Phạm Thị Hoa", "date_of_birth": "01/01/2001", "sex": "F", "phone": "0221 3862 123"},
+    )
     assert "phone" in response.context["form"].errors
 
 
 def test_merge_keeps_every_donation_and_can_be_undone(donors, people, client_for, hospital):
-    duplicate = Donor.objects.create(full_name="Nguyễn Văn Đức", date_of_birth=datetime.date(1990, 5, 12), sex="M",
-                                     address="Thôn Vân Du", commune=donors["duc"].commune)
+    duplicate = Donor.objects.create(
+        full_name="Nguyễn Văn Đức",
+        date_of_birth=datetime.date(1990, 5, 12),
+        sex="M",
+        address="Thôn Vân Du",
+        commune=donors["duc"].commune,
+    )
     Donation.objects.create(donor=duplicate, date=datetime.date(2024, 11, 9), facility=hospital, volume_ml=250)
     assert [c.donor for c in services.duplicates_for(donors["duc"])] == [duplicate]
     client = client_for(people.district_officer)
@@ -108,9 +122,19 @@ def test_merge_keeps_every_donation_and_can_be_undone(donors, people, client_for
 
 def test_recording_a_donation_takes_the_benefit_rate_and_issues_a_certificate(donors, people, client_for, hospital):
     client = client_for(people.district_officer)
-    response = client.post(reverse("donors:donation_create", args=[donors["an"].pk]), {
-        "date": "05/11/2026", "facility": hospital.pk, "outcome": "donated", "component": "whole_blood",
-        "volume_ml": "350", "bag_number": "AT-0001", "benefit_kind": "gift", "benefit_amount": ""})
+    response = client.post(
+        reverse("donors:donation_create", args=[donors["an"].pk]),
+        {
+            "date": "05/11/2026",
+            "facility": hospital.pk,
+            "outcome": "donated",
+            "component": "whole_blood",
+            "volume_ml": "350",
+            "bag_number": "AT-0001",
+            "benefit_kind": "gift",
+            "benefit_amount": "",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     donation = donors["an"].donations.get()
     assert donation.benefit_amount == 150_000  # Circular 15/2023/TT-BYT, 350 ml whole blood
@@ -119,9 +143,16 @@ def test_recording_a_donation_takes_the_benefit_rate_and_issues_a_certificate(do
 
 def test_a_deferral_needs_a_reason_and_no_volume(donors, people, client_for, hospital):
     client = client_for(people.district_officer)
-    response = client.post(reverse("donors:donation_create", args=[donors["an"].pk]), {
-        "date": "05/11/2026", "facility": hospital.pk, "outcome": "deferred", "component": "whole_blood",
-        "volume_ml": "350"})
+    response = client.post(
+        reverse("donors:donation_create", args=[donors["an"].pk]),
+        {
+            "date": "05/11/2026",
+            "facility": hospital.pk,
+            "outcome": "deferred",
+            "component": "whole_blood",
+            "volume_ml": "350",
+        },
+    )
     errors = response.context["form"].errors
     assert "deferral_reason" in errors and "volume_ml" in errors
 
@@ -147,21 +178,32 @@ def test_erasure_removes_identity_everywhere_and_keeps_anonymous_counts(donors, 
 
 
 def test_focal_point_cannot_erase(donors, people, client_for):
-    response = client_for(people.van_du_focal).post(reverse("donors:donor_erase", args=[donors["duc"].pk]), {"confirm": "yes"})
+    response = client_for(people.van_du_focal).post(
+        reverse("donors:donor_erase", args=[donors["duc"].pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 403
 
 
 def test_eligibility_page_for_someone_not_registered(people, client_for, db):
-    response = client_for(people.van_du_focal).get(reverse("donors:eligibility_check"), {
-        "sex": "F", "date_of_birth": "01/06/2008", "weight_kg": "50", "on": "01/12/2025",
-        "component": "whole_blood", "volume_ml": "350"})
+    response = client_for(people.van_du_focal).get(
+        reverse("donors:eligibility_check"),
+        {
+            "sex": "F",
+            "date_of_birth": "01/06/2008",
+            "weight_kg": "50",
+            "on": "01/12/2025",
+            "component": "whole_blood",
+            "volume_ml": "350",
+        },
+    )
     body = response.content.decode()
     assert "Chưa đủ điều kiện" in body and "01/06/2026" in body
 
 
 def test_benefit_report_shows_cash_and_gift_shares(donors, people, client_for, hospital):
     Donation.objects.filter(donor=donors["duc"]).update(benefit_kind="cash")
-    Donation.objects.create(donor=donors["an"], date=datetime.date(2025, 7, 18), facility=hospital, volume_ml=250,
-                            benefit_kind="gift")
+    Donation.objects.create(
+        donor=donors["an"], date=datetime.date(2025, 7, 18), facility=hospital, volume_ml=250, benefit_kind="gift"
+    )
     body = client_for(people.district_officer).get(reverse("donors:benefit_report")).content.decode()
     assert "Trung tâm Y tế huyện Ân Thi" in body and "67%" in body and "33%" in body

@@ -20,8 +20,24 @@ pytestmark = pytest.mark.django_db
 FAMILY = ["Nguyễn", "Trần", "Lê", "Yên", "Hoàng", "Đặng"]
 MIDDLE = ["Văn", "Thị", "Yến", "Hoàng", "Ngọc", ""]
 GIVEN = ["An", "Anh", "Yến", "Hoa", "Hoàng", "Đức", "Dũng", "Nguyên"]
-QUERIES = ["an", "yen", "hoa", "hoang", "nguyen", "ng", "d", "duc", "thi", "tran", "nguyen thi", "yen yen",
-           "hoang an", "le van dung", "x", "0912345678"]
+QUERIES = [
+    "an",
+    "yen",
+    "hoa",
+    "hoang",
+    "nguyen",
+    "ng",
+    "d",
+    "duc",
+    "thi",
+    "tran",
+    "nguyen thi",
+    "yen yen",
+    "hoang an",
+    "le van dung",
+    "x",
+    "0912345678",
+]
 
 
 @pytest.fixture
@@ -30,8 +46,14 @@ def registry(db):
     rows = []
     for n in range(240):
         name = " ".join(word for word in (rng.choice(FAMILY), rng.choice(MIDDLE), rng.choice(GIVEN)) if word)
-        rows.append(Donor.name_columns(name) | {"date_of_birth": datetime.date(1980, 1, 1) + datetime.timedelta(days=n),
-                                               "abo": rng.choice("OAB"), "phone": f"+849123456{n:02d}"[:12]})
+        rows.append(
+            Donor.name_columns(name)
+            | {
+                "date_of_birth": datetime.date(1980, 1, 1) + datetime.timedelta(days=n),
+                "abo": rng.choice("OAB"),
+                "phone": f"+849123456{n:02d}"[:12],
+            }
+        )
     keys = insert_with_history(Donor, rows)
     Donor.objects.filter(pk__in=keys[::40]).update(merged_into=keys[1])  # merged records are never listed
     return Donor.objects.all()
@@ -42,17 +64,27 @@ def expected(donors, query, offset, limit):
     words = fold(query).split()
     by_number = set(donors.search(query).values_list("pk", flat=True)) if is_number_query(query) else None
     rows = donors.values_list("given_name_folded", "name_folded", "pk", "other_names_search")
-    matching = sorted(row[:3] for row in rows
-                      if (row[2] in by_number if by_number is not None else name_has_words(row[0], row[3], words)))
-    return [pk for *_, pk in matching][offset:offset + limit]
+    matching = sorted(
+        row[:3]
+        for row in rows
+        if (row[2] in by_number if by_number is not None else name_has_words(row[0], row[3], words))
+    )
+    return [pk for *_, pk in matching][offset : offset + limit]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(query=st.sampled_from(QUERIES + [""]), page=st.integers(0, 6), per_page=st.sampled_from([5, 12]),
-       walk=st.sampled_from([30, 120, 5000]), candidates=st.sampled_from([20, 1000]),
-       count_limit=st.sampled_from([10, 1000]), group=st.sampled_from(["", "O"]))
-def test_every_strategy_gives_the_page_a_full_sort_gives(registry, monkeypatch, query, page, per_page, walk, candidates,
-                                                         count_limit, group):
+@given(
+    query=st.sampled_from(QUERIES + [""]),
+    page=st.integers(0, 6),
+    per_page=st.sampled_from([5, 12]),
+    walk=st.sampled_from([30, 120, 5000]),
+    candidates=st.sampled_from([20, 1000]),
+    count_limit=st.sampled_from([10, 1000]),
+    group=st.sampled_from(["", "O"]),
+)
+def test_every_strategy_gives_the_page_a_full_sort_gives(
+    registry, monkeypatch, query, page, per_page, walk, candidates, count_limit, group
+):
     monkeypatch.setattr(search, "WALK_ROWS", walk)
     monkeypatch.setattr(search, "MAX_CANDIDATES", candidates)
     monkeypatch.setattr(search, "COUNT_LIMIT", count_limit)

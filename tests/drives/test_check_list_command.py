@@ -19,8 +19,18 @@ from openpyxl import Workbook
 
 from hienmau.drives.lib.registrant_list import VERDICTS
 
-HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Số điện thoại", "Đơn vị", "Nhóm máu",
-          "Hình thức", "Lần hiến gần nhất"]
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Số điện thoại",
+    "Đơn vị",
+    "Nhóm máu",
+    "Hình thức",
+    "Lần hiến gần nhất",
+]
 TITLE = ["DANH SÁCH TRÍCH NGANG NGƯỜI ĐĂNG KÝ THAM GIA HIẾN MÁU — NGÀY 09/07/2021"]
 YOUTH = "Đoàn Thanh niên Cộng sản Hồ Chí Minh thành phố"
 POLICE = "Công an thành phố"
@@ -34,11 +44,12 @@ PEOPLE = [
     (["Triệu Văn Tùng", "15/08/1988", "Nam", "006089012346", "0987111226", YOUTH, "", "", ""], "cccd_year"),
     (["Nông Thị Hoa", "02/02/1995", "Nữ", "006195012346", "0209 3862 123", POLICE, "", "", ""], "invalid_phone"),
     (["Nguyễn Văn Ân", "13/05/1990", "Nam", "006090012345", "0987111227", POLICE, "", "", ""], "duplicate_line"),
-    (["Lý Văn Cường", "10/07/2003", "Nam", "006203012345", "0987111228", POLICE, "", "", ""],
-     "under_18_on_drive_day"),
+    (["Lý Văn Cường", "10/07/2003", "Nam", "006203012345", "0987111228", POLICE, "", "", ""], "under_18_on_drive_day"),
     (["Ma Văn Dũng", "09/07/1960", "Nam", "006060012345", "0987111229", POLICE, "", "", ""], "over_60_on_drive_day"),
-    (["Hoàng Thị Bình", "20/10/1985", "Nữ", "006185012345", "0987111230", POLICE, "A Rh-", "Dự bị", "17/04/2021"],
-     "too_soon_since_last_donation"),
+    (
+        ["Hoàng Thị Bình", "20/10/1985", "Nữ", "006185012345", "0987111230", POLICE, "A Rh-", "Dự bị", "17/04/2021"],
+        "too_soon_since_last_donation",
+    ),
 ]
 
 
@@ -132,12 +143,15 @@ def test_nothing_is_saved_and_no_database_is_needed(tmp_path):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("make, drive_date, says", [
-    (lambda tmp: tmp / "khong-co.xlsx", "2021-07-09", "Không tìm thấy tệp"),
-    (lambda tmp: write_xlsx(tmp / "ds.xlsx"), "09/07/2021", "dạng YYYY-MM-DD"),
-    (lambda tmp: write_xlsx(tmp / "ds.xlsx"), "2021-02-30", "không phải ngày có thật"),
-    (lambda tmp: write_xlsx(tmp / "ds.xlsx"), "2001-01-01", "Không có quy định"),
-])
+@pytest.mark.parametrize(
+    "make, drive_date, says",
+    [
+        (lambda tmp: tmp / "khong-co.xlsx", "2021-07-09", "Không tìm thấy tệp"),
+        (lambda tmp: write_xlsx(tmp / "ds.xlsx"), "09/07/2021", "dạng YYYY-MM-DD"),
+        (lambda tmp: write_xlsx(tmp / "ds.xlsx"), "2021-02-30", "không phải ngày có thật"),
+        (lambda tmp: write_xlsx(tmp / "ds.xlsx"), "2001-01-01", "Không có quy định"),
+    ],
+)
 def test_bad_arguments(tmp_path, make, drive_date, says):
     with pytest.raises(CommandError, match=says):
         run(make(tmp_path), "--json", drive_date=drive_date)
@@ -156,11 +170,14 @@ def test_unreadable_file(tmp_path):
         run(tmp_path)
 
 
-@pytest.mark.parametrize("header, missing", [
-    (["STT", "Ngày sinh", "Số CCCD"], "thiếu cột “Họ và tên”"),
-    (["STT", "Họ và tên", "Số điện thoại"], "thiếu cột “Ngày sinh”"),
-    (["STT", "Số CCCD", "Số điện thoại"], "thiếu các cột “Họ và tên” và “Ngày sinh”"),
-])
+@pytest.mark.parametrize(
+    "header, missing",
+    [
+        (["STT", "Ngày sinh", "Số CCCD"], "thiếu cột “Họ và tên”"),
+        (["STT", "Họ và tên", "Số điện thoại"], "thiếu cột “Ngày sinh”"),
+        (["STT", "Số CCCD", "Số điện thoại"], "thiếu các cột “Họ và tên” và “Ngày sinh”"),
+    ],
+)
 def test_missing_columns(tmp_path, header, missing):
     path = tmp_path / "thieu.csv"
     path.write_text("\n".join([",".join(header), "1,a,b"]), encoding="utf-8")
@@ -171,13 +188,27 @@ def test_missing_columns(tmp_path, header, missing):
 def test_console_script_exit_status_without_a_database(tmp_path):
     """The real `hienmau` entry point, with a database URL nobody listens on."""
     path = write_xlsx(tmp_path / "ds.xlsx")
-    env = {**os.environ, "DATABASE_URL": "postgres://nobody:nothing@127.0.0.1:9/none",
-           "HIENMAU_SECRET_KEY": "tests-only-not-a-secret", "DJANGO_SETTINGS_MODULE": "hienmau.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgres://nobody:nothing@127.0.0.1:9/none",
+        "HIENMAU_SECRET_KEY": "tests-only-not-a-secret",
+        "DJANGO_SETTINGS_MODULE": "hienmau.settings",
+    }
     script = [sys.executable, "-c", "from hienmau.cli import main; main()", "drive", "check-list"]
-    done = subprocess.run([*script, str(path), "--drive-date", "2021-07-09", "--json"],
-                          capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [*script, str(path), "--drive-date", "2021-07-09", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)["lines"]) == len(PEOPLE)
-    failed = subprocess.run([*script, str(tmp_path / "khong-co.csv"), "--drive-date", "2021-07-09", "--json"],
-                            capture_output=True, text=True, env=env, timeout=60)
+    failed = subprocess.run(
+        [*script, str(tmp_path / "khong-co.csv"), "--drive-date", "2021-07-09", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert failed.returncode != 0 and "Không tìm thấy tệp" in failed.stderr and failed.stdout == ""

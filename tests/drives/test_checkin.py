@@ -14,8 +14,15 @@ from django.urls import reverse
 from hienmau.donors.models import Donation, Donor, Outcome
 from hienmau.drives import services
 from hienmau.drives.models import (
-    AggregateResult, CheckInEvent, Drive, DriveStatus, Registration, RegistrationKind, RegistrationSource,
-    RegistrationStatus, TimeSlot,
+    AggregateResult,
+    CheckInEvent,
+    Drive,
+    DriveStatus,
+    Registration,
+    RegistrationKind,
+    RegistrationSource,
+    RegistrationStatus,
+    TimeSlot,
 )
 from hienmau.orgs.models import Role, Unit, UnitCategory, UnitKind
 from tests.factories import member
@@ -27,26 +34,41 @@ DRIVE_DAY = datetime.date(2021, 7, 9)
 
 @pytest.fixture
 def hospital(tree):
-    return Unit.objects.create(name="Trung tâm Y tế huyện Ân Thi", kind=UnitKind.ORGANISATION,
-                               category=UnitCategory.HOSPITAL, parent=tree.an_thi, code="TTYT-AT")
+    return Unit.objects.create(
+        name="Trung tâm Y tế huyện Ân Thi",
+        kind=UnitKind.ORGANISATION,
+        category=UnitCategory.HOSPITAL,
+        parent=tree.an_thi,
+        code="TTYT-AT",
+    )
 
 
 @pytest.fixture
 def drive(tree, hospital):
     drive = Drive.objects.create(
-        organiser=tree.an_thi, title="Ngày hội hiến máu tình nguyện huyện Ân Thi", date=DRIVE_DAY,
-        start_time=datetime.time(7, 0), end_time=datetime.time(11, 30), site_name="Nhà văn hoá huyện",
-        site_address="Thị trấn Ân Thi", facility=hospital, target_units=4, expected_direct=4,
+        organiser=tree.an_thi,
+        title="Ngày hội hiến máu tình nguyện huyện Ân Thi",
+        date=DRIVE_DAY,
+        start_time=datetime.time(7, 0),
+        end_time=datetime.time(11, 30),
+        site_name="Nhà văn hoá huyện",
+        site_address="Thị trấn Ân Thi",
+        facility=hospital,
+        target_units=4,
+        expected_direct=4,
     )
-    TimeSlot.objects.create(drive=drive, unit=tree.van_du, start_time=datetime.time(7, 0),
-                            end_time=datetime.time(8, 30), quota=10)
-    TimeSlot.objects.create(drive=drive, unit=tree.school, start_time=datetime.time(8, 30),
-                            end_time=datetime.time(10, 0), quota=10)
+    TimeSlot.objects.create(
+        drive=drive, unit=tree.van_du, start_time=datetime.time(7, 0), end_time=datetime.time(8, 30), quota=10
+    )
+    TimeSlot.objects.create(
+        drive=drive, unit=tree.school, start_time=datetime.time(8, 30), end_time=datetime.time(10, 0), quota=10
+    )
     return drive
 
 
-def register(drive, unit, name, *, dob=datetime.date(1990, 5, 12), sex="M", cccd=None, phone="",
-             kind=RegistrationKind.DIRECT):
+def register(
+    drive, unit, name, *, dob=datetime.date(1990, 5, 12), sex="M", cccd=None, phone="", kind=RegistrationKind.DIRECT
+):
     donor = Donor.objects.create(full_name=name, date_of_birth=dob, sex=sex, cccd=cccd, phone=phone)
     return Registration.objects.create(drive=drive, unit=unit, donor=donor, full_name=donor.full_name, kind=kind)
 
@@ -82,6 +104,7 @@ def post_outcome(client, drive, registration, event_id, outcome="donated", **fie
 
 
 # --- who may do what -------------------------------------------------------------------------------
+
 
 def test_organiser_officer_sees_the_checkin_page_with_the_registrants(client_for, people, drive, registrants):
     response = client_for(people.district_officer).get(url("checkin", drive))
@@ -141,14 +164,20 @@ def test_outcomes_refuse_get(client_for, people, drive):
 
 # --- recording outcomes ----------------------------------------------------------------------------
 
+
 def test_donated_is_recorded_with_a_donation_and_a_certificate(client_for, people, drive, registrants, hospital):
-    response = post_outcome(client_for(people.district_officer), drive, registrants["duc"], "evt-duc-1",
-                            volume_ml=450, bag_number="AT-0001")
+    response = post_outcome(
+        client_for(people.district_officer), drive, registrants["duc"], "evt-duc-1", volume_ml=450, bag_number="AT-0001"
+    )
     assert response.status_code == 200
     answer = response.json()
     assert {k: answer[k] for k in ("ok", "duplicate", "status", "status_label", "registration")} == {
-        "ok": True, "duplicate": False, "status": "donated", "status_label": "Đã hiến",
-        "registration": registrants["duc"].pk}
+        "ok": True,
+        "duplicate": False,
+        "status": "donated",
+        "status_label": "Đã hiến",
+        "registration": registrants["duc"].pk,
+    }
     registration = Registration.objects.select_related("donation").get(pk=registrants["duc"].pk)
     assert registration.status == RegistrationStatus.DONATED
     donation = registration.donation
@@ -159,8 +188,15 @@ def test_donated_is_recorded_with_a_donation_and_a_certificate(client_for, peopl
 
 
 def test_deferred_is_recorded_with_reason_and_date(client_for, people, drive, registrants):
-    response = post_outcome(client_for(people.district_officer), drive, registrants["an"], "evt-an-1",
-                            outcome="deferred", deferral_reason="Huyết sắc tố thấp", deferral_until="2021-10-09")
+    response = post_outcome(
+        client_for(people.district_officer),
+        drive,
+        registrants["an"],
+        "evt-an-1",
+        outcome="deferred",
+        deferral_reason="Huyết sắc tố thấp",
+        deferral_until="2021-10-09",
+    )
     assert response.status_code == 200 and response.json()["status"] == "deferred"
     donation = Registration.objects.get(pk=registrants["an"].pk).donation
     assert donation.outcome == Outcome.DEFERRED
@@ -168,8 +204,9 @@ def test_deferred_is_recorded_with_reason_and_date(client_for, people, drive, re
 
 
 def test_did_not_come_is_recorded_without_a_donation(client_for, people, drive, registrants):
-    response = post_outcome(client_for(people.district_officer), drive, registrants["binh"], "evt-binh-1",
-                            outcome="no_show")
+    response = post_outcome(
+        client_for(people.district_officer), drive, registrants["binh"], "evt-binh-1", outcome="no_show"
+    )
     assert response.status_code == 200 and response.json()["status"] == "no_show"
     registration = Registration.objects.get(pk=registrants["binh"].pk)
     assert registration.status == RegistrationStatus.NO_SHOW and registration.donation is None
@@ -177,10 +214,15 @@ def test_did_not_come_is_recorded_without_a_donation(client_for, people, drive, 
 
 
 def test_a_form_post_by_qr_token_works_too(client_for, people, drive, registrants):
-    response = client_for(people.district_officer).post(url("checkin_outcome", drive), {
-        "registration_token": registrants["hoa"].qr_token, "client_event_id": "evt-form-1", "outcome": "donated",
-        "volume_ml": "250",
-    })
+    response = client_for(people.district_officer).post(
+        url("checkin_outcome", drive),
+        {
+            "registration_token": registrants["hoa"].qr_token,
+            "client_event_id": "evt-form-1",
+            "outcome": "donated",
+            "volume_ml": "250",
+        },
+    )
     assert response.status_code == 200
     assert Registration.objects.get(pk=registrants["hoa"].pk).donation.volume_ml == 250
 
@@ -214,25 +256,35 @@ def test_an_event_id_used_for_someone_else_is_a_conflict(client_for, people, dri
     assert Registration.objects.get(pk=registrants["an"].pk).status == RegistrationStatus.REGISTERED
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"volume_ml": 300}, "250, 350 hoặc 450"),
-    ({"outcome": "deferred"}, "lý do tạm hoãn"),
-    ({"outcome": "came"}, ""),
-    ({"client_event_id": "x"}, "Mã sự kiện"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"volume_ml": 300}, "250, 350 hoặc 450"),
+        ({"outcome": "deferred"}, "lý do tạm hoãn"),
+        ({"outcome": "came"}, ""),
+        ({"client_event_id": "x"}, "Mã sự kiện"),
+    ],
+)
 def test_bad_outcomes_are_refused_with_a_vietnamese_message(client_for, people, drive, registrants, fields, message):
-    body = {"registration": registrants["duc"].pk, "client_event_id": "evt-bad-1", "outcome": "donated",
-            "volume_ml": 350, **fields}
-    response = client_for(people.district_officer).post(url("checkin_outcome", drive), data=json.dumps(body),
-                                                         content_type="application/json")
+    body = {
+        "registration": registrants["duc"].pk,
+        "client_event_id": "evt-bad-1",
+        "outcome": "donated",
+        "volume_ml": 350,
+        **fields,
+    }
+    response = client_for(people.district_officer).post(
+        url("checkin_outcome", drive), data=json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 400
     assert message in response.json()["error"]
     assert not CheckInEvent.objects.exists()
 
 
 def test_someone_from_another_drive_is_not_found(client_for, people, drive, registrants, tree):
-    other = Drive.objects.create(organiser=tree.an_thi, title="Đợt khác", date=DRIVE_DAY,
-                                 start_time=datetime.time(7, 0), site_name="Xã Vân Du")
+    other = Drive.objects.create(
+        organiser=tree.an_thi, title="Đợt khác", date=DRIVE_DAY, start_time=datetime.time(7, 0), site_name="Xã Vân Du"
+    )
     stranger = register(other, tree.van_du, "Đỗ Văn Khác")
     response = post_outcome(client_for(people.district_officer), drive, stranger, "evt-other-1")
     assert response.status_code == 404
@@ -240,20 +292,25 @@ def test_someone_from_another_drive_is_not_found(client_for, people, drive, regi
 
 
 def test_unreadable_json_is_a_400(client_for, people, drive):
-    response = client_for(people.district_officer).post(url("checkin_outcome", drive), data="{not json",
-                                                        content_type="application/json")
+    response = client_for(people.district_officer).post(
+        url("checkin_outcome", drive), data="{not json", content_type="application/json"
+    )
     assert response.status_code == 400
 
 
 # --- search, snapshot, counter ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("query, expected", [
-    ("nguyen van duc", ["Nguyễn Văn Đức"]),
-    ("thi", ["Trần Thị An", "Phạm Thị Hoa"]),
-    ("0912 345 678", ["Nguyễn Văn Đức"]),
-    ("033090012345", ["Nguyễn Văn Đức"]),
-    ("an", ["Trần Thị An"]),
-])
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("nguyen van duc", ["Nguyễn Văn Đức"]),
+        ("thi", ["Trần Thị An", "Phạm Thị Hoa"]),
+        ("0912 345 678", ["Nguyễn Văn Đức"]),
+        ("033090012345", ["Nguyễn Văn Đức"]),
+        ("an", ["Trần Thị An"]),
+    ],
+)
 def test_search_fragment_by_name_phone_or_cccd(client_for, people, drive, registrants, query, expected):
     response = client_for(people.district_officer).get(url("checkin", drive), {"q": query}, HTTP_HX_REQUEST="true")
     page = response.content.decode()
@@ -298,20 +355,31 @@ def test_counter_shows_collected_against_target_and_by_unit(client_for, people, 
 
 # --- walk-ins ----------------------------------------------------------------------------------------
 
+
 def walk_in_data(tree, **overrides):
-    data = {"walkin-full_name": "  Vũ   Thị Mai ", "walkin-date_of_birth": "15/08/1998", "walkin-sex": "F",
-            "walkin-phone": "0903 123 456", "walkin-cccd": "", "walkin-unit": str(tree.van_du.pk)}
+    data = {
+        "walkin-full_name": "  Vũ   Thị Mai ",
+        "walkin-date_of_birth": "15/08/1998",
+        "walkin-sex": "F",
+        "walkin-phone": "0903 123 456",
+        "walkin-cccd": "",
+        "walkin-unit": str(tree.van_du.pk),
+    }
     data.update(overrides)
     return data
 
 
 def test_a_walk_in_is_registered_and_returned_as_a_row(client_for, people, drive, tree):
-    response = client_for(people.district_officer).post(url("checkin_walk_in", drive), walk_in_data(tree),
-                                                        HTTP_HX_REQUEST="true")
+    response = client_for(people.district_officer).post(
+        url("checkin_walk_in", drive), walk_in_data(tree), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     registration = Registration.objects.get(drive=drive)
-    assert (registration.full_name, registration.unit, registration.source) == ("Vũ Thị Mai", tree.van_du,
-                                                                              RegistrationSource.WALK_IN)
+    assert (registration.full_name, registration.unit, registration.source) == (
+        "Vũ Thị Mai",
+        tree.van_du,
+        RegistrationSource.WALK_IN,
+    )
     assert registration.donor.phone == "+84903123456"
     page = response.content.decode()
     assert 'hx-swap-oob="afterbegin:#checkin-results"' in page and f'data-id="{registration.pk}"' in page
@@ -319,8 +387,16 @@ def test_a_walk_in_is_registered_and_returned_as_a_row(client_for, people, drive
 
 def test_a_walk_in_already_registered_is_not_added_twice(client_for, people, drive, registrants, tree):
     client = client_for(people.district_officer)
-    data = walk_in_data(tree, **{"walkin-full_name": "Nguyễn Văn Đức", "walkin-date_of_birth": "12/05/1990",
-                                 "walkin-sex": "M", "walkin-phone": "", "walkin-cccd": "033090012345"})
+    data = walk_in_data(
+        tree,
+        **{
+            "walkin-full_name": "Nguyễn Văn Đức",
+            "walkin-date_of_birth": "12/05/1990",
+            "walkin-sex": "M",
+            "walkin-phone": "",
+            "walkin-cccd": "033090012345",
+        },
+    )
     response = client.post(url("checkin_walk_in", drive), data, HTTP_HX_REQUEST="true")
     assert "đã có trong danh sách" in response.content.decode()
     assert drive.registrations.count() == 4
@@ -328,11 +404,13 @@ def test_a_walk_in_already_registered_is_not_added_twice(client_for, people, dri
 
 def test_a_walk_in_needs_a_phone_or_cccd_and_a_valid_cccd(client_for, people, drive, tree):
     client = client_for(people.district_officer)
-    response = client.post(url("checkin_walk_in", drive), walk_in_data(tree, **{"walkin-phone": ""}),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url("checkin_walk_in", drive), walk_in_data(tree, **{"walkin-phone": ""}), HTTP_HX_REQUEST="true"
+    )
     assert "Ghi số điện thoại hoặc số CCCD" in response.content.decode()
-    response = client.post(url("checkin_walk_in", drive), walk_in_data(tree, **{"walkin-cccd": "0331980"}),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        url("checkin_walk_in", drive), walk_in_data(tree, **{"walkin-cccd": "0331980"}), HTTP_HX_REQUEST="true"
+    )
     assert "cần đúng 12" in response.content.decode()
     assert not Registration.objects.exists()
 
@@ -343,6 +421,7 @@ def test_a_leader_cannot_add_walk_ins(client_for, staff, drive, tree):
 
 
 # --- results, facility list, closing -------------------------------------------------------------
+
 
 @pytest.fixture
 def recorded(client_for, people, drive, registrants, tree):
@@ -374,7 +453,7 @@ def test_result_sheet_xlsx_has_a_row_per_unit_and_totals(recorded, drive):
     assert by_name["Tổng cộng"] == (4, 5, 2, 1, 1650)
     assert sheet["A1"].font.name == "Times New Roman"
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "portrait"
-    assert any("ĐẠI DIỆN CƠ SỞ TIẾP NHẬN MÁU" == c for c in flat)
+    assert any(c == "ĐẠI DIỆN CƠ SỞ TIẾP NHẬN MÁU" for c in flat)
 
 
 def test_result_sheet_pdf(recorded, drive):
@@ -395,11 +474,12 @@ def test_result_sheet_in_an_unknown_format_is_404(recorded, drive):
     assert recorded.get(url("result_sheet", drive, "docx")).status_code == 404
 
 
-def test_facility_list_has_one_line_per_registrant_and_neutralises_formulas(client_for, people, drive, registrants,
-                                                                            tree):
+def test_facility_list_has_one_line_per_registrant_and_neutralises_formulas(
+    client_for, people, drive, registrants, tree
+):
     from openpyxl import load_workbook
 
-    register(drive, tree.school, "=HYPERLINK(\"http://x\")", kind=RegistrationKind.RESERVE)
+    register(drive, tree.school, '=HYPERLINK("http://x")', kind=RegistrationKind.RESERVE)
     client = client_for(people.district_officer)
     post_outcome(client, drive, registrants["duc"], "evt-f-0001")
     response = client.get(url("facility_list", drive))
@@ -407,14 +487,14 @@ def test_facility_list_has_one_line_per_registrant_and_neutralises_formulas(clie
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     header = rows.index(("STT", "Họ và tên", "Năm sinh", "Giới tính", "Đơn vị", "Hình thức", "Trạng thái"))
-    lines = rows[header + 1:]
+    lines = rows[header + 1 :]
     assert len(lines) == 5
     assert [line[0] for line in lines] == [1, 2, 3, 4, 5]
     duc = next(line for line in lines if line[1] == "Nguyễn Văn Đức")
     assert duc[2:] == (1990, "Nam", "xã Vân Du", "Hiến trực tiếp", "Đã hiến")
     binh = next(line for line in lines if line[1] == "Lê Bình")
     assert binh[5:] == ("Dự bị", "Đã đăng ký")
-    assert any(line[1] == "'=HYPERLINK(\"http://x\")" for line in lines)
+    assert any(line[1] == '\'=HYPERLINK("http://x")' for line in lines)
     assert all(not (isinstance(c, str) and c.startswith("=")) for row in rows for c in row)
 
 
@@ -427,8 +507,12 @@ def test_closing_marks_everyone_without_an_outcome_as_no_show(client_for, people
     drive.refresh_from_db()
     assert drive.status == DriveStatus.CLOSED
     statuses = dict(drive.registrations.values_list("full_name", "status"))
-    assert statuses == {"Nguyễn Văn Đức": "donated", "Trần Thị An": "no_show", "Lê Bình": "no_show",
-                        "Phạm Thị Hoa": "no_show"}
+    assert statuses == {
+        "Nguyễn Văn Đức": "donated",
+        "Trần Thị An": "no_show",
+        "Lê Bình": "no_show",
+        "Phạm Thị Hoa": "no_show",
+    }
 
 
 def test_an_outcome_queued_offline_still_lands_after_the_drive_closed(client_for, people, drive, registrants):
@@ -452,6 +536,7 @@ def test_service_worker_may_control_the_checkin_pages(client):
 
 # --- two devices at once (PostgreSQL) ------------------------------------------------------------
 
+
 def _race(targets):
     """Run the callables in threads that start together; each thread closes its own connection."""
     barrier = threading.Barrier(len(targets))
@@ -463,7 +548,7 @@ def _race(targets):
             outcomes[index] = ("ok", target())
         except ValidationError as exc:
             outcomes[index] = ("refused", exc.messages[0])
-        except Exception as exc:  # noqa: BLE001 — reported by the assertion below
+        except Exception as exc:
             outcomes[index] = ("error", repr(exc))
         finally:
             connection.close()
@@ -479,7 +564,7 @@ def _race(targets):
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs PostgreSQL: SQLite's IMMEDIATE transactions serialise the writers, "
-           "so there is no row-lock race to test",
+    "so there is no row-lock race to test",
 )
 
 
@@ -488,10 +573,12 @@ postgres_only = pytest.mark.skipif(
 def test_two_devices_scanning_the_same_donor_at_once_count_one_donation(drive, registrants, people):
     registration = registrants["duc"]
     check_in = services.CheckIn(outcome="donated", volume_ml=350)
-    outcomes = _race([
-        lambda: services.record_outcome(registration, check_in, "device-a-0001", people.district_officer),
-        lambda: services.record_outcome(registration, check_in, "device-b-0001", people.district_officer),
-    ])
+    outcomes = _race(
+        [
+            lambda: services.record_outcome(registration, check_in, "device-a-0001", people.district_officer),
+            lambda: services.record_outcome(registration, check_in, "device-b-0001", people.district_officer),
+        ]
+    )
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["ok", "refused"], outcomes
     assert "đã được ghi nhận hiến máu" in next(detail for kind, detail in outcomes if kind == "refused")
@@ -505,10 +592,12 @@ def test_two_devices_scanning_the_same_donor_at_once_count_one_donation(drive, r
 def test_the_same_event_sent_by_two_tabs_at_once_is_recorded_once(drive, registrants, people):
     registration = registrants["an"]
     check_in = services.CheckIn(outcome="donated", volume_ml=250)
-    outcomes = _race([
-        lambda: services.record_outcome(registration, check_in, "shared-event-0001", people.district_officer)[1],
-        lambda: services.record_outcome(registration, check_in, "shared-event-0001", people.district_officer)[1],
-    ])
+    outcomes = _race(
+        [
+            lambda: services.record_outcome(registration, check_in, "shared-event-0001", people.district_officer)[1],
+            lambda: services.record_outcome(registration, check_in, "shared-event-0001", people.district_officer)[1],
+        ]
+    )
     assert sorted(outcomes) == [("ok", False), ("ok", True)], outcomes
     assert Donation.objects.filter(donor=registration.donor).count() == 1
 

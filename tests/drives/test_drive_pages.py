@@ -17,13 +17,23 @@ DRIVE_DAY = datetime.date(2021, 7, 9)
 @pytest.fixture
 def drive(tree):
     """Ân Thi's drive with two communes and the school taking part."""
-    drive = Drive.objects.create(organiser=tree.an_thi, title="Ngày hội hiến máu huyện Ân Thi", date=DRIVE_DAY,
-                                 start_time=datetime.time(7, 0), end_time=datetime.time(11, 30), site_name="Nhà văn hoá huyện",
-                                 target_units=100, expected_direct=80, expected_reserve=40,
-                                 list_deadline=datetime.date(2021, 7, 6), public_registration=True)
+    drive = Drive.objects.create(
+        organiser=tree.an_thi,
+        title="Ngày hội hiến máu huyện Ân Thi",
+        date=DRIVE_DAY,
+        start_time=datetime.time(7, 0),
+        end_time=datetime.time(11, 30),
+        site_name="Nhà văn hoá huyện",
+        target_units=100,
+        expected_direct=80,
+        expected_reserve=40,
+        list_deadline=datetime.date(2021, 7, 6),
+        public_registration=True,
+    )
     for unit, quota in ((tree.van_du, 15), (tree.phu_ung, 15), (tree.school, 30)):
-        TimeSlot.objects.create(drive=drive, unit=unit, start_time=datetime.time(10), end_time=datetime.time(11, 30),
-                                quota=quota)
+        TimeSlot.objects.create(
+            drive=drive, unit=unit, start_time=datetime.time(10), end_time=datetime.time(11, 30), quota=quota
+        )
     TimeSlot.objects.create(drive=drive, unit=None, start_time=datetime.time(7), end_time=datetime.time(8), quota=2)
     return drive
 
@@ -51,7 +61,11 @@ def test_every_drive_url_is_404_outside_the_scope(drive, people, client_for):
 
 @pytest.mark.django_db
 def test_calendar_shows_the_month_with_units_and_targets(drive, people, client_for):
-    body = client_for(people.district_officer).get(reverse("drives:drive_calendar"), {"year": 2021, "month": 7}).content.decode()
+    body = (
+        client_for(people.district_officer)
+        .get(reverse("drives:drive_calendar"), {"year": 2021, "month": 7})
+        .content.decode()
+    )
     assert "Ngày hội hiến máu huyện Ân Thi" in body and "xã Vân Du" in body and "100" in body
 
 
@@ -66,17 +80,23 @@ def test_a_participating_commune_sees_its_quota_count_and_deadline_only(drive, p
 def test_bulk_slots_and_roster(drive, people, client_for, tree):
     extra = Unit.objects.create(name="Công an huyện", kind="organisation", category="armed_forces", parent=tree.an_thi)
     client = client_for(people.district_officer)
-    client.post(reverse("drives:slots_create", args=[drive.pk]), {"units": [extra.pk, tree.van_du.pk],
-                                                                   "start_time": "09:00", "end_time": "10:00", "quota": "60"})
+    client.post(
+        reverse("drives:slots_create", args=[drive.pk]),
+        {"units": [extra.pk, tree.van_du.pk], "start_time": "09:00", "end_time": "10:00", "quota": "60"},
+    )
     assert drive.slots.filter(unit=extra, quota=60).exists()
     assert drive.slots.filter(unit=tree.van_du).count() == 1  # an existing unit keeps its slot
-    client.post(reverse("drives:roster_add", args=[drive.pk]), {"role": "volunteer", "unit": tree.school.pk,
-                                                                 "people": "10", "arrival_time": "06:30", "task": "Đón tiếp"})
+    client.post(
+        reverse("drives:roster_add", args=[drive.pk]),
+        {"role": "volunteer", "unit": tree.school.pk, "people": "10", "arrival_time": "06:30", "task": "Đón tiếp"},
+    )
     assert RosterEntry.objects.get(drive=drive).people == 10
 
 
 @pytest.mark.django_db
-def test_a_pasted_list_is_checked_line_by_line_then_saved_on_confirmation_and_marked_late(drive, people, client_for, tree):
+def test_a_pasted_list_is_checked_line_by_line_then_saved_on_confirmation_and_marked_late(
+    drive, people, client_for, tree
+):
     client = client_for(people.van_du_focal)
     with frozen(datetime.date(2021, 7, 7)):  # a day after the deadline
         preview = client.post(reverse("drives:list_submit", args=[drive.pk]), {"unit": tree.van_du.pk, "text": LIST})
@@ -85,8 +105,10 @@ def test_a_pasted_list_is_checked_line_by_line_then_saved_on_confirmation_and_ma
         assert Registration.objects.count() == 0
         lines = [str(line.line) for line in preview.context["valid"]]
         assert lines == ["1"]
-        saved = client.post(reverse("drives:list_submit", args=[drive.pk]), {
-            "token": preview.context["token"], "unit": tree.van_du.pk, "line": lines})
+        saved = client.post(
+            reverse("drives:list_submit", args=[drive.pk]),
+            {"token": preview.context["token"], "unit": tree.van_du.pk, "line": lines},
+        )
     assert saved.status_code == 302
     registration = Registration.objects.get()
     assert registration.full_name == "Nguyễn Văn Hùng" and registration.unit == tree.van_du and registration.late
@@ -99,8 +121,18 @@ def test_public_registration_gives_a_qr_and_refuses_a_full_slot(drive, client, d
     slot = drive.slots.get(unit__isnull=True)
     with frozen(datetime.date(2021, 7, 1)):
         for n, phone in enumerate(("0912000001", "0912000002")):
-            response = client.post(url, {"slot": slot.pk, "full_name": f"Người Số {n}", "date_of_birth": "01/01/1990",
-                                         "sex": "M", "phone": phone, "kind": "direct", "consent": "on"})
+            response = client.post(
+                url,
+                {
+                    "slot": slot.pk,
+                    "full_name": f"Người Số {n}",
+                    "date_of_birth": "01/01/1990",
+                    "sex": "M",
+                    "phone": phone,
+                    "kind": "direct",
+                    "consent": "on",
+                },
+            )
             assert "Đăng ký thành công" in response.content.decode() and "<svg" in response.content.decode()
         full = client.get(url).content.decode()
     assert "đã đủ người" in full
@@ -110,8 +142,10 @@ def test_public_registration_gives_a_qr_and_refuses_a_full_slot(drive, client, d
 @pytest.mark.django_db
 def test_aggregate_results_count_toward_the_drive(drive, people, client_for, tree):
     client = client_for(people.district_officer)
-    client.post(reverse("drives:aggregate_set", args=[drive.pk]), {"unit": tree.school.pk, "donated": "25",
-                                                                    "deferred": "3", "volume_ml": "8750"})
+    client.post(
+        reverse("drives:aggregate_set", args=[drive.pk]),
+        {"unit": tree.school.pk, "donated": "25", "deferred": "3", "volume_ml": "8750"},
+    )
     assert services.collected(drive) == 25
     rows, total = services.results(drive)
     assert total.donated == 25 and rows[0].volume_ml == 8750
@@ -171,15 +205,26 @@ def test_reminders_go_once_through_the_notification_layer(drive, settings, tmp_p
 def test_people_typed_into_the_form_go_through_the_same_checks(drive, people, client_for, tree):
     from hienmau.donors.models import Donor
 
-    known = Donor.objects.create(full_name="Đỗ Văn Tâm", date_of_birth=datetime.date(1991, 3, 3), sex="M",
-                                 commune=tree.van_du)
+    known = Donor.objects.create(
+        full_name="Đỗ Văn Tâm", date_of_birth=datetime.date(1991, 3, 3), sex="M", commune=tree.van_du
+    )
     client = client_for(people.van_du_focal)
-    data = {"unit": tree.van_du.pk, "typed-TOTAL_FORMS": "5", "typed-INITIAL_FORMS": "0",
-            "typed-MIN_NUM_FORMS": "0", "typed-MAX_NUM_FORMS": "1000",
-            "typed-0-full_name": "Đỗ Văn Tâm", "typed-0-date_of_birth": "03/03/1991", "typed-0-sex": "Nam",
-            "typed-0-phone": "0912000111", "typed-0-kind": "Trực tiếp",
-            "typed-1-full_name": "Cháu Nhỏ", "typed-1-date_of_birth": "01/01/2010", "typed-1-sex": "Nữ",
-            "typed-1-kind": "Dự bị"}
+    data = {
+        "unit": tree.van_du.pk,
+        "typed-TOTAL_FORMS": "5",
+        "typed-INITIAL_FORMS": "0",
+        "typed-MIN_NUM_FORMS": "0",
+        "typed-MAX_NUM_FORMS": "1000",
+        "typed-0-full_name": "Đỗ Văn Tâm",
+        "typed-0-date_of_birth": "03/03/1991",
+        "typed-0-sex": "Nam",
+        "typed-0-phone": "0912000111",
+        "typed-0-kind": "Trực tiếp",
+        "typed-1-full_name": "Cháu Nhỏ",
+        "typed-1-date_of_birth": "01/01/2010",
+        "typed-1-sex": "Nữ",
+        "typed-1-kind": "Dự bị",
+    }
     with frozen(datetime.date(2021, 7, 1)):
         preview = client.post(reverse("drives:list_submit", args=[drive.pk]), data)
     body = preview.content.decode()

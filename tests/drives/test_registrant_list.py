@@ -23,16 +23,39 @@ from hienmau.drives.lib.registrant_list import (
 DRIVE = datetime.date(2021, 7, 9)  # seed 003: Bắc Kạn, "Hành trình đỏ", 09/07/2021
 YOUTH = "Đoàn Thanh niên Cộng sản Hồ Chí Minh thành phố"
 POLICE = "Công an thành phố"
-HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Số điện thoại", "Đơn vị", "Nhóm máu",
-          "Hình thức", "Lần hiến gần nhất", "Thành phần lần trước"]
-TITLE = [["BAN CHỈ ĐẠO VẬN ĐỘNG HIẾN MÁU TÌNH NGUYỆN THÀNH PHỐ BẮC KẠN"],
-         ["DANH SÁCH TRÍCH NGANG NGƯỜI ĐĂNG KÝ HIẾN MÁU NGÀY 09/07/2021"],
-         ["Đơn vị: " + YOUTH],
-         []]
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Số điện thoại",
+    "Đơn vị",
+    "Nhóm máu",
+    "Hình thức",
+    "Lần hiến gần nhất",
+    "Thành phần lần trước",
+]
+TITLE = [
+    ["BAN CHỈ ĐẠO VẬN ĐỘNG HIẾN MÁU TÌNH NGUYỆN THÀNH PHỐ BẮC KẠN"],
+    ["DANH SÁCH TRÍCH NGANG NGƯỜI ĐĂNG KÝ HIẾN MÁU NGÀY 09/07/2021"],
+    ["Đơn vị: " + YOUTH],
+    [],
+]
 
 
-def person(name="Nguyễn Văn An", dob="12/05/1990", sex="Nam", cccd="006090012345", phone="0912345678",
-           unit=YOUTH, group="O Rh+", kind="Trực tiếp", last="", last_component=""):
+def person(
+    name="Nguyễn Văn An",
+    dob="12/05/1990",
+    sex="Nam",
+    cccd="006090012345",
+    phone="0912345678",
+    unit=YOUTH,
+    group="O Rh+",
+    kind="Trực tiếp",
+    last="",
+    last_component="",
+):
     return [name, dob, sex, cccd, phone, unit, group, kind, last, last_component]
 
 
@@ -59,18 +82,27 @@ VERDICT_LINES = {
     "missing_name": person(name="", dob="01/01/1995", sex="Nữ", cccd="006195012345", phone="0987111222"),
     "invalid_date": person(name="Đỗ Thị Lan", dob="31/02/2000", sex="Nữ", cccd="", phone="0987111223"),
     "cccd_length": person(name="Vũ Văn Hải", dob="01/01/1990", cccd="00609001234", phone="0987111224"),
-    "cccd_sex_century": person(name="Hà Thị Mai", dob="01/03/1992", sex="Nữ", cccd="006092012345",
-                               phone="0987111225"),
+    "cccd_sex_century": person(name="Hà Thị Mai", dob="01/03/1992", sex="Nữ", cccd="006092012345", phone="0987111225"),
     "cccd_year": person(name="Triệu Văn Tùng", dob="15/08/1988", cccd="006089012346", phone="0987111226"),
-    "invalid_phone": person(name="Nông Thị Hoa", dob="02/02/1995", sex="Nữ", cccd="006195012346",
-                            phone="0209 3862 123"),
-    "under_18_on_drive_day": person(name="Lý Văn Cường", dob="10/07/2003", cccd="006203012345",
-                                    phone="0987111227", unit=POLICE),
-    "over_60_on_drive_day": person(name="Ma Văn Dũng", dob="09/07/1960", cccd="006060012345",
-                                   phone="0987111228", unit=POLICE),
-    "too_soon_since_last_donation": person(name="Hoàng Thị Bình", dob="20/10/1985", sex="Nữ",
-                                           cccd="006185012345", phone="0987111229", unit=POLICE,
-                                           last="17/04/2021", last_component="Máu toàn phần"),
+    "invalid_phone": person(
+        name="Nông Thị Hoa", dob="02/02/1995", sex="Nữ", cccd="006195012346", phone="0209 3862 123"
+    ),
+    "under_18_on_drive_day": person(
+        name="Lý Văn Cường", dob="10/07/2003", cccd="006203012345", phone="0987111227", unit=POLICE
+    ),
+    "over_60_on_drive_day": person(
+        name="Ma Văn Dũng", dob="09/07/1960", cccd="006060012345", phone="0987111228", unit=POLICE
+    ),
+    "too_soon_since_last_donation": person(
+        name="Hoàng Thị Bình",
+        dob="20/10/1985",
+        sex="Nữ",
+        cccd="006185012345",
+        phone="0987111229",
+        unit=POLICE,
+        last="17/04/2021",
+        last_component="Máu toàn phần",
+    ),
 }
 
 
@@ -90,9 +122,19 @@ def test_every_verdict_in_one_list():
     lines.insert(7, person(name="Nguyễn Văn Ân", dob="13/05/1990", phone="0987000000"))  # CCCD of line 1
     result = check(*lines)
     verdicts = [line.verdict for line in result.lines]
-    assert verdicts == ["ok", "missing_name", "invalid_date", "cccd_length", "cccd_sex_century", "cccd_year",
-                        "invalid_phone", "duplicate_line", "under_18_on_drive_day", "over_60_on_drive_day",
-                        "too_soon_since_last_donation"]
+    assert verdicts == [
+        "ok",
+        "missing_name",
+        "invalid_date",
+        "cccd_length",
+        "cccd_sex_century",
+        "cccd_year",
+        "invalid_phone",
+        "duplicate_line",
+        "under_18_on_drive_day",
+        "over_60_on_drive_day",
+        "too_soon_since_last_donation",
+    ]
     assert set(result.counts()) == set(VERDICTS)
     assert [line.line for line in result.lines] == list(range(1, 12))
     assert result.header_row == 5
@@ -123,17 +165,33 @@ def test_parsed_fields_are_kept():
     assert line.row == 6  # four title rows (one blank), the header, then this
 
 
-@pytest.mark.parametrize("written, abo, rh", [
-    ("O", "O", ""), ("A Rh+", "A", "+"), ("B (-)", "B", "-"), ("AB Rh-", "AB", "-"), ("o dương", "O", "+"),
-    ("", "", ""),
-])
+@pytest.mark.parametrize(
+    "written, abo, rh",
+    [
+        ("O", "O", ""),
+        ("A Rh+", "A", "+"),
+        ("B (-)", "B", "-"),
+        ("AB Rh-", "AB", "-"),
+        ("o dương", "O", "+"),
+        ("", "", ""),
+    ],
+)
 def test_blood_groups(written, abo, rh):
     line = only(person(group=written))
     assert (line.abo, line.rh) == (abo, rh) and line.warnings == []
 
 
-@pytest.mark.parametrize("written, kind", [("", "direct"), ("Trực tiếp", "direct"), ("TT", "direct"),
-                                           ("Dự bị", "reserve"), ("DB", "reserve"), ("reserve", "reserve")])
+@pytest.mark.parametrize(
+    "written, kind",
+    [
+        ("", "direct"),
+        ("Trực tiếp", "direct"),
+        ("TT", "direct"),
+        ("Dự bị", "reserve"),
+        ("DB", "reserve"),
+        ("reserve", "reserve"),
+    ],
+)
 def test_kinds(written, kind):
     assert only(person(kind=written)).kind == kind
 
@@ -147,6 +205,7 @@ def test_what_cannot_be_read_is_a_warning_not_a_silent_correction():
 
 
 # --- priority ------------------------------------------------------------------------------------
+
 
 def test_bad_phone_and_under_18_gives_invalid_phone_with_both_messages():
     line = only(person(name="Lý Văn Cường", dob="10/07/2003", cccd="006203012345", phone="0987"))
@@ -189,9 +248,9 @@ def test_no_cccd_and_no_phone_are_fine():
 
 # --- duplicates ----------------------------------------------------------------------------------
 
+
 def test_duplicate_by_cccd_names_the_earlier_line():
-    result = check(person(), person(name="Nguyễn Văn Ân", dob="13/05/1990", cccd="006 090 012 345",
-                                    phone="0987654321"))
+    result = check(person(), person(name="Nguyễn Văn Ân", dob="13/05/1990", cccd="006 090 012 345", phone="0987654321"))
     line = result.lines[1]
     assert line.verdict == "duplicate_line" and line.duplicate_of == [1]
     assert line.messages == ["Trùng dòng: trùng số CCCD 006090012345 với dòng 1."]
@@ -199,8 +258,10 @@ def test_duplicate_by_cccd_names_the_earlier_line():
 
 
 def test_duplicate_by_phone_however_written():
-    result = check(person(phone="0912345678"),
-                   person(name="Trần Thị Thu", dob="01/01/1999", sex="Nữ", cccd="", phone="+84 912.345.678"))
+    result = check(
+        person(phone="0912345678"),
+        person(name="Trần Thị Thu", dob="01/01/1999", sex="Nữ", cccd="", phone="+84 912.345.678"),
+    )
     assert result.lines[1].verdict == "duplicate_line"
     assert "trùng số điện thoại +84 912.345.678 với dòng 1" in result.lines[1].messages[0]
 
@@ -212,8 +273,11 @@ def test_duplicate_by_name_and_date_of_birth_ignores_case_and_spacing():
 
 
 def test_duplicate_on_several_keys_names_every_earlier_line():
-    result = check(person(), person(name="Bế Văn Hùng", dob="01/01/1991", cccd="006091012345", phone="0911111111"),
-                   person(name="Bế Văn Hùng", dob="01/01/1991", cccd="", phone="0912 345 678"))
+    result = check(
+        person(),
+        person(name="Bế Văn Hùng", dob="01/01/1991", cccd="006091012345", phone="0911111111"),
+        person(name="Bế Văn Hùng", dob="01/01/1991", cccd="", phone="0912 345 678"),
+    )
     line = result.lines[2]
     assert line.duplicate_of == [1, 2] and line.codes == ["duplicate_line"] * 2
     assert "với dòng 1" in line.messages[0] and "với dòng 2" in line.messages[1]
@@ -226,12 +290,16 @@ def test_different_people_same_name_are_not_duplicates():
 
 # --- age on the drive day, and the 12-week gap --------------------------------------------------
 
-@pytest.mark.parametrize("dob, verdict", [
-    ("09/07/2003", "ok"),  # 18th birthday on the drive day
-    ("10/07/2003", "under_18_on_drive_day"),  # turns 18 the day after
-    ("10/07/1960", "ok"),  # the last day of being 60
-    ("09/07/1960", "over_60_on_drive_day"),  # 61st birthday on the drive day
-])
+
+@pytest.mark.parametrize(
+    "dob, verdict",
+    [
+        ("09/07/2003", "ok"),  # 18th birthday on the drive day
+        ("10/07/2003", "under_18_on_drive_day"),  # turns 18 the day after
+        ("10/07/1960", "ok"),  # the last day of being 60
+        ("09/07/1960", "over_60_on_drive_day"),  # 61st birthday on the drive day
+    ],
+)
 def test_age_boundaries(dob, verdict):
     assert only(person(dob=dob, cccd="", phone="")).verdict == verdict
 
@@ -275,8 +343,14 @@ def test_gap_that_ends_after_the_61st_birthday():
 
 def test_rules_come_from_the_rule_set_in_force():
     shipped = default_rule_sets()[0]
-    stricter = rule_set_from_dict({"effective_from": "2021-01-01", "citation": "Quy định thử", "min_age": 19,
-                                   "gap_days": {"whole_blood": 90, "red_cells": 90, "platelets": 14, "plasma": 14}})
+    stricter = rule_set_from_dict(
+        {
+            "effective_from": "2021-01-01",
+            "citation": "Quy định thử",
+            "min_age": 19,
+            "gap_days": {"whole_blood": 90, "red_cells": 90, "platelets": 14, "plasma": 14},
+        }
+    )
     rules = [shipped, stricter]
     assert only(person(dob="09/07/2003", cccd="", phone=""), rules_sets=rules).verdict == "under_18_on_drive_day"
     last = (DRIVE - datetime.timedelta(days=84)).strftime("%d/%m/%Y")
@@ -287,18 +361,25 @@ def test_rules_come_from_the_rule_set_in_force():
 
 # --- history from the registry ------------------------------------------------------------------
 
+
 def test_history_by_cccd_and_by_name_and_date_of_birth():
     soon = DRIVE - datetime.timedelta(days=30)
     history = {
         "006090012345": PastDonation(soon, "whole_blood"),
         ("tran thi thu", datetime.date(1999, 1, 1)): (soon, "red_cells"),
     }
-    result = check(person(), person(name="Trần Thị Thu", dob="01/01/1999", sex="Nữ", cccd="", phone=""),
-                   person(name="Trần Thị Thu", dob="02/01/1999", sex="Nữ", cccd="", phone=""), history=history)
+    result = check(
+        person(),
+        person(name="Trần Thị Thu", dob="01/01/1999", sex="Nữ", cccd="", phone=""),
+        person(name="Trần Thị Thu", dob="02/01/1999", sex="Nữ", cccd="", phone=""),
+        history=history,
+    )
     assert [line.verdict for line in result.lines] == ["too_soon_since_last_donation"] * 2 + ["ok"]
     assert "khối hồng cầu" in result.lines[1].messages[0]
     assert history_keys("Trần  Thị Thu", datetime.date(1999, 1, 1), "006 199 012345") == [
-        "006199012345", ("tran thi thu", datetime.date(1999, 1, 1))]
+        "006199012345",
+        ("tran thi thu", datetime.date(1999, 1, 1)),
+    ]
 
 
 def test_the_later_of_list_and_history_counts():
@@ -312,12 +393,15 @@ def test_the_later_of_list_and_history_counts():
 
 # --- layout: title rows, line counting, other column titles -------------------------------------
 
+
 def test_title_rows_above_the_header_and_blank_rows_not_counted():
     rows = table(person(), title=True)
     rows += [[], ["", "", ""], ["3"], ["4", *person(name="Hà Văn Sơn", cccd="", phone="")]]
     result = check_lines(rows, DRIVE)
     assert [(line.line, line.row, line.name) for line in result.lines] == [
-        (1, 6, "Nguyễn Văn An"), (2, 10, "Hà Văn Sơn")]
+        (1, 6, "Nguyễn Văn An"),
+        (2, 10, "Hà Văn Sơn"),
+    ]
 
 
 def test_header_further_than_ten_rows_down_is_not_found():
@@ -327,24 +411,32 @@ def test_header_further_than_ten_rows_down_is_not_found():
 
 
 def test_other_column_titles_and_bracketed_notes():
-    rows = [["Họ tên", "Năm sinh (dd/mm/yyyy)", "Giới", "CMND/CCCD", "SĐT", "Cơ quan", "Trực tiếp hay dự bị"],
-            ["Nguyễn Văn An", "12/05/1990", "Nam", "006090012345", "0912345678", POLICE, "Dự bị"]]
+    rows = [
+        ["Họ tên", "Năm sinh (dd/mm/yyyy)", "Giới", "CMND/CCCD", "SĐT", "Cơ quan", "Trực tiếp hay dự bị"],
+        ["Nguyễn Văn An", "12/05/1990", "Nam", "006090012345", "0912345678", POLICE, "Dự bị"],
+    ]
     line = check_lines(rows, DRIVE).lines[0]
     assert (line.verdict, line.cccd, line.unit, line.kind) == ("ok", "006090012345", POLICE, "reserve")
-    english = [["No", "Full name", "Date of birth", "Sex", "CCCD", "Phone", "Unit"],
-               ["1", "Nguyen Van An", "1990-05-12", "M", "006090012345", "0912345678", "Police"]]
+    english = [
+        ["No", "Full name", "Date of birth", "Sex", "CCCD", "Phone", "Unit"],
+        ["1", "Nguyen Van An", "1990-05-12", "M", "006090012345", "0912345678", "Police"],
+    ]
     assert check_lines(english, DRIVE).lines[0].verdict == "ok"
 
 
 def test_birth_year_split_into_male_and_female_columns():
-    rows = [["TT", "Họ và tên", "Năm sinh", "", "Đơn vị"],
-            ["", "", "Nam", "Nữ", ""],
-            ["(1)", "(2)", "(3)", "(4)", "(5)"],
-            ["1", "Nguyễn Văn An", "12/05/1990", "", YOUTH],
-            ["2", "Hoàng Thị Bình", "", "20/10/1985", POLICE]]
+    rows = [
+        ["TT", "Họ và tên", "Năm sinh", "", "Đơn vị"],
+        ["", "", "Nam", "Nữ", ""],
+        ["(1)", "(2)", "(3)", "(4)", "(5)"],
+        ["1", "Nguyễn Văn An", "12/05/1990", "", YOUTH],
+        ["2", "Hoàng Thị Bình", "", "20/10/1985", POLICE],
+    ]
     lines = check_lines(rows, DRIVE).lines
     assert [(line.line, line.sex, line.date_of_birth) for line in lines] == [
-        (1, "M", datetime.date(1990, 5, 12)), (2, "F", datetime.date(1985, 10, 20))]
+        (1, "M", datetime.date(1990, 5, 12)),
+        (2, "F", datetime.date(1985, 10, 20)),
+    ]
 
 
 def test_column_numbering_row_under_the_header_is_skipped():
@@ -353,10 +445,13 @@ def test_column_numbering_row_under_the_header_is_skipped():
     assert len(result.lines) == 1 and result.lines[0].row == 3
 
 
-@pytest.mark.parametrize("header, missing", [
-    (["STT", "Ngày sinh", "Số CCCD"], "“Họ và tên”"),
-    (["STT", "Họ và tên", "Số CCCD"], "“Ngày sinh”"),
-])
+@pytest.mark.parametrize(
+    "header, missing",
+    [
+        (["STT", "Ngày sinh", "Số CCCD"], "“Họ và tên”"),
+        (["STT", "Họ và tên", "Số CCCD"], "“Ngày sinh”"),
+    ],
+)
 def test_missing_required_columns(header, missing):
     with pytest.raises(ListFormatError) as error:
         check_lines([["DANH SÁCH"], header, ["1", "x", "y"]], DRIVE)
@@ -376,26 +471,43 @@ def test_header_only_gives_no_lines():
 
 # --- dates ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, day", [
-    ("12/05/1990", datetime.date(1990, 5, 12)), ("1/2/1990", datetime.date(1990, 2, 1)),
-    ("12-05-1990", datetime.date(1990, 5, 12)), ("12.05.1990", datetime.date(1990, 5, 12)),
-    ("1990-05-12", datetime.date(1990, 5, 12)), ("1990-05-12 00:00:00", datetime.date(1990, 5, 12)),
-    ("33005", datetime.date(1990, 5, 12)), ("33005.0", datetime.date(1990, 5, 12)),
-    ("18264", datetime.date(1950, 1, 1)), ("", None),
-])
+
+@pytest.mark.parametrize(
+    "text, day",
+    [
+        ("12/05/1990", datetime.date(1990, 5, 12)),
+        ("1/2/1990", datetime.date(1990, 2, 1)),
+        ("12-05-1990", datetime.date(1990, 5, 12)),
+        ("12.05.1990", datetime.date(1990, 5, 12)),
+        ("1990-05-12", datetime.date(1990, 5, 12)),
+        ("1990-05-12 00:00:00", datetime.date(1990, 5, 12)),
+        ("33005", datetime.date(1990, 5, 12)),
+        ("33005.0", datetime.date(1990, 5, 12)),
+        ("18264", datetime.date(1950, 1, 1)),
+        ("", None),
+    ],
+)
 def test_parse_date(text, day):
     assert parse_date(text) == day
 
 
-@pytest.mark.parametrize("text, says", [("31/02/2000", "không phải ngày có thật"), ("1990", "chỉ ghi năm"),
-                                        ("12/05/90", "4 chữ số"), ("hôm qua", "dd/mm/yyyy"),
-                                        ("2000-02-30", "không phải ngày có thật")])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("31/02/2000", "không phải ngày có thật"),
+        ("1990", "chỉ ghi năm"),
+        ("12/05/90", "4 chữ số"),
+        ("hôm qua", "dd/mm/yyyy"),
+        ("2000-02-30", "không phải ngày có thật"),
+    ],
+)
 def test_impossible_dates(text, says):
     with pytest.raises(ValueError, match=says):
         parse_date(text)
 
 
 # --- files and pasted text -----------------------------------------------------------------------
+
 
 def test_xlsx_with_dates_as_dates_numbers_and_text(tmp_path):
     book = Workbook()
@@ -414,15 +526,28 @@ def test_xlsx_with_dates_as_dates_numbers_and_text(tmp_path):
     assert result.header_row == 5
     lines = result.lines
     assert [line.date_of_birth for line in lines[:4]] == [
-        datetime.date(1990, 5, 12), datetime.date(1985, 10, 20), datetime.date(1990, 5, 12),
-        datetime.date(1990, 5, 12)]
+        datetime.date(1990, 5, 12),
+        datetime.date(1985, 10, 20),
+        datetime.date(1990, 5, 12),
+        datetime.date(1990, 5, 12),
+    ]
     assert [line.verdict for line in lines] == ["ok", "ok", "ok", "cccd_length", "invalid_date"]
     assert lines[3].phone == "+84987111231"  # a mobile typed as a number is still that mobile
 
 
 def test_csv_and_pasted_text(tmp_path):
-    rows = table(person(), person(name="Hoàng Thị Bình", dob="20/10/1985", sex="Nữ", cccd="006185012345",
-                                  phone="0987111229", unit=POLICE, kind="Dự bị"))
+    rows = table(
+        person(),
+        person(
+            name="Hoàng Thị Bình",
+            dob="20/10/1985",
+            sex="Nữ",
+            cccd="006185012345",
+            phone="0987111229",
+            unit=POLICE,
+            kind="Dự bị",
+        ),
+    )
     csv_text = "\n".join(",".join(f'"{cell}"' for cell in row) for row in rows)
     path = tmp_path / "danh-sach.csv"
     path.write_text(csv_text, encoding="utf-8")
@@ -432,7 +557,9 @@ def test_csv_and_pasted_text(tmp_path):
     for source in (path, str(path), txt, pasted):
         result = check_lines(read_list(source), DRIVE)
         assert [(line.name, line.verdict, line.kind) for line in result.lines] == [
-            ("Nguyễn Văn An", "ok", "direct"), ("Hoàng Thị Bình", "ok", "reserve")], source
+            ("Nguyễn Văn An", "ok", "direct"),
+            ("Hoàng Thị Bình", "ok", "reserve"),
+        ], source
     assert read_list_text(pasted) == read_list(pasted)
 
 
@@ -452,10 +579,42 @@ def test_unreadable_files(tmp_path):
 # --- fuzz: any rows, never a crash, always exactly one allowed verdict ---------------------------
 
 CELLS = st.one_of(
-    st.sampled_from(["", " ", "Nguyễn Văn An", "NGUYỄN VĂN AN", "12/05/1990", "31/02/2000", "33005", "1990",
-                     "09/07/2003", "10/07/2003", "09/07/1960", "Nam", "Nữ", "?", "006090012345", "006190012345",
-                     "12345", "0912345678", "0912.345.678", "0209 3862 123", "+44 20 7946 0958", "O Rh+", "AB (-)",
-                     "Dự bị", "Trực tiếp", "17/04/2021", "Tiểu cầu", "(1)", "1", "=1+1", "1e5", "99999"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "Nguyễn Văn An",
+            "NGUYỄN VĂN AN",
+            "12/05/1990",
+            "31/02/2000",
+            "33005",
+            "1990",
+            "09/07/2003",
+            "10/07/2003",
+            "09/07/1960",
+            "Nam",
+            "Nữ",
+            "?",
+            "006090012345",
+            "006190012345",
+            "12345",
+            "0912345678",
+            "0912.345.678",
+            "0209 3862 123",
+            "+44 20 7946 0958",
+            "O Rh+",
+            "AB (-)",
+            "Dự bị",
+            "Trực tiếp",
+            "17/04/2021",
+            "Tiểu cầu",
+            "(1)",
+            "1",
+            "=1+1",
+            "1e5",
+            "99999",
+        ]
+    ),
     st.text(max_size=12),
 )
 ROW = st.lists(CELLS, max_size=len(HEADER) + 2)
@@ -491,7 +650,8 @@ def test_birth_after_the_drive_or_in_an_implausible_year_is_an_invalid_date():
     line = only(person(dob="10/07/2021", cccd="", phone=""))
     assert line.codes == ["invalid_date"] and "sau ngày hiến máu 09/07/2021" in line.messages[0]
     assert only(person(dob="01/01/1850", cccd="", phone="")).messages == [
-        "Ngày sinh: “01/01/1850”: năm 1850 không hợp lý."]
+        "Ngày sinh: “01/01/1850”: năm 1850 không hợp lý."
+    ]
     assert only(person(last="31/12/9999")).verdict == "invalid_date"
 
 

@@ -18,8 +18,15 @@ def test_merger_hands_everything_to_the_successor():
 
 
 def test_split_divides_by_shares_and_equal_shares_by_default():
-    nodes = {1: Node(1, None, "national", valid_until=CEASED), 2: Node(2, None, "province"), 3: Node(3, None, "province")}
-    assert resolve(1, nodes, {1: [(2, Decimal("0.6")), (3, Decimal("0.4"))]}, TODAY) == {2: Fraction(3, 5), 3: Fraction(2, 5)}
+    nodes = {
+        1: Node(1, None, "national", valid_until=CEASED),
+        2: Node(2, None, "province"),
+        3: Node(3, None, "province"),
+    }
+    assert resolve(1, nodes, {1: [(2, Decimal("0.6")), (3, Decimal("0.4"))]}, TODAY) == {
+        2: Fraction(3, 5),
+        3: Fraction(2, 5),
+    }
     assert resolve(1, nodes, {1: [(2, Decimal(1)), (3, Decimal(1))]}, TODAY) == {2: Fraction(1, 2), 3: Fraction(1, 2)}
 
 
@@ -57,8 +64,12 @@ def ceased_graphs(draw):
     for pk in range(size):
         parent = draw(st.one_of(st.none(), st.integers(0, pk - 1))) if pk else None
         ceased = draw(st.booleans())
-        nodes[pk] = Node(pk, parent, draw(st.sampled_from(["province", "district", "commune"])),
-                         valid_until=CEASED if ceased else None)
+        nodes[pk] = Node(
+            pk,
+            parent,
+            draw(st.sampled_from(["province", "district", "commune"])),
+            valid_until=CEASED if ceased else None,
+        )
         if ceased and pk < size - 1:
             targets = draw(st.lists(st.integers(pk + 1, size - 1), unique=True, max_size=3))
             shares = [Decimal(draw(st.integers(1, 100))) / 100 for _ in targets]

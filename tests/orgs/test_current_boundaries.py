@@ -17,8 +17,9 @@ def test_2022_figures_of_an_minh_district_appear_under_today_an_giang(db):
     as_recorded, unplaced = rollup_by_level(recorded_2022, level=UnitKind.PROVINCE, current_boundaries=False)
     assert [(row.unit.name, row.amount) for row in as_recorded] == [("Kiên Giang", 700)] and unplaced == 0
 
-    today, unplaced = rollup_by_level(recorded_2022, level=UnitKind.PROVINCE, current_boundaries=True,
-                                      on=datetime.date(2026, 11, 23))
+    today, unplaced = rollup_by_level(
+        recorded_2022, level=UnitKind.PROVINCE, current_boundaries=True, on=datetime.date(2026, 11, 23)
+    )
     assert [(row.unit.full_name, row.unit.code, row.amount) for row in today] == [("tỉnh An Giang", "91", 700)]
     assert unplaced == 0
 

@@ -18,7 +18,7 @@ def urls_taking(object_pk: int, namespace: str, kwargs=UNIT_KWARGS) -> list[str]
             if isinstance(entry, URLPattern):
                 params = set(entry.pattern.converters)
                 if current == namespace and params and params <= set(kwargs) and entry.name:
-                    urls.append(reverse(f"{current}:{entry.name}", kwargs={param: object_pk for param in params}))
+                    urls.append(reverse(f"{current}:{entry.name}", kwargs=dict.fromkeys(params, object_pk)))
             else:
                 walk(entry.url_patterns, entry.namespace or current)
 

@@ -21,17 +21,31 @@ def test_search_is_accent_insensitive_and_htmx_gets_a_fragment(tree, people, cli
 def test_tree_children_fragment_lists_one_level(tree, people, client_for):
     body = client_for(people.admin).get(reverse("orgs:unit_children", args=[tree.an_thi.pk])).content.decode()
     assert "Vân Du" not in body  # communes of Ân Thi ended with the district: hidden unless asked
-    body = client_for(people.admin).get(reverse("orgs:unit_children", args=[tree.an_thi.pk]),
-                                        {"include_ceased": "on"}).content.decode()
+    body = (
+        client_for(people.admin)
+        .get(reverse("orgs:unit_children", args=[tree.an_thi.pk]), {"include_ceased": "on"})
+        .content.decode()
+    )
     assert "xã Vân Du" in body and "Trường THPT Ân Thi" in body
 
 
 def test_officer_edits_a_unit_and_the_history_shows_before_and_after(tree, people, client_for):
     client = client_for(people.district_officer)
     url = reverse("orgs:unit_edit", args=[tree.van_du.pk])
-    response = client.post(url, {"name": "Vân Du", "code": "12345", "kind": "commune", "category": "xa",
-                                 "population": "9.800", "staff_count": "", "valid_from": "", "valid_until": "01/07/2025",
-                                 "note": ""})
+    response = client.post(
+        url,
+        {
+            "name": "Vân Du",
+            "code": "12345",
+            "kind": "commune",
+            "category": "xa",
+            "population": "9.800",
+            "staff_count": "",
+            "valid_from": "",
+            "valid_until": "01/07/2025",
+            "note": "",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     tree.van_du.refresh_from_db()
     assert tree.van_du.population == 9800 and tree.van_du.code == "12345"
@@ -42,17 +56,19 @@ def test_officer_edits_a_unit_and_the_history_shows_before_and_after(tree, peopl
 
 def test_edit_rejects_a_commune_under_an_organisation(tree, people, client_for):
     client = client_for(people.district_officer)
-    response = client.post(reverse("orgs:unit_create", args=[tree.school.pk]),
-                           {"name": "Xã lạ", "kind": "commune", "category": "xa"})
+    response = client.post(
+        reverse("orgs:unit_create", args=[tree.school.pk]), {"name": "Xã lạ", "kind": "commune", "category": "xa"}
+    )
     assert response.status_code == 200
     assert Unit.objects.filter(name="Xã lạ").count() == 0
 
 
 def test_officer_adds_an_organisation_under_a_commune(tree, people, client_for):
     client = client_for(people.district_officer)
-    response = client.post(reverse("orgs:unit_create", args=[tree.van_du.pk]),
-                           {"name": "Trường THCS Vân Du", "kind": "organisation", "category": "school",
-                            "staff_count": "42"})
+    response = client.post(
+        reverse("orgs:unit_create", args=[tree.van_du.pk]),
+        {"name": "Trường THCS Vân Du", "kind": "organisation", "category": "school", "staff_count": "42"},
+    )
     assert response.status_code == 302
     school = Unit.objects.get(name="Trường THCS Vân Du")
     assert school.parent == tree.van_du and school.path.startswith(tree.van_du.path)
@@ -60,8 +76,9 @@ def test_officer_adds_an_organisation_under_a_commune(tree, people, client_for):
 
 def test_a_successor_link_that_closes_a_cycle_is_refused(tree, people, client_for):
     client = client_for(people.admin)
-    response = client.post(reverse("orgs:successor_add", args=[tree.an_giang.pk]),
-                           {"successor": tree.kien_giang.pk, "share": "1"})
+    response = client.post(
+        reverse("orgs:successor_add", args=[tree.an_giang.pk]), {"successor": tree.kien_giang.pk, "share": "1"}
+    )
     assert response.status_code == 200
     assert "vòng lặp kế thừa" in response.content.decode()
     assert not SuccessorLink.objects.filter(predecessor=tree.an_giang).exists()
@@ -98,5 +115,11 @@ def test_only_one_current_unit_may_hold_a_code(tree):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Unit.objects.create(name="Trùng", kind="province", category="tinh", parent=tree.nation, code="33")
-    Unit.objects.create(name="Tỉnh cũ", kind="province", category="tinh", parent=tree.nation, code="33",
-                        valid_until=datetime.date(2025, 6, 12))
+    Unit.objects.create(
+        name="Tỉnh cũ",
+        kind="province",
+        category="tinh",
+        parent=tree.nation,
+        code="33",
+        valid_until=datetime.date(2025, 6, 12),
+    )

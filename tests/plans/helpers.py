@@ -46,8 +46,9 @@ def codes(result: dict) -> list[str]:
 
 
 def findings(result: dict, code: str | None = None, unit: str | None = None) -> list[dict]:
-    return [f for f in result["findings"]
-            if (code is None or f["code"] == code) and (unit is None or f["unit"] == unit)]
+    return [
+        f for f in result["findings"] if (code is None or f["code"] == code) and (unit is None or f["unit"] == unit)
+    ]
 
 
 def row(result: dict, unit: str) -> dict:

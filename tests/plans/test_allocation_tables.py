@@ -7,8 +7,15 @@ from hienmau.plans.lib.appendix import AppendixError
 from hienmau.plans.lib.document import analyse_text
 from tests.plans.helpers import analyse, assert_contract, codes, findings, row, tsv
 
-ANNUAL_HEADER = ["STT", "Đơn vị", "Kế hoạch năm 2023", "Thực hiện năm 2023", "Tỷ lệ %", "Kế hoạch năm 2024",
-                 "Thời gian tiếp nhận"]
+ANNUAL_HEADER = [
+    "STT",
+    "Đơn vị",
+    "Kế hoạch năm 2023",
+    "Thực hiện năm 2023",
+    "Tỷ lệ %",
+    "Kế hoạch năm 2024",
+    "Thời gian tiếp nhận",
+]
 
 
 def annual(*rows, total=None) -> str:
@@ -19,13 +26,21 @@ def annual(*rows, total=None) -> str:
     return tsv(*lines)
 
 
-HOSPITAL = ["1.", "Bệnh viện Đa khoa tỉnh", "1.200", "1.250", "104", "1.300",
-            "Tháng 4 (400đv); tháng 7 (400đv); tháng 9 (500đv)"]
+HOSPITAL = [
+    "1.",
+    "Bệnh viện Đa khoa tỉnh",
+    "1.200",
+    "1.250",
+    "104",
+    "1.300",
+    "Tháng 4 (400đv); tháng 7 (400đv); tháng 9 (500đv)",
+]
 POLICE = ["2.", "Công an tỉnh", "800", "720", "90", "900", "Tháng 3 (300đv); tháng 6 (300đv); tháng 11 (300đv)."]
 DISTRICT = ["3.", "Huyện An Minh", "1.532", "1.532", "100", "1.532", "Tháng 6 (1.532đv)"]
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 def test_consistent_annual_table_has_no_findings_and_totals_agree():
     result = analyse(annual(HOSPITAL, POLICE, DISTRICT, total="3.732"))
@@ -36,13 +51,15 @@ def test_consistent_annual_table_has_no_findings_and_totals_agree():
 
 def test_annual_row_reads_prior_year_this_year_total_and_month_buckets():
     result = analyse(annual(HOSPITAL, total="1.300"))
-    assert result["rows"] == [{
-        "unit": "Bệnh viện Đa khoa tỉnh",
-        "total": 1300,  # the 2024 column, not last year's plan
-        "buckets": {"month:4": 400, "month:7": 400, "month:9": 500},
-        "prior": {"plan": 1200, "actual": 1250, "percent": 104},
-        "note": None,
-    }]
+    assert result["rows"] == [
+        {
+            "unit": "Bệnh viện Đa khoa tỉnh",
+            "total": 1300,  # the 2024 column, not last year's plan
+            "buckets": {"month:4": 400, "month:7": 400, "month:9": 500},
+            "prior": {"plan": 1200, "actual": 1250, "percent": 104},
+            "note": None,
+        }
+    ]
 
 
 def test_vietnamese_thousands_are_read_in_every_number_column_and_in_the_schedule():
@@ -69,16 +86,23 @@ def test_schedule_entry_split_by_a_line_break_is_joined_to_its_month():
 
 
 def test_schedule_entry_split_after_the_last_row_is_joined_too():
-    text = tsv(ANNUAL_HEADER, ["1.", "Bệnh viện Đa khoa tỉnh", "1.200", "1.250", "104", "1.300",
-                               "Tháng 4 (400đv); tháng 7 (400đv); tháng 9"], "(500đv).", "Nơi nhận:")
+    text = tsv(
+        ANNUAL_HEADER,
+        ["1.", "Bệnh viện Đa khoa tỉnh", "1.200", "1.250", "104", "1.300", "Tháng 4 (400đv); tháng 7 (400đv); tháng 9"],
+        "(500đv).",
+        "Nơi nhận:",
+    )
     result = analyse(text)
     assert result["rows"][0]["buckets"] == {"month:4": 400, "month:7": 400, "month:9": 500}
     assert "schedule_unallocated" not in codes(result)
 
 
 def test_schedule_entry_continued_with_another_month_on_the_next_line():
-    text = tsv(ANNUAL_HEADER, ["1.", "Bệnh viện Đa khoa tỉnh", "1.200", "1.250", "104", "1.300",
-                               "Tháng 4 (400đv); tháng 7 (400đv);"], "tháng 9 (500đv).")
+    text = tsv(
+        ANNUAL_HEADER,
+        ["1.", "Bệnh viện Đa khoa tỉnh", "1.200", "1.250", "104", "1.300", "Tháng 4 (400đv); tháng 7 (400đv);"],
+        "tháng 9 (500đv).",
+    )
     assert analyse(text)["rows"][0]["buckets"] == {"month:4": 400, "month:7": 400, "month:9": 500}
 
 
@@ -90,13 +114,13 @@ def test_blank_prior_cells_read_as_none_not_zero():
 
 
 def test_percent_with_decimal_comma_and_percent_sign_is_read():
-    result = analyse(annual(["1.", "Bệnh viện Đa khoa tỉnh", "1.200", "1.250", "104,2%", "1.300",
-                             "Tháng 4 (1.300đv)"]))
+    result = analyse(annual(["1.", "Bệnh viện Đa khoa tỉnh", "1.200", "1.250", "104,2%", "1.300", "Tháng 4 (1.300đv)"]))
     assert result["rows"][0]["prior"]["percent"] == 104
     assert "percent_mismatch" not in codes(result)
 
 
 # --- findings -----------------------------------------------------------------------------------
+
 
 def test_stated_percent_that_differs_from_actual_over_plan_is_a_percent_mismatch():
     college = ["3.", "Trường Cao đẳng Y tế", "500", "400", "90", "600", "Tháng 5 (300đv); tháng 10 (300đv)"]
@@ -182,8 +206,14 @@ MONTHS = ["STT", "Đơn vị", "Tháng 5", "Tháng 6", "Tổng cộng"]
 
 
 def test_blank_month_cells_are_left_out_of_the_buckets():
-    result = analyse(tsv(MONTHS, ["1", "Huyện A", "100", "", "100"], ["2", "Huyện B", "", "1.200", "1.200"],
-                         ["", "Tổng cộng", "100", "1.200", "1.300"]))
+    result = analyse(
+        tsv(
+            MONTHS,
+            ["1", "Huyện A", "100", "", "100"],
+            ["2", "Huyện B", "", "1.200", "1.200"],
+            ["", "Tổng cộng", "100", "1.200", "1.300"],
+        )
+    )
     assert [r["buckets"] for r in result["rows"]] == [{"month:5": 100}, {"month:6": 1200}]
     assert result["findings"] == []
 
@@ -216,8 +246,14 @@ def test_month_cells_that_disagree_with_the_row_total_are_a_row_sum_mismatch():
 
 
 def test_wrong_stated_total_is_reported_for_the_total_and_for_each_wrong_month_column():
-    result = analyse(tsv(MONTHS, ["1", "Huyện A", "100", "", "100"], ["2", "Huyện B", "", "1.200", "1.200"],
-                         ["", "Tổng cộng", "100", "1.250", "1.350"]))
+    result = analyse(
+        tsv(
+            MONTHS,
+            ["1", "Huyện A", "100", "", "100"],
+            ["2", "Huyện B", "", "1.200", "1.200"],
+            ["", "Tổng cộng", "100", "1.250", "1.350"],
+        )
+    )
     assert result["totals"] == {"stated": 1350, "computed": 1300}
     mismatches = findings(result, "total_mismatch")
     assert len(mismatches) == 2
@@ -227,15 +263,17 @@ def test_wrong_stated_total_is_reported_for_the_total_and_for_each_wrong_month_c
 
 
 def test_section_subtotals_tong_i_and_tong_ii_are_checked_and_not_rows():
-    result = analyse(tsv(
-        MONTHS,
-        ["1", "Huyện A", "100", "", "100"],
-        ["2", "Huyện B", "", "200", "200"],
-        ["Tổng I", "", "100", "200", "300"],
-        ["1", "Sở Y tế", "50", "", "50"],
-        ["Tổng II", "", "50", "", "60"],
-        ["Tổng cộng (I+II)", "", "150", "200", "350"],
-    ))
+    result = analyse(
+        tsv(
+            MONTHS,
+            ["1", "Huyện A", "100", "", "100"],
+            ["2", "Huyện B", "", "200", "200"],
+            ["Tổng I", "", "100", "200", "300"],
+            ["1", "Sở Y tế", "50", "", "50"],
+            ["Tổng II", "", "50", "", "60"],
+            ["Tổng cộng (I+II)", "", "150", "200", "350"],
+        )
+    )
     assert [r["unit"] for r in result["rows"]] == ["Huyện A", "Huyện B", "Sở Y tế"]
     assert result["totals"] == {"stated": 350, "computed": 350}
     (finding,) = result["findings"]
@@ -244,16 +282,28 @@ def test_section_subtotals_tong_i_and_tong_ii_are_checked_and_not_rows():
 
 
 def test_a_single_cong_row_closing_the_table_is_its_grand_total():
-    result = analyse(tsv(MONTHS, ["1", "Huyện A", "100", "", "100"], ["2", "Huyện B", "", "200", "200"],
-                         ["", "Cộng", "100", "200", "300"]))
+    result = analyse(
+        tsv(
+            MONTHS,
+            ["1", "Huyện A", "100", "", "100"],
+            ["2", "Huyện B", "", "200", "200"],
+            ["", "Cộng", "100", "200", "300"],
+        )
+    )
     assert [r["unit"] for r in result["rows"]] == ["Huyện A", "Huyện B"]
     assert result["totals"] == {"stated": 300, "computed": 300}
     assert result["findings"] == []
 
 
 def test_section_heading_inside_the_table_sets_the_section_and_is_not_a_row():
-    document = analyse_text(tsv(MONTHS, ["1", "Huyện A", "100", "", "100"], ["B. Khối cơ quan", "", "", "", ""],
-                                ["2", "Sở Y tế", "", "50", "50"]))
+    document = analyse_text(
+        tsv(
+            MONTHS,
+            ["1", "Huyện A", "100", "", "100"],
+            ["B. Khối cơ quan", "", "", "", ""],
+            ["2", "Sở Y tế", "", "50", "50"],
+        )
+    )
     assert [(r.unit, r.section) for r in document.appendix.rows] == [("Huyện A", None), ("Sở Y tế", "B. Khối cơ quan")]
 
 
@@ -268,40 +318,58 @@ def test_text_without_any_table_is_refused():
 
 
 def test_comma_separated_text_is_read_as_a_table():
-    result = analyse('STT,Đơn vị,Tháng 5,Tổng cộng\n1,Huyện A,100,100\n2,"Huyện B, tỉnh C","1.200","1.200"\n'
-                     ',Tổng cộng,"1.300","1.300"\n')
+    result = analyse(
+        'STT,Đơn vị,Tháng 5,Tổng cộng\n1,Huyện A,100,100\n2,"Huyện B, tỉnh C","1.200","1.200"\n'
+        ',Tổng cộng,"1.300","1.300"\n'
+    )
     assert [(r["unit"], r["total"]) for r in result["rows"]] == [("Huyện A", 100), ("Huyện B, tỉnh C", 1200)]
     assert result["totals"] == {"stated": 1300, "computed": 1300}
 
 
 # --- regressions: bugs found by review, fixed, kept pinned --------------------------------------
 
+
 def test_cong_subtotal_of_each_section_covers_only_its_section():
-    result = analyse(tsv(
-        "A. Khối huyện",
-        MONTHS,
-        ["1", "Huyện A", "100", "", "100"],
-        ["2", "Huyện B", "", "200", "200"],
-        ["", "Cộng", "100", "200", "300"],
-        "B. Khối cơ quan",
-        MONTHS,
-        ["1", "Sở Y tế", "50", "", "50"],
-        ["", "Cộng", "50", "", "50"],
-        ["", "Tổng cộng", "150", "200", "350"],
-    ))
+    result = analyse(
+        tsv(
+            "A. Khối huyện",
+            MONTHS,
+            ["1", "Huyện A", "100", "", "100"],
+            ["2", "Huyện B", "", "200", "200"],
+            ["", "Cộng", "100", "200", "300"],
+            "B. Khối cơ quan",
+            MONTHS,
+            ["1", "Sở Y tế", "50", "", "50"],
+            ["", "Cộng", "50", "", "50"],
+            ["", "Tổng cộng", "150", "200", "350"],
+        )
+    )
     assert result["totals"] == {"stated": 350, "computed": 350}
     assert result["findings"] == []
 
 
 def test_roman_section_row_in_stt_and_unit_cells_is_a_section_not_a_row():
-    result = analyse(tsv(MONTHS, ["1", "Huyện A", "100", "", "100"], ["II", "Khối cơ quan", "", "", ""],
-                         ["2", "Sở Y tế", "50", "", "50"], ["", "Tổng cộng", "150", "", "150"]))
+    result = analyse(
+        tsv(
+            MONTHS,
+            ["1", "Huyện A", "100", "", "100"],
+            ["II", "Khối cơ quan", "", "", ""],
+            ["2", "Sở Y tế", "50", "", "50"],
+            ["", "Tổng cộng", "150", "", "150"],
+        )
+    )
     assert [r["unit"] for r in result["rows"]] == ["Huyện A", "Sở Y tế"]
 
 
 def test_section_row_right_under_the_header_does_not_break_header_detection():
-    result = analyse(tsv(MONTHS, ["A.", "Khối huyện", "", "", ""], ["1", "Huyện A", "100", "", "100"],
-                         ["", "Tổng cộng", "100", "", "100"]))
+    result = analyse(
+        tsv(
+            MONTHS,
+            ["A.", "Khối huyện", "", "", ""],
+            ["1", "Huyện A", "100", "", "100"],
+            ["", "Tổng cộng", "100", "", "100"],
+        )
+    )
     assert [r["unit"] for r in result["rows"]] == ["Huyện A"]
 
 
@@ -313,8 +381,14 @@ def test_units_named_cong_an_cong_ty_tong_cong_ty_are_rows_without_stt(unit):
 
 
 def test_column_number_row_under_the_header_is_ignored():
-    result = analyse(tsv(MONTHS, ["(1)", "(2)", "(3)", "(4)", "(5)"], ["1", "Huyện A", "100", "", "100"],
-                         ["", "Tổng cộng", "100", "", "100"]))
+    result = analyse(
+        tsv(
+            MONTHS,
+            ["(1)", "(2)", "(3)", "(4)", "(5)"],
+            ["1", "Huyện A", "100", "", "100"],
+            ["", "Tổng cộng", "100", "", "100"],
+        )
+    )
     assert [r["unit"] for r in result["rows"]] == ["Huyện A"]
 
 

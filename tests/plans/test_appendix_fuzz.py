@@ -10,33 +10,89 @@ from hienmau.plans.lib.appendix import AppendixError
 from hienmau.plans.lib.document import analyse_text
 from tests.plans.helpers import assert_contract, tsv, vn
 
-FAST = settings(max_examples=150, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FAST = settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 # Cell text: digits, dots and other punctuation the documents use, Vietnamese letters, and "e"/"f" so that
 # "inf" and "1e999" turn up in number cells.
 LETTERS = "aăâbcdđeêfghiklmnoôơpqrstuưvxyÁÀẢÃẠắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵĐTCHVI"
 ALPHABET = "0123456789" * 3 + ".,;:()%/-+* " + LETTERS
-HEADERS = st.sampled_from([
-    "STT", "TT", "Đơn vị", "Tên đơn vị", "Địa phương", "Tháng 5", "Tháng 6", "Tháng 13", "THÁNG",
-    "Đợt I (15/3/2024)", "Đợt II", "Đợt III (31/6/2024)", "Tổng cộng", "Tổng số", "Số ĐVM", "Kế hoạch năm 2023",
-    "Thực hiện năm 2023", "Tỷ lệ %", "Kế hoạch năm 2024", "Thời gian tiếp nhận", "Ghi chú", "",
-])
+HEADERS = st.sampled_from(
+    [
+        "STT",
+        "TT",
+        "Đơn vị",
+        "Tên đơn vị",
+        "Địa phương",
+        "Tháng 5",
+        "Tháng 6",
+        "Tháng 13",
+        "THÁNG",
+        "Đợt I (15/3/2024)",
+        "Đợt II",
+        "Đợt III (31/6/2024)",
+        "Tổng cộng",
+        "Tổng số",
+        "Số ĐVM",
+        "Kế hoạch năm 2023",
+        "Thực hiện năm 2023",
+        "Tỷ lệ %",
+        "Kế hoạch năm 2024",
+        "Thời gian tiếp nhận",
+        "Ghi chú",
+        "",
+    ]
+)
 NUMBERS = st.integers(0, 200_000).map(vn)
 CELLS = st.one_of(
-    st.just(""), NUMBERS, NUMBERS, st.text(ALPHABET, max_size=14),
-    st.sampled_from(["Tổng cộng", "Cộng", "Tổng I", "Tổng cộng: I+II", "I. Các xã", "A.", "1.", "2)", "-",
-                     "Tháng 4 (400đv); tháng 7", "(300đv).", "tháng 11", "Tháng 5, 6 (1.200đv)", "31/6/2022",
-                     "(Liên đoàn lao động huyện phụ trách)", "104,5%", "nan"]),
+    st.just(""),
+    NUMBERS,
+    NUMBERS,
+    st.text(ALPHABET, max_size=14),
+    st.sampled_from(
+        [
+            "Tổng cộng",
+            "Cộng",
+            "Tổng I",
+            "Tổng cộng: I+II",
+            "I. Các xã",
+            "A.",
+            "1.",
+            "2)",
+            "-",
+            "Tháng 4 (400đv); tháng 7",
+            "(300đv).",
+            "tháng 11",
+            "Tháng 5, 6 (1.200đv)",
+            "31/6/2022",
+            "(Liên đoàn lao động huyện phụ trách)",
+            "104,5%",
+            "nan",
+        ]
+    ),
 )
 PARAGRAPHS = st.one_of(
     st.text(ALPHABET + "\n", max_size=40),
-    st.sampled_from(["PHỤ LỤC", "I. Các xã, thị trấn", "(300đv).", "tháng 9 (500đv)", "Số: 14 /KH-UBND",
-                     "Ấn Thi, ngày 17 tháng 01 năm 2024", "ngày 31 tháng 6 năm 2022",
-                     "(Kèm theo Kế hoạch số *17* /KH-UBND ngày *17* / *01* /2024",
-                     "Thực hiện Kế hoạch số 184/KH-UBND ngày 20/12/2024 của UBND tỉnh",
-                     "1. Công an thành phố: **60 người**", "2. Liên đoàn Lao động: **1.200 người.**",
-                     "- Số lượng người đăng ký tham gia hiến máu: **460 người;**"]),
+    st.sampled_from(
+        [
+            "PHỤ LỤC",
+            "I. Các xã, thị trấn",
+            "(300đv).",
+            "tháng 9 (500đv)",
+            "Số: 14 /KH-UBND",
+            "Ấn Thi, ngày 17 tháng 01 năm 2024",
+            "ngày 31 tháng 6 năm 2022",
+            "(Kèm theo Kế hoạch số *17* /KH-UBND ngày *17* / *01* /2024",
+            "Thực hiện Kế hoạch số 184/KH-UBND ngày 20/12/2024 của UBND tỉnh",
+            "1. Công an thành phố: **60 người**",
+            "2. Liên đoàn Lao động: **1.200 người.**",
+            "- Số lượng người đăng ký tham gia hiến máu: **460 người;**",
+        ]
+    ),
 )
 
 
@@ -93,8 +149,33 @@ def test_any_text_at_all_gives_a_valid_result_or_appendix_error(text):
 # --- consistent tables ------------------------------------------------------------------------
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
-SYLLABLES = ["Vân", "Du", "Phù", "Ứng", "Hồng", "Quang", "Tân", "Hiệp", "Đa", "Lộc", "Bãi", "Sậy", "Hạ", "Lễ",
-             "Kiên", "Lương", "Trường", "THPT", "Bệnh", "viện", "Hà", "Tiên", "Đặng", "Nguyễn", "Trãi"]
+SYLLABLES = [
+    "Vân",
+    "Du",
+    "Phù",
+    "Ứng",
+    "Hồng",
+    "Quang",
+    "Tân",
+    "Hiệp",
+    "Đa",
+    "Lộc",
+    "Bãi",
+    "Sậy",
+    "Hạ",
+    "Lễ",
+    "Kiên",
+    "Lương",
+    "Trường",
+    "THPT",
+    "Bệnh",
+    "viện",
+    "Hà",
+    "Tiên",
+    "Đặng",
+    "Nguyễn",
+    "Trãi",
+]
 UNIT_NAMES = st.lists(st.sampled_from(SYLLABLES), min_size=1, max_size=4).map(" ".join)
 
 
@@ -111,8 +192,14 @@ def consistent_tables(draw, wrong_by=st.just(0)):
         headers = [f"Đợt {ROMAN[i]}" + draw(st.sampled_from(["", f" ({i + 10}/{i + 3}/2024)"])) for i in range(count)]
         keys = [f"round:{i + 1}" for i in range(count)]
     units = draw(st.lists(UNIT_NAMES, min_size=1, max_size=12))
-    values = [draw(st.lists(st.one_of(st.none(), st.integers(1, 5000)), min_size=len(keys), max_size=len(keys))
-                   .filter(lambda vs: any(vs))) for _ in units]
+    values = [
+        draw(
+            st.lists(st.one_of(st.none(), st.integers(1, 5000)), min_size=len(keys), max_size=len(keys)).filter(
+                lambda vs: any(vs)
+            )
+        )
+        for _ in units
+    ]
     dot = draw(st.sampled_from(["", "."]))
     total_first = draw(st.booleans())
     two_row_header = draw(st.booleans())

@@ -13,8 +13,15 @@ from hienmau.plans.lib.document import analyse_document
 from hienmau.plans.readers import read_blocks
 from tests.plans.helpers import assert_contract, codes, tsv
 
-ANNUAL_HEADER = ["STT", "Đơn vị", "Kế hoạch năm 2023", "Thực hiện năm 2023", "Tỷ lệ %", "Kế hoạch năm 2024",
-                 "Thời gian tiếp nhận"]
+ANNUAL_HEADER = [
+    "STT",
+    "Đơn vị",
+    "Kế hoạch năm 2023",
+    "Thực hiện năm 2023",
+    "Tỷ lệ %",
+    "Kế hoạch năm 2024",
+    "Thời gian tiếp nhận",
+]
 
 
 def result_of(path: Path) -> dict:
@@ -30,8 +37,9 @@ def annual_xlsx(path: Path, percent=104, percent_format=None) -> Path:
     sheet.append([None, "Phân bổ chỉ tiêu tiếp nhận máu năm 2024"])
     sheet.append([])
     sheet.append(ANNUAL_HEADER)
-    sheet.append([1, "Bệnh viện Đa khoa tỉnh", 1200, 1250, percent, 1300,
-                  "Tháng 4 (400đv); tháng 7 (400đv); tháng 9 (500đv)"])
+    sheet.append(
+        [1, "Bệnh viện Đa khoa tỉnh", 1200, 1250, percent, 1300, "Tháng 4 (400đv); tháng 7 (400đv); tháng 9 (500đv)"]
+    )
     sheet.append([2, "Công an tỉnh", 800, 720, 90, 900, "Tháng 3 (300đv); tháng 6 (600đv)"])
     sheet.append([None, "Tổng cộng", 2000, 1970, None, 2200, None])
     if percent_format:
@@ -66,11 +74,16 @@ def month_docx(path: Path, rows, merge=None) -> Path:
     return path
 
 
-MONTH_ROWS = [["1", "Huyện A", "100", "", "", "100"], ["2", "Huyện B", "", "50", "50", "100"],
-              ["3", "Huyện C", "", "", "1.532", "1.532"], ["", "Tổng cộng", "100", "50", "1.582", "1.732"]]
+MONTH_ROWS = [
+    ["1", "Huyện A", "100", "", "", "100"],
+    ["2", "Huyện B", "", "50", "50", "100"],
+    ["3", "Huyện C", "", "", "1.532", "1.532"],
+    ["", "Tổng cộng", "100", "50", "1.582", "1.732"],
+]
 
 
 # --- .xlsx --------------------------------------------------------------------------------------
+
 
 def test_xlsx_title_rows_become_paragraphs_and_numbers_become_digit_strings(tmp_path):
     blocks = read_blocks(annual_xlsx(tmp_path / "phu-luc.xlsx"))
@@ -83,9 +96,11 @@ def test_xlsx_title_rows_become_paragraphs_and_numbers_become_digit_strings(tmp_
 def test_xlsx_annual_allocation_is_read_like_pasted_text(tmp_path):
     result = result_of(annual_xlsx(tmp_path / "phu-luc.xlsx"))
     assert result["rows"][0] == {
-        "unit": "Bệnh viện Đa khoa tỉnh", "total": 1300,
+        "unit": "Bệnh viện Đa khoa tỉnh",
+        "total": 1300,
         "buckets": {"month:4": 400, "month:7": 400, "month:9": 500},
-        "prior": {"plan": 1200, "actual": 1250, "percent": 104}, "note": None,
+        "prior": {"plan": 1200, "actual": 1250, "percent": 104},
+        "note": None,
     }
     assert result["rows"][1]["buckets"] == {"month:3": 300, "month:6": 600}
     assert result["totals"] == {"stated": 2200, "computed": 2200}
@@ -99,8 +114,9 @@ def test_xlsx_float_cells_that_are_whole_numbers_read_as_integers(tmp_path):
     sheet.append([1.0, "Huyện A", 1532.0, 1532.0])
     workbook.save(tmp_path / "floats.xlsx")
     result = result_of(tmp_path / "floats.xlsx")
-    assert result["rows"] == [{"unit": "Huyện A", "total": 1532, "buckets": {"month:5": 1532}, "prior": None,
-                               "note": None}]
+    assert result["rows"] == [
+        {"unit": "Huyện A", "total": 1532, "buckets": {"month:5": 1532}, "prior": None, "note": None}
+    ]
 
 
 def test_xlsx_percentage_formatted_cell_is_read_as_the_percent_shown(tmp_path):
@@ -111,26 +127,34 @@ def test_xlsx_percentage_formatted_cell_is_read_as_the_percent_shown(tmp_path):
 
 # --- .csv ---------------------------------------------------------------------------------------
 
+
 def test_csv_with_quoted_commas_and_vietnamese_thousands(tmp_path):
     path = tmp_path / "phu-luc.csv"
-    path.write_text('STT,Đơn vị,Tháng 5,Tháng 6,Tổng cộng\n1,Huyện A,100,,100\n'
-                    '2,"Huyện B, tỉnh C",,"1.200","1.200"\n,Tổng cộng,100,"1.200","1.300"\n', encoding="utf-8")
+    path.write_text(
+        "STT,Đơn vị,Tháng 5,Tháng 6,Tổng cộng\n1,Huyện A,100,,100\n"
+        '2,"Huyện B, tỉnh C",,"1.200","1.200"\n,Tổng cộng,100,"1.200","1.300"\n',
+        encoding="utf-8",
+    )
     result = result_of(path)
     assert [(r["unit"], r["total"], r["buckets"]) for r in result["rows"]] == [
-        ("Huyện A", 100, {"month:5": 100}), ("Huyện B, tỉnh C", 1200, {"month:6": 1200})]
+        ("Huyện A", 100, {"month:5": 100}),
+        ("Huyện B, tỉnh C", 1200, {"month:6": 1200}),
+    ]
     assert result["totals"] == {"stated": 1300, "computed": 1300}
     assert result["findings"] == []
 
 
 def test_semicolon_csv_with_a_title_line_and_bom(tmp_path):
     path = tmp_path / "phu-luc.csv"
-    path.write_bytes("PHỤ LỤC;;;\nSTT;Đơn vị;Tháng 5;Tổng cộng\n1;Huyện A;1.532;1.532\n;Tổng cộng;1.532;1.532\n"
-                     .encode("utf-8-sig"))
+    path.write_bytes(
+        "PHỤ LỤC;;;\nSTT;Đơn vị;Tháng 5;Tổng cộng\n1;Huyện A;1.532;1.532\n;Tổng cộng;1.532;1.532\n".encode("utf-8-sig")
+    )
     blocks = read_blocks(path)
     assert blocks[0] == Paragraph("PHỤ LỤC")
     result = result_of(path)
-    assert result["rows"] == [{"unit": "Huyện A", "total": 1532, "buckets": {"month:5": 1532}, "prior": None,
-                               "note": None}]
+    assert result["rows"] == [
+        {"unit": "Huyện A", "total": 1532, "buckets": {"month:5": 1532}, "prior": None, "note": None}
+    ]
 
 
 def test_txt_file_is_read_as_pasted_text(tmp_path):
@@ -140,6 +164,7 @@ def test_txt_file_is_read_as_pasted_text(tmp_path):
 
 
 # --- .docx --------------------------------------------------------------------------------------
+
 
 def test_docx_paragraphs_and_table_with_merged_header_cells(tmp_path):
     blocks = read_blocks(month_docx(tmp_path / "phu-luc.docx", MONTH_ROWS))
@@ -198,10 +223,14 @@ def test_docx_merged_data_cell_is_refused_even_without_an_stt_column(tmp_path):
 
 # --- files that are not tables ------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("khong-phai.xlsx", "không phải tệp Excel .xlsx hợp lệ"),
-    ("khong-phai.docx", "không phải tệp Word .docx hợp lệ"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("khong-phai.xlsx", "không phải tệp Excel .xlsx hợp lệ"),
+        ("khong-phai.docx", "không phải tệp Word .docx hợp lệ"),
+    ],
+)
 def test_random_bytes_with_an_office_suffix_are_refused_clearly(tmp_path, name, expected):
     path = tmp_path / name
     path.write_bytes(os.urandom(2048))
@@ -247,6 +276,7 @@ def test_word_file_without_any_table_raises_when_analysed(tmp_path):
 
 # --- size limit ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("suffix", [".txt", ".csv", ".xlsx", ".docx"])
 def test_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatch, suffix):
     path = tmp_path / f"lon{suffix}"
@@ -255,8 +285,9 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatc
     elif suffix == ".docx":
         month_docx(path, MONTH_ROWS)
     else:
-        path.write_text(tsv(["STT", "Đơn vị", "Tổng"], *[[str(i), f"Đơn vị {i}", "10"] for i in range(1, 60)]),
-                        encoding="utf-8")
+        path.write_text(
+            tsv(["STT", "Đơn vị", "Tổng"], *[[str(i), f"Đơn vị {i}", "10"] for i in range(1, 60)]), encoding="utf-8"
+        )
     assert path.stat().st_size > 1000
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
     with pytest.raises(AppendixError, match="quá lớn"):

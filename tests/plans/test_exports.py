@@ -64,14 +64,19 @@ def test_xlsx_is_a_landscape_a4_appendix_with_motto_sections_and_totals(plan):
     assert rows[header][3] == "Chia theo đợt" and rows[header][-1] == "Ghi chú"
     assert rows[header + 1][3:6] == ["Đợt I\n(15/03/2024)", "Đợt II\n(18/07/2024)", "Đợt III\n(09/11/2024)"]
     assert sheet.print_title_rows == f"${header + 1}:${header + 2}"
-    body = rows[header + 2:]
+    body = rows[header + 2 :]
     assert len(body) == DATA_ROWS + EXTRA_ROWS
     assert sum(1 for row in body if isinstance(row[0], str) and row[0].isdigit()) == DATA_ROWS
     assert [row[:2] for row in body if row[0] in ("I", "II")] == [
-        ["I", "Các xã, thị trấn"], ["II", "Các cơ quan, đơn vị, trường học, doanh nghiệp"]]
+        ["I", "Các xã, thị trấn"],
+        ["II", "Các cơ quan, đơn vị, trường học, doanh nghiệp"],
+    ]
     sums = {row[1]: row[2:6] for row in body if row[1] in ("Cộng I", "Cộng II", "Tổng cộng")}
-    assert sums == {"Cộng I": [1032, 539, 493, None], "Cộng II": [889, 318, 140, 431],
-                    "Tổng cộng": [1921, 857, 633, 431]}
+    assert sums == {
+        "Cộng I": [1032, 539, 493, None],
+        "Cộng II": [889, 318, 140, 431],
+        "Tổng cộng": [1921, 857, 633, 431],
+    }
     assert body[-1][1] == "Tổng cộng"
     smart_shirts = next(row for row in body if row[1] == "Công ty TNHH may Smart Shirts")
     assert smart_shirts[2] == "(Liên đoàn lao động huyện phụ trách)"
@@ -95,8 +100,14 @@ def test_docx_is_landscape_with_decree_30_margins_motto_and_full_table(plan):
 
     section = document.sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE
-    sizes = [section.page_width, section.page_height, section.top_margin, section.bottom_margin,
-             section.left_margin, section.right_margin]
+    sizes = [
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    ]
     assert [round(size.mm) for size in sizes] == [297, 210, 20, 20, 30, 15]  # stored in twips, hence round()
     head, grid = document.tables
     head_text = "\n".join(cell.text for row in head.rows for cell in row.cells)
@@ -138,7 +149,7 @@ def test_prior_year_columns_appear_only_when_some_row_has_them_and_unsectioned_r
     header = next(i for i, row in enumerate(rows) if row[:2] == ["STT", "Đơn vị"])
     assert rows[header][2:6] == ["Năm 2023", None, None, "Tổng"]
     assert rows[header + 1][2:5] == ["Kế hoạch", "Thực hiện", "Tỷ lệ %"]
-    body = rows[header + 2:]
+    body = rows[header + 2 :]
     assert len(body) == DATA_ROWS + 1  # no section headings, no subtotals: only the grand total
     assert [row[0] for row in body[:-1]] == [str(n) for n in range(1, DATA_ROWS + 1)]
     van_du = next(row for row in body if row[1] == "Vân Du")

@@ -13,13 +13,17 @@ pytestmark = pytest.mark.django_db
 def test_lower_plan_shows_its_gap_against_the_allocation_it_received(tree, people, district_plan, client_for):
     received = district_plan.allocations.get(unit=tree.van_du)  # 54
     school = Unit.objects.create(name="Trường THCS Vân Du", kind="organisation", category="school", parent=tree.van_du)
-    clinic = Unit.objects.create(name="Trạm Y tế xã Vân Du", kind="organisation", category="hospital", parent=tree.van_du)
+    clinic = Unit.objects.create(
+        name="Trạm Y tế xã Vân Du", kind="organisation", category="hospital", parent=tree.van_du
+    )
     lower = make_plan(tree.van_du, "05", [(school, 30, [15, 15]), (clinic, 20, [10, 10])], received_allocation=received)
     gap = services.received_gap(services.grid_plan(lower.pk))
     assert (gap.expected, gap.actual, gap.difference) == (54, 50, -4)
     body = client_for(people.van_du_focal).get(reverse("plans:plan_detail", args=[lower.pk])).content.decode()
     assert "Kế hoạch này phân bổ so với chỉ tiêu được giao" in body and "50 / 54" in body
-    upper = client_for(people.district_officer).get(reverse("plans:plan_detail", args=[district_plan.pk])).content.decode()
+    upper = (
+        client_for(people.district_officer).get(reverse("plans:plan_detail", args=[district_plan.pk])).content.decode()
+    )
     assert "xã Vân Du đã lập kế hoạch riêng" in upper and "50 / 54" in upper
 
 
@@ -29,13 +33,20 @@ def test_allocations_that_do_not_add_up_to_the_target_are_shown(tree, people, di
     assert gap.difference == -25
 
 
-def test_same_organisation_targeted_by_two_plans_for_the_same_year_is_an_overlap(tree, people, district_plan, client_for):
-    union = Unit.objects.create(name="Liên đoàn lao động huyện", kind="organisation", category="union", parent=tree.an_thi)
-    federation_plan = make_plan(union, "02", [(tree.school, 20, [20, None])], buckets=("round:1", "round:2"),
-                                date=datetime.date(2024, 2, 1))
+def test_same_organisation_targeted_by_two_plans_for_the_same_year_is_an_overlap(
+    tree, people, district_plan, client_for
+):
+    union = Unit.objects.create(
+        name="Liên đoàn lao động huyện", kind="organisation", category="union", parent=tree.an_thi
+    )
+    federation_plan = make_plan(
+        union, "02", [(tree.school, 20, [20, None])], buckets=("round:1", "round:2"), date=datetime.date(2024, 2, 1)
+    )
     overlaps = services.overlaps_for(services.grid_plan(district_plan.pk))
     assert [(o.unit, o.second.plan) for o in overlaps] == [(tree.school, federation_plan)]
-    body = client_for(people.district_officer).get(reverse("plans:plan_detail", args=[district_plan.pk])).content.decode()
+    body = (
+        client_for(people.district_officer).get(reverse("plans:plan_detail", args=[district_plan.pk])).content.decode()
+    )
     assert "Chồng chéo: Trường THPT Ân Thi" in body
 
 
@@ -47,8 +58,14 @@ def test_different_years_or_the_cascade_itself_are_not_overlaps(tree, district_p
 
 
 def test_campaign_period_comes_from_its_months(tree):
-    campaign = make_plan(tree.an_giang, "66", [], buckets=("month:5", "month:6", "month:7", "month:8"),
-                         date=datetime.date(2022, 4, 5), kind="campaign")
+    campaign = make_plan(
+        tree.an_giang,
+        "66",
+        [],
+        buckets=("month:5", "month:6", "month:7", "month:8"),
+        date=datetime.date(2022, 4, 5),
+        kind="campaign",
+    )
     assert services.plan_period(campaign) == (datetime.date(2022, 5, 1), datetime.date(2022, 8, 31))
     annual = make_plan(tree.an_giang, "1", [], date=datetime.date(2024, 1, 17))
     assert services.plan_period(annual) == (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))

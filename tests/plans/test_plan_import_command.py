@@ -39,8 +39,13 @@ def test_dry_run_json_prints_exactly_rows_totals_findings(number, rows, stated):
 def test_dry_run_json_on_an_empty_database_matches_no_units_and_reports_none_unknown():
     result = dry_run(seed_path(1))
     assert "unknown_unit" not in {f["code"] for f in result["findings"]}
-    assert result["rows"][2] == {"unit": "Vân Du", "total": 54, "buckets": {"round:1": 25, "round:2": 29},
-                                 "prior": None, "note": None}
+    assert result["rows"][2] == {
+        "unit": "Vân Du",
+        "total": 54,
+        "buckets": {"round:1": 25, "round:2": 29},
+        "prior": None,
+        "note": None,
+    }
 
 
 @pytest.mark.django_db

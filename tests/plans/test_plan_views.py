@@ -23,7 +23,9 @@ def test_every_plan_url_is_404_outside_the_scope(tree, people, district_plan, cl
         assert client.get(reverse("plans:plan_export", args=[district_plan.pk, fmt])).status_code == 404
 
 
-def test_a_commune_reads_the_district_plan_that_allocates_to_it_but_cannot_edit(tree, people, district_plan, client_for):
+def test_a_commune_reads_the_district_plan_that_allocates_to_it_but_cannot_edit(
+    tree, people, district_plan, client_for
+):
     client = client_for(people.van_du_focal)
     assert client.get(reverse("plans:plan_detail", args=[district_plan.pk])).status_code == 200
     assert client.get(reverse("plans:plan_grid", args=[district_plan.pk])).status_code == 403
@@ -47,8 +49,12 @@ def test_leader_reads_but_cannot_edit(tree, people, client_for):
     assert client.get(reverse("plans:plan_import")).status_code == 403
 
 
-def test_detail_shows_the_appendix_with_vietnamese_numbers_and_the_target_check(tree, people, district_plan, client_for):
-    body = client_for(people.district_officer).get(reverse("plans:plan_detail", args=[district_plan.pk])).content.decode()
+def test_detail_shows_the_appendix_with_vietnamese_numbers_and_the_target_check(
+    tree, people, district_plan, client_for
+):
+    body = (
+        client_for(people.district_officer).get(reverse("plans:plan_detail", args=[district_plan.pk])).content.decode()
+    )
     assert "xã Vân Du" in body and "Tổng phân bổ so với chỉ tiêu của kế hoạch: 175 / 175" in body
 
 
@@ -56,8 +62,11 @@ def test_grid_cell_saves_and_returns_the_new_totals(tree, people, district_plan,
     client = client_for(people.district_officer)
     allocation = district_plan.allocations.get(unit=tree.school)
     bucket = district_plan.buckets.get(key="round:1")
-    response = client.post(reverse("plans:grid_cell", args=[district_plan.pk]),
-                           {"allocation": allocation.pk, "bucket": bucket.pk, "value": "1.030"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("plans:grid_cell", args=[district_plan.pk]),
+        {"allocation": allocation.pk, "bucket": bucket.pk, "value": "1.030"},
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="rowsum-{allocation.pk}"' in body and "1.060" in body  # 1.030 + 30
@@ -71,8 +80,10 @@ def test_grid_cell_rejects_words_and_changes_nothing(tree, people, district_plan
     client = client_for(people.district_officer)
     allocation = district_plan.allocations.get(unit=tree.van_du)
     bucket = district_plan.buckets.get(key="round:1")
-    response = client.post(reverse("plans:grid_cell", args=[district_plan.pk]),
-                           {"allocation": allocation.pk, "bucket": bucket.pk, "value": "hai mươi"})
+    response = client.post(
+        reverse("plans:grid_cell", args=[district_plan.pk]),
+        {"allocation": allocation.pk, "bucket": bucket.pk, "value": "hai mươi"},
+    )
     assert response.status_code == 422
     assert "không phải số nguyên" in response.content.decode()
     assert AllocationCell.objects.get(allocation=allocation, bucket=bucket).value == 25
@@ -82,8 +93,9 @@ def test_grid_cell_of_another_plan_is_404(tree, people, district_plan, client_fo
     other = make_plan(tree.an_thi, "16", [(tree.van_du, 5, [5, None])])
     client = client_for(people.district_officer)
     foreign = other.allocations.get()
-    response = client.post(reverse("plans:grid_cell", args=[district_plan.pk]),
-                           {"allocation": foreign.pk, "bucket": "total", "value": "7"})
+    response = client.post(
+        reverse("plans:grid_cell", args=[district_plan.pk]), {"allocation": foreign.pk, "bucket": "total", "value": "7"}
+    )
     assert response.status_code == 404
     foreign.refresh_from_db()
     assert foreign.total == 5
@@ -93,8 +105,14 @@ def test_emptying_a_cell_deletes_it_and_total_can_be_changed(tree, people, distr
     client = client_for(people.district_officer)
     allocation = district_plan.allocations.get(unit=tree.van_du)
     bucket = district_plan.buckets.get(key="round:2")
-    client.post(reverse("plans:grid_cell", args=[district_plan.pk]), {"allocation": allocation.pk, "bucket": bucket.pk, "value": ""})
-    client.post(reverse("plans:grid_cell", args=[district_plan.pk]), {"allocation": allocation.pk, "bucket": "total", "value": "25"})
+    client.post(
+        reverse("plans:grid_cell", args=[district_plan.pk]),
+        {"allocation": allocation.pk, "bucket": bucket.pk, "value": ""},
+    )
+    client.post(
+        reverse("plans:grid_cell", args=[district_plan.pk]),
+        {"allocation": allocation.pk, "bucket": "total", "value": "25"},
+    )
     allocation.refresh_from_db()
     assert allocation.total == 25 and not allocation.cells.filter(bucket=bucket).exists()
 
@@ -105,7 +123,10 @@ def test_add_row_and_bucket(tree, people, district_plan, client_for):
     extra = Unit.objects.create(name="Trường THCS Vân Du", kind="organisation", category="school", parent=tree.van_du)
     client = client_for(people.district_officer)
     client.post(reverse("plans:grid_add_row", args=[district_plan.pk]), {"unit": extra.pk, "total": "12"})
-    client.post(reverse("plans:grid_add_bucket", args=[district_plan.pk]), {"kind": "round", "number": "3", "date": "09/11/2024"})
+    client.post(
+        reverse("plans:grid_add_bucket", args=[district_plan.pk]),
+        {"kind": "round", "number": "3", "date": "09/11/2024"},
+    )
     assert district_plan.allocations.get(unit=extra).total == 12
     assert district_plan.buckets.get(key="round:3").date.isoformat() == "2024-11-09"
 
@@ -123,12 +144,26 @@ def test_targets_formset(tree, people, district_plan, client_for):
     client = client_for(people.district_officer)
     target = district_plan.targets.get()
     data = {
-        "targets-TOTAL_FORMS": "3", "targets-INITIAL_FORMS": "1", "targets-MIN_NUM_FORMS": "0", "targets-MAX_NUM_FORMS": "1000",
-        "targets-0-id": target.pk, "targets-0-plan": district_plan.pk, "targets-0-metric": "blood_units", "targets-0-value": "1.921",
-        "targets-0-counting_basis": "donations", "targets-0-note": "",
-        "targets-1-plan": district_plan.pk, "targets-1-metric": "population_percent", "targets-1-value": "1,5",
-        "targets-1-counting_basis": "", "targets-1-note": "",
-        "targets-2-plan": district_plan.pk, "targets-2-metric": "", "targets-2-value": "", "targets-2-counting_basis": "", "targets-2-note": "",
+        "targets-TOTAL_FORMS": "3",
+        "targets-INITIAL_FORMS": "1",
+        "targets-MIN_NUM_FORMS": "0",
+        "targets-MAX_NUM_FORMS": "1000",
+        "targets-0-id": target.pk,
+        "targets-0-plan": district_plan.pk,
+        "targets-0-metric": "blood_units",
+        "targets-0-value": "1.921",
+        "targets-0-counting_basis": "donations",
+        "targets-0-note": "",
+        "targets-1-plan": district_plan.pk,
+        "targets-1-metric": "population_percent",
+        "targets-1-value": "1,5",
+        "targets-1-counting_basis": "",
+        "targets-1-note": "",
+        "targets-2-plan": district_plan.pk,
+        "targets-2-metric": "",
+        "targets-2-value": "",
+        "targets-2-counting_basis": "",
+        "targets-2-note": "",
     }
     response = client.post(reverse("plans:plan_targets", args=[district_plan.pk]), data)
     assert response.status_code == 302, response.context["formset"].errors
@@ -193,13 +228,17 @@ def test_import_token_of_another_session_is_404(tree, people, client_for, client
     assert response.status_code == 404
 
 
-def test_attachments_are_uploaded_by_the_issuer_and_served_only_in_scope(tree, people, district_plan, client_for, settings, tmp_path):
+def test_attachments_are_uploaded_by_the_issuer_and_served_only_in_scope(
+    tree, people, district_plan, client_for, settings, tmp_path
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
     officer = client_for(people.district_officer)
-    officer.post(reverse("plans:plan_attach", args=[district_plan.pk]),
-                 {"file": SimpleUploadedFile("14-KH-UBND.pdf", b"%PDF-1.4 signed scan")})
+    officer.post(
+        reverse("plans:plan_attach", args=[district_plan.pk]),
+        {"file": SimpleUploadedFile("14-KH-UBND.pdf", b"%PDF-1.4 signed scan")},
+    )
     attachment = district_plan.attachments.get()
     url = reverse("plans:plan_attachment", args=[district_plan.pk, attachment.pk])
     assert b"".join(officer.get(url).streaming_content) == b"%PDF-1.4 signed scan"

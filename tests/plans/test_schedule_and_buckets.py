@@ -11,8 +11,8 @@ from hienmau.plans.lib.document import blocks_from_text
 from hienmau.plans.lib.schedule import looks_like_schedule, parse_schedule
 from tests.plans.helpers import analyse, tsv
 
-
 # --- schedule -----------------------------------------------------------------------------------
+
 
 def test_schedule_reads_one_amount_per_month():
     schedule = parse_schedule("Tháng 4 (400đv); tháng 7 (400đv); tháng 9 (500đv)")
@@ -21,9 +21,15 @@ def test_schedule_reads_one_amount_per_month():
     assert schedule.months_without_amount == [] and schedule.invalid_months == []
 
 
-@pytest.mark.parametrize("text", [
-    "Tháng 6 (1.532đv)", "tháng 6: 1.532 đơn vị", "THÁNG 6 (1532 ĐVM)", "Tháng 6 (1.532 đ.v)",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tháng 6 (1.532đv)",
+        "tháng 6: 1.532 đơn vị",
+        "THÁNG 6 (1532 ĐVM)",
+        "Tháng 6 (1.532 đ.v)",
+    ],
+)
 def test_schedule_amount_spellings(text):
     assert parse_schedule(text).amounts == {6: 1532}
 
@@ -50,41 +56,62 @@ def test_schedule_month_out_of_range_is_invalid():
     assert schedule.amounts == {12: 30}
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Tháng 4 (400đv)", True), ("trong tháng", True), ("Quý II", False), ("", False), ("Cả năm", False),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tháng 4 (400đv)", True),
+        ("trong tháng", True),
+        ("Quý II", False),
+        ("", False),
+        ("Cả năm", False),
+    ],
+)
 def test_looks_like_schedule_needs_the_word_thang(text, expected):
     assert looks_like_schedule(text) is expected
 
 
 # --- buckets ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("Tháng 5", ("month:5", None)),
-    ("THÁNG 12", ("month:12", None)),
-    ("Đợt I (15/3/2024)", ("round:1", "15/3/2024")),
-    ("Đợt II (18/7/2024)", ("round:2", "18/7/2024")),
-    ("Đợt III (9/11/2024)", ("round:3", "9/11/2024")),
-    ("Đợt IV", ("round:4", None)),
-    ("Đợt1", ("round:1", None)),
-    ("Tháng 13", None),
-    ("THÁNG", None),
-    ("Tổng cộng", None),
-])
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Tháng 5", ("month:5", None)),
+        ("THÁNG 12", ("month:12", None)),
+        ("Đợt I (15/3/2024)", ("round:1", "15/3/2024")),
+        ("Đợt II (18/7/2024)", ("round:2", "18/7/2024")),
+        ("Đợt III (9/11/2024)", ("round:3", "9/11/2024")),
+        ("Đợt IV", ("round:4", None)),
+        ("Đợt1", ("round:1", None)),
+        ("Tháng 13", None),
+        ("THÁNG", None),
+        ("Tổng cộng", None),
+    ],
+)
 def test_bucket_from_header(header, expected):
     assert bucket_from_header(header) == expected
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ("Đợt 1", ("round:1", None)), ("Đợt 2 (18/7/2024)", ("round:2", "18/7/2024")), ("Đợt 12", ("round:12", None)),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Đợt 1", ("round:1", None)),
+        ("Đợt 2 (18/7/2024)", ("round:2", "18/7/2024")),
+        ("Đợt 12", ("round:12", None)),
+    ],
+)
 def test_rounds_numbered_with_digits_are_buckets(header, expected):
     assert bucket_from_header(header) == expected
 
 
 def test_table_with_digit_numbered_rounds_keeps_the_round_values():
-    result = analyse(tsv(["STT", "Đơn vị", "Tổng số", "Đợt 1", "Đợt 2"], ["1", "Vân Du", "54", "25", "29"],
-                         ["", "Tổng cộng", "54", "25", "29"]))
+    result = analyse(
+        tsv(
+            ["STT", "Đơn vị", "Tổng số", "Đợt 1", "Đợt 2"],
+            ["1", "Vân Du", "54", "25", "29"],
+            ["", "Tổng cộng", "54", "25", "29"],
+        )
+    )
     assert result["rows"][0]["buckets"] == {"round:1": 25, "round:2": 29}
 
 
@@ -103,10 +130,14 @@ def test_parse_date_text_uses_the_default_year_and_refuses_impossible_dates():
 
 # --- pasted text --------------------------------------------------------------------------------
 
+
 def test_blocks_from_text_splits_paragraphs_and_tables():
     blocks = blocks_from_text("PHỤ LỤC\nSTT\tĐơn vị\tTổng\n1\tHuyện A\t10\n\nNơi nhận:\n")
-    assert blocks == [Paragraph("PHỤ LỤC"), TableBlock([["STT", "Đơn vị", "Tổng"], ["1", "Huyện A", "10"]]),
-                      Paragraph("Nơi nhận:")]
+    assert blocks == [
+        Paragraph("PHỤ LỤC"),
+        TableBlock([["STT", "Đơn vị", "Tổng"], ["1", "Huyện A", "10"]]),
+        Paragraph("Nơi nhận:"),
+    ]
 
 
 def test_blank_line_inside_a_table_keeps_one_table():

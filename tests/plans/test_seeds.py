@@ -39,6 +39,7 @@ def test_seeds_are_read_with_open_read_as_the_brief_says():
 
 # --- seed 000: Kiên Giang, 66/KH-BCĐ, 23 units × months 5–8 -----------------------------------
 
+
 def test_kien_giang_reads_23_rows_over_months_5_to_8(kien_giang):
     result = kien_giang.appendix.result()
     assert len(result["rows"]) == 23
@@ -53,11 +54,19 @@ def test_kien_giang_stated_total_7411_equals_computed(kien_giang):
 
 def test_kien_giang_rows_are_written_as_the_document_writes_them(kien_giang):
     result = kien_giang.appendix.result()
-    assert result["rows"][0] == {"unit": "BCĐ. thành phố Rạch Giá", "total": 350, "buckets": {"month:6": 350},
-                                 "prior": None, "note": None}
+    assert result["rows"][0] == {
+        "unit": "BCĐ. thành phố Rạch Giá",
+        "total": 350,
+        "buckets": {"month:6": 350},
+        "prior": None,
+        "note": None,
+    }
     assert row(result, "Bệnh viện Đa khoa tỉnh") == {
-        "unit": "Bệnh viện Đa khoa tỉnh", "total": 348,
-        "buckets": {"month:5": 87, "month:6": 87, "month:7": 87, "month:8": 87}, "prior": None, "note": None,
+        "unit": "Bệnh viện Đa khoa tỉnh",
+        "total": 348,
+        "buckets": {"month:5": 87, "month:6": 87, "month:7": 87, "month:8": 87},
+        "prior": None,
+        "note": None,
     }
     assert result["rows"][-1]["unit"] == "Liên đoàn Lao động tỉnh"
     assert all(item["total"] == sum(item["buckets"].values()) for item in result["rows"])
@@ -85,6 +94,7 @@ def test_kien_giang_header_number_and_date(kien_giang):
 
 # --- seed 001: Ân Thi, 14/KH-UBND, two tables with sections, rounds with dates ------------------
 
+
 def test_an_thi_reads_41_rows_from_two_tables_with_their_sections(an_thi):
     rows = an_thi.appendix.rows
     assert len(rows) == 41
@@ -110,36 +120,64 @@ def test_an_thi_rounds_keep_their_dates(an_thi):
 
 def test_an_thi_exact_rows(an_thi):
     result = an_thi.appendix.result()
-    assert row(result, "Vân Du") == {"unit": "Vân Du", "total": 54, "buckets": {"round:1": 25, "round:2": 29},
-                                     "prior": None, "note": None}
-    assert row(result, "Thị trấn Ân Thi") == {"unit": "Thị trấn Ân Thi", "total": 74,
-                                              "buckets": {"round:1": 40, "round:2": 34}, "prior": None, "note": None}
-    assert row(result, "Ngành giáo dục") == {"unit": "Ngành giáo dục", "total": 500,
-                                             "buckets": {"round:1": 250, "round:3": 250}, "prior": None, "note": None}
+    assert row(result, "Vân Du") == {
+        "unit": "Vân Du",
+        "total": 54,
+        "buckets": {"round:1": 25, "round:2": 29},
+        "prior": None,
+        "note": None,
+    }
+    assert row(result, "Thị trấn Ân Thi") == {
+        "unit": "Thị trấn Ân Thi",
+        "total": 74,
+        "buckets": {"round:1": 40, "round:2": 34},
+        "prior": None,
+        "note": None,
+    }
+    assert row(result, "Ngành giáo dục") == {
+        "unit": "Ngành giáo dục",
+        "total": 500,
+        "buckets": {"round:1": 250, "round:3": 250},
+        "prior": None,
+        "note": None,
+    }
     assert row(result, "Trường THPT Ân Thi")["buckets"] == {"round:2": 30, "round:3": 30}
-    assert row(result, "Công ty TNHH may Fore Mat") == {"unit": "Công ty TNHH may Fore Mat", "total": 75,
-                                                        "buckets": {}, "prior": None, "note": None}
+    assert row(result, "Công ty TNHH may Fore Mat") == {
+        "unit": "Công ty TNHH may Fore Mat",
+        "total": 75,
+        "buckets": {},
+        "prior": None,
+        "note": None,
+    }
     assert row(result, "Công ty TNHH may Smart Shirts") == {
-        "unit": "Công ty TNHH may Smart Shirts", "total": None, "buckets": {}, "prior": None,
+        "unit": "Công ty TNHH may Smart Shirts",
+        "total": None,
+        "buckets": {},
+        "prior": None,
         "note": "(Liên đoàn lao động huyện phụ trách)",
     }
     assert row(result, "Công ty Mây tre đan Yên Hưng") == {
-        "unit": "Công ty Mây tre đan Yên Hưng", "total": None,
-        "buckets": {"round:1": 25, "round:2": 25, "round:3": 25}, "prior": None, "note": None,
+        "unit": "Công ty Mây tre đan Yên Hưng",
+        "total": None,
+        "buckets": {"round:1": 25, "round:2": 25, "round:3": 25},
+        "prior": None,
+        "note": None,
     }
 
 
 def test_an_thi_findings_are_exactly_the_documents_mistakes(an_thi):
     result = an_thi.appendix.result()
     got = sorted((f["code"], f["unit"] or "") for f in result["findings"])
-    assert got == sorted([
-        ("reference_mismatch", ""),
-        ("reference_mismatch", ""),
-        ("row_sum_mismatch", "Công ty TNHH may Fore Mat"),
-        ("schedule_unallocated", "Công ty TNHH may Fore Mat"),
-        ("note_instead_of_number", "Công ty TNHH may Smart Shirts"),
-        ("row_sum_mismatch", "Công ty Mây tre đan Yên Hưng"),
-    ])
+    assert got == sorted(
+        [
+            ("reference_mismatch", ""),
+            ("reference_mismatch", ""),
+            ("row_sum_mismatch", "Công ty TNHH may Fore Mat"),
+            ("schedule_unallocated", "Công ty TNHH may Fore Mat"),
+            ("note_instead_of_number", "Công ty TNHH may Smart Shirts"),
+            ("row_sum_mismatch", "Công ty Mây tre đan Yên Hưng"),
+        ]
+    )
 
 
 def test_an_thi_appendix_cites_plan_17_but_the_header_says_14(an_thi):
@@ -176,6 +214,7 @@ def test_an_thi_total_without_any_round_is_unallocated(an_thi):
 
 # --- seed 003: Bắc Kạn, a numbered quota list instead of a table --------------------------------
 
+
 def test_bac_kan_reads_the_six_quota_lines(bac_kan):
     result = bac_kan.appendix.result()
     assert [(r["unit"], r["total"]) for r in result["rows"]] == [
@@ -209,15 +248,19 @@ def test_quota_list_whose_total_disagrees_is_a_total_mismatch():
     assert codes(result).count("total_mismatch") == 1
 
 
-def test_quota_list_with_a_non_integer_quota_never_crashes():
+def test_quota_list_with_a_non_integer_quota_is_read_as_a_note_with_a_finding():
     text = "1. Đơn vị A: **2.5 người**\n2. Đơn vị B: **10 người**\n"
-    try:
-        analyse(text)
-    except AppendixError:
-        pass
+    result = analyse(text)
+    assert [(r["unit"], r["total"], r["note"]) for r in result["rows"]] == [
+        ("Đơn vị A", None, "2.5 người"),
+        ("Đơn vị B", 10, None),
+    ]
+    assert codes(result) == ["note_instead_of_number"]
+    assert result["totals"] == {"stated": None, "computed": 10}
 
 
 # --- seed 004: review conclusions, no appendix at all -------------------------------------------
+
 
 def test_review_conclusions_without_a_table_raise_appendix_error():
     with pytest.raises(AppendixError) as info:

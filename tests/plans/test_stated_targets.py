@@ -20,8 +20,11 @@ def paragraphs(text):
 def test_kien_giang_campaign_states_its_targets_in_the_text():
     targets = stated_targets(seed("seed-000-kien-giang-66-KH-BCD-2022.txt"))
     assert targets == {
-        "blood_units": Decimal(7400), "reserve_donors": Decimal(250), "volunteers": Decimal(300),
-        "staff_percent": Decimal(30), "units_percent": Decimal(100),
+        "blood_units": Decimal(7400),
+        "reserve_donors": Decimal(250),
+        "volunteers": Decimal(300),
+        "staff_percent": Decimal(30),
+        "units_percent": Decimal(100),
     }
 
 
@@ -38,7 +41,11 @@ def test_slogans_and_funding_sources_are_the_bullets_under_their_headings():
     text = paragraphs(seed("seed-000-kien-giang-66-KH-BCD-2022.txt"))
     assert stated_messages(text)[0] == "Hiến máu cứu người - Một nghĩa cử cao đẹp."
     assert len(stated_messages(text)) == 5
-    assert [line[:20] for line in stated_funding(text)] == ["Ngân sách Nhà nước đ", "Nguồn huy động tài t", "Các nguồn kinh phí h"]
+    assert [line[:20] for line in stated_funding(text)] == [
+        "Ngân sách Nhà nước đ",
+        "Nguồn huy động tài t",
+        "Các nguồn kinh phí h",
+    ]
 
 
 @pytest.mark.django_db

@@ -15,12 +15,15 @@ TOWNSHIP = Candidate(11, "Ân Thi", "thị trấn Ân Thi")
 VAN_DU = Candidate(12, "Vân Du", "xã Vân Du")
 
 
-@pytest.mark.parametrize(("written", "expected"), [
-    ("BCĐ. thành phố Rạch Giá", "rach gia"),
-    ("Ban Chỉ đạo vận động hiến máu tình nguyện huyện Tân Hiệp", "tan hiep"),
-    ("Thị trấn Ân Thi", "an thi"),
-    ("Trường THPT Ân Thi", "truong thpt an thi"),
-])
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("BCĐ. thành phố Rạch Giá", "rach gia"),
+        ("Ban Chỉ đạo vận động hiến máu tình nguyện huyện Tân Hiệp", "tan hiep"),
+        ("Thị trấn Ân Thi", "an thi"),
+        ("Trường THPT Ân Thi", "truong thpt an thi"),
+    ],
+)
 def test_core_name_drops_committee_and_category_words(written, expected):
     assert core_name(written) == expected
 
@@ -29,9 +32,16 @@ def test_committee_prefix_and_category_match_the_city():
     assert match_unit("BCĐ. thành phố Rạch Giá", KIEN_GIANG).unit_id == 1
 
 
-@pytest.mark.parametrize(("written", "unit_id"), [
-    ("BCĐ. huyện Tân Hiệp", 3), ("Rạch Giá", 1), ("rach gia", 1), ("TP. Hà Tiên", 2), ("Công an tỉnh", 4),
-])
+@pytest.mark.parametrize(
+    ("written", "unit_id"),
+    [
+        ("BCĐ. huyện Tân Hiệp", 3),
+        ("Rạch Giá", 1),
+        ("rach gia", 1),
+        ("TP. Hà Tiên", 2),
+        ("Công an tỉnh", 4),
+    ],
+)
 def test_written_variants_match_one_unit(written, unit_id):
     match = match_unit(written, KIEN_GIANG)
     assert (match.unit_id, match.ambiguous) == (unit_id, False)

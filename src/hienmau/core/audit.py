@@ -66,14 +66,16 @@ def history_entries(model: type[Model], scoped: QuerySet, limit: int = 50) -> li
                 label = str(model._meta.get_field(change.field).verbose_name)
                 changes.append(FieldChange(label, _display(previous, change.field), _display(record, change.field)))
         user = record.history_user
-        entries.append(HistoryEntry(
-            when=record.history_date,
-            who=(user.get_full_name() or user.get_username()) if user else str(_("hệ thống")),
-            action=record.history_type,
-            action_label=str(ACTION_LABELS.get(record.history_type, record.history_type)),
-            object_id=record.id,
-            object_label=str(record.instance) if record.history_type != "-" else getattr(record, "name", ""),
-            reason=record.history_change_reason or "",
-            changes=changes,
-        ))
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=(user.get_full_name() or user.get_username()) if user else str(_("hệ thống")),
+                action=record.history_type,
+                action_label=str(ACTION_LABELS.get(record.history_type, record.history_type)),
+                object_id=record.id,
+                object_label=str(record.instance) if record.history_type != "-" else getattr(record, "name", ""),
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
     return entries

@@ -20,15 +20,30 @@ from simple_history.utils import bulk_create_with_history, get_history_model_for
 
 # Values psycopg writes to COPY as they are; other field types go through get_db_prep_save.
 _PLAIN_TYPES = {
-    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "DateField", "DateTimeField",
-    "DecimalField", "ForeignKey", "IntegerField", "OneToOneField", "PositiveBigIntegerField",
-    "PositiveIntegerField", "PositiveSmallIntegerField", "SlugField", "SmallIntegerField", "TextField",
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
 }
 _HISTORY_FIELDS = ("history_date", "history_type", "history_change_reason", "history_user_id")
 
 
-def insert_with_history(model: type[models.Model], rows: Sequence[dict[str, Any]], *,
-                        change_reason: str = "") -> list[int]:
+def insert_with_history(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], *, change_reason: str = ""
+) -> list[int]:
     """Insert `rows` (field attname → value; absent fields take their defaults) as new records of
     `model`, each with a "created" history row, and return the new primary keys in row order.
 
@@ -61,8 +76,10 @@ def insert_with_history(model: type[models.Model], rows: Sequence[dict[str, Any]
 
 def _reserve_keys(model: type[models.Model], count: int) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
-                       [model._meta.db_table, model._meta.pk.column, count])
+        cursor.execute(
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, count],
+        )
         return cursor.fetchone()[0]
 
 
@@ -70,11 +87,18 @@ def _copy_rows(model: type[models.Model], keys: list[int], rows: Sequence[dict[s
     now = timezone.now()
     pk = model._meta.pk
     fields = [field for field in model._meta.concrete_fields if field is not pk]
-    defaults = {field.attname: now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-                else field.get_default() for field in fields}
+    defaults = {
+        field.attname: now
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        else field.get_default()
+        for field in fields
+    }
     values_of = operator.itemgetter(*(field.attname for field in fields))
-    preparing = [(position, field) for position, field in enumerate(fields, start=1)
-                 if field.get_internal_type() not in _PLAIN_TYPES]
+    preparing = [
+        (position, field)
+        for position, field in enumerate(fields, start=1)
+        if field.get_internal_type() not in _PLAIN_TYPES
+    ]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table),
         sql.SQL(", ").join(sql.Identifier(column) for column in [pk.column] + [field.column for field in fields]),
@@ -89,22 +113,32 @@ def _copy_rows(model: type[models.Model], keys: list[int], rows: Sequence[dict[s
 
 def _copy_history(model: type[models.Model], history: type[models.Model], keys: list[int], change_reason: str) -> None:
     table_columns = {field.column for field in model._meta.concrete_fields}
-    copied = [field.column for field in history._meta.concrete_fields
-              if field.column in table_columns and field is not history._meta.pk]
-    missing = {field.attname for field in history._meta.concrete_fields
-               if field.column not in table_columns and field is not history._meta.pk} - set(_HISTORY_FIELDS)
+    copied = [
+        field.column
+        for field in history._meta.concrete_fields
+        if field.column in table_columns and field is not history._meta.pk
+    ]
+    missing = {
+        field.attname
+        for field in history._meta.concrete_fields
+        if field.column not in table_columns and field is not history._meta.pk
+    } - set(_HISTORY_FIELDS)
     if missing:
         raise TypeError(f"{history.__name__}: no value for {sorted(missing)}")
     user = history.get_default_history_user(model())
-    statement = sql.SQL("INSERT INTO {history} ({columns}, {extra}) SELECT {columns}, %s, '+', %s, %s "
-                        "FROM {table} WHERE {pk} = ANY(%s)").format(
+    statement = sql.SQL(
+        "INSERT INTO {history} ({columns}, {extra}) SELECT {columns}, %s, '+', %s, %s FROM {table} WHERE {pk} = ANY(%s)"
+    ).format(
         history=sql.Identifier(history._meta.db_table),
         columns=sql.SQL(", ").join(sql.Identifier(column) for column in copied),
-        extra=sql.SQL(", ").join(sql.Identifier(history._meta.get_field(name.removesuffix("_id")).column)
-                                 for name in _HISTORY_FIELDS),
+        extra=sql.SQL(", ").join(
+            sql.Identifier(history._meta.get_field(name.removesuffix("_id")).column) for name in _HISTORY_FIELDS
+        ),
         table=sql.Identifier(model._meta.db_table),
         pk=sql.Identifier(model._meta.pk.column),
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement.as_string(cursor.cursor), [timezone.now(), change_reason or None,
-                                                            user.pk if user is not None else None, keys])
+        cursor.execute(
+            statement.as_string(cursor.cursor),
+            [timezone.now(), change_reason or None, user.pk if user is not None else None, keys],
+        )

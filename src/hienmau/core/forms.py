@@ -21,8 +21,9 @@ class VietnameseIntegerField(forms.IntegerField):
         try:
             return parse_int(str(value))
         except ValueError as exc:
-            raise forms.ValidationError(_("“%(value)s” không phải số nguyên."), code="invalid",
-                                        params={"value": value}) from exc
+            raise forms.ValidationError(
+                _("“%(value)s” không phải số nguyên."), code="invalid", params={"value": value}
+            ) from exc
 
     def prepare_value(self, value):
         return format_int(value) if isinstance(value, int) else value
@@ -39,7 +40,9 @@ class VietnameseDecimalField(forms.DecimalField):
         try:
             return parse_decimal(str(value))
         except ValueError as exc:
-            raise forms.ValidationError(_("“%(value)s” không phải số."), code="invalid", params={"value": value}) from exc
+            raise forms.ValidationError(
+                _("“%(value)s” không phải số."), code="invalid", params={"value": value}
+            ) from exc
 
     def prepare_value(self, value):
         if value is None or isinstance(value, str):
@@ -54,8 +57,11 @@ def vietnamese_number_fields(db_field, **kwargs):
     """formfield_callback for ModelForms: integer and decimal model fields get the Vietnamese fields."""
     from django.db import models
 
-    if isinstance(db_field, (models.IntegerField, models.PositiveIntegerField)) and not db_field.choices \
-            and not db_field.primary_key:
+    if (
+        isinstance(db_field, (models.IntegerField, models.PositiveIntegerField))
+        and not db_field.choices
+        and not db_field.primary_key
+    ):
         return db_field.formfield(form_class=VietnameseIntegerField, **kwargs)
     if isinstance(db_field, models.DecimalField):
         return db_field.formfield(form_class=VietnameseDecimalField, **kwargs)

@@ -41,6 +41,7 @@ PUBLIC_PREFIX = "/c/"  # where the project mounts hienmau.donors.public_urls
 
 # --- the public address and its QR code ---------------------------------------------------------
 
+
 def verification_path(token: str) -> str:
     try:
         return reverse("public_certificates:certificate_verify", args=[token])
@@ -68,6 +69,7 @@ def qr_svg(data: str) -> str:
 
 
 # --- the certificate ----------------------------------------------------------------------------
+
 
 def ensure_issued(donation: Donation) -> Donation:
     """The donation with a certificate number and a token: issued now if it had neither.
@@ -163,6 +165,7 @@ def safe_filename_part(text: str) -> str:
 
 # --- the donor card ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DonorCard:
     donor: Donor
@@ -185,8 +188,9 @@ def donor_card_data(donor: Donor, request=None) -> DonorCard:
     on = today()
     donated = donor.donations.donated()
     stats = donated.aggregate(count=Count("pk"), last=Max("date"))
-    latest = (donated.filter(certificate_token__isnull=False).exclude(certificate_token="")
-              .order_by("-date", "-pk").first())
+    latest = (
+        donated.filter(certificate_token__isnull=False).exclude(certificate_token="").order_by("-date", "-pk").first()
+    )
     # Without a date of birth the age rule cannot be checked: the card sends the donor to ask.
     verdict = eligibility_for(donor, on=on) if donor.date_of_birth else None
     url = verification_url(request, latest) if latest else None

@@ -16,7 +16,12 @@ MIDDLE_M = ("Văn", "Đức", "Minh", "Quang", "Hữu")
 MIDDLE_F = ("Thị", "Thu", "Ngọc", "Thanh", "Kim")
 GIVEN_M = ("Đức", "Hùng", "Nam", "Bình", "Tuấn", "Dũng", "Sơn", "Long", "Hải", "Phong")
 GIVEN_F = ("An", "Hoa", "Lan", "Mai", "Hương", "Trang", "Linh", "Ngân", "Yến", "Thảo")
-ROUNDS = (datetime.date(2024, 3, 15), datetime.date(2024, 7, 18), datetime.date(2024, 11, 9), datetime.date(2025, 3, 14))
+ROUNDS = (
+    datetime.date(2024, 3, 15),
+    datetime.date(2024, 7, 18),
+    datetime.date(2024, 11, 9),
+    datetime.date(2025, 3, 14),
+)
 COUNT = 80
 
 
@@ -39,18 +44,34 @@ def load_demo(write=None) -> int:
         name = f"{rng.choice(FAMILY)} {rng.choice(middle)} {rng.choice(given)}"
         cccd = f"033{sex_century_digit(born.year, sex)}{born.year % 100:02d}{rng.randint(0, 999999):06d}"
         donor = Donor.objects.create(
-            full_name=name, date_of_birth=born, sex=sex, cccd=cccd, phone=f"+849{rng.randint(10000000, 99999999)}",
-            commune=rng.choice(communes), abo=rng.choice("OOOABB"), rh="-" if number % 25 == 0 else "+",
-            blood_group_source="facility", weight_kg=rng.randint(46, 80), consent_contact=True, consent_processing=True,
-            consent_date=ROUNDS[0], is_synthetic=True,
+            full_name=name,
+            date_of_birth=born,
+            sex=sex,
+            cccd=cccd,
+            phone=f"+849{rng.randint(10000000, 99999999)}",
+            commune=rng.choice(communes),
+            abo=rng.choice("OOOABB"),
+            rh="-" if number % 25 == 0 else "+",
+            blood_group_source="facility",
+            weight_kg=rng.randint(46, 80),
+            consent_contact=True,
+            consent_processing=True,
+            consent_date=ROUNDS[0],
+            is_synthetic=True,
         )
         for day in ROUNDS[: rng.randint(0, len(ROUNDS))]:
             volume = rng.choice((250, 350, 350, 450))
             rate = benefit_rate("whole_blood", volume, day)
             donation = Donation.objects.create(
-                donor=donor, date=day, facility=hospital, drive_name=f"Đợt hiến máu {day:%d/%m/%Y}",
-                component="whole_blood", volume_ml=volume, bag_number=f"AT{day:%y%m%d}{number:04d}",
-                benefit_kind=rng.choice(("cash", "gift", "gift")), benefit_amount=rate.amount if rate else None,
+                donor=donor,
+                date=day,
+                facility=hospital,
+                drive_name=f"Đợt hiến máu {day:%d/%m/%Y}",
+                component="whole_blood",
+                volume_ml=volume,
+                bag_number=f"AT{day:%y%m%d}{number:04d}",
+                benefit_kind=rng.choice(("cash", "gift", "gift")),
+                benefit_amount=rate.amount if rate else None,
                 mobilised_by=donor.commune,
             )
             issue_certificate(donation)

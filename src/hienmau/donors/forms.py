@@ -2,11 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import VietnameseDecimalField, vietnamese_number_fields
-
-from hienmau.orgs.forms import DateInput
-from hienmau.orgs.models import Unit
 from hienmau.donors.lib.identity import PhoneError, normalise_phone
 from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
+from hienmau.orgs.forms import DateInput
+from hienmau.orgs.models import Unit
 
 
 def mobile_phone_or_form_error(value: str | None) -> str:
@@ -22,14 +21,31 @@ def mobile_phone_or_form_error(value: str | None) -> str:
 
 class DonorForm(forms.ModelForm):
     confirm_not_duplicate = forms.BooleanField(
-        required=False, label=_("Tôi đã xem các hồ sơ có thể trùng và xác nhận đây là người khác"),
+        required=False,
+        label=_("Tôi đã xem các hồ sơ có thể trùng và xác nhận đây là người khác"),
     )
 
     class Meta:
         formfield_callback = vietnamese_number_fields
         model = Donor
-        fields = ["full_name", "date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh",
-                  "blood_group_source", "weight_kg", "clubs", "consent_contact", "consent_processing", "consent_date"]
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "sex",
+            "cccd",
+            "phone",
+            "address",
+            "commune",
+            "workplace",
+            "abo",
+            "rh",
+            "blood_group_source",
+            "weight_kg",
+            "clubs",
+            "consent_contact",
+            "consent_processing",
+            "consent_date",
+        ]
         widgets = {"date_of_birth": DateInput(), "consent_date": DateInput(), "clubs": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, units=None, **kwargs):
@@ -65,8 +81,20 @@ class DonationForm(forms.ModelForm):
     class Meta:
         formfield_callback = vietnamese_number_fields
         model = Donation
-        fields = ["date", "facility", "drive_name", "mobilised_by", "outcome", "component", "volume_ml", "bag_number",
-                  "deferral_reason", "deferral_until", "benefit_kind", "benefit_amount"]
+        fields = [
+            "date",
+            "facility",
+            "drive_name",
+            "mobilised_by",
+            "outcome",
+            "component",
+            "volume_ml",
+            "bag_number",
+            "deferral_reason",
+            "deferral_until",
+            "benefit_kind",
+            "benefit_amount",
+        ]
         widgets = {"date": DateInput(), "deferral_until": DateInput()}
 
     def __init__(self, *args, units=None, **kwargs):
@@ -95,8 +123,11 @@ class EligibilityCheckForm(forms.Form):
     weight_kg = VietnameseDecimalField(label=_("Cân nặng (kg)"), min_value=20, max_value=250)
     on = forms.DateField(label=_("Ngày dự kiến hiến"), widget=DateInput())
     component = forms.ChoiceField(label=_("Thành phần"), choices=Component.choices)
-    volume_ml = forms.TypedChoiceField(label=_("Thể tích (ml)"), coerce=int,
-                                       choices=[(250, "250"), (350, "350"), (450, "450"), (500, "500"), (650, "650")])
+    volume_ml = forms.TypedChoiceField(
+        label=_("Thể tích (ml)"),
+        coerce=int,
+        choices=[(250, "250"), (350, "350"), (450, "450"), (500, "500"), (650, "650")],
+    )
     last_date = forms.DateField(label=_("Lần hiến gần nhất"), required=False, widget=DateInput())
     last_component = forms.ChoiceField(label=_("Thành phần lần trước"), choices=Component.choices, required=False)
 

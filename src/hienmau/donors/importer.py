@@ -40,8 +40,10 @@ class HistoryImportResult:
     duplicates_in_file: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.rows} dòng: thêm {self.donations_created} lần hiến, {self.donors_created} người hiến mới; "
-                f"{self.already_imported} dòng đã nhập trước đó.")
+        return (
+            f"{self.rows} dòng: thêm {self.donations_created} lần hiến, {self.donors_created} người hiến mới; "
+            f"{self.already_imported} dòng đã nhập trước đó."
+        )
 
 
 def source_key(facility: Unit, row: HistoryRow) -> str:
@@ -67,7 +69,7 @@ def import_history(path: Path, facility: Unit) -> HistoryImportResult:
     result = HistoryImportResult(rows=len(rows))
     with transaction.atomic():
         for start in range(0, len(rows), CHUNK):
-            _import_chunk(rows[start:start + CHUNK], facility, result)
+            _import_chunk(rows[start : start + CHUNK], facility, result)
     return result
 
 
@@ -79,13 +81,26 @@ def _import_chunk(rows: list[HistoryRow], facility: Unit, result: HistoryImportR
     if not todo:
         return
     donor_ids = _donor_ids([row for _, row in todo], result)
-    insert_with_history(Donation, [
-        {"donor_id": donor_id, "date": row.date, "facility_id": facility.pk, "component": row.component,
-         "volume_ml": row.volume_ml, "bag_number": row.bag_number, "outcome": row.outcome,
-         "deferral_reason": row.deferral_reason, "deferral_until": row.deferral_until,
-         "benefit_kind": row.benefit_kind, "benefit_amount": row.benefit_amount, "source_key": key}
-        for (key, row), donor_id in zip(todo, donor_ids, strict=True)
-    ])
+    insert_with_history(
+        Donation,
+        [
+            {
+                "donor_id": donor_id,
+                "date": row.date,
+                "facility_id": facility.pk,
+                "component": row.component,
+                "volume_ml": row.volume_ml,
+                "bag_number": row.bag_number,
+                "outcome": row.outcome,
+                "deferral_reason": row.deferral_reason,
+                "deferral_until": row.deferral_until,
+                "benefit_kind": row.benefit_kind,
+                "benefit_amount": row.benefit_amount,
+                "source_key": key,
+            }
+            for (key, row), donor_id in zip(todo, donor_ids, strict=True)
+        ],
+    )
     result.donations_created += len(todo)
 
 
@@ -105,7 +120,8 @@ def _donor_ids(rows: list[HistoryRow], result: HistoryImportResult) -> list[int]
     date), or created, all new people of the chunk in one insert."""
     names = [Donor.name_columns(row.full_name) for row in rows]
     lookup = RegistryLookup.load(
-        cccds={row.cccd for row in rows if row.cccd}, phones={row.phone for row in rows if row.phone},
+        cccds={row.cccd for row in rows if row.cccd},
+        phones={row.phone for row in rows if row.phone},
         pairs={(name["name_folded"], row.date_of_birth) for row, name in zip(rows, names)},
     )
     found: list[Donor | _DonorToCreate] = []
@@ -115,9 +131,18 @@ def _donor_ids(rows: list[HistoryRow], result: HistoryImportResult) -> list[int]
         if donor is None:
             donor = _DonorToCreate(len(new), row.cccd, row.phone, name["name_folded"], row.date_of_birth)
             lookup.remember(donor)
-            new.append(name | {"date_of_birth": row.date_of_birth, "sex": row.sex, "cccd": row.cccd,
-                               "phone": row.phone, "abo": row.abo, "rh": row.rh,
-                               "blood_group_source": "facility" if row.abo else ""})
+            new.append(
+                name
+                | {
+                    "date_of_birth": row.date_of_birth,
+                    "sex": row.sex,
+                    "cccd": row.cccd,
+                    "phone": row.phone,
+                    "abo": row.abo,
+                    "rh": row.rh,
+                    "blood_group_source": "facility" if row.abo else "",
+                }
+            )
         found.append(donor)
     created = insert_with_history(Donor, new)
     result.donors_created += len(created)

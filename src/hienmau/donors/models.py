@@ -22,7 +22,7 @@ class Sex(models.TextChoices):
 
 
 class AboGroup(models.TextChoices):
-    O = "O", "O"
+    O = "O", "O"  # noqa: E741 (the blood group)
     A = "A", "A"
     B = "B", "B"
     AB = "AB", "AB"
@@ -80,7 +80,8 @@ class DonorQuerySet(models.QuerySet):
         if scope.everything:
             return self
         return self.filter(
-            scope.unit_filter("commune__") | scope.unit_filter("workplace__")
+            scope.unit_filter("commune__")
+            | scope.unit_filter("workplace__")
             | Q(pk__in=Donation.objects.filter(scope.unit_filter("facility__")).values("donor_id"))
         )
 
@@ -135,7 +136,9 @@ def is_number_query(text: str) -> bool:
 def name_word_condition(word: str, prefix: str = "") -> Q:
     """A folded query word that starts one of the words of the donor's name (`prefix` reaches a donor
     through a relation, e.g. "donor__")."""
-    return Q(**{f"{prefix}given_name_folded__startswith": word}) | Q(**{f"{prefix}other_names_search__contains": " " + word})
+    return Q(**{f"{prefix}given_name_folded__startswith": word}) | Q(
+        **{f"{prefix}other_names_search__contains": " " + word}
+    )
 
 
 def name_has_words(given_name_folded: str, other_names_search: str, words: list[str]) -> bool:
@@ -148,37 +151,67 @@ class Donor(models.Model):
     # name_folded and given_name_folded use the "C" collation on PostgreSQL (migration 0004): byte order,
     # as on SQLite, and given-name prefixes become B-tree ranges.
     name_folded = models.CharField(max_length=255, editable=False)
-    other_names_search = models.CharField(max_length=256, editable=False, default="")  # " nguyen van": all but the given name
+    other_names_search = models.CharField(
+        max_length=256, editable=False, default=""
+    )  # " nguyen van": all but the given name
     given_name_folded = models.CharField(max_length=64, editable=False)
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     sex = models.CharField(_("giới tính"), max_length=1, choices=Sex.choices, blank=True)
-    cccd = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)
+    cccd = models.CharField(_("số CCCD"), max_length=12, null=True, blank=True)  # noqa: DJ001 -- NULL, not "", so that the unique constraint allows many blanks
     phone = models.CharField(_("số điện thoại"), max_length=16, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
-    commune = models.ForeignKey(Unit, verbose_name=_("xã, phường"), null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="resident_donors")
-    workplace = models.ForeignKey(Unit, verbose_name=_("nơi làm việc, học tập"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="member_donors")
+    commune = models.ForeignKey(
+        Unit,
+        verbose_name=_("xã, phường"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resident_donors",
+    )
+    workplace = models.ForeignKey(
+        Unit,
+        verbose_name=_("nơi làm việc, học tập"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="member_donors",
+    )
     abo = models.CharField(_("nhóm máu ABO"), max_length=2, choices=AboGroup.choices, blank=True)
     rh = models.CharField(_("Rh"), max_length=1, choices=RhFactor.choices, blank=True)
-    blood_group_source = models.CharField(_("nguồn thông tin nhóm máu"), max_length=10,
-                                          choices=BloodGroupSource.choices, blank=True)
+    blood_group_source = models.CharField(
+        _("nguồn thông tin nhóm máu"), max_length=10, choices=BloodGroupSource.choices, blank=True
+    )
     weight_kg = models.DecimalField(_("cân nặng (kg)"), max_digits=5, decimal_places=1, null=True, blank=True)
-    household = models.ForeignKey(Household, verbose_name=_("hộ gia đình"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="members")
-    clubs = models.ManyToManyField(Unit, verbose_name=_("câu lạc bộ"), blank=True, related_name="club_donors",
-                                   limit_choices_to={"category": "club"})
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("hộ gia đình"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    clubs = models.ManyToManyField(
+        Unit,
+        verbose_name=_("câu lạc bộ"),
+        blank=True,
+        related_name="club_donors",
+        limit_choices_to={"category": "club"},
+    )
     consent_contact = models.BooleanField(_("đồng ý được liên hệ"), default=False)
     consent_processing = models.BooleanField(_("đồng ý xử lý dữ liệu cá nhân"), default=False)
     consent_date = models.DateField(_("ngày đồng ý"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("dữ liệu mẫu tự tạo"), default=False)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
+    )
     erased_at = models.DateTimeField(_("đã xoá theo yêu cầu lúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # History rows are read per record (by id): no indexes on their foreign keys, each one costs every insert.
-    history = HistoricalRecords(excluded_fields=["name_folded", "other_names_search", "given_name_folded"],
-                                no_db_index=["commune", "workplace", "household", "merged_into"])
+    history = HistoricalRecords(
+        excluded_fields=["name_folded", "other_names_search", "given_name_folded"],
+        no_db_index=["commune", "workplace", "household", "merged_into"],
+    )
     objects = DonorQuerySet.as_manager()
 
     class Meta:
@@ -191,8 +224,12 @@ class Donor(models.Model):
             models.Index(fields=["date_of_birth", "name_folded"], name="donors_dob_name"),
             # Active donors only, and covering on PostgreSQL, so that list pages walk it in order without
             # reading the table (donors/search.py).
-            models.Index(fields=["given_name_folded", "name_folded", "id"], include=["other_names_search"],
-                         condition=Q(merged_into__isnull=True, erased_at__isnull=True), name="donors_vietnamese_order"),
+            models.Index(
+                fields=["given_name_folded", "name_folded", "id"],
+                include=["other_names_search"],
+                condition=Q(merged_into__isnull=True, erased_at__isnull=True),
+                name="donors_vietnamese_order",
+            ),
             models.Index(fields=["phone"], name="donors_phone"),
         ]
         constraints = [models.UniqueConstraint(fields=["cccd"], name="donors_unique_cccd")]
@@ -213,8 +250,12 @@ class Donor(models.Model):
         full_name = " ".join(full_name.split())
         folded = fold(full_name)
         given, other = vietnamese_name_key(full_name)[:2]
-        return {"full_name": full_name, "name_folded": folded, "given_name_folded": given[:64],
-                "other_names_search": "".join(" " + word for word in other.split())}
+        return {
+            "full_name": full_name,
+            "name_folded": folded,
+            "given_name_folded": given[:64],
+            "other_names_search": "".join(" " + word for word in other.split()),
+        }
 
     @property
     def blood_group(self) -> str:
@@ -236,15 +277,30 @@ class Donation(models.Model):
     """One visit at a collecting point: blood given, or a deferral with its reason and end date."""
 
     # Indexed by donors_donation_donor_date (donor first), so no index of its own.
-    donor = models.ForeignKey(Donor, verbose_name=_("người hiến"), on_delete=models.PROTECT, related_name="donations",
-                              db_index=False)
+    donor = models.ForeignKey(
+        Donor, verbose_name=_("người hiến"), on_delete=models.PROTECT, related_name="donations", db_index=False
+    )
     date = models.DateField(_("ngày"))
-    facility = models.ForeignKey(Unit, verbose_name=_("cơ sở tiếp nhận"), null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="collected_donations")
+    facility = models.ForeignKey(
+        Unit,
+        verbose_name=_("cơ sở tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collected_donations",
+    )
     drive_name = models.CharField(_("đợt / điểm hiến máu"), max_length=255, blank=True)
-    mobilised_by = models.ForeignKey(Unit, verbose_name=_("đơn vị vận động"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="mobilised_donations")
-    component = models.CharField(_("thành phần"), max_length=20, choices=Component.choices, default=Component.WHOLE_BLOOD)
+    mobilised_by = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị vận động"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mobilised_donations",
+    )
+    component = models.CharField(
+        _("thành phần"), max_length=20, choices=Component.choices, default=Component.WHOLE_BLOOD
+    )
     volume_ml = models.PositiveSmallIntegerField(_("thể tích (ml)"), null=True, blank=True)
     bag_number = models.CharField(_("mã túi máu"), max_length=40, blank=True)
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, default=Outcome.DONATED)
@@ -252,10 +308,15 @@ class Donation(models.Model):
     deferral_until = models.DateField(_("tạm hoãn đến"), null=True, blank=True)
     benefit_kind = models.CharField(_("hình thức hỗ trợ"), max_length=10, choices=BenefitKind.choices, blank=True)
     benefit_amount = models.PositiveIntegerField(_("giá trị hỗ trợ (đồng)"), null=True, blank=True)
-    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, null=True, blank=True)
-    certificate_token = models.CharField(max_length=32, null=True, blank=True, editable=False)
-    source_key = models.CharField(max_length=120, null=True, blank=True, editable=False,
-                                  help_text="facility code + bag number (or row id) of an imported row, for idempotent imports")
+    certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, null=True, blank=True)  # noqa: DJ001 (NULL: unique among the rows that have one)
+    certificate_token = models.CharField(max_length=32, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: unique among the rows that have one)
+    source_key = models.CharField(  # noqa: DJ001 (NULL: unique among the rows that have one)
+        max_length=120,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="facility code + bag number (or row id) of an imported row, for idempotent imports",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(no_db_index=["facility", "mobilised_by"])  # see Donor.history
@@ -268,7 +329,8 @@ class Donation(models.Model):
         indexes = [models.Index(fields=["donor", "-date"], name="donors_donation_donor_date")]
         constraints = [  # unique constraints here, not unique=True: see Donor.Meta
             models.CheckConstraint(
-                condition=Q(outcome="deferred") | Q(volume_ml__isnull=False), name="donors_donated_has_volume",
+                condition=Q(outcome="deferred") | Q(volume_ml__isnull=False),
+                name="donors_donated_has_volume",
                 violation_error_message=_("Lần hiến máu phải có thể tích."),
             ),
             models.UniqueConstraint(fields=["certificate_number"], name="donors_unique_certificate_number"),
@@ -296,6 +358,9 @@ class RevealLog(models.Model):
     class Meta:
         ordering = ["-at"]
 
+    def __str__(self) -> str:
+        return f"{self.user} — {self.donor_id} — {self.field}"
+
 
 class DonorMerge(models.Model):
     """Two records found to be one person. Reversible: it remembers which donations moved."""
@@ -307,10 +372,15 @@ class DonorMerge(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"
 
 
 class EligibilityRuleSet(models.Model):
@@ -334,8 +404,9 @@ class BenefitRate(models.Model):
     """What a donor receives, by component and volume band, from a date (Circular 15/2023/TT-BYT …)."""
 
     effective_from = models.DateField(_("hiệu lực từ"))
-    component_group = models.CharField(_("nhóm"), max_length=20,
-                                       choices=[("whole_blood", _("Máu toàn phần")), ("apheresis", _("Gạn tách thành phần"))])
+    component_group = models.CharField(
+        _("nhóm"), max_length=20, choices=[("whole_blood", _("Máu toàn phần")), ("apheresis", _("Gạn tách thành phần"))]
+    )
     volume_min_ml = models.PositiveSmallIntegerField(_("từ (ml)"))
     volume_max_ml = models.PositiveSmallIntegerField(_("đến (ml)"))
     amount = models.PositiveIntegerField(_("mức quà tặng / tiền (đồng)"))

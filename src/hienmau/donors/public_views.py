@@ -20,9 +20,12 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{16,32}")
 def _certificate(token: str) -> Donation | None:
     if not TOKEN.fullmatch(token):
         return None
-    donation = (Donation.objects.donated().select_related("donor", "facility")
-                .filter(certificate_token=token, certificate_number__isnull=False, donor__erased_at__isnull=True)
-                .first())
+    donation = (
+        Donation.objects.donated()
+        .select_related("donor", "facility")
+        .filter(certificate_token=token, certificate_number__isnull=False, donor__erased_at__isnull=True)
+        .first()
+    )
     # Compared again in Python so that a case-insensitive collation can never match a near miss.
     if donation is None or donation.certificate_token != token:
         return None
@@ -36,13 +39,17 @@ def certificate_verify(request, token):
         response = render(request, "donors/certificate_not_found.html", status=404)
     else:
         facility = donation.facility
-        response = render(request, "donors/certificate_verify.html", {
-            "number": donation.certificate_number,
-            "date": donation.date,
-            "given": component_phrase(donation.volume_ml, str(donation.get_component_display())),
-            "facility": facility.full_name if facility else donation.drive_name,
-            "donor_name": masked_name(donation.donor.full_name),
-        })
+        response = render(
+            request,
+            "donors/certificate_verify.html",
+            {
+                "number": donation.certificate_number,
+                "date": donation.date,
+                "given": component_phrase(donation.volume_ml, str(donation.get_component_display())),
+                "facility": facility.full_name if facility else donation.drive_name,
+                "donor_name": masked_name(donation.donor.full_name),
+            },
+        )
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

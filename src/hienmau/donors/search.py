@@ -43,8 +43,12 @@ class DonorListResults:
     (select_related, annotations) to the page's rows only.
     """
 
-    def __init__(self, donors: DonorQuerySet, query: str = "",
-                 decorate: Callable[[DonorQuerySet], DonorQuerySet] = lambda donors: donors):
+    def __init__(
+        self,
+        donors: DonorQuerySet,
+        query: str = "",
+        decorate: Callable[[DonorQuerySet], DonorQuerySet] = lambda donors: donors,
+    ):
         self.donors = donors.active()  # merged and erased records are never listed (the walk's index holds neither)
         self.query = (query or "").strip()
         self.words = [] if is_number_query(self.query) else fold(self.query).split()
@@ -65,7 +69,7 @@ class DonorListResults:
         """The number of matches, up to COUNT_LIMIT + 1 ("more than COUNT_LIMIT")."""
         if self._first_matches is not None:
             return len(self._first_matches)
-        return self.matches.order_by()[:COUNT_LIMIT + 1].count()
+        return self.matches.order_by()[: COUNT_LIMIT + 1].count()
 
     def __len__(self) -> int:
         return self.count()
@@ -80,23 +84,24 @@ class DonorListResults:
 
     def page_keys(self, offset: int, limit: int) -> list[int]:
         """Primary keys of the matches offset … offset + limit, in Vietnamese order."""
-        if self._first_matches is not None and (offset + limit <= len(self._first_matches)
-                                                 or len(self._first_matches) <= COUNT_LIMIT):
-            return self._first_matches[offset:offset + limit]
+        if self._first_matches is not None and (
+            offset + limit <= len(self._first_matches) or len(self._first_matches) <= COUNT_LIMIT
+        ):
+            return self._first_matches[offset : offset + limit]
         if self.query and not self.words:
             return self._sorted(self.matches, offset, limit)
         if len(self.words) > 1:
             return self._merged_by_given_name(offset, limit)
         walked = self._walk(offset + limit)
         if walked is not None:
-            return walked[offset:offset + limit]
+            return walked[offset : offset + limit]
         if not self.words:
             return self._sorted(self.donors, offset, limit)
         return self._merged_by_given_name(offset, limit)
 
     @staticmethod
     def _sorted(donors: DonorQuerySet, offset: int, limit: int) -> list[int]:
-        return list(donors.vietnamese_order().values_list("pk", flat=True)[offset:offset + limit])
+        return list(donors.vietnamese_order().values_list("pk", flat=True)[offset : offset + limit])
 
     def _walk(self, wanted: int) -> list[int] | None:
         """The first `wanted` matches if they lie among the first WALK_ROWS donors in order, else None.
@@ -109,7 +114,9 @@ class DonorListResults:
             return None
         table = connection.ops.quote_name(Donor._meta.db_table)
         like = "LIKE %s ESCAPE '\\'"
-        conditions = " AND ".join(f"(given_name_folded {like} OR other_names_search {like})" for _ in self.words) or "1 = 1"
+        conditions = (
+            " AND ".join(f"(given_name_folded {like} OR other_names_search {like})" for _ in self.words) or "1 = 1"
+        )
         params: list = [WALK_ROWS]
         for word in self.words:
             escaped = connection.ops.prep_for_like_query(word)
@@ -154,4 +161,4 @@ class DonorListResults:
         for *_, pk in heapq.merge(*(list(part) for part in parts)):
             if not keys or keys[-1] != pk:
                 keys.append(pk)
-        return keys[offset:offset + limit]
+        return keys[offset : offset + limit]

@@ -14,16 +14,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienmau.core.clock import today
-from hienmau.orgs.models import Unit
 from hienmau.donors.models import (
-    BenefitRate, Component, Donation, Donor, DonorMerge, EligibilityRuleSet, Outcome, RevealLog,
+    BenefitRate,
+    Component,
+    Donation,
+    Donor,
+    DonorMerge,
+    EligibilityRuleSet,
+    Outcome,
+    RevealLog,
 )
+from hienmau.orgs.models import Unit
 
-MERGE_FIELDS = ("date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh",
-                "blood_group_source", "weight_kg", "household", "consent_date")
+MERGE_FIELDS = (
+    "date_of_birth",
+    "sex",
+    "cccd",
+    "phone",
+    "address",
+    "commune",
+    "workplace",
+    "abo",
+    "rh",
+    "blood_group_source",
+    "weight_kg",
+    "household",
+    "consent_date",
+)
 
 
 # --- duplicates ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DuplicateCandidate:
@@ -31,8 +52,9 @@ class DuplicateCandidate:
     reason: str
 
 
-def duplicates_of(*, cccd: str | None = None, phone: str = "", date_of_birth=None, name_folded: str = "",
-                  exclude: int | None = None) -> list[DuplicateCandidate]:
+def duplicates_of(
+    *, cccd: str | None = None, phone: str = "", date_of_birth=None, name_folded: str = "", exclude: int | None = None
+) -> list[DuplicateCandidate]:
     """Likely the same person: the same CCCD; the same phone and date of birth; the same name and date of birth."""
     found: dict[int, DuplicateCandidate] = {}
     base = Donor.objects.active()
@@ -52,8 +74,13 @@ def duplicates_of(*, cccd: str | None = None, phone: str = "", date_of_birth=Non
 
 
 def duplicates_for(donor: Donor) -> list[DuplicateCandidate]:
-    return duplicates_of(cccd=donor.cccd, phone=donor.phone, date_of_birth=donor.date_of_birth,
-                         name_folded=donor.name_folded, exclude=donor.pk)
+    return duplicates_of(
+        cccd=donor.cccd,
+        phone=donor.phone,
+        date_of_birth=donor.date_of_birth,
+        name_folded=donor.name_folded,
+        exclude=donor.pk,
+    )
 
 
 @dataclass
@@ -76,8 +103,9 @@ class RegistryLookup:
         by_name = {}
         wanted = sorted((name, dob) for name, dob in pairs if dob is not None)
         for start in range(0, len(wanted), cls.PAIR_BATCH):
-            by_name.update({(d.name_folded, d.date_of_birth): d
-                            for d in cls._with_names(wanted[start:start + cls.PAIR_BATCH])})
+            by_name.update(
+                {(d.name_folded, d.date_of_birth): d for d in cls._with_names(wanted[start : start + cls.PAIR_BATCH])}
+            )
         return cls(by_cccd, by_phone, by_name)
 
     @staticmethod
@@ -105,8 +133,11 @@ class RegistryLookup:
 
     def find(self, cccd, phone, name_folded, date_of_birth) -> Donor | None:
         """The same order as duplicates_of: CCCD, then phone + birth date, then name + birth date."""
-        return ((self.by_cccd.get(cccd) if cccd else None) or self.by_phone.get((phone, date_of_birth))
-                or self.by_name.get((name_folded, date_of_birth)))
+        return (
+            (self.by_cccd.get(cccd) if cccd else None)
+            or self.by_phone.get((phone, date_of_birth))
+            or self.by_name.get((name_folded, date_of_birth))
+        )
 
 
 def merge_donors(survivor: Donor, merged: Donor, user) -> DonorMerge:
@@ -135,8 +166,9 @@ def merge_donors(survivor: Donor, merged: Donor, user) -> DonorMerge:
             setattr(survivor, attname, _from_json(attname, value) if attname != "cccd" else cccd)
         survivor.save()
         Donation.objects.filter(pk__in=moved).update(donor=survivor)
-        return DonorMerge.objects.create(survivor=survivor, merged=merged, moved_donation_ids=moved,
-                                         filled_fields=filled, by=user)
+        return DonorMerge.objects.create(
+            survivor=survivor, merged=merged, moved_donation_ids=moved, filled_fields=filled, by=user
+        )
 
 
 def undo_merge(merge: DonorMerge, user) -> None:
@@ -147,8 +179,15 @@ def undo_merge(merge: DonorMerge, user) -> None:
         survivor, merged = merge.survivor, merge.merged
         restored_cccd = merge.filled_fields.get("cccd")
         for attname in merge.filled_fields:
-            setattr(survivor, attname, None if attname in ("cccd",) or attname.endswith("_id") or
-                    attname in ("date_of_birth", "weight_kg", "consent_date") else "")
+            setattr(
+                survivor,
+                attname,
+                None
+                if attname in ("cccd",)
+                or attname.endswith("_id")
+                or attname in ("date_of_birth", "weight_kg", "consent_date")
+                else "",
+            )
         survivor.save()
         Donation.objects.filter(pk__in=merge.moved_donation_ids).update(donor=merged)
         merged.merged_into = None
@@ -176,6 +215,7 @@ def _from_json(attname: str, value):
 
 # --- eligibility ---------------------------------------------------------------------------------
 
+
 def rule_sets():
     """Dated rule versions: those shipped in donors/data/eligibility_rules.json, plus versions entered
     in the admin when a new circular comes out (a stored version replaces a shipped one of the same date)."""
@@ -190,8 +230,9 @@ def rule_sets():
     return sorted(versions.values(), key=lambda rules: rules.effective_from)
 
 
-def eligibility_for(donor: Donor, on: datetime.date | None = None, component: str = Component.WHOLE_BLOOD,
-                    volume_ml: int | None = None):
+def eligibility_for(
+    donor: Donor, on: datetime.date | None = None, component: str = Component.WHOLE_BLOOD, volume_ml: int | None = None
+):
     """The verdict for a stored donor, or None when the record lacks a date of birth (cannot be judged)."""
     from hienmau.donors.lib.eligibility import Deferral, PastDonation, Person, eligibility, rules_on
 
@@ -199,24 +240,39 @@ def eligibility_for(donor: Donor, on: datetime.date | None = None, component: st
         return None
     on = on or today()
     last = donor.donations.donated().filter(date__lte=on).order_by("-date", "-pk").first()
-    deferrals = [Deferral(until=d.deferral_until, reason=d.deferral_reason)
-                 for d in donor.donations.filter(outcome=Outcome.DEFERRED, deferral_until__gt=on)]
-    person = Person(sex=donor.sex or None, date_of_birth=donor.date_of_birth,
-                    weight_kg=float(donor.weight_kg) if donor.weight_kg is not None else None)
-    return eligibility(person, on, component, volume_ml,
-                       PastDonation(last.date, last.component) if last else None, deferrals,
-                       rules_on(rule_sets(), on))
+    deferrals = [
+        Deferral(until=d.deferral_until, reason=d.deferral_reason)
+        for d in donor.donations.filter(outcome=Outcome.DEFERRED, deferral_until__gt=on)
+    ]
+    person = Person(
+        sex=donor.sex or None,
+        date_of_birth=donor.date_of_birth,
+        weight_kg=float(donor.weight_kg) if donor.weight_kg is not None else None,
+    )
+    return eligibility(
+        person,
+        on,
+        component,
+        volume_ml,
+        PastDonation(last.date, last.component) if last else None,
+        deferrals,
+        rules_on(rule_sets(), on),
+    )
 
 
 # --- benefits and certificates -------------------------------------------------------------------
 
+
 def benefit_rate(component: str, volume_ml: int, on: datetime.date) -> BenefitRate | None:
     group = "whole_blood" if component == Component.WHOLE_BLOOD else "apheresis"
-    latest = BenefitRate.objects.filter(effective_from__lte=on, component_group=group).aggregate(d=Max("effective_from"))["d"]
+    latest = BenefitRate.objects.filter(effective_from__lte=on, component_group=group).aggregate(
+        d=Max("effective_from")
+    )["d"]
     if latest is None:
         return None
-    return BenefitRate.objects.filter(effective_from=latest, component_group=group, volume_min_ml__lte=volume_ml,
-                                      volume_max_ml__gte=volume_ml).first()
+    return BenefitRate.objects.filter(
+        effective_from=latest, component_group=group, volume_min_ml__lte=volume_ml, volume_max_ml__gte=volume_ml
+    ).first()
 
 
 def issue_certificate(donation: Donation) -> Donation:
@@ -257,15 +313,23 @@ def export_donor(donor: Donor) -> bytes:
         "ho_ten": donor.full_name,
         "ngay_sinh": donor.date_of_birth.isoformat() if donor.date_of_birth else None,
         "gioi_tinh": donor.get_sex_display() if donor.sex else None,
-        "cccd": donor.cccd, "dien_thoai": donor.phone, "dia_chi": donor.address,
+        "cccd": donor.cccd,
+        "dien_thoai": donor.phone,
+        "dia_chi": donor.address,
         "xa_phuong": donor.commune.full_name if donor.commune else None,
         "noi_lam_viec": donor.workplace.full_name if donor.workplace else None,
         "nhom_mau": donor.blood_group or None,
-        "dong_y_lien_he": donor.consent_contact, "dong_y_xu_ly_du_lieu": donor.consent_processing,
+        "dong_y_lien_he": donor.consent_contact,
+        "dong_y_xu_ly_du_lieu": donor.consent_processing,
         "cac_lan_hien_mau": [
-            {"ngay": d.date.isoformat(), "ket_qua": d.get_outcome_display(), "thanh_phan": d.get_component_display(),
-             "the_tich_ml": d.volume_ml, "co_so": d.facility.full_name if d.facility else d.drive_name,
-             "giay_chung_nhan": d.certificate_number}
+            {
+                "ngay": d.date.isoformat(),
+                "ket_qua": d.get_outcome_display(),
+                "thanh_phan": d.get_component_display(),
+                "the_tich_ml": d.volume_ml,
+                "co_so": d.facility.full_name if d.facility else d.drive_name,
+                "giay_chung_nhan": d.certificate_number,
+            }
             for d in donor.donations.select_related("facility").order_by("date")
         ],
     }

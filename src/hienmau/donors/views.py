@@ -21,8 +21,8 @@ from hienmau.core.uploads import save_upload
 from hienmau.donors import services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
-from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.donors.models import Donation, Donor, DonorMerge, Outcome
+from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.orgs.scoping import scoped_units
 from hienmau.orgs.views import scope_required
 
@@ -44,8 +44,13 @@ def _require_edit(request) -> None:
 def with_list_columns(donors):
     """What a row of the donor list shows, read for the rows of one page (a correlated count per row:
     a join grouped by donor let PostgreSQL hash all 3.000.000 donations for a page of 50)."""
-    donated = (Donation.objects.filter(donor=OuterRef("pk"), outcome=Outcome.DONATED).order_by()
-               .values("donor").annotate(n=Count("pk")).values("n"))
+    donated = (
+        Donation.objects.filter(donor=OuterRef("pk"), outcome=Outcome.DONATED)
+        .order_by()
+        .values("donor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return donors.select_related("commune", "workplace").annotate(donation_count=Coalesce(Subquery(donated), 0))
 
 
@@ -61,8 +66,16 @@ def donor_list(request):
     results = DonorListResults(donors, query, decorate=with_list_columns)
     page = Paginator(results, 50).get_page(request.GET.get("page"))
     template = "donors/_donor_rows.html" if request.htmx else "donors/donor_list.html"
-    return render(request, template, {"page": page, "query": query, "group": group,
-                                      "more_than": COUNT_LIMIT if page.paginator.count > COUNT_LIMIT else None})
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "group": group,
+            "more_than": COUNT_LIMIT if page.paginator.count > COUNT_LIMIT else None,
+        },
+    )
 
 
 @scope_required
@@ -75,14 +88,21 @@ def donor_create(request):
         candidate = form.instance
         from hienmau.core.lib.text import fold
 
-        duplicates = services.duplicates_of(cccd=form.cleaned_data.get("cccd"), phone=form.cleaned_data.get("phone"),
-                                            date_of_birth=form.cleaned_data.get("date_of_birth"),
-                                            name_folded=fold(candidate.full_name))
+        duplicates = services.duplicates_of(
+            cccd=form.cleaned_data.get("cccd"),
+            phone=form.cleaned_data.get("phone"),
+            date_of_birth=form.cleaned_data.get("date_of_birth"),
+            name_folded=fold(candidate.full_name),
+        )
         exact = [d for d in duplicates if d.donor.cccd and d.donor.cccd == form.cleaned_data.get("cccd")]
         if exact:
-            form.add_error("cccd", _("Số CCCD này đã có trong hồ sơ của %(name)s.") % {"name": exact[0].donor.full_name})
+            form.add_error(
+                "cccd", _("Số CCCD này đã có trong hồ sơ của %(name)s.") % {"name": exact[0].donor.full_name}
+            )
         elif duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
-            form.add_error(None, _("Có hồ sơ có thể là cùng một người; xem bên dưới rồi xác nhận nếu đây là người khác."))
+            form.add_error(
+                None, _("Có hồ sơ có thể là cùng một người; xem bên dưới rồi xác nhận nếu đây là người khác.")
+            )
         else:
             donor = form.save()
             messages.success(request, _("Đã thêm người hiến máu %(name)s.") % {"name": donor.full_name})
@@ -107,21 +127,33 @@ def donor_edit(request, pk):
 def donor_detail(request, pk):
     donor = _donor(request, pk)
     if donor.merged_into_id:
-        messages.info(request, _("Hồ sơ này đã được gộp vào hồ sơ của %(name)s.") % {"name": donor.merged_into.full_name})
+        messages.info(
+            request, _("Hồ sơ này đã được gộp vào hồ sơ của %(name)s.") % {"name": donor.merged_into.full_name}
+        )
     donations = list(donor.donations.select_related("facility", "mobilised_by"))
     donated = [d for d in donations if d.outcome == Outcome.DONATED]
     verdict = services.eligibility_for(donor) if donor.date_of_birth and not donor.erased_at else None
     count = len(donated)
     reached = [tier for tier in HONOUR_TIERS if count >= tier]
     upcoming = next((tier for tier in HONOUR_TIERS if count < tier), None)
-    return render(request, "donors/donor_detail.html", {
-        "donor": donor, "donations": donations, "donated_count": count, "verdict": verdict,
-        "honours_reached": reached, "next_honour": upcoming,
-        "total_ml": sum(d.volume_ml or 0 for d in donated),
-        "duplicates": services.duplicates_for(donor) if not donor.merged_into_id else [],
-        "merges": DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).select_related("survivor", "merged", "by"),
-        "can_edit": request.scope.can_edit,
-    })
+    return render(
+        request,
+        "donors/donor_detail.html",
+        {
+            "donor": donor,
+            "donations": donations,
+            "donated_count": count,
+            "verdict": verdict,
+            "honours_reached": reached,
+            "next_honour": upcoming,
+            "total_ml": sum(d.volume_ml or 0 for d in donated),
+            "duplicates": services.duplicates_for(donor) if not donor.merged_into_id else [],
+            "merges": DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).select_related(
+                "survivor", "merged", "by"
+            ),
+            "can_edit": request.scope.can_edit,
+        },
+    )
 
 
 @scope_required
@@ -161,10 +193,14 @@ def donation_create(request, pk):
 def donor_history(request, pk):
     donor = _donor(request, pk)
     entries = history_entries(Donor, Donor.objects.filter(pk=donor.pk), limit=100) + history_entries(
-        Donation, donor.donations.all(), limit=200)
+        Donation, donor.donations.all(), limit=200
+    )
     entries.sort(key=lambda e: e.when, reverse=True)
-    return render(request, "donors/donor_history.html", {"donor": donor, "entries": entries,
-                                                         "reveals": donor.reveals.select_related("user")[:100]})
+    return render(
+        request,
+        "donors/donor_history.html",
+        {"donor": donor, "entries": entries, "reveals": donor.reveals.select_related("user")[:100]},
+    )
 
 
 @scope_required
@@ -181,11 +217,17 @@ def merge_preview(request, pk, other_pk):
         return redirect("donors:donor_detail", pk=survivor.pk)
     fields = ["full_name", "date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh"]
     rows = [(Donor._meta.get_field(f).verbose_name, getattr(survivor, f), getattr(other, f)) for f in fields]
-    return render(request, "donors/merge.html", {
-        "survivor": survivor, "other": other, "rows": rows,
-        "survivor_donations": survivor.donations.select_related("facility"),
-        "other_donations": other.donations.select_related("facility"),
-    })
+    return render(
+        request,
+        "donors/merge.html",
+        {
+            "survivor": survivor,
+            "other": other,
+            "rows": rows,
+            "survivor_donations": survivor.donations.select_related("facility"),
+            "other_donations": other.donations.select_related("facility"),
+        },
+    )
 
 
 @scope_required
@@ -232,8 +274,15 @@ def eligibility_check(request):
     if request.GET and form.is_valid():
         data = form.cleaned_data
         last = PastDonation(data["last_date"], data["last_component"] or "whole_blood") if data["last_date"] else None
-        verdict = eligibility(Person(data["sex"], data["date_of_birth"], float(data["weight_kg"])), data["on"],
-                              data["component"], data["volume_ml"], last, [], rules_on(services.rule_sets(), data["on"]))
+        verdict = eligibility(
+            Person(data["sex"], data["date_of_birth"], float(data["weight_kg"])),
+            data["on"],
+            data["component"],
+            data["volume_ml"],
+            last,
+            [],
+            rules_on(services.rule_sets(), data["on"]),
+        )
     return render(request, "donors/eligibility_check.html", {"form": form, "verdict": verdict})
 
 
@@ -272,7 +321,15 @@ def benefit_report(request):
     rows = []
     for unit_name, counter in sorted(counts.items()):
         total = sum(counter.values())
-        rows.append({"unit": unit_name, "cash": counter["cash"], "gift": counter["gift"], "unknown": counter["unknown"],
-                     "total": total, "cash_pct": round(100 * counter["cash"] / total) if total else 0,
-                     "gift_pct": round(100 * counter["gift"] / total) if total else 0})
+        rows.append(
+            {
+                "unit": unit_name,
+                "cash": counter["cash"],
+                "gift": counter["gift"],
+                "unknown": counter["unknown"],
+                "total": total,
+                "cash_pct": round(100 * counter["cash"] / total) if total else 0,
+                "gift_pct": round(100 * counter["gift"] / total) if total else 0,
+            }
+        )
     return render(request, "donors/benefit_report.html", {"form": form, "rows": rows})

@@ -29,12 +29,21 @@ class CheckInOutcomeForm(forms.Form):
     registration = forms.IntegerField(required=False, min_value=1)
     registration_token = forms.CharField(required=False, max_length=24)
     client_event_id = forms.CharField(max_length=64)
-    outcome = forms.ChoiceField(choices=OUTCOMES, error_messages={
-        "invalid_choice": _("Kết quả phải là đã hiến, tạm hoãn hoặc không đến."),
-        "required": _("Kết quả phải là đã hiến, tạm hoãn hoặc không đến.")})
+    outcome = forms.ChoiceField(
+        choices=OUTCOMES,
+        error_messages={
+            "invalid_choice": _("Kết quả phải là đã hiến, tạm hoãn hoặc không đến."),
+            "required": _("Kết quả phải là đã hiến, tạm hoãn hoặc không đến."),
+        },
+    )
     component = forms.ChoiceField(choices=Component.choices, required=False)
-    volume_ml = forms.TypedChoiceField(choices=VOLUMES, coerce=int, required=False, empty_value=None,
-                                       error_messages={"invalid_choice": _("Thể tích phải là 250, 350 hoặc 450 ml.")})
+    volume_ml = forms.TypedChoiceField(
+        choices=VOLUMES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Thể tích phải là 250, 350 hoặc 450 ml.")},
+    )
     bag_number = forms.CharField(max_length=40, required=False)
     deferral_reason = forms.CharField(max_length=255, required=False)
     deferral_until = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
@@ -64,9 +73,12 @@ class CheckInOutcomeForm(forms.Form):
     def check_in(self) -> CheckIn:
         data = self.cleaned_data
         return CheckIn(
-            outcome=data["outcome"], component=data.get("component") or Component.WHOLE_BLOOD,
-            volume_ml=data.get("volume_ml"), bag_number=(data.get("bag_number") or "").strip(),
-            deferral_reason=(data.get("deferral_reason") or "").strip(), deferral_until=data.get("deferral_until"),
+            outcome=data["outcome"],
+            component=data.get("component") or Component.WHOLE_BLOOD,
+            volume_ml=data.get("volume_ml"),
+            bag_number=(data.get("bag_number") or "").strip(),
+            deferral_reason=(data.get("deferral_reason") or "").strip(),
+            deferral_until=data.get("deferral_until"),
         )
 
     def first_error(self) -> str:
@@ -81,12 +93,24 @@ class WalkInForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=255)
     date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DateInput())
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
-    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    cccd = forms.CharField(label=_("Số CCCD"), max_length=20, required=False,
-                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    unit = forms.ModelChoiceField(label=_("Đơn vị vận động"), queryset=Unit.objects.none(), required=False,
-                                  empty_label=_("— Tự đến, không qua đơn vị —"))
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    cccd = forms.CharField(
+        label=_("Số CCCD"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị vận động"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— Tự đến, không qua đơn vị —"),
+    )
 
     def __init__(self, *args, drive: Drive, **kwargs):
         super().__init__(*args, prefix="walkin", **kwargs)
@@ -116,5 +140,10 @@ class WalkInForm(forms.Form):
 
     def person(self) -> Person:
         data = self.cleaned_data
-        return Person(full_name=data["full_name"], date_of_birth=data["date_of_birth"], sex=data["sex"],
-                      cccd=data.get("cccd"), phone=data.get("phone", ""))
+        return Person(
+            full_name=data["full_name"],
+            date_of_birth=data["date_of_birth"],
+            sex=data["sex"],
+            cccd=data.get("cccd"),
+            phone=data.get("phone", ""),
+        )

@@ -22,7 +22,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _, ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hienmau.core.lib.text import fold
@@ -40,6 +41,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{16,24}")
 
 
 # --- access ----------------------------------------------------------------------------------------
+
 
 def _visible_drive(request, pk: int) -> Drive:
     """The drive if the scope sees it (organiser, a unit with a slot, or the collecting facility); else 404."""
@@ -79,8 +81,9 @@ def _json_endpoint(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return _json_error(401, _("Phiên đăng nhập đã hết hạn: hãy đăng nhập lại; "
-                                      "kết quả chờ gửi vẫn được giữ trên máy."))
+            return _json_error(
+                401, _("Phiên đăng nhập đã hết hạn: hãy đăng nhập lại; kết quả chờ gửi vẫn được giữ trên máy.")
+            )
         if not request.scope:
             return _json_error(403, _("Tài khoản chưa được phân quyền ở đơn vị nào."))
         try:
@@ -95,6 +98,7 @@ def _json_endpoint(view):
 
 # --- search ----------------------------------------------------------------------------------------
 
+
 def token_from_scan(text: str) -> str:
     """The QR token in what a scanner typed: the token itself, or the last part of a link that ends with it."""
     text = (text or "").strip()
@@ -108,7 +112,8 @@ def search_registrations(drive: Drive, text: str):
     """The drive's registrants by QR token, phone or CCCD (through the donor registry), or name without
     diacritics (each word starts a word of the name). No text: those not checked in yet."""
     registrations = drive.registrations.select_related("unit").order_by(
-        "donor__given_name_folded", "donor__name_folded", "pk")
+        "donor__given_name_folded", "donor__name_folded", "pk"
+    )
     text = (text or "").strip()
     if not text:
         return registrations.filter(status=RegistrationStatus.REGISTERED)
@@ -125,6 +130,7 @@ def search_registrations(drive: Drive, text: str):
 
 # --- the page --------------------------------------------------------------------------------------
 
+
 def _counter_context(drive: Drive) -> dict:
     rows, total = services.results(drive)
     collected = services.collected(drive)
@@ -137,7 +143,8 @@ def _js_config(request, drive: Drive) -> dict:
     return {
         "drive": drive.pk,
         "urls": {
-            "page": page, "outcome": reverse("drive_checkin:checkin_outcome", args=[drive.pk]),
+            "page": page,
+            "outcome": reverse("drive_checkin:checkin_outcome", args=[drive.pk]),
             "snapshot": reverse("drive_checkin:checkin_snapshot", args=[drive.pk]),
             "counter": reverse("drive_checkin:checkin_counter", args=[drive.pk]),
             "sw": reverse("drive_checkin:checkin_sw") + "?" + urlencode({"static": urlsplit(settings.STATIC_URL).path}),
@@ -145,19 +152,25 @@ def _js_config(request, drive: Drive) -> dict:
         "statuses": {value: str(label) for value, label in RegistrationStatus.choices},
         "components": {value: str(label) for value, label in Component.choices},
         "strings": {
-            "pending": _("chờ gửi"), "sending": _("đang gửi"), "refused": _("không được nhận"),
+            "pending": _("chờ gửi"),
+            "sending": _("đang gửi"),
+            "refused": _("không được nhận"),
             "online": _("Đang có mạng. Kết quả được gửi ngay."),
             "offline": _("Mất mạng: kết quả được lưu trên máy này và tự gửi khi có mạng lại."),
             "retry": _("Chưa gửi được, sẽ thử lại sau %(s)s giây."),
             "login": _("Phiên đăng nhập đã hết hạn: đăng nhập lại ở thẻ khác, kết quả chờ gửi vẫn được giữ."),
-            "dismiss": _("Bỏ qua"), "notFound": _("Không tìm thấy mã này trong danh sách đợt hiến máu."),
+            "dismiss": _("Bỏ qua"),
+            "notFound": _("Không tìm thấy mã này trong danh sách đợt hiến máu."),
             "none": _("Không tìm thấy ai."),
             "alreadyDonated": _("Người này đã được ghi nhận hiến máu ở đợt này."),
             "closeWithPending": _("Máy này còn %(n)s kết quả chờ gửi. Vẫn kết thúc đợt?"),
             "confirmClose": _("Kết thúc đợt: mọi người chưa có kết quả sẽ được ghi là không đến. Tiếp tục?"),
-            "cameraError": _("Không mở được máy ảnh."), "needReason": _("Ghi lý do tạm hoãn."),
+            "cameraError": _("Không mở được máy ảnh."),
+            "needReason": _("Ghi lý do tạm hoãn."),
             "badDate": _("Ngày tạm hoãn không hợp lệ: ghi theo dạng dd/mm/yyyy."),
-            "donated": _("Đã hiến"), "deferred": _("Tạm hoãn"), "no_show": _("Không đến"),
+            "donated": _("Đã hiến"),
+            "deferred": _("Tạm hoãn"),
+            "no_show": _("Không đến"),
             "more": _("Còn %(n)s người nữa: gõ tên để tìm."),
         },
     }
@@ -167,9 +180,14 @@ def _page(request, drive: Drive, walk_in_form: WalkInForm | None = None, query: 
     registrations = search_registrations(drive, query)
     context = {
         **_counter_context(drive),
-        "registrations": registrations[:RESULTS_SHOWN], "result_count": registrations.count(), "query": query,
-        "walk_in_form": walk_in_form or WalkInForm(drive=drive), "components": Component.choices, "volumes": VOLUMES,
-        "config": _js_config(request, drive), "is_closed": drive.status == DriveStatus.CLOSED,
+        "registrations": registrations[:RESULTS_SHOWN],
+        "result_count": registrations.count(),
+        "query": query,
+        "walk_in_form": walk_in_form or WalkInForm(drive=drive),
+        "components": Component.choices,
+        "volumes": VOLUMES,
+        "config": _js_config(request, drive),
+        "is_closed": drive.status == DriveStatus.CLOSED,
     }
     return render(request, "drives/checkin/page.html", context, status=status)
 
@@ -182,9 +200,15 @@ def checkin(request, pk):
     if not request.htmx:
         return _page(request, drive, query=query)
     registrations = search_registrations(drive, query)
-    return render(request, "drives/checkin/_results.html", {
-        "registrations": registrations[:RESULTS_SHOWN], "result_count": registrations.count(), "query": query,
-    })
+    return render(
+        request,
+        "drives/checkin/_results.html",
+        {
+            "registrations": registrations[:RESULTS_SHOWN],
+            "result_count": registrations.count(),
+            "query": query,
+        },
+    )
 
 
 @scope_required
@@ -202,13 +226,22 @@ def checkin_snapshot(request, pk):
     drive = _checkin_drive(request, pk)
     no_unit = _("Tự đăng ký / đến trực tiếp")
     registrations = [
-        {"id": r.pk, "token": r.qr_token, "name": r.full_name, "folded": " " + fold(r.full_name),
-         "unit": r.unit.full_name if r.unit_id else no_unit, "unit_id": r.unit_id, "kind": r.kind,
-         "kind_label": r.get_kind_display(), "status": r.status}
+        {
+            "id": r.pk,
+            "token": r.qr_token,
+            "name": r.full_name,
+            "folded": " " + fold(r.full_name),
+            "unit": r.unit.full_name if r.unit_id else no_unit,
+            "unit_id": r.unit_id,
+            "kind": r.kind,
+            "kind_label": r.get_kind_display(),
+            "status": r.status,
+        }
         for r in drive.registrations.select_related("unit").order_by("pk")
     ]
-    response = JsonResponse({"drive": drive.pk, "title": drive.title, "at": int(time.time()),
-                             "registrations": registrations})
+    response = JsonResponse(
+        {"drive": drive.pk, "title": drive.title, "at": int(time.time()), "registrations": registrations}
+    )
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -228,8 +261,9 @@ def checkin_outcome(request, pk):
     if registration is None:
         return _json_error(404, _("Không tìm thấy người đăng ký này trong đợt hiến máu."))
     try:
-        event, created = services.record_outcome(registration, form.check_in(), form.cleaned_data["client_event_id"],
-                                                 request.user)
+        event, created = services.record_outcome(
+            registration, form.check_in(), form.cleaned_data["client_event_id"], request.user
+        )
     except ValidationError as exc:
         registration.refresh_from_db(fields=["status"])
         conflict = registration.status == RegistrationStatus.DONATED
@@ -237,9 +271,16 @@ def checkin_outcome(request, pk):
     if event.registration_id != registration.pk:
         return _json_error(409, _("Mã sự kiện này đã được dùng cho một người khác."))
     registration.refresh_from_db(fields=["status"])
-    return JsonResponse({"ok": True, "duplicate": not created, "status": registration.status,
-                         "status_label": registration.get_status_display(), "registration": registration.pk,
-                         "at": int(time.time())})
+    return JsonResponse(
+        {
+            "ok": True,
+            "duplicate": not created,
+            "status": registration.status,
+            "status_label": registration.get_status_display(),
+            "registration": registration.pk,
+            "at": int(time.time()),
+        }
+    )
 
 
 def _posted_data(request) -> dict | None:
@@ -272,9 +313,16 @@ def checkin_walk_in(request, pk):
     else:
         notice = _("%(name)s đã có trong danh sách đợt này.") % {"name": registration.full_name}
     if request.htmx:
-        return render(request, "drives/checkin/_walk_in.html", {
-            "walk_in_form": WalkInForm(drive=drive), "drive": drive, "added": registration, "notice": notice,
-        })
+        return render(
+            request,
+            "drives/checkin/_walk_in.html",
+            {
+                "walk_in_form": WalkInForm(drive=drive),
+                "drive": drive,
+                "added": registration,
+                "notice": notice,
+            },
+        )
     messages.success(request, notice)
     return redirect("drive_checkin:checkin", pk=drive.pk)
 
@@ -290,6 +338,7 @@ def checkin_service_worker(request):
 
 # --- results and closing ---------------------------------------------------------------------------
 
+
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -300,8 +349,10 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def result_sheet(request, pk, fmt):
     drive = _visible_drive(request, pk)
-    makers = {"xlsx": (result_sheets.result_sheet_xlsx, result_sheets.XLSX_MIME),
-              "pdf": (result_sheets.result_sheet_pdf, "application/pdf")}
+    makers = {
+        "xlsx": (result_sheets.result_sheet_xlsx, result_sheets.XLSX_MIME),
+        "pdf": (result_sheets.result_sheet_pdf, "application/pdf"),
+    }
     if fmt not in makers:
         raise Http404
     make, content_type = makers[fmt]
@@ -313,8 +364,11 @@ def result_sheet(request, pk, fmt):
 def facility_list(request, pk):
     """Names, years of birth and sexes of everyone registered: for those who record outcomes only."""
     drive = _checkin_drive(request, pk)
-    return _download(result_sheets.facility_list_xlsx(drive), result_sheets.XLSX_MIME,
-                     f"danh-sach-nguoi-hien-{drive.date:%Y%m%d}-{drive.pk}.xlsx")
+    return _download(
+        result_sheets.facility_list_xlsx(drive),
+        result_sheets.XLSX_MIME,
+        f"danh-sach-nguoi-hien-{drive.date:%Y%m%d}-{drive.pk}.xlsx",
+    )
 
 
 @scope_required
@@ -322,8 +376,13 @@ def facility_list(request, pk):
 def drive_close(request, pk):
     drive = _checkin_drive(request, pk)
     missing = services.close_drive(drive)
-    messages.success(request, ngettext(
-        "Đã kết thúc đợt hiến máu; %(n)d người chưa có kết quả được ghi là không đến.",
-        "Đã kết thúc đợt hiến máu; %(n)d người chưa có kết quả được ghi là không đến.", missing) % {"n": missing})
+    messages.success(
+        request,
+        ngettext(
+            "Đã kết thúc đợt hiến máu; %(n)d người chưa có kết quả được ghi là không đến.",
+            "Đã kết thúc đợt hiến máu; %(n)d người chưa có kết quả được ghi là không đến.",
+            missing,
+        )
+        % {"n": missing},
+    )
     return redirect("drive_checkin:checkin", pk=drive.pk)
-

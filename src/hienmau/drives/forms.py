@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import vietnamese_number_fields
 from hienmau.donors.forms import mobile_phone_or_form_error
-
 from hienmau.drives.models import Drive, RegistrationKind, RosterEntry
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
@@ -17,11 +16,31 @@ class DriveForm(forms.ModelForm):
     class Meta:
         formfield_callback = vietnamese_number_fields
         model = Drive
-        fields = ["title", "organiser", "plan", "bucket", "campaign_label", "date", "start_time", "end_time", "site_name",
-                  "site_address", "site_commune", "facility", "target_units", "expected_direct", "expected_reserve",
-                  "list_deadline", "public_registration"]
-        widgets = {"date": DateInput(), "list_deadline": DateInput(), "start_time": TimeInput(format="%H:%M"),
-                   "end_time": TimeInput(format="%H:%M")}
+        fields = [
+            "title",
+            "organiser",
+            "plan",
+            "bucket",
+            "campaign_label",
+            "date",
+            "start_time",
+            "end_time",
+            "site_name",
+            "site_address",
+            "site_commune",
+            "facility",
+            "target_units",
+            "expected_direct",
+            "expected_reserve",
+            "list_deadline",
+            "public_registration",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "list_deadline": DateInput(),
+            "start_time": TimeInput(format="%H:%M"),
+            "end_time": TimeInput(format="%H:%M"),
+        }
 
     def __init__(self, *args, units=None, plans=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,8 +70,9 @@ class DriveForm(forms.ModelForm):
 class SlotsForm(forms.Form):
     """Bulk-create slots: one line per unit, "quota" each, in one time window."""
 
-    units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị tham gia"),
-                                           widget=forms.CheckboxSelectMultiple, required=False)
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(), label=_("Đơn vị tham gia"), widget=forms.CheckboxSelectMultiple, required=False
+    )
     start_time = forms.TimeField(label=_("Từ"), widget=TimeInput(format="%H:%M"))
     end_time = forms.TimeField(label=_("Đến"), widget=TimeInput(format="%H:%M"))
     quota = forms.IntegerField(label=_("Số người đăng ký mỗi đơn vị"), min_value=1, max_value=5000)
@@ -88,8 +108,9 @@ class RosterForm(forms.ModelForm):
 class RegistrantListForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị gửi danh sách"))
     file = forms.FileField(label=_("Tệp danh sách (.xlsx, .csv)"), required=False)
-    text = forms.CharField(label=_("Hoặc dán danh sách (sao chép từ Excel/Word)"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        label=_("Hoặc dán danh sách (sao chép từ Excel/Word)"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,13 +131,17 @@ class TypedPersonForm(forms.Form):
     """One registrant typed in by hand; the lines go through the same checks as an uploaded list."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=255, required=False)
-    date_of_birth = forms.CharField(label=_("Ngày sinh"), max_length=20, required=False,
-                                    widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy"}))
-    sex = forms.ChoiceField(label=_("Giới tính"), choices=[("", "—"), ("Nam", _("Nam")), ("Nữ", _("Nữ"))], required=False)
+    date_of_birth = forms.CharField(
+        label=_("Ngày sinh"), max_length=20, required=False, widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )
+    sex = forms.ChoiceField(
+        label=_("Giới tính"), choices=[("", "—"), ("Nam", _("Nam")), ("Nữ", _("Nữ"))], required=False
+    )
     cccd = forms.CharField(label=_("CCCD"), max_length=20, required=False)
     phone = forms.CharField(label=_("Điện thoại"), max_length=20, required=False)
-    kind = forms.ChoiceField(label=_("Hình thức"), choices=[("Trực tiếp", _("Trực tiếp")), ("Dự bị", _("Dự bị"))],
-                             required=False)
+    kind = forms.ChoiceField(
+        label=_("Hình thức"), choices=[("Trực tiếp", _("Trực tiếp")), ("Dự bị", _("Dự bị"))], required=False
+    )
 
     COLUMNS = ("Họ và tên", "Ngày sinh", "Giới tính", "CCCD", "Số điện thoại", "Trực tiếp / Dự bị")
 
@@ -143,7 +168,9 @@ class PublicRegistrationForm(forms.Form):
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("M", _("Nam")), ("F", _("Nữ"))])
     phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20)
     kind = forms.ChoiceField(label=_("Hình thức"), choices=RegistrationKind.choices, initial=RegistrationKind.DIRECT)
-    consent = forms.BooleanField(label=_("Tôi đồng ý cho Ban Chỉ đạo lưu và dùng thông tin này để tổ chức hiến máu và liên hệ với tôi."))
+    consent = forms.BooleanField(
+        label=_("Tôi đồng ý cho Ban Chỉ đạo lưu và dùng thông tin này để tổ chức hiến máu và liên hệ với tôi.")
+    )
 
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -43,24 +43,40 @@ class DriveQuerySet(models.QuerySet):
 
 
 class Drive(models.Model):
-    organiser = models.ForeignKey(Unit, verbose_name=_("đơn vị tổ chức"), on_delete=models.PROTECT,
-                                  related_name="organised_drives")
+    organiser = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị tổ chức"), on_delete=models.PROTECT, related_name="organised_drives"
+    )
     title = models.CharField(_("tên đợt / ngày hội"), max_length=255)
-    plan = models.ForeignKey(Plan, verbose_name=_("thuộc kế hoạch"), null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="drives")
-    bucket = models.ForeignKey(Bucket, verbose_name=_("đợt / tháng của kế hoạch"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="drives")
-    campaign_label = models.ForeignKey(CampaignLabel, verbose_name=_("chiến dịch"), null=True, blank=True,
-                                       on_delete=models.SET_NULL)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("thuộc kế hoạch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="drives"
+    )
+    bucket = models.ForeignKey(
+        Bucket,
+        verbose_name=_("đợt / tháng của kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drives",
+    )
+    campaign_label = models.ForeignKey(
+        CampaignLabel, verbose_name=_("chiến dịch"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     date = models.DateField(_("ngày"))
     start_time = models.TimeField(_("bắt đầu"))
     end_time = models.TimeField(_("kết thúc"), null=True, blank=True)
     site_name = models.CharField(_("địa điểm"), max_length=255)
     site_address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
-    site_commune = models.ForeignKey(Unit, verbose_name=_("xã, phường"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
-    facility = models.ForeignKey(Unit, verbose_name=_("cơ sở tiếp nhận máu"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="collecting_drives")
+    site_commune = models.ForeignKey(
+        Unit, verbose_name=_("xã, phường"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    facility = models.ForeignKey(
+        Unit,
+        verbose_name=_("cơ sở tiếp nhận máu"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="collecting_drives",
+    )
     target_units = models.PositiveIntegerField(_("chỉ tiêu đơn vị máu"), null=True, blank=True)
     expected_direct = models.PositiveIntegerField(_("số người hiến trực tiếp dự kiến"), default=0)
     expected_reserve = models.PositiveIntegerField(_("số người dự bị dự kiến"), default=0)
@@ -89,8 +105,9 @@ class TimeSlot(models.Model):
     """A participating unit's time window and registrant quota; unit empty = open to self-registration."""
 
     drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="slots")
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="drive_slots")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="drive_slots"
+    )
     start_time = models.TimeField(_("từ"))
     end_time = models.TimeField(_("đến"))
     quota = models.PositiveIntegerField(_("số người đăng ký được giao"))
@@ -125,6 +142,9 @@ class RosterEntry(models.Model):
     class Meta:
         ordering = ["arrival_time", "role"]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} ({self.people})"
+
 
 class RegistrantList(models.Model):
     """One unit's list as sent (by upload, paste or form), with when it came in against the deadline."""
@@ -136,6 +156,9 @@ class RegistrantList(models.Model):
     late = models.BooleanField(_("nộp muộn"), default=False)
     source_name = models.CharField(max_length=255, blank=True)
     lines = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.drive}"
 
 
 class RegistrationKind(models.TextChoices):
@@ -159,19 +182,26 @@ class RegistrationStatus(models.TextChoices):
 class Registration(models.Model):
     drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="registrations")
     slot = models.ForeignKey(TimeSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations")
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị vận động"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="+")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị vận động"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     donor = models.ForeignKey(Donor, null=True, blank=True, on_delete=models.PROTECT, related_name="registrations")
-    registrant_list = models.ForeignKey(RegistrantList, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="registrations")
+    registrant_list = models.ForeignKey(
+        RegistrantList, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
+    )
     full_name = models.CharField(_("họ và tên"), max_length=255)
-    kind = models.CharField(_("hình thức"), max_length=10, choices=RegistrationKind.choices, default=RegistrationKind.DIRECT)
+    kind = models.CharField(
+        _("hình thức"), max_length=10, choices=RegistrationKind.choices, default=RegistrationKind.DIRECT
+    )
     source = models.CharField(max_length=10, choices=RegistrationSource.choices, default=RegistrationSource.LIST)
     late = models.BooleanField(_("muộn"), default=False)
-    status = models.CharField(_("kết quả"), max_length=10, choices=RegistrationStatus.choices,
-                              default=RegistrationStatus.REGISTERED)
+    status = models.CharField(
+        _("kết quả"), max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
+    )
     qr_token = models.CharField(max_length=24, unique=True, default=new_token, editable=False)
-    donation = models.OneToOneField(Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registration")
+    donation = models.OneToOneField(
+        Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registration"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -179,8 +209,9 @@ class Registration(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["drive", "donor"], condition=Q(donor__isnull=False),
-                                    name="drives_one_registration_per_donor"),
+            models.UniqueConstraint(
+                fields=["drive", "donor"], condition=Q(donor__isnull=False), name="drives_one_registration_per_donor"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -202,6 +233,9 @@ class CheckInEvent(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    def __str__(self) -> str:
+        return f"{self.registration} — {self.get_outcome_display()}"
+
 
 class AggregateResult(models.Model):
     """For drives that only report totals: what each mobilising unit's people gave."""
@@ -216,3 +250,6 @@ class AggregateResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["drive", "unit"], name="drives_aggregate_unique_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.drive}: {self.donated}"

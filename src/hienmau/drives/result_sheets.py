@@ -58,8 +58,10 @@ def build_result_sheet(drive: Drive) -> ResultSheet:
     site = ", ".join(part for part in (drive.site_name, drive.site_address) if part)
     if drive.target_units:
         percent = round(total.donated * 100 / drive.target_units)
-        target = (f"Chỉ tiêu: {format_int(drive.target_units)} đơn vị máu; đã tiếp nhận: "
-                  f"{format_int(total.donated)} đơn vị máu ({percent}%).")
+        target = (
+            f"Chỉ tiêu: {format_int(drive.target_units)} đơn vị máu; đã tiếp nhận: "
+            f"{format_int(total.donated)} đơn vị máu ({percent}%)."
+        )
     else:
         target = f"Đã tiếp nhận: {format_int(total.donated)} đơn vị máu."
     return ResultSheet(
@@ -94,8 +96,9 @@ class _Sheet:
         self.centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
-    def put(self, row, col, value, *, span=1, bold=False, italic=False, underline=None, pt=12, align=None,
-            border=False):
+    def put(
+        self, row, col, value, *, span=1, bold=False, italic=False, underline=None, pt=12, align=None, border=False
+    ):
         from openpyxl.styles import Font
 
         cell = self.sheet.cell(row=row, column=col, value=safe_cell(value))
@@ -117,8 +120,14 @@ class _Sheet:
         sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
         sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_margins = PageMargins(left=MARGIN_LEFT / inch, right=MARGIN_RIGHT / inch, top=MARGIN_TOP / inch,
-                                         bottom=MARGIN_BOTTOM / inch, header=0.3, footer=0.3)
+        sheet.page_margins = PageMargins(
+            left=MARGIN_LEFT / inch,
+            right=MARGIN_RIGHT / inch,
+            top=MARGIN_TOP / inch,
+            bottom=MARGIN_BOTTOM / inch,
+            header=0.3,
+            footer=0.3,
+        )
         sheet.oddFooter.center.text = "&P/&N"
         sheet.print_area = f"A1:{get_column_letter(self.ncols)}{last_row}"
         sheet.sheet_view.showGridLines = False
@@ -145,8 +154,13 @@ def result_sheet_xlsx(drive: Drive) -> bytes:
     out.put(2, 3, MOTTO_2, span=5, bold=True, underline="single", pt=13)
     out.put(3, 3, data.place_date, span=5, italic=True, pt=13)
     row = 5
-    for text, style in ((data.title, {"bold": True, "pt": 14}), (data.drive_line, {"bold": True}),
-                        (data.site_line, {}), (data.facility_line, {}), (data.target_line, {"italic": True})):
+    for text, style in (
+        (data.title, {"bold": True, "pt": 14}),
+        (data.drive_line, {"bold": True}),
+        (data.site_line, {}),
+        (data.facility_line, {}),
+        (data.target_line, {"italic": True}),
+    ):
         if text:
             out.put(row, 1, text, span=len(COLUMNS), **style)
             row += 1
@@ -182,13 +196,24 @@ def result_sheet_html(drive: Drive) -> str:
     from django.template.loader import render_to_string
 
     data = build_result_sheet(drive)
-    rows = [{"stt": index, "name": item.unit_name, "numbers": [format_int(v) for v in _numbers(item)]}
-            for index, item in enumerate(data.rows, start=1)]
-    return render_to_string("drives/export/result_sheet.html", {
-        "s": data, "rows": rows, "total": [format_int(v) for v in _numbers(data.total)], "columns": COLUMNS,
-        "widths": WIDTHS_MM, "motto": MOTTO, "motto_2": MOTTO_2, "font_stack": ", ".join(FONT_STACK),
-        "margins": f"{MARGIN_TOP}mm {MARGIN_RIGHT}mm {MARGIN_BOTTOM}mm {MARGIN_LEFT}mm",
-    })
+    rows = [
+        {"stt": index, "name": item.unit_name, "numbers": [format_int(v) for v in _numbers(item)]}
+        for index, item in enumerate(data.rows, start=1)
+    ]
+    return render_to_string(
+        "drives/export/result_sheet.html",
+        {
+            "s": data,
+            "rows": rows,
+            "total": [format_int(v) for v in _numbers(data.total)],
+            "columns": COLUMNS,
+            "widths": WIDTHS_MM,
+            "motto": MOTTO,
+            "motto_2": MOTTO_2,
+            "font_stack": ", ".join(FONT_STACK),
+            "margins": f"{MARGIN_TOP}mm {MARGIN_RIGHT}mm {MARGIN_BOTTOM}mm {MARGIN_LEFT}mm",
+        },
+    )
 
 
 def result_sheet_pdf(drive: Drive) -> bytes:
@@ -219,14 +244,17 @@ def facility_rows(drive: Drive) -> list[list]:
     rows = []
     for index, registration in enumerate(sorted(registrations, key=key), start=1):
         donor = registration.donor
-        rows.append([
-            index, registration.full_name,
-            donor.date_of_birth.year if donor and donor.date_of_birth else None,
-            donor.get_sex_display() if donor and donor.sex else "",
-            registration.unit.full_name if registration.unit_id else no_unit,
-            str(kinds.get(registration.kind, registration.kind)),
-            str(statuses.get(registration.status, registration.status)),
-        ])
+        rows.append(
+            [
+                index,
+                registration.full_name,
+                donor.date_of_birth.year if donor and donor.date_of_birth else None,
+                donor.get_sex_display() if donor and donor.sex else "",
+                registration.unit.full_name if registration.unit_id else no_unit,
+                str(kinds.get(registration.kind, registration.kind)),
+                str(statuses.get(registration.status, registration.status)),
+            ]
+        )
     return rows
 
 

@@ -10,16 +10,24 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from simple_history.utils import bulk_create_with_history
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
 from hienmau.donors.models import Donation, Donor, Outcome
 from hienmau.donors.services import RegistryLookup, duplicates_of, issue_certificate
 from hienmau.drives.models import (
-    AggregateResult, CheckInEvent, Drive, DriveStatus, RegistrantList, Registration, RegistrationKind,
-    RegistrationSource, RegistrationStatus, TimeSlot,
+    AggregateResult,
+    CheckInEvent,
+    Drive,
+    DriveStatus,
+    RegistrantList,
+    Registration,
+    RegistrationKind,
+    RegistrationSource,
+    RegistrationStatus,
+    TimeSlot,
 )
 from hienmau.orgs.models import Unit
 
@@ -41,18 +49,33 @@ class Person:
 
 def find_or_create_donor(person: Person) -> tuple[Donor, bool]:
     """The registry record for a person: an exact CCCD, then phone + birth date, then name + birth date."""
-    candidates = duplicates_of(cccd=person.cccd, phone=person.phone, date_of_birth=person.date_of_birth,
-                               name_folded=fold(person.full_name))
+    candidates = duplicates_of(
+        cccd=person.cccd, phone=person.phone, date_of_birth=person.date_of_birth, name_folded=fold(person.full_name)
+    )
     if candidates:
         return candidates[0].donor, False
-    donor = Donor.objects.create(full_name=person.full_name, date_of_birth=person.date_of_birth, sex=person.sex,
-                                 cccd=person.cccd, phone=person.phone, abo=person.abo, rh=person.rh,
-                                 blood_group_source="self" if person.abo else "")
+    donor = Donor.objects.create(
+        full_name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        sex=person.sex,
+        cccd=person.cccd,
+        phone=person.phone,
+        abo=person.abo,
+        rh=person.rh,
+        blood_group_source="self" if person.abo else "",
+    )
     return donor, True
 
 
-def take_slot(drive: Drive, slot: TimeSlot, person: Person, *, kind: str = RegistrationKind.DIRECT,
-              source: str = RegistrationSource.SELF, unit: Unit | None = None) -> Registration:
+def take_slot(
+    drive: Drive,
+    slot: TimeSlot,
+    person: Person,
+    *,
+    kind: str = RegistrationKind.DIRECT,
+    source: str = RegistrationSource.SELF,
+    unit: Unit | None = None,
+) -> Registration:
     """Book one place. The slot row is locked, capacity re-checked and the registration created in one
     transaction, so two people can never take the last place (SQLite serialises the same way through its
     IMMEDIATE transactions)."""
@@ -61,14 +84,22 @@ def take_slot(drive: Drive, slot: TimeSlot, person: Person, *, kind: str = Regis
     with transaction.atomic():
         locked = TimeSlot.objects.select_for_update().get(pk=slot.pk)
         if locked.registrations.count() >= locked.quota:
-            raise SlotFull(_("Khung giờ %(slot)s đã đủ người.") % {"slot": f"{locked.start_time:%H:%M}–{locked.end_time:%H:%M}"})
+            raise SlotFull(
+                _("Khung giờ %(slot)s đã đủ người.") % {"slot": f"{locked.start_time:%H:%M}–{locked.end_time:%H:%M}"}
+            )
         donor, _created = find_or_create_donor(person)
         if Registration.objects.filter(drive=drive, donor=donor).exists():
             raise ValidationError(_("Người này đã đăng ký đợt hiến máu này."))
         try:
             return Registration.objects.create(
-                drive=drive, slot=locked, unit=unit or locked.unit, donor=donor, full_name=donor.full_name,
-                kind=kind, source=source, late=_is_late(drive),
+                drive=drive,
+                slot=locked,
+                unit=unit or locked.unit,
+                donor=donor,
+                full_name=donor.full_name,
+                kind=kind,
+                source=source,
+                late=_is_late(drive),
             )
         except IntegrityError as exc:
             raise ValidationError(_("Người này đã đăng ký đợt hiến máu này.")) from exc
@@ -86,18 +117,25 @@ class ListOutcome:
     skipped: list[int] = field(default_factory=list)  # line numbers already registered
 
 
-def submit_list(drive: Drive, unit: Unit, people: list[tuple[int, Person, str]], user, source_name: str = "") -> ListOutcome:
+def submit_list(
+    drive: Drive, unit: Unit, people: list[tuple[int, Person, str]], user, source_name: str = ""
+) -> ListOutcome:
     """Register a unit's checked lines (line number, person, kind) in one transaction, marked late after
     the deadline. People are matched to the registry in bulk (a list may have thousands of lines); a
     person already registered for the drive is skipped and reported, not duplicated."""
     slot = drive.slots.filter(unit=unit).first()
     lookup = RegistryLookup.load(
-        cccds={p.cccd for _, p, _ in people if p.cccd}, phones={p.phone for _, p, _ in people if p.phone},
+        cccds={p.cccd for _, p, _ in people if p.cccd},
+        phones={p.phone for _, p, _ in people if p.phone},
         pairs={(fold(p.full_name), p.date_of_birth) for _, p, _ in people},
     )
     with transaction.atomic():
         registrant_list = RegistrantList.objects.create(
-            drive=drive, unit=unit, submitted_by=user, late=_is_late(drive), source_name=source_name[:255],
+            drive=drive,
+            unit=unit,
+            submitted_by=user,
+            late=_is_late(drive),
+            source_name=source_name[:255],
             lines=len(people),
         )
         outcome = ListOutcome(registrant_list)
@@ -107,19 +145,35 @@ def submit_list(drive: Drive, unit: Unit, people: list[tuple[int, Person, str]],
             name = fold(person.full_name)
             donor = lookup.find(person.cccd, person.phone, name, person.date_of_birth)
             if donor is None:
-                donor = Donor.objects.create(full_name=person.full_name, date_of_birth=person.date_of_birth,
-                                             sex=person.sex, cccd=person.cccd, phone=person.phone, abo=person.abo,
-                                             rh=person.rh, blood_group_source="self" if person.abo else "")
+                donor = Donor.objects.create(
+                    full_name=person.full_name,
+                    date_of_birth=person.date_of_birth,
+                    sex=person.sex,
+                    cccd=person.cccd,
+                    phone=person.phone,
+                    abo=person.abo,
+                    rh=person.rh,
+                    blood_group_source="self" if person.abo else "",
+                )
                 lookup.remember(donor)
                 outcome.new_donors += 1
             if donor.pk in registered:
                 outcome.skipped.append(line)
                 continue
             registered.add(donor.pk)
-            new_registrations.append(Registration(
-                drive=drive, slot=slot, unit=unit, donor=donor, full_name=donor.full_name, kind=kind,
-                source=RegistrationSource.LIST, registrant_list=registrant_list, late=registrant_list.late,
-            ))
+            new_registrations.append(
+                Registration(
+                    drive=drive,
+                    slot=slot,
+                    unit=unit,
+                    donor=donor,
+                    full_name=donor.full_name,
+                    kind=kind,
+                    source=RegistrationSource.LIST,
+                    registrant_list=registrant_list,
+                    late=registrant_list.late,
+                )
+            )
         bulk_create_with_history(new_registrations, Registration, batch_size=1000)
         outcome.created = len(new_registrations)
     return outcome
@@ -136,12 +190,18 @@ class UnitQuota:
 
 def quotas(drive: Drive) -> list[UnitQuota]:
     counts = dict(drive.registrations.values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
-    late = dict(drive.lists.filter(late=True).values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
-    return [UnitQuota(slot.unit, slot.quota, counts.get(slot.unit_id, 0), drive.list_deadline, late.get(slot.unit_id, 0))
-            for slot in drive.slots.select_related("unit") if slot.unit_id]
+    late = dict(
+        drive.lists.filter(late=True).values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
+    )
+    return [
+        UnitQuota(slot.unit, slot.quota, counts.get(slot.unit_id, 0), drive.list_deadline, late.get(slot.unit_id, 0))
+        for slot in drive.slots.select_related("unit")
+        if slot.unit_id
+    ]
 
 
 # --- check-in ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CheckIn:
@@ -153,7 +213,9 @@ class CheckIn:
     deferral_until: datetime.date | None = None
 
 
-def record_outcome(registration: Registration, check_in: CheckIn, client_event_id: str, user) -> tuple[CheckInEvent, bool]:
+def record_outcome(
+    registration: Registration, check_in: CheckIn, client_event_id: str, user
+) -> tuple[CheckInEvent, bool]:
     """Record what happened to one registrant. The same client_event_id (a re-sent offline outcome or a
     second scan's retry) returns the first record; a registrant already counted as donated is never
     counted twice. Returns (event, created)."""
@@ -168,28 +230,41 @@ def record_outcome(registration: Registration, check_in: CheckIn, client_event_i
         return existing, False
     with transaction.atomic():
         # of=("self",): the donor join may be empty, and PostgreSQL cannot lock the nullable side of a join.
-        locked = Registration.objects.select_for_update(of=("self",)).select_related("drive", "donor").get(pk=registration.pk)
+        locked = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("drive", "donor")
+            .get(pk=registration.pk)
+        )
         existing = CheckInEvent.objects.filter(client_event_id=client_event_id).first()
         if existing is not None:
             return existing, False
         if locked.status == RegistrationStatus.DONATED:
             raise ValidationError(_("%(name)s đã được ghi nhận hiến máu ở đợt này.") % {"name": locked.full_name})
         event = CheckInEvent.objects.create(
-            client_event_id=client_event_id, registration=locked, outcome=check_in.outcome,
+            client_event_id=client_event_id,
+            registration=locked,
+            outcome=check_in.outcome,
             component=check_in.component if check_in.outcome == RegistrationStatus.DONATED else "",
             volume_ml=check_in.volume_ml if check_in.outcome == RegistrationStatus.DONATED else None,
-            bag_number=check_in.bag_number, deferral_reason=check_in.deferral_reason,
-            deferral_until=check_in.deferral_until, recorded_by=user,
+            bag_number=check_in.bag_number,
+            deferral_reason=check_in.deferral_reason,
+            deferral_until=check_in.deferral_until,
+            recorded_by=user,
         )
         locked.status = check_in.outcome
         if check_in.outcome in (RegistrationStatus.DONATED, RegistrationStatus.DEFERRED) and locked.donor_id:
             donation = Donation.objects.create(
-                donor=locked.donor, date=locked.drive.date, facility=locked.drive.facility, drive_name=locked.drive.title,
-                mobilised_by=locked.unit, component=check_in.component,
+                donor=locked.donor,
+                date=locked.drive.date,
+                facility=locked.drive.facility,
+                drive_name=locked.drive.title,
+                mobilised_by=locked.unit,
+                component=check_in.component,
                 volume_ml=check_in.volume_ml if check_in.outcome == RegistrationStatus.DONATED else None,
                 bag_number=check_in.bag_number,
                 outcome=Outcome.DONATED if check_in.outcome == RegistrationStatus.DONATED else Outcome.DEFERRED,
-                deferral_reason=check_in.deferral_reason, deferral_until=check_in.deferral_until,
+                deferral_reason=check_in.deferral_reason,
+                deferral_until=check_in.deferral_until,
             )
             if donation.outcome == Outcome.DONATED:
                 issue_certificate(donation)
@@ -203,11 +278,13 @@ def walk_in(drive: Drive, person: Person, unit: Unit | None) -> Registration:
     existing = Registration.objects.filter(drive=drive, donor=donor).first()
     if existing:
         return existing
-    return Registration.objects.create(drive=drive, unit=unit, donor=donor, full_name=donor.full_name,
-                                       source=RegistrationSource.WALK_IN)
+    return Registration.objects.create(
+        drive=drive, unit=unit, donor=donor, full_name=donor.full_name, source=RegistrationSource.WALK_IN
+    )
 
 
 # --- results -------------------------------------------------------------------------------------
+
 
 @dataclass
 class UnitResult:
@@ -253,13 +330,16 @@ def results(drive: Drive) -> tuple[list[UnitResult], UnitResult]:
 
 def collected(drive: Drive) -> int:
     return drive.registrations.filter(status=RegistrationStatus.DONATED).count() + sum(
-        a.donated for a in drive.aggregate_results.all())
+        a.donated for a in drive.aggregate_results.all()
+    )
 
 
 def close_drive(drive: Drive) -> int:
     """Close the drive: everyone still only registered did not come. Returns how many."""
     with transaction.atomic():
-        missing = drive.registrations.filter(status=RegistrationStatus.REGISTERED).update(status=RegistrationStatus.NO_SHOW)
+        missing = drive.registrations.filter(status=RegistrationStatus.REGISTERED).update(
+            status=RegistrationStatus.NO_SHOW
+        )
         Drive.objects.filter(pk=drive.pk).update(status=DriveStatus.CLOSED)
     drive.refresh_from_db()
     return missing
@@ -267,9 +347,9 @@ def close_drive(drive: Drive) -> int:
 
 def set_aggregate(drive: Drive, unit: Unit, donated: int, deferred: int, volume_ml: int) -> AggregateResult:
     aggregate, _created = AggregateResult.objects.update_or_create(
-        drive=drive, unit=unit, defaults={"donated": donated, "deferred": deferred, "volume_ml": volume_ml})
+        drive=drive, unit=unit, defaults={"donated": donated, "deferred": deferred, "volume_ml": volume_ml}
+    )
     return aggregate
-
 
 
 def send_reminders(drive: Drive) -> int:
@@ -280,10 +360,15 @@ def send_reminders(drive: Drive) -> int:
     registrations = drive.registrations.filter(status=RegistrationStatus.REGISTERED, donor__consent_contact=True)
     for registration in registrations.exclude(donor__phone="").select_related("donor", "slot"):
         when = registration.slot.start_time if registration.slot_id else drive.start_time
-        body = _("Nhắc lịch hiến máu: %(name)s, hẹn bạn lúc %(time)s ngày %(date)s tại %(site)s. "
-                 "Ngủ đủ giấc, ăn nhẹ, mang theo giấy tờ tùy thân. Cảm ơn bạn!") % {
-            "name": registration.full_name, "time": f"{when:%H:%M}", "date": f"{drive.date:%d/%m/%Y}",
-            "site": drive.site_name}
+        body = _(
+            "Nhắc lịch hiến máu: %(name)s, hẹn bạn lúc %(time)s ngày %(date)s tại %(site)s. "
+            "Ngủ đủ giấc, ăn nhẹ, mang theo giấy tờ tùy thân. Cảm ơn bạn!"
+        ) % {
+            "name": registration.full_name,
+            "time": f"{when:%H:%M}",
+            "date": f"{drive.date:%d/%m/%Y}",
+            "site": drive.site_name,
+        }
         _message, created = send("sms", registration.donor.phone, body, f"drive:{drive.pk}:reminder:{registration.pk}")
         sent += created
     return sent

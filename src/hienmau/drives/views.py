@@ -20,7 +20,13 @@ from hienmau.core.forms import errors_in_one_line
 from hienmau.core.uploads import forget, stash, stashed
 from hienmau.drives import services
 from hienmau.drives.forms import (
-    AggregateForm, DriveForm, PublicRegistrationForm, RegistrantListForm, RosterForm, SlotsForm, TypedPeopleFormSet,
+    AggregateForm,
+    DriveForm,
+    PublicRegistrationForm,
+    RegistrantListForm,
+    RosterForm,
+    SlotsForm,
+    TypedPeopleFormSet,
     typed_list_text,
 )
 from hienmau.drives.models import Drive, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
@@ -32,7 +38,12 @@ LIST_SESSION_KEY = "hienmau.registrant_lists"
 
 
 def _visible(request, pk) -> Drive:
-    drive = Drive.objects.visible_to(request.scope).select_related("organiser", "facility", "plan", "bucket").filter(pk=pk).first()
+    drive = (
+        Drive.objects.visible_to(request.scope)
+        .select_related("organiser", "facility", "plan", "bucket")
+        .filter(pk=pk)
+        .first()
+    )
     if drive is None:
         raise Http404
     return drive
@@ -56,9 +67,12 @@ def drive_calendar(request):
         raise Http404 from exc
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
     drives = (
-        Drive.objects.visible_to(request.scope).filter(date__range=(first, last))
-        .select_related("organiser", "facility").prefetch_related("slots__unit")
-        .annotate(registered=Count("registrations", distinct=True)).order_by("date", "start_time")
+        Drive.objects.visible_to(request.scope)
+        .filter(date__range=(first, last))
+        .select_related("organiser", "facility")
+        .prefetch_related("slots__unit")
+        .annotate(registered=Count("registrations", distinct=True))
+        .order_by("date", "start_time")
     )
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     by_day: dict[datetime.date, list[Drive]] = {}
@@ -66,17 +80,24 @@ def drive_calendar(request):
         by_day.setdefault(drive.date, []).append(drive)
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = last + datetime.timedelta(days=1)
-    return render(request, "drives/drive_calendar.html", {
-        "weeks": [[(d, by_day.get(d, []), d.month == month) for d in week] for week in weeks],
-        "drives": drives, "month": first, "previous": previous, "following": following,
-        "total_units": sum(d.target_units or 0 for d in drives), "can_create": request.scope.can_edit,
-    })
+    return render(
+        request,
+        "drives/drive_calendar.html",
+        {
+            "weeks": [[(d, by_day.get(d, []), d.month == month) for d in week] for week in weeks],
+            "drives": drives,
+            "month": first,
+            "previous": previous,
+            "following": following,
+            "total_units": sum(d.target_units or 0 for d in drives),
+            "can_create": request.scope.can_edit,
+        },
+    )
 
 
 def _drive_form(request, instance=None):
     units = scoped_units(request.scope)
-    return DriveForm(request.POST or None, instance=instance, units=units,
-                     plans=Plan.objects.visible_to(request.scope))
+    return DriveForm(request.POST or None, instance=instance, units=units, plans=Plan.objects.visible_to(request.scope))
 
 
 @scope_required
@@ -111,19 +132,27 @@ def drive_detail(request, pk):
     if not can_edit:  # a participating unit sees its own quota, count and deadline
         quotas = [q for q in quotas if request.scope.contains(q.unit)]
     rows, total = services.results(drive)
-    return render(request, "drives/drive_detail.html", {
-        "drive": drive, "can_edit": can_edit, "quotas": quotas,
-        "slots": drive.slots.select_related("unit").annotate(taken=Count("registrations")),
-        "roster": drive.roster.select_related("unit"),
-        "lists": drive.lists.select_related("unit", "submitted_by").order_by("-submitted_at"),
-        "results": rows, "total": total, "collected": services.collected(drive),
-        # Three forms on one page: distinct id prefixes keep their labels pointing at their own fields.
-        "slots_form": SlotsForm(units=units.exclude(pk=drive.organiser_id), auto_id="slots_%s"),
-        "roster_form": RosterForm(units=units, auto_id="roster_%s"),
-        "aggregate_form": AggregateForm(units=units, auto_id="aggregate_%s"), "public_url": request.build_absolute_uri(
-            f"/r/{drive.public_token}/") if drive.public_registration else "",
-        "list_units": _list_units(request, drive),
-    })
+    return render(
+        request,
+        "drives/drive_detail.html",
+        {
+            "drive": drive,
+            "can_edit": can_edit,
+            "quotas": quotas,
+            "slots": drive.slots.select_related("unit").annotate(taken=Count("registrations")),
+            "roster": drive.roster.select_related("unit"),
+            "lists": drive.lists.select_related("unit", "submitted_by").order_by("-submitted_at"),
+            "results": rows,
+            "total": total,
+            "collected": services.collected(drive),
+            # Three forms on one page: distinct id prefixes keep their labels pointing at their own fields.
+            "slots_form": SlotsForm(units=units.exclude(pk=drive.organiser_id), auto_id="slots_%s"),
+            "roster_form": RosterForm(units=units, auto_id="roster_%s"),
+            "aggregate_form": AggregateForm(units=units, auto_id="aggregate_%s"),
+            "public_url": request.build_absolute_uri(f"/r/{drive.public_token}/") if drive.public_registration else "",
+            "list_units": _list_units(request, drive),
+        },
+    )
 
 
 def _list_units(request, drive):
@@ -138,11 +167,23 @@ def slots_create(request, pk):
     form = SlotsForm(request.POST, units=scoped_units(request.scope))
     if form.is_valid():
         data = form.cleaned_data
-        created = [TimeSlot(drive=drive, unit=unit, start_time=data["start_time"], end_time=data["end_time"],
-                            quota=data["quota"]) for unit in data["units"] if not drive.slots.filter(unit=unit).exists()]
+        created = [
+            TimeSlot(
+                drive=drive, unit=unit, start_time=data["start_time"], end_time=data["end_time"], quota=data["quota"]
+            )
+            for unit in data["units"]
+            if not drive.slots.filter(unit=unit).exists()
+        ]
         if data["public"]:
-            created.append(TimeSlot(drive=drive, unit=None, start_time=data["start_time"], end_time=data["end_time"],
-                                    quota=data["quota"]))
+            created.append(
+                TimeSlot(
+                    drive=drive,
+                    unit=None,
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                    quota=data["quota"],
+                )
+            )
         for slot in created:
             slot.save()
         messages.success(request, _("Đã thêm %(n)s khung giờ.") % {"n": len(created)})
@@ -190,6 +231,7 @@ def aggregate_set(request, pk):
 
 # --- registrant lists ----------------------------------------------------------------------------
 
+
 def _check(path: Path, drive: Drive):
     from hienmau.drives.lib.registrant_list import check_lines, read_list
 
@@ -215,20 +257,33 @@ def list_submit(request, pk):
         data["text"] = typed_list_text(typed)
     form = RegistrantListForm(data, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
-        token, path, name = stash(request, LIST_SESSION_KEY, upload=form.cleaned_data.get("file"),
-                                  text=form.cleaned_data.get("text", ""), pasted_name=_("danh sách dán"))
+        token, path, name = stash(
+            request,
+            LIST_SESSION_KEY,
+            upload=form.cleaned_data.get("file"),
+            text=form.cleaned_data.get("text", ""),
+            pasted_name=_("danh sách dán"),
+        )
         try:
             result = _check(path, drive)
         except (ListFormatError, ValueError) as exc:
             form.add_error(None, str(exc))
         else:
             lines = result.lines
-            return render(request, "drives/list_preview.html", {
-                "drive": drive, "unit": form.cleaned_data["unit"], "lines": lines, "token": token, "source_name": name,
-                "matches": _registry_matches(lines),
-                "valid": [line for line in lines if line.verdict == "ok"],
-                "late": services._is_late(drive),
-            })
+            return render(
+                request,
+                "drives/list_preview.html",
+                {
+                    "drive": drive,
+                    "unit": form.cleaned_data["unit"],
+                    "lines": lines,
+                    "token": token,
+                    "source_name": name,
+                    "matches": _registry_matches(lines),
+                    "valid": [line for line in lines if line.verdict == "ok"],
+                    "late": services._is_late(drive),
+                },
+            )
     return render(request, "drives/list_form.html", {"form": form, "drive": drive, "typed": typed})
 
 
@@ -238,9 +293,11 @@ def _registry_matches(lines) -> dict:
     from hienmau.donors.services import RegistryLookup
 
     valid = [line for line in lines if line.verdict == "ok"]
-    lookup = RegistryLookup.load(cccds={line.cccd for line in valid if line.cccd},
-                                 phones={line.phone for line in valid if line.phone},
-                                 pairs={(fold(line.name), line.date_of_birth) for line in valid})
+    lookup = RegistryLookup.load(
+        cccds={line.cccd for line in valid if line.cccd},
+        phones={line.phone for line in valid if line.phone},
+        pairs={(fold(line.name), line.date_of_birth) for line in valid},
+    )
     return {line.line: lookup.find(line.cccd, line.phone, fold(line.name), line.date_of_birth) for line in valid}
 
 
@@ -256,10 +313,21 @@ def _list_confirm(request, drive: Drive, units):
         return redirect("drives:list_submit", pk=drive.pk)
     chosen = {int(n) for n in request.POST.getlist("line") if n.isdigit()}
     people = [
-        (line.line, services.Person(full_name=line.name, date_of_birth=line.date_of_birth, sex=line.sex or "",
-                                    cccd=line.cccd, phone=line.phone or "", abo=line.abo or "", rh=line.rh or ""),
-         line.kind or "direct")
-        for line in result.lines if line.verdict == "ok" and line.line in chosen
+        (
+            line.line,
+            services.Person(
+                full_name=line.name,
+                date_of_birth=line.date_of_birth,
+                sex=line.sex or "",
+                cccd=line.cccd,
+                phone=line.phone or "",
+                abo=line.abo or "",
+                rh=line.rh or "",
+            ),
+            line.kind or "direct",
+        )
+        for line in result.lines
+        if line.verdict == "ok" and line.line in chosen
     ]
     if not people:
         messages.error(request, _("Không có dòng hợp lệ nào được chọn; không lưu gì."))
@@ -267,38 +335,62 @@ def _list_confirm(request, drive: Drive, units):
     outcome = services.submit_list(drive, unit, people, request.user, source_name=source_name)
     forget(request, LIST_SESSION_KEY, request.POST["token"])
     note = _(" (nộp muộn)") if outcome.registrant_list.late else ""
-    messages.success(request, _("Đã nhận %(n)s người của %(u)s%(late)s.") % {
-        "n": outcome.created, "u": unit.full_name, "late": note})
+    messages.success(
+        request, _("Đã nhận %(n)s người của %(u)s%(late)s.") % {"n": outcome.created, "u": unit.full_name, "late": note}
+    )
     if outcome.skipped:
-        messages.info(request, _("Các dòng %(lines)s đã đăng ký đợt này từ trước, không thêm lại.") % {
-            "lines": ", ".join(map(str, outcome.skipped))})
+        messages.info(
+            request,
+            _("Các dòng %(lines)s đã đăng ký đợt này từ trước, không thêm lại.")
+            % {"lines": ", ".join(map(str, outcome.skipped))},
+        )
     return redirect("drives:drive_detail", pk=drive.pk)
 
 
 # --- public self-registration --------------------------------------------------------------------
 
+
 def public_register(request, token):
     drive = get_object_or_404(Drive, public_token=token, public_registration=True)
     slots = list(drive.slots.filter(unit__isnull=True).annotate(taken=Count("registrations")))
-    options = [(slot, f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M} (" + _("còn %(n)s chỗ") % {
-        "n": max(slot.quota - slot.taken, 0)} + ")") for slot in slots if slot.taken < slot.quota]
+    options = [
+        (
+            slot,
+            f"{slot.start_time:%H:%M}–{slot.end_time:%H:%M} ("
+            + _("còn %(n)s chỗ") % {"n": max(slot.quota - slot.taken, 0)}
+            + ")",
+        )
+        for slot in slots
+        if slot.taken < slot.quota
+    ]
     form = PublicRegistrationForm(request.POST or None, slots=options)
     registration = None
     closed = drive.status == DriveStatus.CLOSED or drive.date < today()
     if request.method == "POST" and form.is_valid() and not closed:
         data = form.cleaned_data
         slot = next(s for s, _label in options if str(s.pk) == data["slot"])
-        person = services.Person(full_name=" ".join(data["full_name"].split()), date_of_birth=data["date_of_birth"],
-                                 sex=data["sex"], phone=data["phone"])
+        person = services.Person(
+            full_name=" ".join(data["full_name"].split()),
+            date_of_birth=data["date_of_birth"],
+            sex=data["sex"],
+            phone=data["phone"],
+        )
         try:
             registration = services.take_slot(drive, slot, person, kind=data["kind"], source=RegistrationSource.SELF)
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
-    response = render(request, "drives/public_register.html", {
-        "drive": drive, "form": form, "registration": registration, "full": not options,
-        "past": closed,
-        "qr": _qr_svg(registration.qr_token) if registration else "",
-    })
+    response = render(
+        request,
+        "drives/public_register.html",
+        {
+            "drive": drive,
+            "form": form,
+            "registration": registration,
+            "full": not options,
+            "past": closed,
+            "qr": _qr_svg(registration.qr_token) if registration else "",
+        },
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -307,4 +399,3 @@ def _qr_svg(text: str) -> str:
     import segno
 
     return segno.make(text, error="m").svg_inline(scale=5, dark="#1f2430")
-

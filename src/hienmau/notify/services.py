@@ -13,8 +13,9 @@ def send(channel: str, recipient: str, body: str, purpose: str) -> tuple[Message
     backend = get_backend()
     try:
         with transaction.atomic():
-            message = Message.objects.create(channel=channel, recipient=recipient, body=body, purpose=purpose,
-                                             backend=backend.name)
+            message = Message.objects.create(
+                channel=channel, recipient=recipient, body=body, purpose=purpose, backend=backend.name
+            )
     except IntegrityError:
         return Message.objects.get(purpose=purpose), False
     try:

@@ -2,7 +2,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from hienmau.core.admin import FoldedSearchMixin
-
 from hienmau.orgs.models import Membership, SuccessorLink, Unit
 
 

@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import vietnamese_number_fields
-
 from hienmau.orgs.models import Unit, UnitKind, parent_kind_problem
 
 
@@ -40,7 +39,11 @@ def _kind_fits_under(kind: UnitKind, parent_kind: str | None) -> bool:
 class SuccessorLinkForm(forms.Form):
     successor = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị kế thừa"))
     share = forms.DecimalField(
-        label=_("Tỉ lệ kế thừa"), initial=Decimal("1"), min_value=Decimal("0.0001"), max_digits=5, decimal_places=4,
+        label=_("Tỉ lệ kế thừa"),
+        initial=Decimal("1"),
+        min_value=Decimal("0.0001"),
+        max_digits=5,
+        decimal_places=4,
         help_text=_("1 nếu đơn vị kế thừa nhận toàn bộ; khi chia tách, ghi phần của từng đơn vị."),
     )
     effective_date = forms.DateField(label=_("Ngày có hiệu lực"), required=False, widget=DateInput())
@@ -55,4 +58,3 @@ class SuccessorLinkForm(forms.Form):
 class UnitSearchForm(forms.Form):
     q = forms.CharField(label=_("Tìm đơn vị"), required=False)
     include_ceased = forms.BooleanField(label=_("Gồm cả đơn vị đã chấm dứt"), required=False)
-

@@ -54,7 +54,9 @@ class _Stored:
     valid_until: datetime.date | None
 
     def valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or self.valid_until > day)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until > day
+        )
 
 
 @dataclass
@@ -123,8 +125,13 @@ def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[
             parent = plan.parent_of.get(row.line)
             parent_pk = parent if isinstance(parent, int) else plan.matched.get(getattr(parent, "line", -1))
             for unit in stored.values():
-                if unit.pk not in claimed and not unit.code and unit.parent_id == parent_pk and parent_pk is not None \
-                        and unit.name_folded == fold(row.name):
+                if (
+                    unit.pk not in claimed
+                    and not unit.code
+                    and unit.parent_id == parent_pk
+                    and parent_pk is not None
+                    and unit.name_folded == fold(row.name)
+                ):
                     plan.matched[row.line] = unit.pk
                     claimed.add(unit.pk)
                     break
@@ -163,7 +170,9 @@ def _key(target: UnitRow | int, plan: _Plan) -> int:
 
 
 def _match_code_name_end(row, stored, claimed, name):
-    return _first(stored, claimed, lambda u: u.code == row.code and u.name_folded == name and u.valid_until == row.valid_until)
+    return _first(
+        stored, claimed, lambda u: u.code == row.code and u.name_folded == name and u.valid_until == row.valid_until
+    )
 
 
 def _match_code_name(row, stored, claimed, name):
@@ -211,7 +220,11 @@ def _resolve(reference: Reference, rows, stored, claimed, plan) -> tuple[UnitRow
         return None, f"không có đơn vị nào mang mã {reference.code} (trong tệp hoặc trong hệ thống)"
     if reference.on is not None:
         day = reference.on
-        matching = [c for c in candidates if (validity(c)[0] or datetime.date.min) <= day < (validity(c)[1] or datetime.date.max)]
+        matching = [
+            c
+            for c in candidates
+            if (validity(c)[0] or datetime.date.min) <= day < (validity(c)[1] or datetime.date.max)
+        ]
         if len(matching) != 1:
             return None, f"không xác định được một đơn vị mang mã {reference.code} vào ngày {day:%d/%m/%Y}"
         return matching[0], None
@@ -282,8 +295,13 @@ def _write(plan: _Plan, stored: dict[int, _Stored]) -> ImportResult:
 
 def _save_row(row: UnitRow, parent_pk: int | None, matched_pk: int | None, result: ImportResult) -> Unit:
     values = {
-        "code": row.code, "name": row.name, "kind": row.kind, "category": row.category, "parent_id": parent_pk,
-        "valid_from": row.valid_from, "valid_until": row.valid_until,
+        "code": row.code,
+        "name": row.name,
+        "kind": row.kind,
+        "category": row.category,
+        "parent_id": parent_pk,
+        "valid_from": row.valid_from,
+        "valid_until": row.valid_until,
     }
     optional = {"population": row.population, "staff_count": row.staff_count, "note": row.note}
     # Blank optional cells keep what is stored, so a bare official list does not wipe populations.

@@ -87,9 +87,13 @@ def parent_kind_problem(kind: str, parent_kind: str | None) -> str | None:
     if parent_kind is None:
         return None if kind == UnitKind.NATIONAL else str(_("Cần chọn đơn vị cấp trên."))
     if parent_kind not in ALLOWED_PARENT_KINDS.get(kind, frozenset()):
-        return str(_("%(kind)s không thể trực thuộc đơn vị %(parent)s.") % {
-            "kind": UnitKind(kind).label, "parent": str(UnitKind(parent_kind).label).lower(),
-        })
+        return str(
+            _("%(kind)s không thể trực thuộc đơn vị %(parent)s.")
+            % {
+                "kind": UnitKind(kind).label,
+                "parent": str(UnitKind(parent_kind).label).lower(),
+            }
+        )
     return None
 
 
@@ -131,7 +135,11 @@ class Unit(models.Model):
     kind = models.CharField(_("cấp"), max_length=20, choices=UnitKind.choices)
     category = models.CharField(_("loại"), max_length=20, choices=UnitCategory.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("đơn vị cấp trên"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # Materialised path "/1/5/23/": one indexed prefix query finds a whole subtree on any database.
@@ -160,7 +168,9 @@ class Unit(models.Model):
                 violation_error_message=_("Đã có một đơn vị đang hoạt động với mã này."),
             ),
             models.CheckConstraint(
-                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gt=models.F("valid_from")),
                 name="orgs_unit_validity_ordered",
                 violation_error_message=_("Ngày chấm dứt phải sau ngày hiệu lực."),
             ),
@@ -236,7 +246,7 @@ class Unit(models.Model):
     def _move_descendants(self, old_path: str) -> None:
         # Paths are derived from parents, so rewriting them is bookkeeping, not a change to audit.
         for pk, path in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).values_list("pk", "path"):
-            new_path = self.path + path[len(old_path):]
+            new_path = self.path + path[len(old_path) :]
             Unit.objects.filter(pk=pk).update(path=new_path, depth=new_path.count("/") - 2)
 
 
@@ -255,7 +265,10 @@ class SuccessorLink(models.Model):
         Unit, verbose_name=_("đơn vị kế thừa"), on_delete=models.PROTECT, related_name="predecessor_links"
     )
     share = models.DecimalField(
-        _("tỉ lệ kế thừa"), max_digits=5, decimal_places=4, default=Decimal("1"),
+        _("tỉ lệ kế thừa"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("1"),
         validators=[MinValueValidator(Decimal("0.0001"))],
         help_text=_("Phần số liệu của đơn vị cũ tính cho đơn vị này (1 = toàn bộ)."),
     )

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.core.exceptions import PermissionDenied
 
 from hienmau.orgs.models import EDITING_ROLES, UNIT_MANAGING_ROLES, Membership, Role, SuccessorLink, Unit, UnitKind
 

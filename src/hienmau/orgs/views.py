@@ -40,11 +40,15 @@ def home(request):
     units = scoped_units(scope).current()
     counts = dict(units.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     kinds = [(kind, counts.get(kind.value, 0)) for kind in UnitKind if kind != UnitKind.NATIONAL]
-    return render(request, "orgs/home.html", {
-        "kind_counts": kinds,
-        "ceased_count": scoped_units(scope).exclude(pk__in=units.values("pk")).count(),
-        "recent_changes": history_entries(Unit, scoped_units(scope), limit=8),
-    })
+    return render(
+        request,
+        "orgs/home.html",
+        {
+            "kind_counts": kinds,
+            "ceased_count": scoped_units(scope).exclude(pk__in=units.values("pk")).count(),
+            "recent_changes": history_entries(Unit, scoped_units(scope), limit=8),
+        },
+    )
 
 
 @scope_required
@@ -84,9 +88,14 @@ def unit_children(request, pk):
     """htmx fragment: one level of the tree below `pk`."""
     unit = get_unit_in_scope(request.scope, pk)
     include_ceased = request.GET.get("include_ceased") == "on"
-    return render(request, "orgs/_tree_children.html", {
-        "children": _children_with_counts(unit, include_ceased), "include_ceased": include_ceased,
-    })
+    return render(
+        request,
+        "orgs/_tree_children.html",
+        {
+            "children": _children_with_counts(unit, include_ceased),
+            "include_ceased": include_ceased,
+        },
+    )
 
 
 @scope_required
@@ -94,16 +103,21 @@ def unit_detail(request, pk):
     scope = request.scope
     unit = get_unit_in_scope(scope, pk)
     breadcrumbs = [u for u in unit.ancestors() if scope.contains(u)]
-    return render(request, "orgs/unit_detail.html", {
-        "unit": unit,
-        "breadcrumbs": breadcrumbs,
-        "children": _children_with_counts(unit, include_ceased=True),
-        "successor_links": unit.successor_links.select_related("successor"),
-        "predecessor_links": unit.predecessor_links.select_related("predecessor"),
-        "today_units": [] if unit.is_current else current_boundary_units(unit),
-        "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
-        if scope.can_manage_units else [],
-    })
+    return render(
+        request,
+        "orgs/unit_detail.html",
+        {
+            "unit": unit,
+            "breadcrumbs": breadcrumbs,
+            "children": _children_with_counts(unit, include_ceased=True),
+            "successor_links": unit.successor_links.select_related("successor"),
+            "predecessor_links": unit.predecessor_links.select_related("predecessor"),
+            "today_units": [] if unit.is_current else current_boundary_units(unit),
+            "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+            if scope.can_manage_units
+            else [],
+        },
+    )
 
 
 @scope_required
@@ -135,10 +149,14 @@ def unit_edit(request, pk):
 @scope_required
 def unit_history(request, pk):
     unit = get_unit_in_scope(request.scope, pk)
-    return render(request, "orgs/unit_history.html", {
-        "unit": unit,
-        "entries": history_entries(Unit, Unit.objects.filter(pk=unit.pk), limit=200),
-    })
+    return render(
+        request,
+        "orgs/unit_history.html",
+        {
+            "unit": unit,
+            "entries": history_entries(Unit, Unit.objects.filter(pk=unit.pk), limit=200),
+        },
+    )
 
 
 @scope_required
@@ -150,9 +168,13 @@ def successor_add(request, pk):
     form = SuccessorLinkForm(request.POST or None, candidates=candidates.order_by("kind", "name"))
     if request.method == "POST" and form.is_valid():
         try:
-            link_successor(unit, form.cleaned_data["successor"], share=form.cleaned_data["share"],
-                           effective_date=form.cleaned_data["effective_date"],
-                           legal_basis=form.cleaned_data["legal_basis"])
+            link_successor(
+                unit,
+                form.cleaned_data["successor"],
+                share=form.cleaned_data["share"],
+                effective_date=form.cleaned_data["effective_date"],
+                legal_basis=form.cleaned_data["legal_basis"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -26,8 +26,10 @@ def load_demo(write=None) -> list[Plan]:
         plan, changed = save_plan(analyse_file(DATA_DIR / name), source_name=name)
         plans.append(plan)
         if write:
-            write(f"Kế hoạch {plan.reference} ({plan.issuing_unit.full_name}): "
-                  f"{'đã nạp' if changed else 'không thay đổi'}, {plan.import_findings.count()} điểm cần xem lại.")
+            write(
+                f"Kế hoạch {plan.reference} ({plan.issuing_unit.full_name}): "
+                f"{'đã nạp' if changed else 'không thay đổi'}, {plan.import_findings.count()} điểm cần xem lại."
+            )
     an_thi_plan = plans[1]
     plans.append(_van_du_plan(an_thi_plan))
     plans.append(_labour_federation_plan(an_thi_plan))
@@ -43,16 +45,22 @@ def _organisation(name: str, category: str, parent: Unit) -> Unit:
 
 def _synthetic_plan(issuer: Unit, number: str, title: str, date: datetime.date, rows, **extra) -> Plan:
     plan, created = Plan.objects.get_or_create(
-        issuing_unit=issuer, number=number, suffix="KH-BCĐ", date=date,
+        issuing_unit=issuer,
+        number=number,
+        suffix="KH-BCĐ",
+        date=date,
         defaults={"title": f"{title} — {SYNTHETIC.lower()}", "kind": PlanKind.ANNUAL, **extra},
     )
     if not created:
         return plan
-    buckets = {key: Bucket.objects.create(plan=plan, key=key, date=day) for key, day in
-               (("round:1", datetime.date(2024, 3, 15)), ("round:2", datetime.date(2024, 7, 18)))}
+    buckets = {
+        key: Bucket.objects.create(plan=plan, key=key, date=day)
+        for key, day in (("round:1", datetime.date(2024, 3, 15)), ("round:2", datetime.date(2024, 7, 18)))
+    }
     for position, (unit, total, first, second) in enumerate(rows, start=1):
-        allocation = Allocation.objects.create(plan=plan, unit=unit, unit_name=unit.full_name, total=total,
-                                               position=position)
+        allocation = Allocation.objects.create(
+            plan=plan, unit=unit, unit_name=unit.full_name, total=total, position=position
+        )
         for key, value in (("round:1", first), ("round:2", second)):
             if value:
                 AllocationCell.objects.create(allocation=allocation, bucket=buckets[key], value=value)
@@ -68,9 +76,16 @@ def _van_du_plan(district_plan: Plan) -> Plan:
         (_organisation("Trạm Y tế xã Vân Du", UnitCategory.HOSPITAL, commune), 10, 5, 5),
         (_organisation("Đoàn Thanh niên xã Vân Du", UnitCategory.UNION, commune), 20, 10, 10),
     ]
-    plan = _synthetic_plan(commune, "05", "Vận động hiến máu tình nguyện năm 2024 (xã Vân Du)",
-                           datetime.date(2024, 2, 1), rows, received_allocation=received, parent_plan=district_plan,
-                           implements_text=f"Kế hoạch số {district_plan.reference} ngày {district_plan.date:%d/%m/%Y}")
+    plan = _synthetic_plan(
+        commune,
+        "05",
+        "Vận động hiến máu tình nguyện năm 2024 (xã Vân Du)",
+        datetime.date(2024, 2, 1),
+        rows,
+        received_allocation=received,
+        parent_plan=district_plan,
+        implements_text=f"Kế hoạch số {district_plan.reference} ngày {district_plan.date:%d/%m/%Y}",
+    )
     Target.objects.get_or_create(plan=plan, metric="blood_units", defaults={"value": 54})
     return plan
 
@@ -80,5 +95,10 @@ def _labour_federation_plan(district_plan: Plan) -> Plan:
     federation = Unit.objects.get(name="Liên đoàn lao động huyện", parent=district_plan.issuing_unit)
     fore_mat = Unit.objects.get(name="Công ty TNHH may Fore Mat", parent=district_plan.issuing_unit)
     smart = Unit.objects.get(name="Công ty TNHH may Smart Shirts", parent=district_plan.issuing_unit)
-    return _synthetic_plan(federation, "03", "Vận động công nhân lao động hiến máu năm 2024",
-                           datetime.date(2024, 2, 20), [(fore_mat, 40, 20, 20), (smart, 60, 30, 30)])
+    return _synthetic_plan(
+        federation,
+        "03",
+        "Vận động công nhân lao động hiến máu năm 2024",
+        datetime.date(2024, 2, 20),
+        [(fore_mat, 40, 20, 20), (smart, 60, 30, 30)],
+    )

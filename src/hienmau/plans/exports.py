@@ -235,8 +235,9 @@ def _number_columns(plan: Plan, allocations) -> list[NumberColumn]:
     wanted = [27.0 if b.date else 18.0 for b in buckets]
     budget = USABLE_W - 12 - NAME_MIN - NOTE_MIN - sum(c.width for c in columns)
     scale = min(1.0, budget / sum(wanted)) if wanted else 1.0
-    columns += [NumberColumn(f"bucket:{b.pk}", b.label, group, round(max(11.0, w * scale), 1))
-                for b, w in zip(buckets, wanted)]
+    columns += [
+        NumberColumn(f"bucket:{b.pk}", b.label, group, round(max(11.0, w * scale), 1)) for b, w in zip(buckets, wanted)
+    ]
     return columns
 
 
@@ -260,14 +261,15 @@ def _allocation_values(allocation, numbers: list[NumberColumn]) -> list[int | No
 
 def _sum_values(rows: list[Row], numbers: list[NumberColumn]) -> list[int | None]:
     sums: list[int | None] = []
-    for index, column in enumerate(numbers):
+    for index in range(len(numbers)):
         present = [r.values[index] for r in rows if r.values[index] is not None]
         sums.append(sum(present) if present else None)
     keys = [c.key for c in numbers]
     if "prior_percent" in keys:
         planned, actual = sums[keys.index("prior_plan")], sums[keys.index("prior_actual")]
         sums[keys.index("prior_percent")] = (
-            int((Decimal(actual) * 100 / planned).quantize(Decimal(1), ROUND_HALF_UP)) if planned and actual is not None
+            int((Decimal(actual) * 100 / planned).quantize(Decimal(1), ROUND_HALF_UP))
+            if planned and actual is not None
             else None
         )
     return sums
@@ -395,8 +397,12 @@ class _SheetWriter:
             text = _bucket_header(cell.text) if cell.row == 1 else cell.text
             self.put(top + cell.row, cell.col + 1, text, font=self.font(bold=True))
             if cell.rowspan > 1 or cell.colspan > 1:
-                self.sheet.merge_cells(start_row=top + cell.row, start_column=cell.col + 1,
-                                       end_row=top + cell.row + cell.rowspan - 1, end_column=cell.col + cell.colspan)
+                self.sheet.merge_cells(
+                    start_row=top + cell.row,
+                    start_column=cell.col + 1,
+                    end_row=top + cell.row + cell.rowspan - 1,
+                    end_column=cell.col + cell.colspan,
+                )
         end = top + self.data.header_rows - 1
         for row in range(top, end + 1):
             for col in range(1, self.ncols + 1):
@@ -414,8 +420,9 @@ class _SheetWriter:
             self.put(row, 2, item.name, span=self.ncols - 1, font=font, align=self.left, border=grid)
             lines = _lines(item.name, sum(data.widths[1:]), self.size)
         else:
-            self.put(row, 2, item.name, font=font, align=self.left if item.kind == "allocation" else self.centre,
-                     border=grid)
+            self.put(
+                row, 2, item.name, font=font, align=self.left if item.kind == "allocation" else self.centre, border=grid
+            )
             lines = _lines(item.name, data.name_width, self.size)
         if item.note_only:
             self.put(row, 3, item.note, span=len(data.numbers), font=self.font(italic=True), border=grid)
@@ -440,8 +447,14 @@ class _SheetWriter:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.print_options.horizontalCentered = True
         inch = 25.4
-        sheet.page_margins = PageMargins(left=MARGIN_LEFT / inch, right=MARGIN_RIGHT / inch, top=MARGIN_TOP / inch,
-                                         bottom=MARGIN_BOTTOM / inch, header=0.3, footer=0.3)
+        sheet.page_margins = PageMargins(
+            left=MARGIN_LEFT / inch,
+            right=MARGIN_RIGHT / inch,
+            top=MARGIN_TOP / inch,
+            bottom=MARGIN_BOTTOM / inch,
+            header=0.3,
+            footer=0.3,
+        )
         sheet.oddFooter.center.text = "&P/&N"
         sheet.oddFooter.center.font = FONT
         sheet.oddFooter.center.size = self.size
@@ -480,8 +493,11 @@ class _DocxWriter:
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt
 
-        paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                               "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
+        paragraph.alignment = {
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "left": WD_ALIGN_PARAGRAPH.LEFT,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        }[align]
         for index, line in enumerate(text.split("\n")):
             if index:
                 paragraph.runs[-1].add_break()
@@ -560,8 +576,12 @@ class _DocxWriter:
         if item.kind == "section":
             self.text(table.cell(r, 1).merge(table.cell(r, last)).paragraphs[0], item.name, bold=True, align="left")
             return
-        self.text(table.cell(r, 1).paragraphs[0], item.name, bold=bold,
-                  align="left" if item.kind == "allocation" else "center")
+        self.text(
+            table.cell(r, 1).paragraphs[0],
+            item.name,
+            bold=bold,
+            align="left" if item.kind == "allocation" else "center",
+        )
         if item.note_only:
             self.text(table.cell(r, 2).merge(table.cell(r, last - 1)).paragraphs[0], item.note, italic=True)
             return
@@ -580,9 +600,9 @@ def _docx_defaults(document, pt: int) -> None:
     r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     for child in list(r_pr):
         r_pr.remove(child)
-    r_pr.append(parse_xml(
-        f'<w:rFonts {nsdecls("w")} w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
-    ))
+    r_pr.append(
+        parse_xml(f'<w:rFonts {nsdecls("w")} w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>')
+    )
     r_pr.append(parse_xml(f'<w:sz {nsdecls("w")} w:val="{pt * 2}"/>'))
     r_pr.append(parse_xml(f'<w:szCs {nsdecls("w")} w:val="{pt * 2}"/>'))
     r_pr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="vi-VN" w:eastAsia="vi-VN" w:bidi="ar-SA"/>'))
@@ -618,7 +638,7 @@ def _docx_no_borders(table) -> None:
     from docx.oxml.ns import nsdecls
 
     edges = "".join(f'<w:{edge} w:val="nil"/>' for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    table._tbl.tblPr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{edges}</w:tblBorders>'))
+    table._tbl.tblPr.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{edges}</w:tblBorders>"))
 
 
 def _docx_rule(paragraph, *, width_mm: float, rule_mm: float) -> None:
@@ -641,9 +661,9 @@ def _docx_row_flags(row, *, header: bool) -> None:
     from docx.oxml.ns import nsdecls
 
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
     if header:
-        tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
 
 
 def _docx_page_numbers(paragraph) -> None:
@@ -659,7 +679,7 @@ def _docx_page_numbers(paragraph) -> None:
             f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
             f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {code} </w:instrText></w:r>',
             f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
-            f'<w:r {nsdecls("w")}><w:t>1</w:t></w:r>',
+            f"<w:r {nsdecls('w')}><w:t>1</w:t></w:r>",
             f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
         ):
             paragraph._p.append(parse_xml(xml))
@@ -685,19 +705,29 @@ def appendix_html(plan: Plan) -> str:
         if item.kind == "section":
             cells.append({"text": item.name, "cls": "name", "span": data.column_count - 1})
         elif item.note_only:
-            cells += [{"text": item.name, "cls": "name"},
-                      {"text": item.note, "cls": "note-only", "span": len(data.numbers)},
-                      {"text": "", "cls": "note"}]
+            cells += [
+                {"text": item.name, "cls": "name"},
+                {"text": item.note, "cls": "note-only", "span": len(data.numbers)},
+                {"text": "", "cls": "note"},
+            ]
         else:
             cells.append({"text": item.name, "cls": "name"})
             cells += [{"text": _text(v), "cls": "num"} for v in item.values]
             cells.append({"text": item.note, "cls": "note"})
         rows.append({"kind": item.kind, "cells": cells})
-    return render_to_string("plans/export/appendix.html", {
-        "a": data, "header": header, "rows": rows, "motto": MOTTO, "motto_2": MOTTO_2,
-        "font_stack": ", ".join(FONT_STACK), "widths": data.widths,
-        "margins": f"{MARGIN_TOP}mm {MARGIN_RIGHT}mm {MARGIN_BOTTOM}mm {MARGIN_LEFT}mm",
-    })
+    return render_to_string(
+        "plans/export/appendix.html",
+        {
+            "a": data,
+            "header": header,
+            "rows": rows,
+            "motto": MOTTO,
+            "motto_2": MOTTO_2,
+            "font_stack": ", ".join(FONT_STACK),
+            "widths": data.widths,
+            "margins": f"{MARGIN_TOP}mm {MARGIN_RIGHT}mm {MARGIN_BOTTOM}mm {MARGIN_LEFT}mm",
+        },
+    )
 
 
 def appendix_pdf(plan: Plan) -> bytes:

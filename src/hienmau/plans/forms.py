@@ -2,7 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import VietnameseIntegerField, vietnamese_number_fields
-
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
 from hienmau.plans.models import CampaignLabel, Plan, Target
@@ -14,12 +13,28 @@ class PlanForm(forms.ModelForm):
     class Meta:
         formfield_callback = vietnamese_number_fields
         model = Plan
-        fields = ["issuing_unit", "number", "suffix", "date", "title", "kind", "period_start", "period_end",
-                  "parent_plan", "implements_text", "received_allocation", "campaign_labels", "messages",
-                  "funding_sources"]
+        fields = [
+            "issuing_unit",
+            "number",
+            "suffix",
+            "date",
+            "title",
+            "kind",
+            "period_start",
+            "period_end",
+            "parent_plan",
+            "implements_text",
+            "received_allocation",
+            "campaign_labels",
+            "messages",
+            "funding_sources",
+        ]
         widgets = {
-            "date": DateInput(), "period_start": DateInput(), "period_end": DateInput(),
-            "messages": forms.Textarea(attrs={"rows": 3}), "funding_sources": forms.Textarea(attrs={"rows": 3}),
+            "date": DateInput(),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            "messages": forms.Textarea(attrs={"rows": 3}),
+            "funding_sources": forms.Textarea(attrs={"rows": 3}),
             "campaign_labels": forms.CheckboxSelectMultiple,
         }
 
@@ -31,8 +46,8 @@ class PlanForm(forms.ModelForm):
             self.fields["parent_plan"].queryset = plans
         if allocations is not None:
             self.fields["received_allocation"].queryset = allocations
-            self.fields["received_allocation"].label_from_instance = (
-                lambda a: f"{a.plan.reference or a.plan.title[:40]} → {a.unit_name}: {a.total if a.total is not None else '—'}"
+            self.fields["received_allocation"].label_from_instance = lambda a: (
+                f"{a.plan.reference or a.plan.title[:40]} → {a.unit_name}: {a.total if a.total is not None else '—'}"
             )
         self.fields["campaign_labels"].queryset = CampaignLabel.objects.all()
 
@@ -80,11 +95,16 @@ class AddBucketForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(required=False, label=_("Tệp phụ lục (.xlsx, .docx, .csv, .txt)"))
     text = forms.CharField(
-        required=False, label=_("Hoặc dán bảng / toàn văn bản"),
+        required=False,
+        label=_("Hoặc dán bảng / toàn văn bản"),
         widget=forms.Textarea(attrs={"rows": 10, "placeholder": _("Sao chép bảng từ Word hoặc Excel rồi dán vào đây")}),
     )
-    issuing_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("Đơn vị ban hành"),
-                                          help_text=_("Để trống để nhận từ đầu văn bản."))
+    issuing_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Đơn vị ban hành"),
+        help_text=_("Để trống để nhận từ đầu văn bản."),
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
@@ -19,14 +19,22 @@ from django.db import DatabaseError, transaction
 from hienmau.core.lib.text import fold_words
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.plans.lib import findings as F
-from hienmau.plans.lib.appendix import AppendixError
+from hienmau.plans.lib.appendix import AppendixError, Paragraph
 from hienmau.plans.lib.buckets import parse_date_text
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
-from hienmau.plans.lib.unit_match import Candidate, match_unit
-from hienmau.plans.lib.appendix import Paragraph
 from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
+from hienmau.plans.lib.unit_match import Candidate, match_unit
 from hienmau.plans.models import (
-    Allocation, AllocationCell, Bucket, CampaignLabel, CountingBasis, ImportFinding, Metric, Plan, PlanKind, Target,
+    Allocation,
+    AllocationCell,
+    Bucket,
+    CampaignLabel,
+    CountingBasis,
+    ImportFinding,
+    Metric,
+    Plan,
+    PlanKind,
+    Target,
 )
 from hienmau.plans.readers import read_blocks
 
@@ -80,7 +88,7 @@ def guess_issuing_unit(document: Document) -> Unit | None:
     city = place.startswith(("tp ", "thanh pho "))
     for prefix in ("tp ", "thanh pho ", "tinh ", "huyen ", "xa ", "phuong "):
         if place.startswith(prefix):
-            place = place[len(prefix):]
+            place = place[len(prefix) :]
     units = Unit.objects.exclude(kind=UnitKind.ORGANISATION).filter(name_folded=place)
     if document.date:
         units = units.valid_on(document.date)
@@ -127,10 +135,15 @@ def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[
             "Không xác định được đơn vị ban hành từ văn bản; chọn đơn vị ban hành (--unit MÃ hoặc trên giao diện)."
         )
     payload = json.dumps(
-        {"result": appendix.result(), "number": document.number.label if document.number else "",
-         "date": document.date.isoformat() if document.date else "", "units": analysis.unit_ids,
-         "buckets": [(b.key, b.date) for b in appendix.buckets]},
-        sort_keys=True, default=str,
+        {
+            "result": appendix.result(),
+            "number": document.number.label if document.number else "",
+            "date": document.date.isoformat() if document.date else "",
+            "units": analysis.unit_ids,
+            "buckets": [(b.key, b.date) for b in appendix.buckets],
+        },
+        sort_keys=True,
+        default=str,
     )
     digest = hashlib.sha256(payload.encode()).hexdigest()
     with transaction.atomic():
@@ -143,8 +156,13 @@ def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[
         plan.date = document.date
         plan.title = _title(document)[:500]
         plan.kind = _kind(document)
-        plan.implements_text = next((f"{kind} số {ref.label}" + (f" ngày {ref.date:%d/%m/%Y}" if ref.date else "")
-                                     for kind, ref in document.implements), "")[:500]
+        plan.implements_text = next(
+            (
+                f"{kind} số {ref.label}" + (f" ngày {ref.date:%d/%m/%Y}" if ref.date else "")
+                for kind, ref in document.implements
+            ),
+            "",
+        )[:500]
         plan.source_name = source_name[:255]
         plan.source_hash = digest
         plan.save()
@@ -153,15 +171,26 @@ def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[
         plan.import_findings.all().delete()
         buckets = {}
         for bucket in appendix.buckets:
-            buckets[bucket.key] = Bucket.objects.create(plan=plan, key=bucket.key, date=_bucket_date(bucket.date, document))
+            buckets[bucket.key] = Bucket.objects.create(
+                plan=plan, key=bucket.key, date=_bucket_date(bucket.date, document)
+            )
         metric = Metric.REGISTRATIONS if appendix.metric == "registrations" else Metric.BLOOD_UNITS
         for index, row in enumerate(appendix.rows):
             prior = row.prior or {}
             allocation = Allocation.objects.create(
-                plan=plan, unit_id=analysis.unit_ids.get(index), unit_name=row.unit[:255], metric=metric,
-                total=row.total, note=(row.note or "")[:500], section=(row.section or "")[:255], position=index + 1,
-                delegated_to_id=analysis.delegate_ids.get(index), delegated_to_name=(row.delegate_to or "")[:255],
-                prior_plan=prior.get("plan"), prior_actual=prior.get("actual"), prior_percent=prior.get("percent"),
+                plan=plan,
+                unit_id=analysis.unit_ids.get(index),
+                unit_name=row.unit[:255],
+                metric=metric,
+                total=row.total,
+                note=(row.note or "")[:500],
+                section=(row.section or "")[:255],
+                position=index + 1,
+                delegated_to_id=analysis.delegate_ids.get(index),
+                delegated_to_name=(row.delegate_to or "")[:255],
+                prior_plan=prior.get("plan"),
+                prior_actual=prior.get("actual"),
+                prior_percent=prior.get("percent"),
             )
             for key, value in row.buckets.items():
                 if key not in buckets:
@@ -170,7 +199,8 @@ def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[
         _save_targets(plan, document, metric, appendix.stated_total)
         _label_campaigns(plan)
         ImportFinding.objects.bulk_create(
-            ImportFinding(plan=plan, code=f.code, unit_name=(f.unit or "")[:255], message=f.message) for f in appendix.findings
+            ImportFinding(plan=plan, code=f.code, unit_name=(f.unit or "")[:255], message=f.message)
+            for f in appendix.findings
         )
     return plan, True
 
@@ -185,9 +215,13 @@ def _save_targets(plan: Plan, document: Document, metric: str, stated_total: int
         notes = {}
     for name, value in stated.items():
         Target.objects.update_or_create(
-            plan=plan, metric=name,
-            defaults={"value": value, "note": notes.get(name, "Theo nội dung văn bản"),
-                      "counting_basis": CountingBasis.DONATIONS if name == Metric.BLOOD_UNITS else ""},
+            plan=plan,
+            metric=name,
+            defaults={
+                "value": value,
+                "note": notes.get(name, "Theo nội dung văn bản"),
+                "counting_basis": CountingBasis.DONATIONS if name == Metric.BLOOD_UNITS else "",
+            },
         )
     paragraphs = [b.text for b in document.blocks if isinstance(b, Paragraph)]
     changed = []
@@ -211,7 +245,9 @@ def _find_plan(analysis: Analysis) -> Plan | None:
     if not document.number:
         return None
     return Plan.objects.filter(
-        issuing_unit=analysis.issuing_unit, number=document.number.number, suffix=document.number.suffix,
+        issuing_unit=analysis.issuing_unit,
+        number=document.number.number,
+        suffix=document.number.suffix,
         date=document.date,
     ).first()
 

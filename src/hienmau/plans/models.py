@@ -72,7 +72,9 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
-    issuing_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="plans")
+    issuing_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="plans"
+    )
     number = models.CharField(_("số"), max_length=20, blank=True)
     suffix = models.CharField(_("ký hiệu"), max_length=40, blank=True, help_text=_("Ví dụ KH-BCĐ, KH-UBND"))
     date = models.DateField(_("ngày ban hành"), null=True, blank=True)
@@ -81,11 +83,20 @@ class Plan(models.Model):
     period_start = models.DateField(_("từ ngày"), null=True, blank=True)
     period_end = models.DateField(_("đến ngày"), null=True, blank=True)
     parent_plan = models.ForeignKey(
-        "self", verbose_name=_("thực hiện kế hoạch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="child_plans"
+        "self",
+        verbose_name=_("thực hiện kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="child_plans",
     )
     implements_text = models.CharField(_("căn cứ / thực hiện"), max_length=500, blank=True)
     received_allocation = models.ForeignKey(
-        "Allocation", verbose_name=_("chỉ tiêu được giao"), null=True, blank=True, on_delete=models.SET_NULL,
+        "Allocation",
+        verbose_name=_("chỉ tiêu được giao"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="lower_plans",
     )
     campaign_labels = models.ManyToManyField(CampaignLabel, verbose_name=_("chiến dịch"), blank=True)
@@ -105,7 +116,9 @@ class Plan(models.Model):
         ordering = ["-date", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["issuing_unit", "number", "suffix", "date"], condition=~Q(number=""), name="plans_plan_unique_number"
+                fields=["issuing_unit", "number", "suffix", "date"],
+                condition=~Q(number=""),
+                name="plans_plan_unique_number",
             ),
         ]
 
@@ -146,7 +159,10 @@ class Target(models.Model):
     metric = models.CharField(_("chỉ tiêu"), max_length=30, choices=Metric.choices)
     value = models.DecimalField(_("giá trị"), max_digits=12, decimal_places=2)
     counting_basis = models.CharField(
-        _("cách tính"), max_length=12, choices=CountingBasis.choices, blank=True,
+        _("cách tính"),
+        max_length=12,
+        choices=CountingBasis.choices,
+        blank=True,
         help_text=_("Chỉ với chỉ tiêu đơn vị máu."),
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
@@ -186,14 +202,19 @@ class Allocation(models.Model):
     """One row of the appendix: a unit's share of a plan's target, split across buckets."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="allocations")
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="allocations")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
+    )
     unit_name = models.CharField(_("tên đơn vị theo văn bản"), max_length=255)
     metric = models.CharField(max_length=30, choices=Metric.choices, default=Metric.BLOOD_UNITS)
     total = models.IntegerField(_("tổng"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     delegated_to = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị phụ trách thay"), null=True, blank=True, on_delete=models.PROTECT,
+        Unit,
+        verbose_name=_("đơn vị phụ trách thay"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="delegated_allocations",
         help_text=_("Khi phụ lục ghi “(… phụ trách)”: đơn vị khác chịu trách nhiệm chỉ tiêu này."),
     )
@@ -228,6 +249,9 @@ class AllocationCell(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["allocation", "bucket"], name="plans_cell_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.allocation.unit_name} — {self.bucket}: {self.value}"
+
 
 class ImportFinding(models.Model):
     """What the importer found wrong in the source document, kept beside the plan for people to decide."""
@@ -239,3 +263,6 @@ class ImportFinding(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name}: {self.message}"

@@ -23,7 +23,9 @@ def read_blocks(path: Path) -> list[Block]:
         raise AppendixError(f"Không đọc được tệp {path.name}: chỉ nhận {', '.join(SUPPORTED)}.")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise AppendixError(f"Tệp {path.name} quá lớn ({size / 1024 / 1024:.0f} MB; tối đa {MAX_FILE_BYTES // 1024 // 1024} MB).")
+        raise AppendixError(
+            f"Tệp {path.name} quá lớn ({size / 1024 / 1024:.0f} MB; tối đa {MAX_FILE_BYTES // 1024 // 1024} MB)."
+        )
     if suffix == ".docx":
         return _docx_blocks(path)
     try:

@@ -21,10 +21,19 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 def grid_plan(plan_id: int) -> Plan:
     """The plan with everything the grid shows, in a handful of queries."""
-    return Plan.objects.select_related("issuing_unit", "received_allocation__plan").prefetch_related(
-        "buckets", "targets", "campaign_labels",
-        Prefetch("allocations", queryset=Allocation.objects.select_related("unit", "delegated_to").prefetch_related("cells")),
-    ).get(pk=plan_id)
+    return (
+        Plan.objects.select_related("issuing_unit", "received_allocation__plan")
+        .prefetch_related(
+            "buckets",
+            "targets",
+            "campaign_labels",
+            Prefetch(
+                "allocations",
+                queryset=Allocation.objects.select_related("unit", "delegated_to").prefetch_related("cells"),
+            ),
+        )
+        .get(pk=plan_id)
+    )
 
 
 @dataclass
@@ -44,8 +53,10 @@ class GridRow:
     @property
     def mismatch(self) -> bool:
         has_values = any(v is not None for v in self.values)
-        return has_values and self.allocation.total != self.bucket_sum or (
-            not has_values and bool(self.allocation.total) and bool(self.values)
+        return (
+            has_values
+            and self.allocation.total != self.bucket_sum
+            or (not has_values and bool(self.allocation.total) and bool(self.values))
         )
 
 
@@ -87,8 +98,10 @@ def build_grid(plan: Plan, metric: str | None = None) -> Grid:
 
 
 def has_prior(plan: Plan) -> bool:
-    return any(a.prior_plan is not None or a.prior_actual is not None or a.prior_percent is not None
-               for a in plan.allocations.all())
+    return any(
+        a.prior_plan is not None or a.prior_actual is not None or a.prior_percent is not None
+        for a in plan.allocations.all()
+    )
 
 
 def _check_value(value: int | None) -> None:
@@ -128,15 +141,18 @@ def add_bucket(plan: Plan, kind: str, number: int, date: datetime.date | None = 
 
 def attach_file(plan: Plan, upload) -> PlanAttachment:
     if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(_("Tệp đính kèm quá lớn (tối đa %(max)s MB).") % {"max": MAX_ATTACHMENT_BYTES // 1024 // 1024})
+        raise ValidationError(
+            _("Tệp đính kèm quá lớn (tối đa %(max)s MB).") % {"max": MAX_ATTACHMENT_BYTES // 1024 // 1024}
+        )
     return PlanAttachment.objects.create(plan=plan, file=upload, name=upload.name[:255])
 
 
 def add_allocation(plan: Plan, unit: Unit, total: int | None = None, section: str = "") -> Allocation:
     _check_value(total)
     position = (plan.allocations.aggregate(last=Max("position"))["last"] or 0) + 1
-    return Allocation.objects.create(plan=plan, unit=unit, unit_name=unit.full_name, total=total, section=section,
-                                     position=position)
+    return Allocation.objects.create(
+        plan=plan, unit=unit, unit_name=unit.full_name, total=total, section=section, position=position
+    )
 
 
 def issue(plan: Plan) -> Plan:
@@ -150,6 +166,7 @@ def issue(plan: Plan) -> Plan:
 
 
 # --- cascade -------------------------------------------------------------------------------------
+
 
 @dataclass
 class Gap:
@@ -198,6 +215,7 @@ def lower_plan_gaps(plan: Plan) -> list[tuple[Allocation, Plan, int]]:
 
 
 # --- overlaps ("chồng chéo") ---------------------------------------------------------------------
+
 
 def plan_period(plan: Plan) -> tuple[datetime.date, datetime.date] | None:
     if plan.period_start and plan.period_end:
@@ -249,5 +267,3 @@ def overlaps_for(plan: Plan) -> list[Overlap]:
         if other_period and other_period[0] <= period[1] and period[0] <= other_period[1]:
             found.append(Overlap(other.unit, mine_allocation, other))
     return found
-
-

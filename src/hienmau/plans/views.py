@@ -3,7 +3,6 @@ it) or 404; editable only when issued inside it by a role that edits, else 403."
 
 from __future__ import annotations
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -40,24 +39,31 @@ def _editable_plan(scope: Scope, pk: int) -> Plan:
 
 def _plan_form(request, scope, instance=None):
     units = scoped_units(scope).exclude(kind="organisation").current() | scoped_units(scope).filter(
-        pk=getattr(instance, "issuing_unit_id", None))
+        pk=getattr(instance, "issuing_unit_id", None)
+    )
     plans = Plan.objects.visible_to(scope)
     allocations = scope_queryset(Allocation.objects.select_related("plan"), scope)
-    return PlanForm(request.POST or None, instance=instance, units=units.distinct(), plans=plans,
-                    allocations=allocations)
+    return PlanForm(
+        request.POST or None, instance=instance, units=units.distinct(), plans=plans, allocations=allocations
+    )
 
 
 @scope_required
 def plan_list(request):
     scope = request.scope
     plans = (
-        Plan.objects.visible_to(scope).select_related("issuing_unit")
+        Plan.objects.visible_to(scope)
+        .select_related("issuing_unit")
         .prefetch_related("targets", "allocations", "import_findings", "buckets")
     )
-    return render(request, "plans/plan_list.html", {
-        "plans": plans,
-        "can_create": scope.can_edit,
-    })
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "plans": plans,
+            "can_create": scope.can_edit,
+        },
+    )
 
 
 @scope_required
@@ -90,17 +96,21 @@ def plan_detail(request, pk):
     plan = _visible_plan(scope, pk)
     can_edit = Plan.objects.editable_by(scope).filter(pk=pk).exists()
     grid = services.build_grid(plan)
-    return render(request, "plans/plan_detail.html", {
-        "plan": plan,
-        "grid": grid,
-        "can_edit": can_edit,
-        "target_gap": services.target_gap(plan),
-        "received_gap": services.received_gap(plan),
-        "lower_plans": services.lower_plan_gaps(plan),
-        "overlaps": services.overlaps_for(plan),
-        "findings": plan.import_findings.all(),
-        "plan_has_prior": services.has_prior(plan),
-    })
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "grid": grid,
+            "can_edit": can_edit,
+            "target_gap": services.target_gap(plan),
+            "received_gap": services.received_gap(plan),
+            "lower_plans": services.lower_plan_gaps(plan),
+            "overlaps": services.overlaps_for(plan),
+            "findings": plan.import_findings.all(),
+            "plan_has_prior": services.has_prior(plan),
+        },
+    )
 
 
 @scope_required
@@ -108,12 +118,16 @@ def plan_grid(request, pk):
     scope = request.scope
     plan = _editable_plan(scope, pk)
     units = scoped_units(scope).descendants_of(plan.issuing_unit, include_self=False).current()
-    return render(request, "plans/plan_grid.html", {
-        "plan": plan,
-        "grid": services.build_grid(plan),
-        "row_form": AddRowForm(units=units),
-        "bucket_form": AddBucketForm(),
-    })
+    return render(
+        request,
+        "plans/plan_grid.html",
+        {
+            "plan": plan,
+            "grid": services.build_grid(plan),
+            "row_form": AddRowForm(units=units),
+            "bucket_form": AddBucketForm(),
+        },
+    )
 
 
 @scope_required
@@ -157,7 +171,9 @@ def grid_add_row(request, pk):
     units = scoped_units(scope).descendants_of(plan.issuing_unit, include_self=False)
     form = AddRowForm(request.POST, units=units)
     if form.is_valid():
-        services.add_allocation(plan, form.cleaned_data["unit"], form.cleaned_data["total"], form.cleaned_data["section"])
+        services.add_allocation(
+            plan, form.cleaned_data["unit"], form.cleaned_data["total"], form.cleaned_data["section"]
+        )
         messages.success(request, _("Đã thêm dòng %(unit)s.") % {"unit": form.cleaned_data["unit"].full_name})
     else:
         messages.error(request, _("Không thêm được dòng: %(errors)s") % {"errors": errors_in_one_line(form, "; ")})
@@ -229,11 +245,15 @@ def plan_attachment(request, pk, attachment_pk):
 @scope_required
 def plan_history(request, pk):
     plan = _visible_plan(request.scope, pk)
-    return render(request, "plans/plan_history.html", {
-        "plan": plan,
-        "entries": history_entries(Plan, Plan.objects.filter(pk=plan.pk), limit=200)
-        + history_entries(Allocation, plan.allocations.all(), limit=200),
-    })
+    return render(
+        request,
+        "plans/plan_history.html",
+        {
+            "plan": plan,
+            "entries": history_entries(Plan, Plan.objects.filter(pk=plan.pk), limit=200)
+            + history_entries(Allocation, plan.allocations.all(), limit=200),
+        },
+    )
 
 
 @scope_required
@@ -257,6 +277,7 @@ def plan_export(request, pk, fmt):
 
 # --- import --------------------------------------------------------------------------------------
 
+
 @scope_required
 def plan_import(request):
     scope = request.scope
@@ -267,8 +288,13 @@ def plan_import(request):
         return _import_confirm(request, scope, units)
     form = ImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
-        token, path, name = stash(request, IMPORT_SESSION_KEY, upload=form.cleaned_data.get("file"),
-                                  text=form.cleaned_data.get("text", ""), pasted_name=_("văn bản dán"))
+        token, path, name = stash(
+            request,
+            IMPORT_SESSION_KEY,
+            upload=form.cleaned_data.get("file"),
+            text=form.cleaned_data.get("text", ""),
+            pasted_name=_("văn bản dán"),
+        )
         try:
             analysis = analyse_file(path, form.cleaned_data.get("issuing_unit"))
         except AppendixError as exc:
@@ -277,10 +303,18 @@ def plan_import(request):
         else:
             if analysis.issuing_unit and not scope.contains(analysis.issuing_unit):
                 analysis.issuing_unit = None
-            return render(request, "plans/plan_import_preview.html", {
-                "analysis": analysis, "result": analysis.result(), "token": token, "source_name": name,
-                "units": units.order_by("depth", "name"), "buckets": analysis.document.appendix.buckets,
-            })
+            return render(
+                request,
+                "plans/plan_import_preview.html",
+                {
+                    "analysis": analysis,
+                    "result": analysis.result(),
+                    "token": token,
+                    "source_name": name,
+                    "units": units.order_by("depth", "name"),
+                    "buckets": analysis.document.appendix.buckets,
+                },
+            )
     return render(request, "plans/plan_import.html", {"form": form})
 
 
@@ -297,6 +331,7 @@ def _import_confirm(request, scope: Scope, units):
     if changed:
         messages.success(request, _("Đã nhập phụ lục vào kế hoạch %(ref)s.") % {"ref": plan.reference or plan.title})
     else:
-        messages.info(request, _("Kế hoạch %(ref)s đã có đúng nội dung này; không thay đổi gì.") % {"ref": plan.reference})
+        messages.info(
+            request, _("Kế hoạch %(ref)s đã có đúng nội dung này; không thay đổi gì.") % {"ref": plan.reference}
+        )
     return redirect("plans:plan_detail", pk=plan.pk)
-

@@ -41,7 +41,9 @@ def read_rows(path: Path) -> list[list[str]]:
     """All rows of the first sheet (xlsx) or of the text file (csv / tab-separated), as strings."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise TableError(f"Tệp {path.name} quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).")
+        raise TableError(
+            f"Tệp {path.name} quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)."
+        )
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
@@ -81,13 +83,17 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     except zipfile.BadZipFile as exc:
         raise TableError(f"Tệp {path.name} không phải tệp Excel .xlsx hợp lệ.") from exc
     if uncompressed > MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise TableError(f"Tệp {path.name} giải nén ra quá lớn ({uncompressed // (1024 * 1024)} MB): từ chối để an toàn.")
+        raise TableError(
+            f"Tệp {path.name} giải nén ra quá lớn ({uncompressed // (1024 * 1024)} MB): từ chối để an toàn."
+        )
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt workbook
         raise TableError(f"Không mở được tệp Excel {path.name}: {exc}") from exc
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row] for row in sheet.iter_rows()]
+        return [
+            [_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row] for row in sheet.iter_rows()
+        ]
     finally:
         workbook.close()

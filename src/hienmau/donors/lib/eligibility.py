@@ -98,6 +98,7 @@ class Verdict:
 
 # --- the rule file ------------------------------------------------------------------------------
 
+
 class RuleFileError(ValueError):
     pass
 
@@ -113,8 +114,9 @@ def load_rule_sets(path: Path | str = DEFAULT_RULES_PATH) -> list[RuleSet]:
         raise RuleFileError(f"Không đọc được tệp quy định {path}: {exc}") from exc
     if not isinstance(raw, list) or not raw:
         raise RuleFileError(f"Tệp quy định {path} phải là một danh sách các phiên bản.")
-    versions = [rule_set_from_dict(item, f"Tệp quy định {path}, phiên bản thứ {n}")
-                for n, item in enumerate(raw, start=1)]
+    versions = [
+        rule_set_from_dict(item, f"Tệp quy định {path}, phiên bản thứ {n}") for n, item in enumerate(raw, start=1)
+    ]
     versions.sort(key=lambda r: r.effective_from)
     for earlier, later in zip(versions, versions[1:]):
         if earlier.effective_from == later.effective_from:
@@ -168,6 +170,7 @@ def rules_on(rule_sets: Iterable[RuleSet], day: datetime.date) -> RuleSet:
 
 # --- dates and numbers --------------------------------------------------------------------------
 
+
 def _d(day: datetime.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -194,6 +197,7 @@ def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
 
 
 # --- the verdict --------------------------------------------------------------------------------
+
 
 def max_volume_ml(weight_kg: float, sex: str | None, component: str, rules: RuleSet) -> int | None:
     """The most one may give of `component` at `weight_kg`; None when the weight is too low to give at all."""

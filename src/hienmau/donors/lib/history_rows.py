@@ -33,16 +33,43 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("full_name", "date_of_birth", "date")
 
 COMPONENTS = {
-    "mau toan phan": "whole_blood", "toan phan": "whole_blood", "whole blood": "whole_blood", "": "whole_blood",
-    "hong cau": "red_cells", "khoi hong cau": "red_cells", "red cells": "red_cells",
-    "tieu cau": "platelets", "tieu cau gan tach": "platelets", "platelets": "platelets",
-    "huyet tuong": "plasma", "huyet tuong gan tach": "plasma", "plasma": "plasma",
+    "mau toan phan": "whole_blood",
+    "toan phan": "whole_blood",
+    "whole blood": "whole_blood",
+    "": "whole_blood",
+    "hong cau": "red_cells",
+    "khoi hong cau": "red_cells",
+    "red cells": "red_cells",
+    "tieu cau": "platelets",
+    "tieu cau gan tach": "platelets",
+    "platelets": "platelets",
+    "huyet tuong": "plasma",
+    "huyet tuong gan tach": "plasma",
+    "plasma": "plasma",
 }
-OUTCOMES = {"": "donated", "da hien": "donated", "hien": "donated", "dat": "donated", "donated": "donated",
-            "tam hoan": "deferred", "hoan": "deferred", "khong dat": "deferred", "deferred": "deferred"}
+OUTCOMES = {
+    "": "donated",
+    "da hien": "donated",
+    "hien": "donated",
+    "dat": "donated",
+    "donated": "donated",
+    "tam hoan": "deferred",
+    "hoan": "deferred",
+    "khong dat": "deferred",
+    "deferred": "deferred",
+}
 SEXES = {"nam": "M", "m": "M", "male": "M", "nu": "F", "f": "F", "female": "F"}
-BENEFITS = {"": "", "tien": "cash", "nhan tien": "cash", "tien mat": "cash", "cash": "cash",
-            "qua": "gift", "nhan qua": "gift", "qua tang": "gift", "gift": "gift"}
+BENEFITS = {
+    "": "",
+    "tien": "cash",
+    "nhan tien": "cash",
+    "tien mat": "cash",
+    "cash": "cash",
+    "qua": "gift",
+    "nhan qua": "gift",
+    "qua tang": "gift",
+    "gift": "gift",
+}
 BLOOD_GROUP = re.compile(r"^(ab|a|b|o)\s*(?:rh)?\s*\(?\s*([+-]|duong|am)?\s*\)?$")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
@@ -129,7 +156,7 @@ def parse_rows(rows: list[list[str]], identity) -> tuple[list[HistoryRow], list[
     parsed, problems = [], []
     bags: dict[str, int] = {}
     bag_column = columns.get("bag_number")
-    for line, raw in enumerate(rows[header + 1:], start=header + 2):
+    for line, raw in enumerate(rows[header + 1 :], start=header + 2):
         if not any(cell.strip() for cell in raw):
             continue
         bag = raw[bag_column].strip() if bag_column is not None and bag_column < len(raw) else ""
@@ -167,7 +194,7 @@ def _parse(line: int, raw: list[str], columns: dict[str, int], identity):
     day = guard("Ngày hiến", parse_day, cell("date"))
     if day is None and not any(p.column == "Ngày hiến" for p in problems):
         problems.append(RowProblem(line, "Ngày hiến", "thiếu ngày hiến"))
-    sex = SEXES.get(fold(cell("sex")), None)
+    sex = SEXES.get(fold(cell("sex")))
     if cell("sex") and sex is None:
         problems.append(RowProblem(line, "Giới tính", f"không hiểu “{cell('sex')}” (Nam/Nữ)"))
     component = COMPONENTS.get(fold_words(cell("component")))
@@ -220,8 +247,21 @@ def _parse(line: int, raw: list[str], columns: dict[str, int], identity):
     if problems:
         return None, problems
     return HistoryRow(
-        line=line, full_name=name, date_of_birth=dob, sex=sex or "", cccd=cccd, phone=phone, date=day,
-        component=component, volume_ml=volume if outcome == "donated" else None, bag_number=cell("bag_number"),
-        outcome=outcome, deferral_reason=cell("deferral_reason"), deferral_until=until, abo=abo, rh=rh,
-        benefit_kind=benefit, benefit_amount=amount,
+        line=line,
+        full_name=name,
+        date_of_birth=dob,
+        sex=sex or "",
+        cccd=cccd,
+        phone=phone,
+        date=day,
+        component=component,
+        volume_ml=volume if outcome == "donated" else None,
+        bag_number=cell("bag_number"),
+        outcome=outcome,
+        deferral_reason=cell("deferral_reason"),
+        deferral_until=until,
+        abo=abo,
+        rh=rh,
+        benefit_kind=benefit,
+        benefit_amount=amount,
     ), []

@@ -21,7 +21,7 @@ SEX_LABELS = {"M": "nam", "F": "nữ"}
 
 _CCCD_SEPARATORS = re.compile(r"[\s.]+")
 _CCCD = re.compile(r"[0-9]{12}")
-_PLAUSIBLE_CENTURY_DIGITS = range(0, 6)
+_PLAUSIBLE_CENTURY_DIGITS = range(6)
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,13 @@ def check_cccd(cccd: str, date_of_birth: datetime.date | None, sex: str | None) 
     meaning = _digit_meaning(digit)
     sex = sex if sex in SEX_LABELS else None
     if meaning is None:
-        problems.append(CccdProblem(
-            "cccd_sex_century",
-            f"Số CCCD {number}: chữ số thứ 4 là {digit}, không phải mã thế kỷ và giới tính của người đang sống "
-            f"(0/1: nam/nữ sinh 1900–1999; 2/3: sinh 2000–2099; 4/5: sinh 2100–2199).",
-        ))
+        problems.append(
+            CccdProblem(
+                "cccd_sex_century",
+                f"Số CCCD {number}: chữ số thứ 4 là {digit}, không phải mã thế kỷ và giới tính của người đang sống "
+                f"(0/1: nam/nữ sinh 1900–1999; 2/3: sinh 2000–2099; 4/5: sinh 2100–2199).",
+            )
+        )
     else:
         coded_sex, century = meaning
         disagreements = []
@@ -94,17 +96,21 @@ def check_cccd(cccd: str, date_of_birth: datetime.date | None, sex: str | None) 
         if sex is not None and sex != coded_sex:
             disagreements.append(f"giới tính {SEX_LABELS[sex]}")
         if disagreements:
-            problems.append(CccdProblem(
-                "cccd_sex_century",
-                f"Số CCCD {number}: chữ số thứ 4 là {digit} ({SEX_LABELS[coded_sex]}, sinh {century}–{century + 99}) "
-                f"nhưng {' và '.join(disagreements)}.",
-            ))
+            problems.append(
+                CccdProblem(
+                    "cccd_sex_century",
+                    f"Số CCCD {number}: chữ số thứ 4 là {digit} ({SEX_LABELS[coded_sex]}, sinh {century}–{century + 99}) "
+                    f"nhưng {' và '.join(disagreements)}.",
+                )
+            )
     if date_of_birth is not None and int(number[4:6]) != date_of_birth.year % 100:
-        problems.append(CccdProblem(
-            "cccd_year",
-            f"Số CCCD {number}: chữ số thứ 5–6 là {number[4:6]} (năm sinh …{number[4:6]}) "
-            f"nhưng ngày sinh {_date(date_of_birth)}.",
-        ))
+        problems.append(
+            CccdProblem(
+                "cccd_year",
+                f"Số CCCD {number}: chữ số thứ 5–6 là {number[4:6]} (năm sinh …{number[4:6]}) "
+                f"nhưng ngày sinh {_date(date_of_birth)}.",
+            )
+        )
     return problems
 
 
@@ -118,6 +124,7 @@ def mask_cccd(cccd: str) -> str:
 
 
 # --- mobile numbers ------------------------------------------------------------------------------
+
 
 class PhoneError(ValueError):
     """A number that cannot be a donor's Vietnamese mobile; the message is for the person typing it."""

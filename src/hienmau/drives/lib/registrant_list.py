@@ -75,25 +75,102 @@ HEADER_SCAN = 10
 # Column key → accepted titles (fold_words form, bracketed notes removed); earlier titles win.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "number": ("stt", "tt", "so tt", "so thu tu", "no"),
-    "full_name": ("ho va ten", "ho ten", "ho va ten nguoi hien", "ho va ten nguoi hien mau", "ho ten nguoi hien",
-                  "ho ten nguoi dang ky", "ten nguoi hien", "full name", "name"),
-    "date_of_birth": ("ngay sinh", "ngay thang nam sinh", "ngay sinh dd mm yyyy", "nam sinh", "sinh ngay",
-                      "date of birth", "birth date", "dob"),
+    "full_name": (
+        "ho va ten",
+        "ho ten",
+        "ho va ten nguoi hien",
+        "ho va ten nguoi hien mau",
+        "ho ten nguoi hien",
+        "ho ten nguoi dang ky",
+        "ten nguoi hien",
+        "full name",
+        "name",
+    ),
+    "date_of_birth": (
+        "ngay sinh",
+        "ngay thang nam sinh",
+        "ngay sinh dd mm yyyy",
+        "nam sinh",
+        "sinh ngay",
+        "date of birth",
+        "birth date",
+        "dob",
+    ),
     "sex": ("gioi tinh", "gioi", "nam nu", "sex", "gender"),
-    "cccd": ("cccd", "so cccd", "cmnd cccd", "cccd cmnd", "so cmnd cccd", "so cccd cmnd", "can cuoc cong dan",
-             "so can cuoc cong dan", "can cuoc", "so can cuoc", "so dinh danh", "so dinh danh ca nhan", "cmnd",
-             "so cmnd", "citizen id", "id number"),
-    "phone": ("so dien thoai", "sdt", "dien thoai", "so dt", "dt", "so di dong", "di dong", "dien thoai lien he",
-              "phone", "mobile", "phone number"),
-    "unit": ("don vi", "co quan", "don vi cong tac", "co quan don vi", "co quan cong tac", "noi cong tac",
-             "don vi co quan", "unit", "organisation", "organization"),
+    "cccd": (
+        "cccd",
+        "so cccd",
+        "cmnd cccd",
+        "cccd cmnd",
+        "so cmnd cccd",
+        "so cccd cmnd",
+        "can cuoc cong dan",
+        "so can cuoc cong dan",
+        "can cuoc",
+        "so can cuoc",
+        "so dinh danh",
+        "so dinh danh ca nhan",
+        "cmnd",
+        "so cmnd",
+        "citizen id",
+        "id number",
+    ),
+    "phone": (
+        "so dien thoai",
+        "sdt",
+        "dien thoai",
+        "so dt",
+        "dt",
+        "so di dong",
+        "di dong",
+        "dien thoai lien he",
+        "phone",
+        "mobile",
+        "phone number",
+    ),
+    "unit": (
+        "don vi",
+        "co quan",
+        "don vi cong tac",
+        "co quan don vi",
+        "co quan cong tac",
+        "noi cong tac",
+        "don vi co quan",
+        "unit",
+        "organisation",
+        "organization",
+    ),
     "blood_group": ("nhom mau", "blood group", "blood type"),
-    "kind": ("hinh thuc", "truc tiep hay du bi", "truc tiep du bi", "hien truc tiep hay du bi", "loai",
-             "hinh thuc hien", "hinh thuc dang ky", "loai dang ky", "kind", "direct or reserve"),
-    "last_donation": ("lan hien gan nhat", "ngay hien gan nhat", "lan hien mau gan nhat", "ngay hien mau gan nhat",
-                      "ngay hien lan truoc", "lan hien truoc", "last donation", "last donation date"),
-    "last_component": ("thanh phan lan truoc", "thanh phan hien lan truoc", "loai hien lan truoc",
-                       "thanh phan lan hien gan nhat", "thanh phan", "last component"),
+    "kind": (
+        "hinh thuc",
+        "truc tiep hay du bi",
+        "truc tiep du bi",
+        "hien truc tiep hay du bi",
+        "loai",
+        "hinh thuc hien",
+        "hinh thuc dang ky",
+        "loai dang ky",
+        "kind",
+        "direct or reserve",
+    ),
+    "last_donation": (
+        "lan hien gan nhat",
+        "ngay hien gan nhat",
+        "lan hien mau gan nhat",
+        "ngay hien mau gan nhat",
+        "ngay hien lan truoc",
+        "lan hien truoc",
+        "last donation",
+        "last donation date",
+    ),
+    "last_component": (
+        "thanh phan lan truoc",
+        "thanh phan hien lan truoc",
+        "loai hien lan truoc",
+        "thanh phan lan hien gan nhat",
+        "thanh phan",
+        "last component",
+    ),
 }
 REQUIRED = ("full_name", "date_of_birth")
 COLUMN_LABELS = {
@@ -112,24 +189,53 @@ COLUMN_LABELS = {
 
 SEXES = {"nam": "M", "m": "M", "male": "M", "trai": "M", "nu": "F", "f": "F", "female": "F", "gai": "F"}
 KINDS = {
-    "": "direct", "truc tiep": "direct", "tt": "direct", "hien truc tiep": "direct", "hien": "direct",
-    "chinh thuc": "direct", "direct": "direct",
-    "du bi": "reserve", "db": "reserve", "hien du bi": "reserve", "reserve": "reserve", "standby": "reserve",
+    "": "direct",
+    "truc tiep": "direct",
+    "tt": "direct",
+    "hien truc tiep": "direct",
+    "hien": "direct",
+    "chinh thuc": "direct",
+    "direct": "direct",
+    "du bi": "reserve",
+    "db": "reserve",
+    "hien du bi": "reserve",
+    "reserve": "reserve",
+    "standby": "reserve",
 }
 KIND_LABELS = {"direct": "trực tiếp", "reserve": "dự bị"}
 LAST_COMPONENTS = {
-    "": "whole_blood", "mau toan phan": "whole_blood", "toan phan": "whole_blood", "mau": "whole_blood",
-    "whole blood": "whole_blood", "whole_blood": "whole_blood",
-    "hong cau": "red_cells", "khoi hong cau": "red_cells", "red cells": "red_cells", "red_cells": "red_cells",
-    "tieu cau": "platelets", "tieu cau gan tach": "platelets", "platelets": "platelets",
-    "huyet tuong": "plasma", "huyet tuong gan tach": "plasma", "plasma": "plasma",
+    "": "whole_blood",
+    "mau toan phan": "whole_blood",
+    "toan phan": "whole_blood",
+    "mau": "whole_blood",
+    "whole blood": "whole_blood",
+    "whole_blood": "whole_blood",
+    "hong cau": "red_cells",
+    "khoi hong cau": "red_cells",
+    "red cells": "red_cells",
+    "red_cells": "red_cells",
+    "tieu cau": "platelets",
+    "tieu cau gan tach": "platelets",
+    "platelets": "platelets",
+    "huyet tuong": "plasma",
+    "huyet tuong gan tach": "plasma",
+    "plasma": "plasma",
 }
 _BLOOD_GROUP = re.compile(r"^(ab|a|b|o)\s*(?:rh)?\s*\(?\s*([+-]|duong|am|\u2212)?\s*\)?$")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NUMBERING_CELL = re.compile(r"\(?\d{1,2}\)?")
 _SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
-_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
-                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+)
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 EXCEL_SERIALS = range(10000, 80001)  # 18/05/1927 … 08/01/2119: five digits, never a year or a day number
 PLAUSIBLE_YEARS = range(1900, 2200)  # what a CCCD can encode for a living person
@@ -171,7 +277,7 @@ class LineResult:
 
     @property
     def blood_group(self) -> str:
-        """"O+", "AB-", "A" (Rh unknown) or ""."""
+        """ "O+", "AB-", "A" (Rh unknown) or ""."""
         return f"{self.abo}{self.rh}" if self.abo else ""
 
     def as_json(self) -> dict:
@@ -187,7 +293,7 @@ class CheckResult:
 
     def counts(self) -> dict[str, int]:
         """Lines per verdict, in VERDICTS order, verdicts with no line left out."""
-        found = {verdict: 0 for verdict in VERDICTS}
+        found = dict.fromkeys(VERDICTS, 0)
         for line in self.lines:
             found[line.verdict] += 1
         return {verdict: n for verdict, n in found.items() if n}
@@ -201,6 +307,7 @@ class CheckResult:
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 def read_list_file(path: Path | str) -> list[list[str]]:
     """Rows of a list file: .xlsx (first sheet), .csv, or a .txt/.tsv holding pasted text."""
@@ -236,6 +343,7 @@ def read_list(source: Path | str) -> list[list[str]]:
 
 
 # --- the header ---------------------------------------------------------------------------------
+
 
 def _title_key(title: str) -> str:
     return fold_words(_BRACKETS.sub(" ", title or ""))
@@ -311,6 +419,7 @@ def _layout(rows: Sequence[Sequence[str]], index: int, columns: dict[str, int]) 
 
 
 # --- cells --------------------------------------------------------------------------------------
+
 
 def parse_date(text: str) -> datetime.date | None:
     """A date as lists write it: dd/mm/yyyy (also with - or .), yyyy-mm-dd, with or without a time, or an
@@ -389,6 +498,7 @@ def _d(day: datetime.date) -> str:
 
 # --- the check ----------------------------------------------------------------------------------
 
+
 def check_lines(
     rows: Sequence[Sequence[str]],
     drive_date: datetime.date,
@@ -430,12 +540,23 @@ def _skipped(raw: Sequence[str], layout: _Layout, index: int) -> bool:
     if not filled or filled == [number]:
         return True  # blank, or a pre-numbered template row with nobody on it
     # "(1) (2) (3) …" right under the header, as official tables number their columns (no name is a number).
-    return (index == layout.data_from and len(filled) >= 3 and layout.columns["full_name"] in filled
-            and all(_NUMBERING_CELL.fullmatch(raw[i].strip()) for i in filled))
+    return (
+        index == layout.data_from
+        and len(filled) >= 3
+        and layout.columns["full_name"] in filled
+        and all(_NUMBERING_CELL.fullmatch(raw[i].strip()) for i in filled)
+    )
 
 
-def _check_line(line: int, row: int, raw: Sequence[str], layout: _Layout, drive_date: datetime.date,
-                rules: RuleSet, history: Mapping) -> LineResult:
+def _check_line(
+    line: int,
+    row: int,
+    raw: Sequence[str],
+    layout: _Layout,
+    drive_date: datetime.date,
+    rules: RuleSet,
+    history: Mapping,
+) -> LineResult:
     def cell(key: str) -> str:
         position = layout.columns.get(key)
         return raw[position].strip() if position is not None and position < len(raw) else ""
@@ -457,8 +578,12 @@ def _check_line(line: int, row: int, raw: Sequence[str], layout: _Layout, drive_
             warnings.append("Ngày sinh ghi ở cả cột Nam và cột Nữ: chưa rõ giới tính.")
             dob_text = male if male == female else ""
             if male != female:
-                problems.append(("invalid_date", f"Ngày sinh: cột Nam ghi “{male}”, cột Nữ ghi “{female}”; "
-                                                 f"chỉ ghi ngày sinh vào một cột."))
+                problems.append(
+                    (
+                        "invalid_date",
+                        f"Ngày sinh: cột Nam ghi “{male}”, cột Nữ ghi “{female}”; chỉ ghi ngày sinh vào một cột.",
+                    )
+                )
         else:
             dob_text = male or female
             sex = "M" if male else "F" if female else ""
@@ -484,8 +609,10 @@ def _check_line(line: int, row: int, raw: Sequence[str], layout: _Layout, drive_
             component = _lookup(LAST_COMPONENTS, cell("last_component"))
             if component is None:
                 component = "whole_blood"
-                warnings.append(f"Thành phần lần trước: không hiểu “{cell('last_component')}”; tính như "
-                                f"{COMPONENT_LABELS[component]} (khoảng cách dài nhất).")
+                warnings.append(
+                    f"Thành phần lần trước: không hiểu “{cell('last_component')}”; tính như "
+                    f"{COMPONENT_LABELS[component]} (khoảng cách dài nhất)."
+                )
             last_from_list = PastDonation(last_day, component)
     elif cell("last_component"):
         warnings.append("Có ghi thành phần lần trước nhưng chưa ghi ngày hiến gần nhất.")
@@ -500,8 +627,10 @@ def _check_line(line: int, row: int, raw: Sequence[str], layout: _Layout, drive_
         for problem in check_cccd(cccd, dob, sex or None):
             message = problem.message
             if problem.code == "cccd_length" and cccd.isdigit() and 9 <= len(cccd) <= 11:
-                message += (" Nếu cột này trong Excel là kiểu số, các số 0 ở đầu đã bị mất: hãy định dạng cột "
-                            "là Văn bản (Text) và nhập lại.")
+                message += (
+                    " Nếu cột này trong Excel là kiểu số, các số 0 ở đầu đã bị mất: hãy định dạng cột "
+                    "là Văn bản (Text) và nhập lại."
+                )
             problems.append((problem.code, message))
 
     phone_text = cell("phone")
@@ -525,8 +654,20 @@ def _check_line(line: int, row: int, raw: Sequence[str], layout: _Layout, drive_
         warnings.append(f"Hình thức: không hiểu “{cell('kind')}” (ghi Trực tiếp hoặc Dự bị).")
 
     result = LineResult(
-        line=line, row=row, name=name, verdict="ok", warnings=warnings, date_of_birth=dob, sex=sex, cccd=cccd,
-        phone=phone, phone_text=phone_text, unit=" ".join(cell("unit").split()), abo=abo, rh=rh, kind=kind,
+        line=line,
+        row=row,
+        name=name,
+        verdict="ok",
+        warnings=warnings,
+        date_of_birth=dob,
+        sex=sex,
+        cccd=cccd,
+        phone=phone,
+        phone_text=phone_text,
+        unit=" ".join(cell("unit").split()),
+        abo=abo,
+        rh=rh,
+        kind=kind,
         cells=cells,
     )
     result.codes = [code for code, _ in problems]
@@ -546,8 +687,9 @@ def _check_line(line: int, row: int, raw: Sequence[str], layout: _Layout, drive_
     return result
 
 
-def _check_eligibility(result: LineResult, drive_date: datetime.date, rules: RuleSet,
-                       last: PastDonation | None) -> None:
+def _check_eligibility(
+    result: LineResult, drive_date: datetime.date, rules: RuleSet, last: PastDonation | None
+) -> None:
     """Age on the drive day and the gap since the last donation, both through `eligibility()`."""
     on = f"ngày hiến máu {_d(drive_date)}"
     age = None

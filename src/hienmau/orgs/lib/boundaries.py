@@ -59,9 +59,7 @@ def cycle_if_linked(successors: Mapping[int, Iterable[int]], predecessor: int, s
     return None
 
 
-def resolve(
-    unit_id: int, nodes: Mapping[int, Node], successors: Successors, on: datetime.date
-) -> dict[int, Fraction]:
+def resolve(unit_id: int, nodes: Mapping[int, Node], successors: Successors, on: datetime.date) -> dict[int, Fraction]:
     """Weights of the units valid on `on` that stand for `unit_id` today; they sum to 1.
 
     A unit that ceased with no successor and no parent stands for itself (there is nobody to hand to).

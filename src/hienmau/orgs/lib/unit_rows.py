@@ -78,7 +78,9 @@ NAME_PREFIXES: dict[str, tuple[str, ...]] = {
     "thi_tran": ("thi tran",),
     "dac_khu": ("dac khu",),
 }
-REFERENCE = re.compile(r"^\s*(?P<code>[0-9A-Za-z.\-_]+)\s*(?:@\s*(?P<on>\d{4}-\d{2}-\d{2}))?\s*(?:=\s*(?P<share>[0-9.,]+))?\s*$")
+REFERENCE = re.compile(
+    r"^\s*(?P<code>[0-9A-Za-z.\-_]+)\s*(?:@\s*(?P<on>\d{4}-\d{2}-\d{2}))?\s*(?:=\s*(?P<share>[0-9.,]+))?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def strip_prefix(name: str, category: str) -> str:
     folded = fold(name)
     for prefix in NAME_PREFIXES.get(category, ()):
         if folded.startswith(prefix + " ") and len(folded) > len(prefix) + 1:
-            return name.strip()[len(prefix) + 1:].strip()
+            return name.strip()[len(prefix) + 1 :].strip()
     return name.strip()
 
 
@@ -194,7 +196,7 @@ def parse_rows(rows: list[list[str]]) -> tuple[list[UnitRow], list[RowError]]:
     header_index, columns = located
     parsed: list[UnitRow] = []
     errors: list[RowError] = []
-    for offset, raw in enumerate(rows[header_index + 1:], start=header_index + 2):
+    for offset, raw in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if not any(cell.strip() for cell in raw):
             continue
         row, row_errors = _parse_row(offset, raw, columns)
@@ -244,7 +246,9 @@ def _parse_row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Unit
     if valid_from and valid_until and valid_until <= valid_from:
         errors.append(RowError(line, "Chấm dứt từ", "ngày chấm dứt phải sau ngày hiệu lực"))
     if successors and not valid_until:
-        errors.append(RowError(line, "Đơn vị kế thừa", "chỉ đơn vị đã chấm dứt (có ngày chấm dứt) mới có đơn vị kế thừa"))
+        errors.append(
+            RowError(line, "Đơn vị kế thừa", "chỉ đơn vị đã chấm dứt (có ngày chấm dứt) mới có đơn vị kế thừa")
+        )
     code = cell("code")
     if code and not re.fullmatch(r"[0-9A-Za-z.\-_]+", code):
         errors.append(RowError(line, "Mã", f"mã “{code}” chỉ được gồm chữ số, chữ cái không dấu, dấu chấm hoặc gạch"))

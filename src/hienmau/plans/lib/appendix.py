@@ -100,6 +100,7 @@ STT_HEADERS = ("stt", "tt", "so tt", "so thu tu")
 
 # --- columns -------------------------------------------------------------------------------------
 
+
 def _header_rows(rows: list[list[str]]) -> int:
     """How many rows at the top are header rows: those before the first row that carries data
     (or a section heading, or the "(1) (2) (3)" row some tables put under their header)."""
@@ -133,9 +134,14 @@ def _section_title(row: list[str]) -> str | None:
     filled = [c.strip() for c in row if c.strip()]
     if len(filled) == 1 and SECTION.match(filled[0]) and not STT.match(filled[0]):
         return filled[0]
-    if len(filled) == 2 and SECTION_MARK.match(filled[0]) and row and row[0].strip() == filled[0]:
-        if not any(_looks_numeric(c) for c in filled[1:]):
-            return f"{filled[0].rstrip('.')}. {filled[1]}"
+    if (
+        len(filled) == 2
+        and SECTION_MARK.match(filled[0])
+        and row
+        and row[0].strip() == filled[0]
+        and not any(_looks_numeric(c) for c in filled[1:])
+    ):
+        return f"{filled[0].rstrip('.')}. {filled[1]}"
     return None
 
 
@@ -153,7 +159,11 @@ def _combined_headers(header: list[list[str]], width: int) -> list[tuple[str, st
     # sub-headers below them.
     for r in range(len(grid) - 1):
         for c in range(1, width):
-            if not grid[r][c].strip() and grid[r][c - 1].strip() and any(grid[b][c].strip() for b in range(r + 1, len(grid))):
+            if (
+                not grid[r][c].strip()
+                and grid[r][c - 1].strip()
+                and any(grid[b][c].strip() for b in range(r + 1, len(grid)))
+            ):
                 grid[r][c] = grid[r][c - 1]
     columns = []
     for c in range(width):
@@ -182,7 +192,10 @@ def analyse_columns(header: list[list[str]], width: int) -> list[Column]:
             role = "prior_percent"
         elif re.search(r"\b(thuc hien|ket qua|dat duoc)\b", folded):
             role = "prior_actual"
-        elif re.search(r"\b(thoi gian|lich|du kien thoi gian|phan bo theo thang|cac thang|thang tiep nhan)\b", folded) and not bucket:
+        elif (
+            re.search(r"\b(thoi gian|lich|du kien thoi gian|phan bo theo thang|cac thang|thang tiep nhan)\b", folded)
+            and not bucket
+        ):
             role = "schedule"
         elif bucket:
             role = "bucket"
@@ -225,6 +238,7 @@ def _split_plan_columns(columns: list[Column], years: dict[int, int]) -> None:
 
 
 # --- rows ----------------------------------------------------------------------------------------
+
 
 def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
@@ -282,7 +296,7 @@ def _is_total_label(label: str) -> bool:
 def _is_grand_total(label: str) -> bool:
     """A grand total adds everything ('Tổng cộng', 'Tổng số', 'I+II'); a bare 'Cộng' closes a section."""
     folded = fold_words(label)
-    return folded.startswith("tong cong") or folded.startswith("tong so") or "+" in label or folded == "tong"
+    return folded.startswith(("tong cong", "tong so")) or "+" in label or folded == "tong"
 
 
 @dataclass
@@ -294,8 +308,9 @@ class _Subtotal:
     rows: list[Row] = field(default_factory=list)  # what a section subtotal ("Tổng I", "Cộng") covers
 
 
-def read_table(block: TableBlock, table_number: int, section: str | None, appendix: Appendix,
-               inherited: list[Column] | None = None) -> tuple[list[Column], list[_Subtotal], str | None]:
+def read_table(
+    block: TableBlock, table_number: int, section: str | None, appendix: Appendix, inherited: list[Column] | None = None
+) -> tuple[list[Column], list[_Subtotal], str | None]:
     rows = [r for r in block.rows if any(c.strip() for c in r) and not _is_column_numbers(r)]
     header_count = _header_rows(rows)
     width = max(len(r) for r in rows)
@@ -341,8 +356,16 @@ def _read_subtotal(raw: list[str], columns: list[Column], label: str) -> _Subtot
 
 
 def _read_row(raw, columns, name, section, table_number, line, appendix: Appendix) -> Row:
-    row = Row(unit=" ".join(name.split()), total=None, buckets={}, prior=None, note=None, section=section,
-              table=table_number, line=line)
+    row = Row(
+        unit=" ".join(name.split()),
+        total=None,
+        buckets={},
+        prior=None,
+        note=None,
+        section=section,
+        table=table_number,
+        line=line,
+    )
     notes: list[str] = []  # words written in cells meant for numbers
     remarks: list[str] = []  # the "Ghi chú" column
     prior = {"plan": None, "actual": None, "percent": None}
@@ -389,45 +412,63 @@ def _check_row(row: Row, columns: list[Column], numeric_notes: str, schedule_tex
         delegate = DELEGATION.match(fold(numeric_notes))
         if delegate:
             row.delegate_to = _original_words(numeric_notes, delegate.group("unit"))
-        appendix.findings.append(F.Finding(
-            F.NOTE_INSTEAD_OF_NUMBER, row.unit,
-            f"{row.unit}: ô số liệu ghi “{numeric_notes}” thay vì một con số"
-            + (f" (chỉ tiêu do {row.delegate_to} phụ trách)." if row.delegate_to else "."),
-        ))
+        appendix.findings.append(
+            F.Finding(
+                F.NOTE_INSTEAD_OF_NUMBER,
+                row.unit,
+                f"{row.unit}: ô số liệu ghi “{numeric_notes}” thay vì một con số"
+                + (f" (chỉ tiêu do {row.delegate_to} phụ trách)." if row.delegate_to else "."),
+            )
+        )
     if schedule_text:
         _check_schedule(row, schedule_text, appendix)
     has_bucket_columns = any(c.role == "bucket" for c in columns) or any(c.role == "schedule" for c in columns)
     bucket_sum = sum(row.buckets.values())
     if row.buckets:
         if row.total is None and not numeric_notes:
-            appendix.findings.append(F.Finding(
-                F.ROW_SUM_MISMATCH, row.unit,
-                f"{row.unit}: không ghi tổng số nhưng các {_bucket_word(row)} cộng lại {bucket_sum}.",
-            ))
+            appendix.findings.append(
+                F.Finding(
+                    F.ROW_SUM_MISMATCH,
+                    row.unit,
+                    f"{row.unit}: không ghi tổng số nhưng các {_bucket_word(row)} cộng lại {bucket_sum}.",
+                )
+            )
         elif row.total is not None and bucket_sum != row.total and not (schedule_text and bucket_sum < row.total):
             # A schedule that places less than the total is reported as unallocated, in _check_schedule.
-            appendix.findings.append(F.Finding(
-                F.ROW_SUM_MISMATCH, row.unit,
-                f"{row.unit}: tổng số ghi {row.total} nhưng các {_bucket_word(row)} cộng lại {bucket_sum} "
-                f"({_describe(row.buckets)}).",
-            ))
+            appendix.findings.append(
+                F.Finding(
+                    F.ROW_SUM_MISMATCH,
+                    row.unit,
+                    f"{row.unit}: tổng số ghi {row.total} nhưng các {_bucket_word(row)} cộng lại {bucket_sum} "
+                    f"({_describe(row.buckets)}).",
+                )
+            )
     elif has_bucket_columns and row.total and not schedule_text:
-        appendix.findings.append(F.Finding(
-            F.ROW_SUM_MISMATCH, row.unit,
-            f"{row.unit}: tổng số ghi {row.total} nhưng các tháng/đợt đều để trống (cộng lại 0).",
-        ))
-        appendix.findings.append(F.Finding(
-            F.SCHEDULE_UNALLOCATED, row.unit,
-            f"{row.unit}: có chỉ tiêu {row.total} nhưng chưa phân vào tháng hoặc đợt nào.",
-        ))
+        appendix.findings.append(
+            F.Finding(
+                F.ROW_SUM_MISMATCH,
+                row.unit,
+                f"{row.unit}: tổng số ghi {row.total} nhưng các tháng/đợt đều để trống (cộng lại 0).",
+            )
+        )
+        appendix.findings.append(
+            F.Finding(
+                F.SCHEDULE_UNALLOCATED,
+                row.unit,
+                f"{row.unit}: có chỉ tiêu {row.total} nhưng chưa phân vào tháng hoặc đợt nào.",
+            )
+        )
     if row.prior and row.prior["plan"] and row.prior["actual"] is not None and row.prior["percent"] is not None:
         expected = row.prior["actual"] * 100 / row.prior["plan"]
         if abs(expected - row.prior["percent"]) >= 1:
-            appendix.findings.append(F.Finding(
-                F.PERCENT_MISMATCH, row.unit,
-                f"{row.unit}: tỉ lệ ghi {row.prior['percent']}% nhưng thực hiện {row.prior['actual']}"
-                f"/kế hoạch {row.prior['plan']} = {expected:.1f}%.",
-            ))
+            appendix.findings.append(
+                F.Finding(
+                    F.PERCENT_MISMATCH,
+                    row.unit,
+                    f"{row.unit}: tỉ lệ ghi {row.prior['percent']}% nhưng thực hiện {row.prior['actual']}"
+                    f"/kế hoạch {row.prior['plan']} = {expected:.1f}%.",
+                )
+            )
 
 
 def _original_words(original: str, folded_part: str) -> str:
@@ -435,7 +476,7 @@ def _original_words(original: str, folded_part: str) -> str:
     words = original.strip("() .").split()
     target = folded_part.split()
     for start in range(len(words) - len(target) + 1):
-        window = words[start:start + len(target)]
+        window = words[start : start + len(target)]
         if [fold(w) for w in window] == target:
             return " ".join(window)
     return folded_part
@@ -448,20 +489,30 @@ def _check_schedule(row: Row, text: str, appendix: Appendix) -> None:
     for month, amount in schedule.amounts.items():
         row.buckets[month_key(month)] = row.buckets.get(month_key(month), 0) + amount
     if schedule.invalid_months:
-        appendix.findings.append(F.Finding(
-            F.INVALID_DATE, row.unit, f"{row.unit}: lịch ghi tháng {', '.join(map(str, schedule.invalid_months))} không tồn tại.",
-        ))
+        appendix.findings.append(
+            F.Finding(
+                F.INVALID_DATE,
+                row.unit,
+                f"{row.unit}: lịch ghi tháng {', '.join(map(str, schedule.invalid_months))} không tồn tại.",
+            )
+        )
     if schedule.months_without_amount:
         months = ", ".join(str(m) for m in schedule.months_without_amount)
-        appendix.findings.append(F.Finding(
-            F.SCHEDULE_UNALLOCATED, row.unit,
-            f"{row.unit}: lịch ghi tháng {months} nhưng không ghi số đơn vị máu cho tháng đó.",
-        ))
+        appendix.findings.append(
+            F.Finding(
+                F.SCHEDULE_UNALLOCATED,
+                row.unit,
+                f"{row.unit}: lịch ghi tháng {months} nhưng không ghi số đơn vị máu cho tháng đó.",
+            )
+        )
     if row.total is not None and schedule.total < row.total:
-        appendix.findings.append(F.Finding(
-            F.SCHEDULE_UNALLOCATED, row.unit,
-            f"{row.unit}: lịch tiếp nhận chỉ phân {schedule.total}/{row.total} đơn vị máu; còn {row.total - schedule.total} chưa xếp tháng.",
-        ))
+        appendix.findings.append(
+            F.Finding(
+                F.SCHEDULE_UNALLOCATED,
+                row.unit,
+                f"{row.unit}: lịch tiếp nhận chỉ phân {schedule.total}/{row.total} đơn vị máu; còn {row.total - schedule.total} chưa xếp tháng.",
+            )
+        )
 
 
 def _bucket_word(row: Row) -> str:
@@ -469,10 +520,13 @@ def _bucket_word(row: Row) -> str:
 
 
 def _describe(buckets: dict[str, int]) -> str:
-    return " + ".join(f"{bucket_label(k)}: {v}" for k, v in sorted(buckets.items(), key=lambda kv: bucket_sort_key(kv[0])))
+    return " + ".join(
+        f"{bucket_label(k)}: {v}" for k, v in sorted(buckets.items(), key=lambda kv: bucket_sort_key(kv[0]))
+    )
 
 
 # --- whole document ------------------------------------------------------------------------------
+
 
 def read_appendix(blocks: list[Block]) -> Appendix:
     appendix = Appendix()
@@ -524,15 +578,21 @@ def _check_total(subtotal: _Subtotal, rows: list[Row], appendix: Appendix) -> No
     label = subtotal.label
     computed = sum(r.total or 0 for r in rows)
     if subtotal.total is not None and subtotal.total != computed:
-        appendix.findings.append(F.Finding(
-            F.TOTAL_MISMATCH, None,
-            f"Dòng “{label}” ghi tổng {subtotal.total} nhưng các dòng cộng lại {computed} (chênh {subtotal.total - computed:+d}).",
-        ))
+        appendix.findings.append(
+            F.Finding(
+                F.TOTAL_MISMATCH,
+                None,
+                f"Dòng “{label}” ghi tổng {subtotal.total} nhưng các dòng cộng lại {computed} (chênh {subtotal.total - computed:+d}).",
+            )
+        )
     for key, stated in subtotal.buckets.items():
         column_sum = sum(r.buckets.get(key, 0) for r in rows)
         if stated != column_sum:
-            appendix.findings.append(F.Finding(
-                F.TOTAL_MISMATCH, None,
-                f"Dòng “{label}”, cột {bucket_label(key)}: ghi {stated} nhưng các dòng cộng lại {column_sum} "
-                f"(chênh {stated - column_sum:+d}).",
-            ))
+            appendix.findings.append(
+                F.Finding(
+                    F.TOTAL_MISMATCH,
+                    None,
+                    f"Dòng “{label}”, cột {bucket_label(key)}: ghi {stated} nhưng các dòng cộng lại {column_sum} "
+                    f"(chênh {stated - column_sum:+d}).",
+                )
+            )

@@ -17,8 +17,12 @@ from hienmau.plans.lib import findings as F
 from hienmau.plans.lib.appendix import Appendix, AppendixError, Block, Paragraph, Row, TableBlock, read_appendix
 
 NUMBER = re.compile(r"S[ốo]\s*:?\s*\*?\s*(\d{1,5})\s*\*?\s*/\s*([A-ZĐ][A-ZĐ \t-]*[A-ZĐ])")
-PLACE_DATE = re.compile(r"^\s*(?P<place>[^\n,]{2,60}?),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.M)
-LONG_DATE = re.compile(r"ngày\s+\*?\s*(?P<d>\d{1,2})\s*\*?\s+tháng\s+\*?\s*(?P<m>\d{1,2})\s*\*?\s+năm\s+\*?\s*(?P<y>\d{4})")
+PLACE_DATE = re.compile(
+    r"^\s*(?P<place>[^\n,]{2,60}?),\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})", re.M
+)
+LONG_DATE = re.compile(
+    r"ngày\s+\*?\s*(?P<d>\d{1,2})\s*\*?\s+tháng\s+\*?\s*(?P<m>\d{1,2})\s*\*?\s+năm\s+\*?\s*(?P<y>\d{4})"
+)
 SHORT_DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])")
 APPENDIX_REF = re.compile(
     r"Kèm theo Kế hoạch số\s*\*?\s*(?P<num>\d{1,5})\s*\*?\s*/\s*(?P<suffix>[A-ZĐ][A-ZĐ\-\s]*?[A-ZĐ])\s+ngày\s+"
@@ -66,7 +70,7 @@ def blocks_from_text(text: str) -> list[Block]:
     blocks: list[Block] = []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     current: TableBlock | None = None
-    for index, line in enumerate(lines):
+    for line in lines:
         if "\t" in line:
             if current is None:
                 current = TableBlock([])
@@ -122,7 +126,10 @@ def read_header(document: Document) -> None:
     for match in IMPLEMENTS.finditer(text):
         d, m, y = match.group("date").split("/")
         document.implements.append(
-            (match.group("kind"), Reference(match.group("num"), re.sub(r"\s+", "", match.group("suffix")), _date(d, m, y)))
+            (
+                match.group("kind"),
+                Reference(match.group("num"), re.sub(r"\s+", "", match.group("suffix")), _date(d, m, y)),
+            )
         )
 
 
@@ -142,7 +149,11 @@ def date_findings(document: Document) -> list[F.Finding]:
         except ValueError:
             if written not in seen:
                 seen.add(written)
-                findings.append(F.Finding(F.INVALID_DATE, None, f"Ngày “{written}” không tồn tại (tháng {month} không có ngày {day})."))
+                findings.append(
+                    F.Finding(
+                        F.INVALID_DATE, None, f"Ngày “{written}” không tồn tại (tháng {month} không có ngày {day})."
+                    )
+                )
     for match in LONG_DATE.finditer(document.text):
         if _date(match.group("d"), match.group("m"), match.group("y")) is None:
             written = match.group(0)
@@ -154,25 +165,37 @@ def reference_findings(document: Document) -> list[F.Finding]:
     findings = []
     number = document.number
     for match in APPENDIX_REF.finditer(document.text):
-        cited = Reference(match.group("num"), re.sub(r"\s+", "", match.group("suffix")),
-                          _date(match.group("d"), match.group("m"), match.group("y")))
+        cited = Reference(
+            match.group("num"),
+            re.sub(r"\s+", "", match.group("suffix")),
+            _date(match.group("d"), match.group("m"), match.group("y")),
+        )
         if number and cited.number != number.number:
-            findings.append(F.Finding(
-                F.REFERENCE_MISMATCH, None,
-                f"Phụ lục ghi “Kèm theo Kế hoạch số {cited.label}” nhưng văn bản là Kế hoạch số {number.label}.",
-            ))
+            findings.append(
+                F.Finding(
+                    F.REFERENCE_MISMATCH,
+                    None,
+                    f"Phụ lục ghi “Kèm theo Kế hoạch số {cited.label}” nhưng văn bản là Kế hoạch số {number.label}.",
+                )
+            )
         if document.date and cited.date and cited.date != document.date:
-            findings.append(F.Finding(
-                F.REFERENCE_MISMATCH, None,
-                f"Phụ lục ghi ngày {cited.date:%d/%m/%Y} nhưng văn bản ban hành ngày {document.date:%d/%m/%Y}.",
-            ))
+            findings.append(
+                F.Finding(
+                    F.REFERENCE_MISMATCH,
+                    None,
+                    f"Phụ lục ghi ngày {cited.date:%d/%m/%Y} nhưng văn bản ban hành ngày {document.date:%d/%m/%Y}.",
+                )
+            )
     for kind, reference in document.implements:
         if document.date and reference.date and reference.date > document.date:
-            findings.append(F.Finding(
-                F.REFERENCE_MISMATCH, None,
-                f"Văn bản thực hiện {kind} số {reference.label} ngày {reference.date:%d/%m/%Y}, "
-                f"sau ngày ban hành văn bản này ({document.date:%d/%m/%Y}): kiểm tra lại số hoặc ngày.",
-            ))
+            findings.append(
+                F.Finding(
+                    F.REFERENCE_MISMATCH,
+                    None,
+                    f"Văn bản thực hiện {kind} số {reference.label} ngày {reference.date:%d/%m/%Y}, "
+                    f"sau ngày ban hành văn bản này ({document.date:%d/%m/%Y}): kiểm tra lại số hoặc ngày.",
+                )
+            )
     return findings
 
 
@@ -191,23 +214,30 @@ def quota_list(document: Document) -> Appendix | None:
         try:
             numbers = [parse_int(n.rstrip(".")) for n in written]
         except ValueError:
-            appendix.rows.append(Row(unit=unit, total=None, buckets={}, prior=None, note=body, line=int(match.group("stt"))))
-            appendix.findings.append(F.Finding(F.NOTE_INSTEAD_OF_NUMBER, unit,
-                                               f"{unit}: số người ghi “{body}” không phải số nguyên."))
+            appendix.rows.append(
+                Row(unit=unit, total=None, buckets={}, prior=None, note=body, line=int(match.group("stt")))
+            )
+            appendix.findings.append(
+                F.Finding(F.NOTE_INSTEAD_OF_NUMBER, unit, f"{unit}: số người ghi “{body}” không phải số nguyên.")
+            )
             continue
         note = body if len(numbers) > 1 else None
-        appendix.rows.append(Row(unit=unit, total=numbers[-1], buckets={}, prior=None, note=note,
-                                 line=int(match.group("stt"))))
+        appendix.rows.append(
+            Row(unit=unit, total=numbers[-1], buckets={}, prior=None, note=note, line=int(match.group("stt")))
+        )
     if len(appendix.rows) < 2:
         return None
     stated = TARGET_REGISTRATIONS.search(document.text)
     if stated:
         appendix.stated_total = parse_int(stated.group(1).rstrip("."))
         if appendix.stated_total != appendix.computed_total:
-            appendix.findings.append(F.Finding(
-                F.TOTAL_MISMATCH, None,
-                f"Chỉ tiêu ghi {appendix.stated_total} người đăng ký nhưng phân bổ cho các đơn vị cộng lại {appendix.computed_total}.",
-            ))
+            appendix.findings.append(
+                F.Finding(
+                    F.TOTAL_MISMATCH,
+                    None,
+                    f"Chỉ tiêu ghi {appendix.stated_total} người đăng ký nhưng phân bổ cho các đơn vị cộng lại {appendix.computed_total}.",
+                )
+            )
     return appendix
 
 

@@ -17,7 +17,12 @@ PERCENT = r"(\d+(?:,\d+)?)\s*%"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("registrations", re.compile(r"nguoi dang ky[^:\n]{0,60}:\s*\**\s*" + NUMBER + r"\s*nguoi")),
     ("direct_donors", re.compile(r"so nguoi (?:truc tiep hien mau|hien mau truc tiep)[^:\n]{0,30}:\s*\**\s*" + NUMBER)),
-    ("reserve_donors", re.compile(r"(?:so nguoi du bi hien mau[^:\n]{0,30}:\s*\**\s*" + NUMBER + r"|" + NUMBER + r"\s*nguoi hien mau du bi)")),
+    (
+        "reserve_donors",
+        re.compile(
+            r"(?:so nguoi du bi hien mau[^:\n]{0,30}:\s*\**\s*" + NUMBER + r"|" + NUMBER + r"\s*nguoi hien mau du bi)"
+        ),
+    ),
     ("blood_units", re.compile(r"(?:tiep nhan|van dong)[^.\n]{0,40}?" + NUMBER + r"\s*don vi mau")),
     ("volunteers", re.compile(r"(?:it nhat|toi thieu|van dong)\s*" + NUMBER + r"\s*tinh nguyen vien")),
     ("staff_percent", re.compile(PERCENT + r"\s*can bo")),

@@ -30,8 +30,17 @@ class Match:
 
 
 CATEGORY_WORDS = {
-    "tinh": "tinh", "thanh pho": "thanh pho", "tp": "thanh pho", "huyen": "huyen", "quan": "quan",
-    "thi xa": "thi xa", "tx": "thi xa", "xa": "xa", "phuong": "phuong", "thi tran": "thi tran", "tt": "thi tran",
+    "tinh": "tinh",
+    "thanh pho": "thanh pho",
+    "tp": "thanh pho",
+    "huyen": "huyen",
+    "quan": "quan",
+    "thi xa": "thi xa",
+    "tx": "thi xa",
+    "xa": "xa",
+    "phuong": "phuong",
+    "thi tran": "thi tran",
+    "tt": "thi tran",
     "dac khu": "dac khu",
 }
 STEERING = re.compile(r"^(?:bcd|ban chi dao|ban cd)(?: van dong)?(?: (?:hien mau tinh nguyen|hmtn|vdhmtn))?\s+")

@@ -14,7 +14,11 @@ def vn_int(value):
         number = float(value)
     except (TypeError, ValueError):
         return value
-    return format_int(int(number)) if number == int(number) else f"{number:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return (
+        format_int(int(number))
+        if number == int(number)
+        else f"{number:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    )
 
 
 @register.filter

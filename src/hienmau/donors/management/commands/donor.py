@@ -47,17 +47,25 @@ class Command(BaseCommand):
         check.add_argument("--dob", required=True, metavar="YYYY-MM-DD", help="Ngày sinh.")
         check.add_argument("--weight", metavar="KG", help="Cân nặng (kg); bỏ trống nếu chưa cân.")
         check.add_argument("--on", metavar="YYYY-MM-DD", help="Ngày hiến dự kiến (mặc định: hôm nay).")
-        check.add_argument("--component", default="whole_blood", metavar=_COMPONENT_CHOICES,
-                           help="Loại hiến (mặc định whole_blood).")
+        check.add_argument(
+            "--component", default="whole_blood", metavar=_COMPONENT_CHOICES, help="Loại hiến (mặc định whole_blood)."
+        )
         check.add_argument("--volume", metavar="ML", help="Thể tích dự kiến (ml).")
         check.add_argument("--last-date", metavar="YYYY-MM-DD", help="Ngày hiến gần nhất.")
-        check.add_argument("--last-component", metavar=_COMPONENT_CHOICES,
-                           help="Loại hiến lần gần nhất (mặc định whole_blood khi có --last-date).")
-        check.add_argument("--deferred-until", metavar="YYYY-MM-DD",
-                           help="Đang tạm hoãn: ngày đầu tiên được hiến lại.")
+        check.add_argument(
+            "--last-component",
+            metavar=_COMPONENT_CHOICES,
+            help="Loại hiến lần gần nhất (mặc định whole_blood khi có --last-date).",
+        )
+        check.add_argument("--deferred-until", metavar="YYYY-MM-DD", help="Đang tạm hoãn: ngày đầu tiên được hiến lại.")
         check.add_argument("--deferral-reason", default="", help="Lý do tạm hoãn.")
-        check.add_argument("--rules", type=Path, default=DEFAULT_RULES_PATH, metavar="FILE",
-                           help="Tệp quy định (JSON) thay cho tệp mặc định.")
+        check.add_argument(
+            "--rules",
+            type=Path,
+            default=DEFAULT_RULES_PATH,
+            metavar="FILE",
+            help="Tệp quy định (JSON) thay cho tệp mặc định.",
+        )
         check.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
     def handle(self, *args, action, **options):
@@ -90,8 +98,11 @@ class Command(BaseCommand):
 
         deferrals = []
         if options["deferred_until"]:
-            deferrals.append(Deferral(_date(options["deferred_until"], "Ngày hết tạm hoãn --deferred-until"),
-                                      options["deferral_reason"]))
+            deferrals.append(
+                Deferral(
+                    _date(options["deferred_until"], "Ngày hết tạm hoãn --deferred-until"), options["deferral_reason"]
+                )
+            )
 
         try:
             rules = rules_on(load_rule_sets(options["rules"]), on)
@@ -100,18 +111,24 @@ class Command(BaseCommand):
 
         verdict = eligibility(Person(sex, dob, weight), on, component, volume, last, deferrals, rules)
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "eligible": verdict.eligible,
-                "eligible_from": verdict.eligible_from.isoformat() if verdict.eligible_from else None,
-                "reasons": verdict.reasons,
-            }, ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "eligible": verdict.eligible,
+                        "eligible_from": verdict.eligible_from.isoformat() if verdict.eligible_from else None,
+                        "reasons": verdict.reasons,
+                    },
+                    ensure_ascii=False,
+                )
+            )
             return
         label = COMPONENT_LABELS[component]
         if verdict.eligible:
             self.stdout.write(f"Đủ điều kiện hiến {label} ngày {on:%d/%m/%Y}.")
         elif verdict.eligible_from:
-            self.stdout.write(f"Chưa được hiến {label} ngày {on:%d/%m/%Y}; "
-                              f"được hiến từ ngày {verdict.eligible_from:%d/%m/%Y}.")
+            self.stdout.write(
+                f"Chưa được hiến {label} ngày {on:%d/%m/%Y}; được hiến từ ngày {verdict.eligible_from:%d/%m/%Y}."
+            )
         else:
             self.stdout.write(f"Không đủ điều kiện hiến {label} ngày {on:%d/%m/%Y}.")
         for reason in verdict.reasons:

@@ -36,12 +36,17 @@ class Command(BaseCommand):
         check = sub.add_parser(
             "check-list",
             help="Kiểm tra từng dòng của danh sách đăng ký hiến máu (.xlsx, .csv hoặc văn bản dán .txt) "
-                 "cho một ngày hiến máu; không lưu gì, không cần cơ sở dữ liệu.",
+            "cho một ngày hiến máu; không lưu gì, không cần cơ sở dữ liệu.",
         )
         check.add_argument("file", type=Path, help="Tệp danh sách: .xlsx (trang đầu), .csv hoặc .txt.")
         check.add_argument("--drive-date", required=True, metavar="YYYY-MM-DD", help="Ngày hiến máu.")
-        check.add_argument("--rules", type=Path, default=DEFAULT_RULES_PATH, metavar="FILE",
-                           help="Tệp quy định tiêu chuẩn hiến máu (JSON) thay cho tệp mặc định.")
+        check.add_argument(
+            "--rules",
+            type=Path,
+            default=DEFAULT_RULES_PATH,
+            metavar="FILE",
+            help="Tệp quy định tiêu chuẩn hiến máu (JSON) thay cho tệp mặc định.",
+        )
         check.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
         remind = sub.add_parser("remind", help="Gửi nhắc lịch cho người đã đăng ký các đợt hiến máu sắp tới.")
         remind.add_argument("--days", type=int, default=1, help="Nhắc các đợt diễn ra sau N ngày (mặc định 1).")
@@ -86,8 +91,10 @@ class Command(BaseCommand):
 
     def _summary(self, path: Path, result) -> None:
         lines = result.lines
-        self.stdout.write(f"Danh sách {path.name}, ngày hiến máu {result.drive_date:%d/%m/%Y}: "
-                          f"{len(lines)} dòng (dòng tiêu đề là dòng {result.header_row} của tệp).")
+        self.stdout.write(
+            f"Danh sách {path.name}, ngày hiến máu {result.drive_date:%d/%m/%Y}: "
+            f"{len(lines)} dòng (dòng tiêu đề là dòng {result.header_row} của tệp)."
+        )
         if not lines:
             self.stdout.write("Danh sách không có dòng nào dưới dòng tiêu đề.")
             return
@@ -112,8 +119,9 @@ class Command(BaseCommand):
 def _date(text: str) -> datetime.date:
     text = (text or "").strip()
     if not _ISO_DATE.fullmatch(text):
-        raise CommandError(f"Ngày hiến máu --drive-date “{text}” không hợp lệ: ghi theo dạng YYYY-MM-DD, "
-                           f"ví dụ 2021-07-09.")
+        raise CommandError(
+            f"Ngày hiến máu --drive-date “{text}” không hợp lệ: ghi theo dạng YYYY-MM-DD, ví dụ 2021-07-09."
+        )
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as exc:

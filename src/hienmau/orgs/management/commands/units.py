@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        importer = sub.add_parser("import", help="Nhập danh mục đơn vị từ tệp .xlsx hoặc .csv (mã, tên, cấp, mã cấp trên).")
+        importer = sub.add_parser(
+            "import", help="Nhập danh mục đơn vị từ tệp .xlsx hoặc .csv (mã, tên, cấp, mã cấp trên)."
+        )
         importer.add_argument("file", type=Path)
         importer.add_argument("--dry-run", action="store_true", help="Kiểm tra, không lưu gì.")
 

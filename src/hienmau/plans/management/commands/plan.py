@@ -36,7 +36,9 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
         else:
             totals = result["totals"]
-            self.stdout.write(f"{len(result['rows'])} dòng; tổng ghi {totals['stated']}, cộng lại {totals['computed']}.")
+            self.stdout.write(
+                f"{len(result['rows'])} dòng; tổng ghi {totals['stated']}, cộng lại {totals['computed']}."
+            )
             for finding in result["findings"]:
                 self.stdout.write(f"  [{finding['code']}] {finding['message']}")
         if dry_run:
@@ -45,7 +47,9 @@ class Command(BaseCommand):
             plan, changed = save_plan(analysis, source_name=path.name)
         except PlanImportError as exc:
             raise CommandError(str(exc)) from exc
-        message = f"Đã lưu kế hoạch {plan.reference or plan.pk}." if changed else f"Kế hoạch {plan.reference} không thay đổi."
+        message = (
+            f"Đã lưu kế hoạch {plan.reference or plan.pk}." if changed else f"Kế hoạch {plan.reference} không thay đổi."
+        )
         self.stderr.write(message) if as_json else self.stdout.write(message)
 
     def _unit(self, ref: str) -> Unit:
