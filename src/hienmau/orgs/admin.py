@@ -15,8 +15,9 @@ class UnitAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 @admin.register(SuccessorLink)
 class SuccessorLinkAdmin(SimpleHistoryAdmin):
-    list_display = ("predecessor", "successor", "share", "effective_date")
-    raw_id_fields = ("predecessor", "successor")
+    list_display = ("predecessor", "successor", "share", "effective_date", "status", "deciding_unit")
+    list_filter = ("status",)
+    raw_id_fields = ("predecessor", "successor", "deciding_unit")
 
 
 @admin.register(Membership)

@@ -49,10 +49,30 @@ class SuccessorLinkForm(forms.Form):
     effective_date = forms.DateField(label=_("Ngày có hiệu lực"), required=False, widget=DateInput())
     legal_basis = forms.CharField(label=_("Căn cứ"), required=False, max_length=255)
 
-    def __init__(self, *args, candidates=None, **kwargs):
+    def __init__(self, *args, candidates=None, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
         if candidates is not None:
             self.fields["successor"].queryset = candidates
+        if scope is not None and not scope.everything:
+            proposal = _("đề xuất, cần cấp trên duyệt")
+            self.fields["successor"].label_from_instance = lambda unit: (
+                unit.full_name if scope.contains(unit) else f"{unit.full_name} — {proposal}"
+            )
+            self.fields["successor"].help_text = _(
+                "Đơn vị trong phạm vi của bạn được ghi nhận ngay. Đơn vị ngoài phạm vi thành đề xuất, "
+                "chỉ có hiệu lực khi cấp quản lý cả hai đơn vị duyệt."
+            )
+
+
+class SuccessorDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Duyệt")), ("refuse", _("Không duyệt"))])
+    note = forms.CharField(label=_("Ý kiến"), required=False, max_length=255)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "refuse" and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Ghi lý do không duyệt để người đề xuất biết."))
+        return cleaned
 
 
 class UnitSearchForm(forms.Form):

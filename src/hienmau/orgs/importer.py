@@ -19,7 +19,7 @@ from django.db import transaction
 from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.orgs.lib.boundaries import cycle_if_linked
 from hienmau.orgs.lib.unit_rows import Reference, RowError, UnitRow, parse_rows
-from hienmau.orgs.models import SuccessorLink, Unit, UnitKind, parent_kind_problem
+from hienmau.orgs.models import LinkStatus, SuccessorLink, Unit, UnitKind, parent_kind_problem
 
 
 class UnitImportError(Exception):
@@ -141,7 +141,7 @@ def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[
     errors += _parent_cycles(plan, stored)
 
     links: dict[int, set[int]] = defaultdict(set)
-    for pred, succ in SuccessorLink.objects.values_list("predecessor_id", "successor_id"):
+    for pred, succ in SuccessorLink.objects.approved().values_list("predecessor_id", "successor_id"):
         links[pred].add(succ)
     for row in rows:
         resolved = []
@@ -330,7 +330,8 @@ def _save_link(predecessor: Unit, successor_pk: int, share: Decimal, result: Imp
             predecessor=predecessor, successor_id=successor_pk, share=share, effective_date=predecessor.valid_until
         )
         result.links_created += 1
-    elif link.share != share:
-        link.share = share
+    elif link.share != share or link.status != LinkStatus.APPROVED:
+        # The official unit list settles a pending or refused proposal for the same pair.
+        link.share, link.status = share, LinkStatus.APPROVED
         link.save()
         result.links_updated += 1

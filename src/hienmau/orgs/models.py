@@ -250,12 +250,31 @@ class Unit(models.Model):
             Unit.objects.filter(pk=pk).update(path=new_path, depth=new_path.count("/") - 2)
 
 
+class LinkStatus(models.TextChoices):
+    APPROVED = "approved", _("Đã duyệt")
+    PENDING = "pending", _("Chờ duyệt")
+    REFUSED = "refused", _("Không được duyệt")
+
+
+class SuccessorLinkQuerySet(models.QuerySet):
+    def approved(self) -> SuccessorLinkQuerySet:
+        return self.filter(status=LinkStatus.APPROVED)
+
+    def pending(self) -> SuccessorLinkQuerySet:
+        return self.filter(status=LinkStatus.PENDING)
+
+
 class SuccessorLink(models.Model):
     """`predecessor` ceased and `successor` took over its territory or members.
 
     Several links into one successor model a merger; several out of one predecessor model a split,
     where `share` says which part of the predecessor's figures each successor takes in today's
     boundaries.
+
+    A link hands the predecessor's records to the successor's officers, so only an approved link counts
+    (scoping, boundaries). An officer records a link directly when both ends are in their scope; any
+    other link is a proposal that an officer of `deciding_unit` (the lowest unit whose scope holds both
+    ends) approves or refuses.
     """
 
     predecessor = models.ForeignKey(
@@ -274,8 +293,36 @@ class SuccessorLink(models.Model):
     )
     effective_date = models.DateField(_("ngày có hiệu lực"), null=True, blank=True)
     legal_basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=LinkStatus.choices, default=LinkStatus.APPROVED)
+    deciding_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successor_links_to_decide",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người duyệt"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("thời điểm duyệt"), null=True, blank=True)
+    decision_note = models.CharField(_("ý kiến khi duyệt"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+    objects = SuccessorLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("liên kết kế thừa")

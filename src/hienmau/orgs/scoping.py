@@ -64,10 +64,13 @@ def superuser_scope() -> Scope:
     return Scope(unit=root, role=Role.ADMIN, everything=True)
 
 
-def _root_paths_with_predecessors(unit: Unit) -> tuple[str, ...]:
-    """The unit's path plus the paths of every predecessor (transitively) of any unit in its subtree."""
+def _root_paths_with_predecessors(unit: Unit, links: list[tuple[str, str]] | None = None) -> tuple[str, ...]:
+    """The unit's path plus the paths of every predecessor (transitively) of any unit in its subtree.
+
+    Only approved links count: a pending or refused proposal hands nobody anything."""
     paths = {unit.path}
-    links = list(SuccessorLink.objects.values_list("successor__path", "predecessor__path"))
+    if links is None:
+        links = _approved_link_paths()
     predecessors_of: dict[str, list[str]] = defaultdict(list)
     for successor_path, predecessor_path in links:
         predecessors_of[successor_path].append(predecessor_path)
@@ -86,6 +89,22 @@ def _root_paths_with_predecessors(unit: Unit) -> tuple[str, ...]:
     return tuple(sorted(minimal))
 
 
+def _approved_link_paths() -> list[tuple[str, str]]:
+    return list(SuccessorLink.objects.approved().values_list("successor__path", "predecessor__path"))
+
+
+def covering_unit(first: Unit, second: Unit) -> Unit:
+    """The lowest unit whose scope (its subtree and its approved predecessors) holds both units: the
+    level that decides a successor link between them."""
+    links = _approved_link_paths()
+    candidates = {unit.pk: unit for unit in (*first.ancestors(), first, *second.ancestors(), second)}
+    for unit in sorted(candidates.values(), key=lambda u: (-u.depth, u.pk)):
+        roots = _root_paths_with_predecessors(unit, links)
+        if all(any(u.path.startswith(root) for root in roots) for u in (first, second)):
+            return unit
+    raise ValueError("units without a common root")  # every unit descends from the nation
+
+
 def scope_queryset(queryset: QuerySet, scope: Scope, unit_field: str = "unit") -> QuerySet:
     """Filter any queryset of unit-owned records (or of units, with unit_field="") to the scope."""
     prefix = f"{unit_field}__" if unit_field else ""
@@ -94,6 +113,23 @@ def scope_queryset(queryset: QuerySet, scope: Scope, unit_field: str = "unit") -
 
 def scoped_units(scope: Scope) -> QuerySet[Unit]:
     return scope_queryset(Unit.objects.all(), scope, unit_field="")
+
+
+def successor_candidates(scope: Scope, unit: Unit) -> QuerySet[Unit]:
+    """Units an officer may name as `unit`'s successor: any unit of their scope (recorded at once), and
+    the current units one level up (the unit above their own and its direct children), which become a
+    proposal for that level to decide. Nothing farther away is offered."""
+    kinds = [unit.kind, UnitKind.PROVINCE, UnitKind.COMMUNE]
+    offered = scoped_units(scope)
+    parent = scope.unit.parent
+    if parent is not None and not scope.everything:
+        # A ceased level above stands for the units that took it over (Kiên Giang → An Giang).
+        above = [
+            parent.pk,
+            *SuccessorLink.objects.approved().filter(predecessor=parent).values_list("successor", flat=True),
+        ]
+        offered = offered | Unit.objects.current().filter(Q(pk__in=above) | Q(parent__in=above))
+    return offered.exclude(pk=unit.pk).filter(kind__in=kinds)
 
 
 def get_unit_in_scope(scope: Scope, pk: int) -> Unit:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:parent_pk>/add/", views.unit_create, name="unit_create"),
     path("<int:pk>/history/", views.unit_history, name="unit_history"),
     path("<int:pk>/successors/add/", views.successor_add, name="successor_add"),
+    path("<int:pk>/successors/<int:link_pk>/decide/", views.successor_decide, name="successor_decide"),
 ]

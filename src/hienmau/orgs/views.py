@@ -6,18 +6,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
-from hienmau.orgs.forms import SuccessorLinkForm, UnitForm, UnitSearchForm
+from hienmau.core.forms import errors_in_one_line
+from hienmau.orgs.forms import SuccessorDecisionForm, SuccessorLinkForm, UnitForm, UnitSearchForm
 from hienmau.orgs.middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
-from hienmau.orgs.models import Membership, Unit, UnitKind
-from hienmau.orgs.scoping import get_unit_in_scope, require_unit_management, scoped_units
-from hienmau.orgs.services import current_boundary_units, link_successor
+from hienmau.orgs.models import LinkStatus, Membership, SuccessorLink, Unit, UnitKind
+from hienmau.orgs.scoping import get_unit_in_scope, require_unit_management, scoped_units, successor_candidates
+from hienmau.orgs.services import (
+    current_boundary_units,
+    decide_successor_link,
+    link_successor,
+    may_decide,
+    proposals_to_decide,
+)
 
 
 def scope_required(view):
@@ -47,6 +54,7 @@ def home(request):
             "kind_counts": kinds,
             "ceased_count": scoped_units(scope).exclude(pk__in=units.values("pk")).count(),
             "recent_changes": history_entries(Unit, scoped_units(scope), limit=8),
+            "proposals": proposals_to_decide(scope)[:20],
         },
     )
 
@@ -110,13 +118,24 @@ def unit_detail(request, pk):
             "unit": unit,
             "breadcrumbs": breadcrumbs,
             "children": _children_with_counts(unit, include_ceased=True),
-            "successor_links": unit.successor_links.select_related("successor"),
-            "predecessor_links": unit.predecessor_links.select_related("predecessor"),
+            "successor_links": unit.successor_links.approved().select_related("successor"),
+            "predecessor_links": unit.predecessor_links.approved().select_related("predecessor"),
+            "proposals": [(link, may_decide(scope, link)) for link in _proposals_on(unit)],
             "today_units": [] if unit.is_current else current_boundary_units(unit),
             "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
             if scope.can_manage_units
             else [],
         },
+    )
+
+
+def _proposals_on(unit: Unit):
+    """Links not (yet) in force that concern this unit: pending ones at either end or to decide here,
+    refused ones on the predecessor's page so the proposer reads why."""
+    pending = Q(status=LinkStatus.PENDING) & (Q(predecessor=unit) | Q(successor=unit) | Q(deciding_unit=unit))
+    refused = Q(status=LinkStatus.REFUSED, predecessor=unit)
+    return SuccessorLink.objects.filter(pending | refused).select_related(
+        "predecessor", "successor", "deciding_unit", "proposed_by", "decided_by"
     )
 
 
@@ -164,23 +183,56 @@ def successor_add(request, pk):
     scope = request.scope
     unit = get_unit_in_scope(scope, pk)
     require_unit_management(scope)
-    candidates = Unit.objects.exclude(pk=unit.pk).filter(kind__in=[unit.kind, UnitKind.PROVINCE, UnitKind.COMMUNE])
-    form = SuccessorLinkForm(request.POST or None, candidates=candidates.order_by("kind", "name"))
+    candidates = successor_candidates(scope, unit).order_by("kind", "name")
+    form = SuccessorLinkForm(request.POST or None, candidates=candidates, scope=scope)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            link_successor(
+            link = link_successor(
                 unit,
-                form.cleaned_data["successor"],
-                share=form.cleaned_data["share"],
-                effective_date=form.cleaned_data["effective_date"],
-                legal_basis=form.cleaned_data["legal_basis"],
+                data["successor"],
+                share=data["share"],
+                effective_date=data["effective_date"],
+                legal_basis=data["legal_basis"],
+                scope=scope,
+                user=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Đã ghi nhận đơn vị kế thừa."))
+            if link.status == LinkStatus.APPROVED:
+                messages.success(request, _("Đã ghi nhận đơn vị kế thừa."))
+            else:
+                messages.info(
+                    request,
+                    _("Đã gửi đề xuất; liên kết chỉ có hiệu lực khi %(unit)s duyệt.")
+                    % {"unit": link.deciding_unit.full_name},
+                )
             return redirect("orgs:unit_detail", pk=unit.pk)
     return render(request, "orgs/successor_form.html", {"form": form, "unit": unit})
+
+
+@scope_required
+@require_POST
+def successor_decide(request, pk, link_pk):
+    """Approve or refuse a proposed successor link shown on this unit's page."""
+    unit = get_unit_in_scope(request.scope, pk)
+    link = get_object_or_404(_proposals_on(unit), pk=link_pk)
+    form = SuccessorDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, errors_in_one_line(form))
+        return redirect("orgs:unit_detail", pk=unit.pk)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        decide_successor_link(
+            link, approve=approve, scope=request.scope, user=request.user, note=form.cleaned_data["note"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = _("Đã duyệt: %(link)s.") if approve else _("Đã không duyệt: %(link)s.")
+        messages.success(request, done % {"link": f"{link.predecessor.full_name} → {link.successor.full_name}"})
+    return redirect("orgs:unit_detail", pk=unit.pk)
 
 
 @login_required
