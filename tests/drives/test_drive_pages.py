@@ -230,3 +230,46 @@ def test_people_typed_into_the_form_go_through_the_same_checks(drive, people, cl
     body = preview.content.decode()
     assert "under_18_on_drive_day" in body and "gắn với hồ sơ có sẵn" in body
     assert preview.context["matches"][1] == known
+
+
+def _drive_post(tree, **extra):
+    return {
+        "title": "Ngày hội mới",
+        "organiser": tree.an_thi.pk,
+        "date": "20/07/2021",
+        "start_time": "07:00",
+        "site_name": "Nhà văn hoá",
+        "expected_direct": "10",
+        "expected_reserve": "0",
+        **extra,
+    }
+
+
+@pytest.mark.django_db
+def test_the_collecting_facility_is_one_that_serves_the_scope(tree, people, client_for):
+    def hospital(name, parent):
+        return Unit.objects.create(name=name, kind="organisation", category="hospital", parent=parent)
+
+    own = hospital("Trung tâm Y tế huyện Ân Thi", tree.an_thi)
+    provincial = hospital("Bệnh viện Đa khoa tỉnh Hưng Yên", tree.hung_yen)
+    national = hospital("Viện Huyết học - Truyền máu Trung ương", tree.nation)
+    elsewhere = hospital("Bệnh viện Đa khoa tỉnh An Giang", tree.an_giang)
+    other_district = Unit.objects.create(name="Kim Động", kind="district", category="huyen", parent=tree.hung_yen)
+    neighbour = hospital("Trung tâm Y tế huyện Kim Động", other_district)
+    staffed = Unit.objects.create(
+        name="Điểm hiến máu cố định", kind="organisation", category="agency", parent=tree.an_thi
+    )
+    from hienmau.orgs.models import Role
+    from tests.factories import member
+
+    member("bv.diemco", staffed, Role.FACILITY_STAFF)
+    client = client_for(people.district_officer)
+    offered = set(client.get(reverse("drives:drive_create")).context["form"].fields["facility"].queryset)
+    assert offered == {own, provincial, national, staffed}
+    refused = client.post(reverse("drives:drive_create"), _drive_post(tree, facility=elsewhere.pk))
+    assert refused.status_code == 200 and "facility" in refused.context["form"].errors
+    assert "cơ sở tiếp nhận máu trong phạm vi" in refused.content.decode()
+    assert client.post(reverse("drives:drive_create"), _drive_post(tree, facility=neighbour.pk)).status_code == 200
+    assert not Drive.objects.filter(title="Ngày hội mới").exists()
+    assert client.post(reverse("drives:drive_create"), _drive_post(tree, facility=provincial.pk)).status_code == 302
+    assert Drive.objects.get(title="Ngày hội mới").facility == provincial

@@ -42,12 +42,17 @@ class DriveForm(forms.ModelForm):
             "end_time": TimeInput(format="%H:%M"),
         }
 
-    def __init__(self, *args, units=None, plans=None, **kwargs):
+    def __init__(self, *args, units=None, plans=None, facilities=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["organiser"].queryset = units.exclude(kind="organisation") | units.filter(category="union")
             self.fields["site_commune"].queryset = units.filter(kind="commune")
-            self.fields["facility"].queryset = Unit.objects.filter(kind="organisation", category="hospital")
+        if facilities is not None:
+            # A choice outside this list is refused by the field itself, whatever the browser sends.
+            self.fields["facility"].queryset = facilities.order_by("depth", "name")
+            self.fields["facility"].error_messages["invalid_choice"] = _(
+                "Chỉ chọn được cơ sở tiếp nhận máu trong phạm vi của bạn hoặc của tỉnh, trung ương."
+            )
         if plans is not None:
             self.fields["plan"].queryset = plans
             self.fields["bucket"].queryset = self.fields["bucket"].queryset.filter(plan__in=plans)

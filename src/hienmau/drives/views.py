@@ -30,7 +30,7 @@ from hienmau.drives.forms import (
     typed_list_text,
 )
 from hienmau.drives.models import Drive, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
-from hienmau.orgs.scoping import scoped_units
+from hienmau.orgs.scoping import facilities_serving, scoped_units
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
 
@@ -96,8 +96,13 @@ def drive_calendar(request):
 
 
 def _drive_form(request, instance=None):
-    units = scoped_units(request.scope)
-    return DriveForm(request.POST or None, instance=instance, units=units, plans=Plan.objects.visible_to(request.scope))
+    return DriveForm(
+        request.POST or None,
+        instance=instance,
+        units=scoped_units(request.scope),
+        plans=Plan.objects.visible_to(request.scope),
+        facilities=facilities_serving(request.scope),
+    )
 
 
 @scope_required

@@ -15,7 +15,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from hienmau.orgs.models import EDITING_ROLES, UNIT_MANAGING_ROLES, Membership, Role, SuccessorLink, Unit, UnitKind
+from hienmau.orgs.models import (
+    EDITING_ROLES,
+    UNIT_MANAGING_ROLES,
+    Membership,
+    Role,
+    SuccessorLink,
+    Unit,
+    UnitCategory,
+    UnitKind,
+)
 
 
 @dataclass
@@ -130,6 +139,21 @@ def successor_candidates(scope: Scope, unit: Unit) -> QuerySet[Unit]:
         ]
         offered = offered | Unit.objects.current().filter(Q(pk__in=above) | Q(parent__in=above))
     return offered.exclude(pk=unit.pk).filter(kind__in=kinds)
+
+
+def facilities_serving(scope: Scope) -> QuerySet[Unit]:
+    """Blood-collecting facilities a drive of this scope may name (their staff then see the registrants and
+    may close the drive): hospitals and units with facility staff inside the scope, and those attached
+    directly to the province or the nation above it (a provincial hospital, the national institute)."""
+    facilities = Unit.objects.filter(
+        Q(category=UnitCategory.HOSPITAL) | Q(pk__in=Membership.objects.filter(role=Role.FACILITY_STAFF).values("unit"))
+    )
+    if scope.everything:
+        return facilities
+    above = Unit.objects.filter(
+        pk__in=[*scope.unit.ancestor_ids, scope.unit.pk], kind__in=[UnitKind.PROVINCE, UnitKind.NATIONAL]
+    )
+    return facilities.filter(scope.unit_filter() | Q(parent__in=above))
 
 
 def get_unit_in_scope(scope: Scope, pk: int) -> Unit:
