@@ -273,3 +273,90 @@ def test_the_collecting_facility_is_one_that_serves_the_scope(tree, people, clie
     assert not Drive.objects.filter(title="Ngày hội mới").exists()
     assert client.post(reverse("drives:drive_create"), _drive_post(tree, facility=provincial.pk)).status_code == 302
     assert Drive.objects.get(title="Ngày hội mới").facility == provincial
+
+
+def _readable(response) -> str:
+    """The text a person would read in the response: the page, the spreadsheet cells or the PDF's text."""
+    import io
+    import shutil
+    import subprocess
+
+    kind = response.get("Content-Type", "")
+    if "spreadsheetml" in kind:
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return "\n".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None)
+    if kind == "application/pdf":
+        if shutil.which("pdftotext") is None:
+            pytest.skip("pdftotext (poppler-utils) is not installed")
+        return subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
+    return response.content.decode()
+
+
+@pytest.fixture
+def busy_drive(drive, tree):
+    """Every participating unit has registrants, outcomes, a list or an aggregate report."""
+    from hienmau.donors.models import Donor
+    from hienmau.drives.models import AggregateResult, RegistrantList, RegistrationStatus
+
+    for unit, name, status in (
+        (tree.van_du, "Nguyễn Văn Vân", RegistrationStatus.DONATED),
+        (tree.phu_ung, "Trần Thị Phù", RegistrationStatus.DEFERRED),
+        (tree.school, "Lê Học Trò", RegistrationStatus.NO_SHOW),
+        (None, "Người Tự Đến", RegistrationStatus.DONATED),
+    ):
+        donor = Donor.objects.create(full_name=name, date_of_birth=datetime.date(1990, 1, 1), sex="M")
+        Registration.objects.create(drive=drive, unit=unit, donor=donor, full_name=name, status=status)
+    for unit in (tree.van_du, tree.phu_ung):
+        RegistrantList.objects.create(drive=drive, unit=unit, lines=1, late=True)
+    AggregateResult.objects.create(drive=drive, unit=tree.school, donated=37, deferred=2, volume_ml=12950)
+    return drive
+
+
+OTHERS = ("Phù Ứng", "Trường THPT Ân Thi", "Tự đăng ký / đến trực tiếp", "12.950", "12950")
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.drives.checkin_test_urls")
+def test_a_participating_unit_sees_only_its_own_part_at_every_drive_url(busy_drive, people, client_for):
+    drive = busy_drive
+    client = client_for(people.van_du_focal)
+    urls = urls_taking(drive.pk, "drives", kwargs=("pk",)) + urls_taking(drive.pk, "drive_checkin", kwargs=("pk",))
+    urls += [
+        reverse("drive_checkin:result_sheet", args=[drive.pk, "xlsx"]),
+        reverse("drive_checkin:result_sheet", args=[drive.pk, "pdf"]),
+        reverse("drives:drive_calendar") + "?year=2021&month=7",
+    ]
+    read = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 403, 405), (url, response.status_code)
+        if response.status_code != 200:
+            continue
+        read += 1
+        text = _readable(response)
+        for other in OTHERS:
+            assert other not in text, (url, other)
+    assert read >= 6  # detail, list form, counter, both result sheets, the calendar
+    detail = client.get(reverse("drives:drive_detail", args=[drive.pk])).context
+    assert (
+        detail["collected"] == 1
+        and detail["total"].registered == 1
+        and [q.unit for q in detail["quotas"]] == [drive.slots.get(quota=15, unit__name="Vân Du").unit]
+    )
+    assert [entry.unit.name for entry in detail["lists"]] == ["Vân Du"]
+    counter = client.get(reverse("drive_checkin:checkin_counter", args=[drive.pk])).context
+    assert counter["collected"] == 1 and counter["percent"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.drives.checkin_test_urls")
+def test_the_organiser_still_sees_every_unit(busy_drive, people, client_for):
+    client = client_for(people.district_officer)
+    sheet = _readable(client.get(reverse("drive_checkin:result_sheet", args=[busy_drive.pk, "xlsx"])))
+    assert all(name in sheet for name in ("Vân Du", "Phù Ứng", "Trường THPT Ân Thi", "Tự đăng ký / đến trực tiếp"))
+    detail = client.get(reverse("drives:drive_detail", args=[busy_drive.pk])).context
+    assert detail["collected"] == 39 and detail["total"].registered == 4 and len(detail["quotas"]) == 3

@@ -131,11 +131,19 @@ def search_registrations(drive: Drive, text: str):
 # --- the page --------------------------------------------------------------------------------------
 
 
-def _counter_context(drive: Drive) -> dict:
-    rows, total = services.results(drive)
-    collected = services.collected(drive)
-    percent = round(collected * 100 / drive.target_units) if drive.target_units else None
-    return {"drive": drive, "collected": collected, "unit_rows": rows, "total": total, "percent": percent}
+def _counter_context(drive: Drive, part: services.DrivePart | None = None) -> dict:
+    rows, total = services.results(drive, part)
+    collected = services.collected(drive, part)
+    whole = part is None or part.whole
+    percent = round(collected * 100 / drive.target_units) if drive.target_units and whole else None
+    return {
+        "drive": drive,
+        "collected": collected,
+        "unit_rows": rows,
+        "total": total,
+        "percent": percent,
+        "whole": whole,
+    }
 
 
 def _js_config(request, drive: Drive) -> dict:
@@ -216,7 +224,8 @@ def checkin(request, pk):
 def checkin_counter(request, pk):
     """htmx fragment, polled every few seconds: collected against the target, in total and by unit."""
     drive = _visible_drive(request, pk)
-    return render(request, "drives/checkin/_counter.html", _counter_context(drive))
+    part = services.DrivePart.seen_by(drive, request.scope)  # a participating unit counts its own only
+    return render(request, "drives/checkin/_counter.html", _counter_context(drive, part))
 
 
 @scope_required
@@ -356,7 +365,8 @@ def result_sheet(request, pk, fmt):
     if fmt not in makers:
         raise Http404
     make, content_type = makers[fmt]
-    return _download(make(drive), content_type, f"ket-qua-dot-hien-mau-{drive.date:%Y%m%d}-{drive.pk}.{fmt}")
+    part = services.DrivePart.seen_by(drive, request.scope)
+    return _download(make(drive, part), content_type, f"ket-qua-dot-hien-mau-{drive.date:%Y%m%d}-{drive.pk}.{fmt}")
 
 
 @scope_required

@@ -36,6 +36,13 @@ class DriveQuerySet(models.QuerySet):
             | Q(pk__in=TimeSlot.objects.filter(scope.unit_filter("unit__")).values("drive_id"))
         ).distinct()
 
+    def seen_whole_by(self, scope: Scope) -> DriveQuerySet:
+        """Drives whose every unit's quota, list and result the scope sees: organised in it, or collected
+        by a facility in it. A unit that only takes part sees its own part (services.DrivePart)."""
+        if scope.everything:
+            return self
+        return self.filter(scope.unit_filter("organiser__") | scope.unit_filter("facility__"))
+
     def editable_by(self, scope: Scope) -> DriveQuerySet:
         if not scope.can_edit:
             return self.none()

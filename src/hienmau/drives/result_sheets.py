@@ -52,11 +52,12 @@ def _place_date(drive: Drive) -> str:
     return f"{place}, {text}" if place else text.capitalize()
 
 
-def build_result_sheet(drive: Drive) -> ResultSheet:
-    rows, total = services.results(drive)
+def build_result_sheet(drive: Drive, part: services.DrivePart | None = None) -> ResultSheet:
+    """The whole drive, or only `part` (a participating unit's own rows, without the drive's target)."""
+    rows, total = services.results(drive, part)
     hours = f"{drive.start_time:%H:%M}" + (f"–{drive.end_time:%H:%M}" if drive.end_time else "")
     site = ", ".join(part for part in (drive.site_name, drive.site_address) if part)
-    if drive.target_units:
+    if drive.target_units and (part is None or part.whole):
         percent = round(total.donated * 100 / drive.target_units)
         target = (
             f"Chỉ tiêu: {format_int(drive.target_units)} đơn vị máu; đã tiếp nhận: "
@@ -139,11 +140,11 @@ def _save(workbook) -> bytes:
     return buffer.getvalue()
 
 
-def result_sheet_xlsx(drive: Drive) -> bytes:
+def result_sheet_xlsx(drive: Drive, part: services.DrivePart | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    data = build_result_sheet(drive)
+    data = build_result_sheet(drive, part)
     workbook = Workbook()
     out = _Sheet(workbook.active, len(COLUMNS))
     out.sheet.title = "Kết quả"
@@ -192,10 +193,10 @@ def result_sheet_xlsx(drive: Drive) -> bytes:
 # ----------------------------------------------------------------------------------------------- pdf
 
 
-def result_sheet_html(drive: Drive) -> str:
+def result_sheet_html(drive: Drive, part: services.DrivePart | None = None) -> str:
     from django.template.loader import render_to_string
 
-    data = build_result_sheet(drive)
+    data = build_result_sheet(drive, part)
     rows = [
         {"stt": index, "name": item.unit_name, "numbers": [format_int(v) for v in _numbers(item)]}
         for index, item in enumerate(data.rows, start=1)
@@ -216,12 +217,12 @@ def result_sheet_html(drive: Drive) -> str:
     )
 
 
-def result_sheet_pdf(drive: Drive) -> bytes:
+def result_sheet_pdf(drive: Drive, part: services.DrivePart | None = None) -> bytes:
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # Nothing is fetched from outside (fonts come from fontconfig): refuse every URL, file:// included.
-    return HTML(string=result_sheet_html(drive), url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return HTML(string=result_sheet_html(drive, part), url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
 
 
 # -------------------------------------------------------------------------------- facility donor list

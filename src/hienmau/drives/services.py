@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -30,6 +30,7 @@ from hienmau.drives.models import (
     TimeSlot,
 )
 from hienmau.orgs.models import Unit
+from hienmau.orgs.scoping import Scope
 
 
 class SlotFull(ValidationError):
@@ -179,6 +180,65 @@ def submit_list(
     return outcome
 
 
+@dataclass(frozen=True)
+class DrivePart:
+    """What of a drive one scope sees: all of it for the organising side and the collecting facility,
+    only its own units' quotas, registrants, lists and results for a unit that takes part."""
+
+    drive: Drive
+    scope: Scope | None = None  # None: the whole drive
+
+    @classmethod
+    def seen_by(cls, drive: Drive, scope: Scope) -> DrivePart:
+        whole = Drive.objects.seen_whole_by(scope).filter(pk=drive.pk).exists()
+        return cls(drive, None if whole else scope)
+
+    @property
+    def whole(self) -> bool:
+        return self.scope is None
+
+    def units(self, prefix: str = "unit__") -> Q:
+        return Q() if self.scope is None else self.scope.unit_filter(prefix)
+
+    def slots(self):
+        return self.drive.slots.filter(self.units())
+
+    def registrations(self):
+        return self.drive.registrations.filter(self.units())
+
+    def lists(self):
+        return self.drive.lists.filter(self.units())
+
+    def aggregates(self):
+        return self.drive.aggregate_results.filter(self.units())
+
+
+def _part(drive: Drive, part: DrivePart | None) -> DrivePart:
+    return part if part is not None else DrivePart(drive)
+
+
+def calendar_drives(scope: Scope, first: datetime.date, last: datetime.date) -> list[Drive]:
+    """The drives between two days the scope sees, each with `participants` and `registered` counted as
+    its part of the drive (a participating unit counts only its own)."""
+    drives = list(
+        Drive.objects.visible_to(scope)
+        .filter(date__range=(first, last))
+        .select_related("organiser", "facility")
+        .prefetch_related("slots__unit")
+        .annotate(
+            registered_all=Count("registrations", distinct=True),
+            registered_own=Count("registrations", filter=scope.unit_filter("registrations__unit__"), distinct=True),
+        )
+        .order_by("date", "start_time")
+    )
+    whole = set(Drive.objects.seen_whole_by(scope).filter(pk__in=[d.pk for d in drives]).values_list("pk", flat=True))
+    for drive in drives:
+        seen = drive.pk in whole
+        drive.registered = drive.registered_all if seen else drive.registered_own
+        drive.participants = [s.unit for s in drive.slots.all() if s.unit_id and (seen or scope.contains(s.unit))]
+    return drives
+
+
 @dataclass
 class UnitQuota:
     unit: Unit
@@ -188,14 +248,15 @@ class UnitQuota:
     late_lists: int
 
 
-def quotas(drive: Drive) -> list[UnitQuota]:
-    counts = dict(drive.registrations.values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+def quotas(drive: Drive, part: DrivePart | None = None) -> list[UnitQuota]:
+    part = _part(drive, part)
+    counts = dict(part.registrations().values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
     late = dict(
-        drive.lists.filter(late=True).values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
+        part.lists().filter(late=True).values_list("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
     )
     return [
         UnitQuota(slot.unit, slot.quota, counts.get(slot.unit_id, 0), drive.list_deadline, late.get(slot.unit_id, 0))
-        for slot in drive.slots.select_related("unit")
+        for slot in part.slots().select_related("unit")
         if slot.unit_id
     ]
 
@@ -296,12 +357,13 @@ class UnitResult:
     volume_ml: int = 0
 
 
-def results(drive: Drive) -> tuple[list[UnitResult], UnitResult]:
+def results(drive: Drive, part: DrivePart | None = None) -> tuple[list[UnitResult], UnitResult]:
     """Per mobilising unit: registered, donated (with volume), deferred, did not come; individual records
     and units' aggregate reports added together."""
+    part = _part(drive, part)
     by_unit: dict[str, UnitResult] = defaultdict(lambda: UnitResult(""))
     self_registered = _("Tự đăng ký / đến trực tiếp")
-    for registration in drive.registrations.select_related("unit", "donation"):
+    for registration in part.registrations().select_related("unit", "donation"):
         name = registration.unit.full_name if registration.unit_id else self_registered
         row = by_unit[name]
         row.unit_name = name
@@ -313,7 +375,7 @@ def results(drive: Drive) -> tuple[list[UnitResult], UnitResult]:
             row.deferred += 1
         elif registration.status == RegistrationStatus.NO_SHOW:
             row.no_show += 1
-    for aggregate in drive.aggregate_results.select_related("unit"):
+    for aggregate in part.aggregates().select_related("unit"):
         row = by_unit[aggregate.unit.full_name]
         row.unit_name = aggregate.unit.full_name
         row.donated += aggregate.donated
@@ -328,9 +390,10 @@ def results(drive: Drive) -> tuple[list[UnitResult], UnitResult]:
     return rows, total
 
 
-def collected(drive: Drive) -> int:
-    return drive.registrations.filter(status=RegistrationStatus.DONATED).count() + sum(
-        a.donated for a in drive.aggregate_results.all()
+def collected(drive: Drive, part: DrivePart | None = None) -> int:
+    part = _part(drive, part)
+    return part.registrations().filter(status=RegistrationStatus.DONATED).count() + sum(
+        a.donated for a in part.aggregates()
     )
 
 

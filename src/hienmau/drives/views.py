@@ -66,14 +66,7 @@ def drive_calendar(request):
     except ValueError as exc:
         raise Http404 from exc
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
-    drives = (
-        Drive.objects.visible_to(request.scope)
-        .filter(date__range=(first, last))
-        .select_related("organiser", "facility")
-        .prefetch_related("slots__unit")
-        .annotate(registered=Count("registrations", distinct=True))
-        .order_by("date", "start_time")
-    )
+    drives = services.calendar_drives(request.scope, first, last)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     by_day: dict[datetime.date, list[Drive]] = {}
     for drive in drives:
@@ -133,23 +126,24 @@ def drive_detail(request, pk):
     drive = _visible(request, pk)
     can_edit = Drive.objects.editable_by(request.scope).filter(pk=pk).exists()
     units = scoped_units(request.scope)
-    quotas = services.quotas(drive)
-    if not can_edit:  # a participating unit sees its own quota, count and deadline
-        quotas = [q for q in quotas if request.scope.contains(q.unit)]
-    rows, total = services.results(drive)
+    part = services.DrivePart.seen_by(drive, request.scope)  # a participating unit sees its own part only
+    quotas = services.quotas(drive, part)
+    rows, total = services.results(drive, part)
     return render(
         request,
         "drives/drive_detail.html",
         {
             "drive": drive,
             "can_edit": can_edit,
+            "whole": part.whole,
             "quotas": quotas,
-            "slots": drive.slots.select_related("unit").annotate(taken=Count("registrations")),
+            "own_quota": sum(q.quota for q in quotas),
+            "slots": part.slots().select_related("unit").annotate(taken=Count("registrations")),
             "roster": drive.roster.select_related("unit"),
-            "lists": drive.lists.select_related("unit", "submitted_by").order_by("-submitted_at"),
+            "lists": part.lists().select_related("unit", "submitted_by").order_by("-submitted_at"),
             "results": rows,
             "total": total,
-            "collected": services.collected(drive),
+            "collected": services.collected(drive, part),
             # Three forms on one page: distinct id prefixes keep their labels pointing at their own fields.
             "slots_form": SlotsForm(units=units.exclude(pk=drive.organiser_id), auto_id="slots_%s"),
             "roster_form": RosterForm(units=units, auto_id="roster_%s"),
