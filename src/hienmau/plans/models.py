@@ -224,6 +224,9 @@ class Allocation(models.Model):
     prior_plan = models.IntegerField(_("kế hoạch năm trước"), null=True, blank=True)
     prior_actual = models.IntegerField(_("thực hiện năm trước"), null=True, blank=True)
     prior_percent = models.IntegerField(_("tỉ lệ năm trước (%)"), null=True, blank=True)
+    # A row read from the appendix file (a later corrected file updates or removes it) or added on the
+    # grid by hand (a re-import keeps it).
+    from_import = models.BooleanField(_("từ tệp phụ lục"), default=False, editable=False)
 
     history = HistoricalRecords()
 

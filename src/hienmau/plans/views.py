@@ -17,7 +17,7 @@ from hienmau.orgs.scoping import Scope, scope_queryset, scoped_units
 from hienmau.orgs.views import scope_required
 from hienmau.plans import services
 from hienmau.plans.forms import AddBucketForm, AddRowForm, CellForm, ImportForm, PlanForm, TargetFormSet
-from hienmau.plans.importer import PlanImportError, analyse_file, save_plan
+from hienmau.plans.importer import PlanAlreadyImported, PlanImportError, analyse_file, preview_changes, save_plan
 from hienmau.plans.lib.appendix import AppendixError
 from hienmau.plans.models import Allocation, Plan
 
@@ -313,6 +313,7 @@ def plan_import(request):
                     "source_name": name,
                     "units": units.order_by("depth", "name"),
                     "buckets": analysis.document.appendix.buckets,
+                    "changes": preview_changes(analysis),
                 },
             )
     return render(request, "plans/plan_import.html", {"form": form})
@@ -323,15 +324,23 @@ def _import_confirm(request, scope: Scope, units):
     issuing = get_object_or_404(units, pk=request.POST.get("issuing_unit") or 0)
     try:
         analysis = analyse_file(path, issuing)
-        plan, changed = save_plan(analysis, source_name=name)
+        plan, changes = save_plan(analysis, source_name=name)
+    except PlanAlreadyImported as exc:
+        messages.error(request, str(exc))
+        return render(request, "plans/plan_import.html", {"form": ImportForm(units=units)}, status=409)
     except (AppendixError, PlanImportError) as exc:
         messages.error(request, str(exc))
         return redirect("plans:plan_import")
     forget(request, IMPORT_SESSION_KEY, request.POST["token"])
-    if changed:
-        messages.success(request, _("Đã nhập phụ lục vào kế hoạch %(ref)s.") % {"ref": plan.reference or plan.title})
-    else:
-        messages.info(
-            request, _("Kế hoạch %(ref)s đã có đúng nội dung này; không thay đổi gì.") % {"ref": plan.reference}
+    reference = plan.reference or plan.title
+    if changes.status == "created":
+        messages.success(request, _("Đã nhập phụ lục vào kế hoạch %(ref)s.") % {"ref": reference})
+    elif changes:
+        messages.success(
+            request, _("Đã cập nhật kế hoạch %(ref)s: %(summary)s") % {"ref": reference, "summary": changes.summary()}
         )
+        for line in changes.details():
+            messages.info(request, line)
+    else:
+        messages.info(request, _("Kế hoạch %(ref)s đã có đúng nội dung này; không thay đổi gì.") % {"ref": reference})
     return redirect("plans:plan_detail", pk=plan.pk)

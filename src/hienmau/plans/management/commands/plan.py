@@ -32,9 +32,7 @@ class Command(BaseCommand):
         except AppendixError as exc:
             raise CommandError(str(exc)) from exc
         result = analysis.result()
-        if as_json:
-            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
-        else:
+        if not as_json:
             totals = result["totals"]
             self.stdout.write(
                 f"{len(result['rows'])} dòng; tổng ghi {totals['stated']}, cộng lại {totals['computed']}."
@@ -42,15 +40,25 @@ class Command(BaseCommand):
             for finding in result["findings"]:
                 self.stdout.write(f"  [{finding['code']}] {finding['message']}")
         if dry_run:
+            if as_json:
+                self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return
         try:
-            plan, changed = save_plan(analysis, source_name=path.name)
+            plan, changes = save_plan(analysis, source_name=path.name)
         except PlanImportError as exc:
+            if as_json:
+                self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             raise CommandError(str(exc)) from exc
-        message = (
-            f"Đã lưu kế hoạch {plan.reference or plan.pk}." if changed else f"Kế hoạch {plan.reference} không thay đổi."
-        )
-        self.stderr.write(message) if as_json else self.stdout.write(message)
+        name = plan.reference or plan.pk
+        message = f"Đã lưu kế hoạch {name}: {changes.summary()}" if changes else f"Kế hoạch {name} không thay đổi."
+        if as_json:
+            # The dry run's keys exactly, plus what saving changed.
+            self.stdout.write(json.dumps({**result, "changes": changes.as_dict()}, ensure_ascii=False, indent=2))
+            self.stderr.write(message)
+            return
+        self.stdout.write(message)
+        for line in changes.details():
+            self.stdout.write(f"  {line}")
 
     def _unit(self, ref: str) -> Unit:
         units = Unit.objects.filter(code=ref) or Unit.objects.search(ref)
