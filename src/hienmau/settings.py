@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hienmau.orgs.middleware.ActiveUnitMiddleware",
+    # Last, so its 400 page has the signed-in layout; it answers before any view runs.
+    "hienmau.core.middleware.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "hienmau.urls"

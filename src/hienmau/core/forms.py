@@ -8,12 +8,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.lib.numbers import format_int, parse_decimal, parse_int
+from hienmau.core.limits import INT32_MAX, INT32_MIN
 
 
 class VietnameseIntegerField(forms.IntegerField):
-    def __init__(self, *args, **kwargs):
+    """Bounded by default to what an integer column holds on every database (2³¹ − 1), so a huge number
+    is a message beside the field, never a PostgreSQL error; the bounds are shown the Vietnamese way."""
+
+    def __init__(self, *args, min_value=None, max_value=None, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
         super().__init__(*args, **kwargs)
+        self.min_value = INT32_MIN if min_value is None else min_value
+        self.max_value = INT32_MAX if max_value is None else max_value
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -24,6 +30,21 @@ class VietnameseIntegerField(forms.IntegerField):
             raise forms.ValidationError(
                 _("“%(value)s” không phải số nguyên."), code="invalid", params={"value": value}
             ) from exc
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and value > self.max_value:
+            raise forms.ValidationError(
+                _("%(value)s quá lớn: tối đa %(limit)s."),
+                code="max_value",
+                params={"value": format_int(value), "limit": format_int(self.max_value)},
+            )
+        if value is not None and value < self.min_value:
+            raise forms.ValidationError(
+                _("%(value)s quá nhỏ: tối thiểu %(limit)s."),
+                code="min_value",
+                params={"value": format_int(value), "limit": format_int(self.min_value)},
+            )
 
     def prepare_value(self, value):
         return format_int(value) if isinstance(value, int) else value

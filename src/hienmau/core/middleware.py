@@ -1,5 +1,17 @@
+import json
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from hienmau.core.lib.numbers import format_int
+
+# One typed or pasted value; longer lists and documents come as files. Python's csv reader stops at
+# this many characters in a field, and no form of the project needs more.
+MAX_FIELD_CHARS = 131_072
 
 
 class ChosenLanguageMiddleware:
@@ -22,3 +34,60 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class InputGuardMiddleware:
+    """Refuses, before any view, what no page accepts and PostgreSQL cannot take: a NUL character in a
+    query or form value (`?q=%00`), a single value over MAX_FIELD_CHARS characters, a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE. The answer is a 400 with a Vietnamese message (JSON for JSON callers);
+    nothing reaches a view, so nothing is saved."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            problem = self._problem(request)
+        except RequestDataTooBig:
+            problem = _("Dữ liệu gửi lên quá lớn; hãy gửi tệp thay vì dán nội dung dài.")
+        if problem is None:
+            return self.get_response(request)
+        if request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"ok": False, "error": problem}, status=400)
+        return render(request, "400.html", {"message": problem}, status=400)
+
+    def _problem(self, request) -> str | None:
+        values = [text for key, items in request.GET.lists() for text in (key, *items)]
+        if request.method in ("POST", "PUT", "PATCH"):
+            if request.content_type == "application/json":
+                values += _json_strings(request.body)
+            elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                values += [text for key, items in request.POST.lists() for text in (key, *items)]
+        for text in values:
+            if "\x00" in text:
+                return _("Dữ liệu gửi lên có ký tự rỗng (NUL), không hợp lệ; không có gì được lưu.")
+            if len(text) > MAX_FIELD_CHARS:
+                return _(
+                    "Một ô nhập dài %(length)s ký tự, quá mức cho phép (%(limit)s); không có gì được lưu. "
+                    "Danh sách hay văn bản dài, hãy tải lên dưới dạng tệp."
+                ) % {"length": format_int(len(text)), "limit": format_int(MAX_FIELD_CHARS)}
+        return None
+
+
+def _json_strings(body: bytes) -> list[str]:
+    """Every key and string value of a JSON body (an unreadable body is the view's to refuse)."""
+    try:
+        data = json.loads(body or b"null")
+    except ValueError:
+        return []
+    found, stack = [], [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            found += [key for key in item if isinstance(key, str)]
+            stack += list(item.values())
+        elif isinstance(item, list):
+            stack += item
+    return found

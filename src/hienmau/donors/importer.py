@@ -16,6 +16,7 @@ from django.db import transaction
 from hienmau.core.bulk import insert_with_history
 from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.core.lib.text import fold
+from hienmau.core.limits import value_problems
 from hienmau.donors.lib import identity
 from hienmau.donors.lib.history_rows import HistoryRow, RowProblem, parse_rows
 from hienmau.donors.models import Donation, Donor
@@ -59,9 +60,30 @@ def read_history(path: Path) -> list[HistoryRow]:
     except TableError as exc:
         raise HistoryImportError([RowProblem(1, "tệp", str(exc))]) from exc
     rows, problems = parse_rows(table, identity)
+    problems += [problem for row in rows for problem in _column_problems(row)]
     if problems:
         raise HistoryImportError(sorted(problems, key=lambda p: p.line))
     return rows
+
+
+def _column_problems(row: HistoryRow) -> list[RowProblem]:
+    """Values the registry's columns cannot hold (a 300-character name, an amount past 2³¹)."""
+    values = [
+        (Donor, {"full_name": row.full_name}),
+        (
+            Donation,
+            {
+                "bag_number": row.bag_number,
+                "deferral_reason": row.deferral_reason,
+                "benefit_amount": row.benefit_amount,
+            },
+        ),
+    ]
+    return [
+        RowProblem(row.line, label, problem)
+        for model, fields in values
+        for label, problem in value_problems(model, fields)
+    ]
 
 
 def import_history(path: Path, facility: Unit) -> HistoryImportResult:

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -30,7 +31,7 @@ from hienmau.core.lib.text import fold
 from hienmau.donors.models import Component, Donor, name_word_condition
 from hienmau.drives import result_sheets, services
 from hienmau.drives.checkin_forms import VOLUMES, CheckInOutcomeForm, WalkInForm
-from hienmau.drives.models import Drive, DriveStatus, RegistrationStatus
+from hienmau.drives.models import CheckInEvent, Drive, DriveStatus, RegistrationStatus
 from hienmau.orgs.models import Role
 from hienmau.orgs.scoping import Scope
 from hienmau.orgs.views import scope_required
@@ -269,10 +270,16 @@ def checkin_outcome(request, pk):
     registration = form.registration_in(drive)
     if registration is None:
         return _json_error(404, _("Không tìm thấy người đăng ký này trong đợt hiến máu."))
+    event_id = form.cleaned_data["client_event_id"]
     try:
-        event, created = services.record_outcome(
-            registration, form.check_in(), form.cleaned_data["client_event_id"], request.user
-        )
+        event, created = services.record_outcome(registration, form.check_in(), event_id, request.user)
+    except IntegrityError:
+        # Another device recorded this event id at the same moment: its outcome stands, this one is
+        # rolled back whole. The same person again is that outcome; someone else is a conflict.
+        event = CheckInEvent.objects.filter(client_event_id=event_id).first()
+        if event is None:
+            raise
+        created = False
     except ValidationError as exc:
         registration.refresh_from_db(fields=["status"])
         conflict = registration.status == RegistrationStatus.DONATED

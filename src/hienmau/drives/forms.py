@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hienmau.core.forms import vietnamese_number_fields
+from hienmau.core.forms import VietnameseIntegerField, vietnamese_number_fields
 from hienmau.donors.forms import mobile_phone_or_form_error
 from hienmau.drives.models import Drive, RegistrationKind, RosterEntry
 from hienmau.orgs.forms import DateInput
@@ -10,6 +10,15 @@ from hienmau.orgs.models import Unit
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+
+class MonthForm(forms.Form):
+    """?year=&month= of the drive calendar; anything else is a message, not a server error."""
+
+    year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
+    month = forms.IntegerField(min_value=1, max_value=12, required=False)
+
+    PROBLEM = _("Tháng hoặc năm không hợp lệ (năm từ 1900 đến 2100, tháng từ 1 đến 12); đang hiện tháng này.")
 
 
 class DriveForm(forms.ModelForm):
@@ -187,9 +196,9 @@ class PublicRegistrationForm(forms.Form):
 
 class AggregateForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị"))
-    donated = forms.IntegerField(label=_("Số người đã hiến"), min_value=0)
-    deferred = forms.IntegerField(label=_("Số người tạm hoãn"), min_value=0, initial=0)
-    volume_ml = forms.IntegerField(label=_("Tổng thể tích (ml)"), min_value=0, initial=0)
+    donated = VietnameseIntegerField(label=_("Số người đã hiến"), min_value=0)
+    deferred = VietnameseIntegerField(label=_("Số người tạm hoãn"), min_value=0, initial=0)
+    volume_ml = VietnameseIntegerField(label=_("Tổng thể tích (ml)"), min_value=0, initial=0)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
+from hienmau.core.limits import value_problems
 from hienmau.donors.models import Donation, Donor, Outcome
 from hienmau.donors.services import RegistryLookup, duplicates_of, issue_certificate
 from hienmau.drives.models import (
@@ -123,7 +124,15 @@ def submit_list(
 ) -> ListOutcome:
     """Register a unit's checked lines (line number, person, kind) in one transaction, marked late after
     the deadline. People are matched to the registry in bulk (a list may have thousands of lines); a
-    person already registered for the drive is skipped and reported, not duplicated."""
+    person already registered for the drive is skipped and reported, not duplicated. A line whose values
+    the registry cannot hold refuses the whole list (ValidationError naming the lines)."""
+    too_long = [
+        f"Dòng {line}: {label} {problem}"
+        for line, person, _kind in people
+        for label, problem in value_problems(Donor, {"full_name": person.full_name})
+    ]
+    if too_long:
+        raise ValidationError("; ".join(too_long) + ". Không lưu dòng nào.")
     slot = drive.slots.filter(unit=unit).first()
     lookup = RegistryLookup.load(
         cccds={p.cccd for _, p, _ in people if p.cccd},

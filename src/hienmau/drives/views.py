@@ -22,6 +22,7 @@ from hienmau.drives import services
 from hienmau.drives.forms import (
     AggregateForm,
     DriveForm,
+    MonthForm,
     PublicRegistrationForm,
     RegistrantListForm,
     RosterForm,
@@ -60,11 +61,13 @@ def _editable(request, pk) -> Drive:
 def drive_calendar(request):
     """Province-wide calendar by month: every drive with its expected units and participating units."""
     day = today()
-    try:
-        year, month = int(request.GET.get("year", day.year)), int(request.GET.get("month", day.month))
-        first = datetime.date(year, month, 1)
-    except ValueError as exc:
-        raise Http404 from exc
+    asked = MonthForm(request.GET)
+    valid = asked.is_valid()
+    year = (asked.cleaned_data["year"] if valid else None) or day.year
+    month = (asked.cleaned_data["month"] if valid else None) or day.month
+    if not valid:
+        messages.error(request, MonthForm.PROBLEM)
+    first = datetime.date(year, month, 1)
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
     drives = services.calendar_drives(request.scope, first, last)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
@@ -85,6 +88,7 @@ def drive_calendar(request):
             "total_units": sum(d.target_units or 0 for d in drives),
             "can_create": request.scope.can_edit,
         },
+        status=200 if valid else 400,
     )
 
 
@@ -159,6 +163,14 @@ def _list_units(request, drive):
     return scoped_units(request.scope).filter(drive_slots__drive=drive).distinct()
 
 
+def _refused(request, pk: int, form):
+    """An inline form of the drive page was refused: the page again, with why, as a 422 (nothing saved)."""
+    messages.error(request, errors_in_one_line(form))
+    response = drive_detail(request, pk)
+    response.status_code = 422
+    return response
+
+
 @scope_required
 @require_POST
 def slots_create(request, pk):
@@ -187,7 +199,7 @@ def slots_create(request, pk):
             slot.save()
         messages.success(request, _("Đã thêm %(n)s khung giờ.") % {"n": len(created)})
     else:
-        messages.error(request, errors_in_one_line(form))
+        return _refused(request, drive.pk, form)
     return redirect("drives:drive_detail", pk=drive.pk)
 
 
@@ -202,7 +214,7 @@ def roster_add(request, pk):
         entry.save()
         messages.success(request, _("Đã thêm vào phân công."))
     else:
-        messages.error(request, errors_in_one_line(form))
+        return _refused(request, drive.pk, form)
     return redirect("drives:drive_detail", pk=drive.pk)
 
 
@@ -224,7 +236,7 @@ def aggregate_set(request, pk):
         services.set_aggregate(drive, data["unit"], data["donated"], data["deferred"], data["volume_ml"])
         messages.success(request, _("Đã ghi kết quả tổng hợp của %(u)s.") % {"u": data["unit"].full_name})
     else:
-        messages.error(request, errors_in_one_line(form))
+        return _refused(request, drive.pk, form)
     return redirect("drives:drive_detail", pk=drive.pk)
 
 
@@ -331,7 +343,11 @@ def _list_confirm(request, drive: Drive, units):
     if not people:
         messages.error(request, _("Không có dòng hợp lệ nào được chọn; không lưu gì."))
         return redirect("drives:list_submit", pk=drive.pk)
-    outcome = services.submit_list(drive, unit, people, request.user, source_name=source_name)
+    try:
+        outcome = services.submit_list(drive, unit, people, request.user, source_name=source_name)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("drives:list_submit", pk=drive.pk)
     forget(request, LIST_SESSION_KEY, request.POST["token"])
     note = _(" (nộp muộn)") if outcome.registrant_list.late else ""
     messages.success(

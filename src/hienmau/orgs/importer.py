@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 
 from hienmau.core.lib.tables import TableError, read_rows
+from hienmau.core.limits import value_problems
 from hienmau.orgs.lib.boundaries import cycle_if_linked
 from hienmau.orgs.lib.unit_rows import Reference, RowError, UnitRow, parse_rows
 from hienmau.orgs.models import LinkStatus, SuccessorLink, Unit, UnitKind, parent_kind_problem
@@ -75,6 +76,20 @@ def import_units_file(path: Path) -> ImportResult:
     except TableError as exc:
         raise UnitImportError([RowError(1, "tệp", str(exc))]) from exc
     rows, errors = parse_rows(table)
+    errors += [
+        RowError(row.line, label, problem)
+        for row in rows
+        for label, problem in value_problems(
+            Unit,
+            {
+                "code": row.code,
+                "name": row.name,
+                "note": row.note,
+                "population": row.population,
+                "staff_count": row.staff_count,
+            },
+        )
+    ]
     if errors:
         raise UnitImportError(errors)
     return import_units(rows)

@@ -5,6 +5,7 @@ from hienmau.core.forms import VietnameseIntegerField, vietnamese_number_fields
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
 from hienmau.plans.models import CampaignLabel, Plan, Target
+from hienmau.plans.services import MAX_CELL_VALUE
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -77,7 +78,7 @@ class CellForm(forms.Form):
 
 class AddRowForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị"))
-    total = VietnameseIntegerField(required=False, label=_("Tổng"))
+    total = VietnameseIntegerField(required=False, label=_("Tổng"), min_value=0, max_value=MAX_CELL_VALUE)
     section = forms.CharField(required=False, label=_("Nhóm"), max_length=255)
 
     def __init__(self, *args, units=None, **kwargs):

@@ -114,13 +114,17 @@ def set_cell(allocation: Allocation, bucket: Bucket, value: int | None) -> None:
         raise ValidationError(_("Cột không thuộc kế hoạch này."))
     _check_value(value)
     with transaction.atomic():
-        cell = AllocationCell.objects.filter(allocation=allocation, bucket=bucket).first()
+        # Two people typing into the same new cell at once: the row lock makes the second wait and then
+        # find the first one's cell (get_or_create also re-reads after a unique-constraint clash).
+        Allocation.objects.select_for_update().filter(pk=allocation.pk).exists()
         if value is None:
-            if cell is not None:
+            for cell in AllocationCell.objects.filter(allocation=allocation, bucket=bucket):
                 cell.delete()
-        elif cell is None:
-            AllocationCell.objects.create(allocation=allocation, bucket=bucket, value=value)
-        elif cell.value != value:
+            return
+        cell, created = AllocationCell.objects.get_or_create(
+            allocation=allocation, bucket=bucket, defaults={"value": value}
+        )
+        if not created and cell.value != value:
             cell.value = value
             cell.save()
 

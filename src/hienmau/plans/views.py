@@ -115,18 +115,21 @@ def plan_detail(request, pk):
 
 @scope_required
 def plan_grid(request, pk):
-    scope = request.scope
-    plan = _editable_plan(scope, pk)
-    units = scoped_units(scope).descendants_of(plan.issuing_unit, include_self=False).current()
+    return _grid_page(request, _editable_plan(request.scope, pk))
+
+
+def _grid_page(request, plan: Plan, row_form: AddRowForm | None = None, status: int = 200):
+    units = scoped_units(request.scope).descendants_of(plan.issuing_unit, include_self=False).current()
     return render(
         request,
         "plans/plan_grid.html",
         {
             "plan": plan,
             "grid": services.build_grid(plan),
-            "row_form": AddRowForm(units=units),
+            "row_form": row_form or AddRowForm(units=units),
             "bucket_form": AddBucketForm(),
         },
+        status=status,
     )
 
 
@@ -171,12 +174,16 @@ def grid_add_row(request, pk):
     units = scoped_units(scope).descendants_of(plan.issuing_unit, include_self=False)
     form = AddRowForm(request.POST, units=units)
     if form.is_valid():
-        services.add_allocation(
-            plan, form.cleaned_data["unit"], form.cleaned_data["total"], form.cleaned_data["section"]
-        )
-        messages.success(request, _("Đã thêm dòng %(unit)s.") % {"unit": form.cleaned_data["unit"].full_name})
-    else:
+        try:
+            services.add_allocation(
+                plan, form.cleaned_data["unit"], form.cleaned_data["total"], form.cleaned_data["section"]
+            )
+        except ValidationError as exc:
+            form.add_error("total", exc)
+    if not form.is_valid():  # the page again, the row form keeping what was typed and saying why
         messages.error(request, _("Không thêm được dòng: %(errors)s") % {"errors": errors_in_one_line(form, "; ")})
+        return _grid_page(request, plan, row_form=form, status=422)
+    messages.success(request, _("Đã thêm dòng %(unit)s.") % {"unit": form.cleaned_data["unit"].full_name})
     return redirect("plans:plan_grid", pk=plan.pk)
 
 
