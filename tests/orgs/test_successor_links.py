@@ -112,6 +112,7 @@ def test_a_proposal_is_decided_on_the_unit_page_by_the_covering_level_only(tree,
     assert link.status == LinkStatus.PENDING and link.deciding_unit == tree.an_giang
     own_page = proposer.get(reverse("orgs:unit_detail", args=[tree.an_minh.pk]))
     assert "Chờ duyệt" in own_page.content.decode() and not own_page.context["proposals"][0][1]
+    assert "None" not in own_page.content.decode()  # a unit without population shows a dash
     decide = reverse("orgs:successor_decide", args=[tree.an_minh.pk, link.pk])
     assert proposer.post(decide, {"decision": "approve"}).status_code == 403
 
