@@ -258,3 +258,22 @@ def test_one_event_id_sent_for_two_people_at_once_is_a_409_not_a_500(tree, peopl
         statuses = _together([lambda p=person, e=event_id: send(p, e) for person in people_at_the_site])
         assert sorted(statuses) == [200, 409, 409, 409], statuses
         assert CheckInEvent.objects.filter(client_event_id=event_id).count() == 1
+
+
+def test_an_event_id_reused_at_another_drive_is_a_409_and_records_nothing(tree, people, client_for, drive):
+    other = Drive.objects.create(
+        organiser=tree.an_thi, title="Đợt khác", date=DRIVE_DAY, start_time=datetime.time(13), site_name="Trường THPT"
+    )
+    here, there = registration(drive, tree.van_du, "Người Ở Đây"), registration(other, tree.van_du, "Người Ở Kia")
+    client = client_for(people.district_officer)
+
+    def send(at, person):
+        body = {"registration": person.pk, "client_event_id": "evt-reused-0001", "outcome": "no_show"}
+        url = reverse("drive_checkin:checkin_outcome", args=[at.pk])
+        return client.post(url, json.dumps(body), content_type="application/json")
+
+    assert send(drive, here).status_code == 200
+    answer = send(other, there)
+    assert answer.status_code == 409 and "đã được dùng" in answer.json()["error"]
+    there.refresh_from_db()
+    assert there.status == "registered" and CheckInEvent.objects.count() == 1
