@@ -14,12 +14,14 @@ from pathlib import Path
 from django.db import transaction
 
 from hienmau.core.bulk import insert_with_history
+from hienmau.core.clock import today
 from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
 from hienmau.donors.lib import identity
 from hienmau.donors.lib.history_rows import HistoryRow, RowProblem, parse_rows
 from hienmau.donors.models import Donation, Donor
+from hienmau.donors.recording import Visit, record_imported
 from hienmau.donors.services import RegistryLookup
 from hienmau.orgs.models import Unit
 
@@ -61,6 +63,11 @@ def read_history(path: Path) -> list[HistoryRow]:
         raise HistoryImportError([RowProblem(1, "tệp", str(exc))]) from exc
     rows, problems = parse_rows(table, identity)
     problems += [problem for row in rows for problem in _column_problems(row)]
+    problems += [
+        RowProblem(row.line, "ngày hiến", f"ngày {row.date:%d/%m/%Y} chưa tới: chỉ nhập lần hiến đã diễn ra.")
+        for row in rows
+        if row.date > today()
+    ]
     if problems:
         raise HistoryImportError(sorted(problems, key=lambda p: p.line))
     return rows
@@ -103,25 +110,26 @@ def _import_chunk(rows: list[HistoryRow], facility: Unit, result: HistoryImportR
     if not todo:
         return
     donor_ids = _donor_ids([row for _, row in todo], result)
-    insert_with_history(
-        Donation,
+    record_imported(
         [
-            {
-                "donor_id": donor_id,
-                "date": row.date,
-                "facility_id": facility.pk,
-                "component": row.component,
-                "volume_ml": row.volume_ml,
-                "bag_number": row.bag_number,
-                "outcome": row.outcome,
-                "deferral_reason": row.deferral_reason,
-                "deferral_until": row.deferral_until,
-                "benefit_kind": row.benefit_kind,
-                "benefit_amount": row.benefit_amount,
-                "source_key": key,
-            }
+            (
+                donor_id,
+                Visit(
+                    date=row.date,
+                    outcome=row.outcome,
+                    component=row.component,
+                    volume_ml=row.volume_ml,
+                    bag_number=row.bag_number,
+                    facility=facility,
+                    deferral_reason=row.deferral_reason,
+                    deferral_until=row.deferral_until,
+                    benefit_kind=row.benefit_kind,
+                    benefit_amount=row.benefit_amount,
+                ),
+                key,
+            )
             for (key, row), donor_id in zip(todo, donor_ids, strict=True)
-        ],
+        ]
     )
     result.donations_created += len(todo)
 

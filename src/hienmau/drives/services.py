@@ -16,8 +16,9 @@ from simple_history.utils import bulk_create_with_history
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
-from hienmau.donors.models import Donation, Donor, Outcome
-from hienmau.donors.services import RegistryLookup, duplicates_of, issue_certificate
+from hienmau.donors.models import Donor, Outcome
+from hienmau.donors.recording import Override, Visit, record_donation
+from hienmau.donors.services import RegistryLookup, duplicates_of
 from hienmau.drives.models import (
     AggregateResult,
     CheckInEvent,
@@ -281,6 +282,16 @@ class CheckIn:
     bag_number: str = ""
     deferral_reason: str = ""
     deferral_until: datetime.date | None = None
+    override: Override | None = None  # a physician allowed a donation the rules refuse
+    correction: bool = False  # the officer corrects an earlier outcome (a deferral recorded by mistake)
+
+
+class OutcomeConflict(ValidationError):
+    """The outcome contradicts one already recorded for the registration."""
+
+
+class DriveNotStarted(ValidationError):
+    """Outcomes are recorded from the drive's day on."""
 
 
 def record_outcome(
@@ -288,7 +299,12 @@ def record_outcome(
 ) -> tuple[CheckInEvent, bool]:
     """Record what happened to one registrant. The same client_event_id (a re-sent offline outcome or a
     second scan's retry) returns the first record; a registrant already counted as donated is never
-    counted twice. Returns (event, created)."""
+    counted twice. Returns (event, created).
+
+    The visit itself is written by donors.recording (eligibility, physician override, certificate).
+    Outcomes are refused before the drive's day (DriveNotStarted). A second "deferred" updates the one
+    deferral of the registration; a "donated" or "no_show" after a "deferred" is an OutcomeConflict
+    unless the officer marks it as a correction, which then replaces the deferral."""
     if check_in.outcome not in (RegistrationStatus.DONATED, RegistrationStatus.DEFERRED, RegistrationStatus.NO_SHOW):
         raise ValidationError(_("Kết quả không hợp lệ."))
     if check_in.outcome == RegistrationStatus.DONATED and check_in.volume_ml not in (250, 350, 450):
@@ -302,14 +318,13 @@ def record_outcome(
         # of=("self",): the donor join may be empty, and PostgreSQL cannot lock the nullable side of a join.
         locked = (
             Registration.objects.select_for_update(of=("self",))
-            .select_related("drive", "donor")
+            .select_related("drive", "donor", "donation")
             .get(pk=registration.pk)
         )
         existing = CheckInEvent.objects.filter(client_event_id=client_event_id).first()
         if existing is not None:
             return existing, False
-        if locked.status == RegistrationStatus.DONATED:
-            raise ValidationError(_("%(name)s đã được ghi nhận hiến máu ở đợt này.") % {"name": locked.full_name})
+        _check_sequence(locked, check_in)
         event = CheckInEvent.objects.create(
             client_event_id=client_event_id,
             registration=locked,
@@ -319,28 +334,66 @@ def record_outcome(
             bag_number=check_in.bag_number,
             deferral_reason=check_in.deferral_reason,
             deferral_until=check_in.deferral_until,
+            correction=check_in.correction and locked.status == RegistrationStatus.DEFERRED,
             recorded_by=user,
         )
+        earlier = locked.donation if locked.status == RegistrationStatus.DEFERRED else None
         locked.status = check_in.outcome
         if check_in.outcome in (RegistrationStatus.DONATED, RegistrationStatus.DEFERRED) and locked.donor_id:
-            donation = Donation.objects.create(
-                donor=locked.donor,
-                date=locked.drive.date,
-                facility=locked.drive.facility,
-                drive_name=locked.drive.title,
-                mobilised_by=locked.unit,
-                component=check_in.component,
-                volume_ml=check_in.volume_ml if check_in.outcome == RegistrationStatus.DONATED else None,
-                bag_number=check_in.bag_number,
-                outcome=Outcome.DONATED if check_in.outcome == RegistrationStatus.DONATED else Outcome.DEFERRED,
-                deferral_reason=check_in.deferral_reason,
-                deferral_until=check_in.deferral_until,
+            locked.donation = record_donation(
+                locked.donor,
+                _visit(locked, check_in),
+                user=user,
+                override=check_in.override,
+                replacing=earlier,
+                why=_("Sửa kết quả tiếp nhận: trước đó ghi tạm hoãn.") if event.correction else "",
             )
-            if donation.outcome == Outcome.DONATED:
-                issue_certificate(donation)
-            locked.donation = donation
+        elif earlier is not None:  # a deferral recorded by mistake: the person did not come
+            locked.donation = None
+            locked.save()
+            earlier._change_reason = _("Sửa kết quả tiếp nhận: người này không đến.")
+            earlier.delete()
         locked.save()
     return event, True
+
+
+def _check_sequence(registration: Registration, check_in: CheckIn) -> None:
+    drive = registration.drive
+    if drive.date > today():
+        raise DriveNotStarted(
+            _("Đợt hiến máu diễn ra ngày %(day)s: chỉ ghi nhận kết quả từ ngày đó.") % {"day": f"{drive.date:%d/%m/%Y}"}
+        )
+    if registration.status == RegistrationStatus.DONATED:
+        raise OutcomeConflict(_("%(name)s đã được ghi nhận hiến máu ở đợt này.") % {"name": registration.full_name})
+    if (
+        registration.status == RegistrationStatus.DEFERRED
+        and check_in.outcome != RegistrationStatus.DEFERRED
+        and not check_in.correction
+    ):
+        raise OutcomeConflict(
+            _(
+                "%(name)s đã được ghi tạm hoãn ở đợt này. Nếu đó là ghi nhầm, chọn “Sửa kết quả đã ghi” "
+                "rồi ghi nhận lại."
+            )
+            % {"name": registration.full_name}
+        )
+
+
+def _visit(registration: Registration, check_in: CheckIn) -> Visit:
+    drive = registration.drive
+    donated = check_in.outcome == RegistrationStatus.DONATED
+    return Visit(
+        date=drive.date,
+        outcome=Outcome.DONATED if donated else Outcome.DEFERRED,
+        component=check_in.component,
+        volume_ml=check_in.volume_ml if donated else None,
+        bag_number=check_in.bag_number,
+        facility=drive.facility,
+        drive_name=drive.title,
+        mobilised_by=registration.unit,
+        deferral_reason=check_in.deferral_reason,
+        deferral_until=check_in.deferral_until,
+    )
 
 
 def walk_in(drive: Drive, person: Person, unit: Unit | None) -> Registration:
