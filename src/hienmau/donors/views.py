@@ -202,7 +202,12 @@ def donor_history(request, pk):
     return render(
         request,
         "donors/donor_history.html",
-        {"donor": donor, "entries": entries, "reveals": donor.reveals.select_related("user")[:100]},
+        {
+            "donor": donor,
+            "entries": entries,
+            "reveals": donor.reveals.select_related("user")[:100],
+            "overrides": donor.donations.exclude(override_physician="").select_related("override_by"),
+        },
     )
 
 

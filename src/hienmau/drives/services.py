@@ -19,6 +19,7 @@ from hienmau.core.limits import value_problems
 from hienmau.donors.models import Donor, Outcome
 from hienmau.donors.recording import Override, Visit, record_donation
 from hienmau.donors.services import RegistryLookup, duplicates_of
+from hienmau.drives.lib.outcomes import Step, next_step
 from hienmau.drives.models import (
     AggregateResult,
     CheckInEvent,
@@ -324,7 +325,8 @@ def record_outcome(
         existing = CheckInEvent.objects.filter(client_event_id=client_event_id).first()
         if existing is not None:
             return existing, False
-        _check_sequence(locked, check_in)
+        step = next_step(locked.status, check_in.outcome, check_in.correction, locked.drive.date, today())
+        _refuse(step, locked)
         event = CheckInEvent.objects.create(
             client_event_id=client_event_id,
             registration=locked,
@@ -334,12 +336,18 @@ def record_outcome(
             bag_number=check_in.bag_number,
             deferral_reason=check_in.deferral_reason,
             deferral_until=check_in.deferral_until,
-            correction=check_in.correction and locked.status == RegistrationStatus.DEFERRED,
+            correction=step in (Step.REPLACE_DEFERRAL, Step.REMOVE_DEFERRAL),
             recorded_by=user,
         )
-        earlier = locked.donation if locked.status == RegistrationStatus.DEFERRED else None
+        earlier = locked.donation if step != Step.RECORD else None
         locked.status = check_in.outcome
-        if check_in.outcome in (RegistrationStatus.DONATED, RegistrationStatus.DEFERRED) and locked.donor_id:
+        if step == Step.REMOVE_DEFERRAL:
+            locked.donation = None
+            locked.save()
+            if earlier is not None:
+                earlier._change_reason = _("Sửa kết quả tiếp nhận: người này không đến.")
+                earlier.delete()
+        elif check_in.outcome != RegistrationStatus.NO_SHOW and locked.donor_id:
             locked.donation = record_donation(
                 locked.donor,
                 _visit(locked, check_in),
@@ -348,28 +356,19 @@ def record_outcome(
                 replacing=earlier,
                 why=_("Sửa kết quả tiếp nhận: trước đó ghi tạm hoãn.") if event.correction else "",
             )
-        elif earlier is not None:  # a deferral recorded by mistake: the person did not come
-            locked.donation = None
-            locked.save()
-            earlier._change_reason = _("Sửa kết quả tiếp nhận: người này không đến.")
-            earlier.delete()
         locked.save()
     return event, True
 
 
-def _check_sequence(registration: Registration, check_in: CheckIn) -> None:
-    drive = registration.drive
-    if drive.date > today():
+def _refuse(step: Step, registration: Registration) -> None:
+    if step == Step.TOO_EARLY:
         raise DriveNotStarted(
-            _("Đợt hiến máu diễn ra ngày %(day)s: chỉ ghi nhận kết quả từ ngày đó.") % {"day": f"{drive.date:%d/%m/%Y}"}
+            _("Đợt hiến máu diễn ra ngày %(day)s: chỉ ghi nhận kết quả từ ngày đó.")
+            % {"day": f"{registration.drive.date:%d/%m/%Y}"}
         )
-    if registration.status == RegistrationStatus.DONATED:
+    if step == Step.ALREADY_DONATED:
         raise OutcomeConflict(_("%(name)s đã được ghi nhận hiến máu ở đợt này.") % {"name": registration.full_name})
-    if (
-        registration.status == RegistrationStatus.DEFERRED
-        and check_in.outcome != RegistrationStatus.DEFERRED
-        and not check_in.correction
-    ):
+    if step == Step.NEEDS_CORRECTION:
         raise OutcomeConflict(
             _(
                 "%(name)s đã được ghi tạm hoãn ở đợt này. Nếu đó là ghi nhầm, chọn “Sửa kết quả đã ghi” "
