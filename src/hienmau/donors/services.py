@@ -313,7 +313,7 @@ def issue_certificate(donation: Donation) -> Donation:
     if donation.outcome != Outcome.DONATED:
         raise ValidationError(_("Chỉ cấp giấy chứng nhận cho lần đã hiến máu."))
     with transaction.atomic():
-        donation = Donation.objects.select_for_update().select_related("facility").get(pk=donation.pk)
+        donation = Donation.objects.select_for_update(of=("self",)).select_related("facility").get(pk=donation.pk)
         if donation.certificate_number:
             return donation
         prefix = f"{donation.facility.code or donation.facility_id}" if donation.facility_id else "HM"
