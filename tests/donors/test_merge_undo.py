@@ -97,3 +97,28 @@ def test_a_merge_stored_before_the_originals_were_kept_still_undoes(donors, twin
     an.refresh_from_db()
     twin.refresh_from_db()
     assert an.cccd is None and an.address == "" and twin.cccd == "033090099999"
+
+
+def test_erasure_forgets_the_values_a_merge_kept_and_override_notes(donors, twin, people, hospital):
+    from hienmau.donors.recording import Override, Visit, record_donation
+    from hienmau.donors.services import erase_donor
+
+    duc = donors["duc"]
+    merge = merge_donors(duc, twin, people.district_officer)
+    donation = record_donation(
+        duc,
+        Visit(date=datetime.date(2025, 8, 1), facility=hospital, volume_ml=350),  # 2 weeks after 18/07/2025
+        user=people.district_officer,
+        override=Override("BS. Mai", "Bệnh nhân cấp cứu cần máu nhóm O"),
+    )
+    assert "18/07/2025" in donation.override_refusal
+
+    erase_donor(duc, people.district_officer)
+
+    merge.refresh_from_db()
+    assert merge.survivor_before == {} and merge.merged_before == {} and merge.filled_fields == {}
+    donation.refresh_from_db()
+    assert donation.override_refusal == "" and donation.override_reason == ""
+    assert donation.override_physician == "BS. Mai"  # who allowed it is the facility's record, not the donor's
+    for row in donation.history.all():
+        assert row.override_refusal == "" and row.override_reason == ""

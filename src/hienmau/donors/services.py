@@ -417,7 +417,13 @@ def erase_donor(donor: Donor, user) -> None:
         donor.save()
         donor.clubs.clear()
         donor.history.exclude(history_id=donor.history.latest().history_id).delete()
-        donor.donations.update(bag_number="", certificate_token=None)
+        # A physician override's refusal names the birth date; its reason may describe the person's health.
+        forgotten = {"bag_number": "", "override_refusal": "", "override_reason": ""}
+        donor.donations.update(certificate_token=None, **forgotten)
         RevealLog.objects.filter(donor=donor).delete()
         # By donation id (indexed in the history table), which also reaches rows written before a merge.
-        Donation.history.filter(id__in=donor.donations.values("pk")).update(bag_number="")
+        Donation.history.filter(id__in=donor.donations.values("pk")).update(**forgotten)
+        # A merge keeps both records' values so that it can be undone; an erased person's are gone.
+        DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).update(
+            filled_fields={}, survivor_before={}, merged_before={}
+        )
