@@ -59,6 +59,8 @@ def test_a_physician_override_records_who_allowed_it_and_why(client_for, people,
     assert donation.override_by == people.district_officer and donation.override_at is not None
     history = client.get(reverse("donors:donor_history", args=[minor.donor_id])).content.decode()
     assert "BS. Trần Văn Hùng" in history and "Thử nghiệm đặc biệt" in history
+    detail = client.get(reverse("donors:donor_detail", args=[minor.donor_id])).content.decode()
+    assert "bác sĩ cho phép" in detail
 
 
 def test_an_override_needs_both_the_physician_and_the_reason(client_for, people, drive, minor):

@@ -64,7 +64,7 @@ def read_history(path: Path) -> list[HistoryRow]:
     rows, problems = parse_rows(table, identity)
     problems += [problem for row in rows for problem in _column_problems(row)]
     problems += [
-        RowProblem(row.line, "ngày hiến", f"ngày {row.date:%d/%m/%Y} chưa tới: chỉ nhập lần hiến đã diễn ra.")
+        RowProblem(row.line, "Ngày hiến", f"ngày {row.date:%d/%m/%Y} chưa tới: chỉ nhập lần hiến đã diễn ra.")
         for row in rows
         if row.date > today()
     ]

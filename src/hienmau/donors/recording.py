@@ -129,7 +129,7 @@ def record_donation(
             )
         notes += [why] if why else []
         if notes:
-            donation._change_reason = " ".join(notes)[:100]  # simple_history keeps 100 characters
+            donation._change_reason = " ".join(notes)[:100]  # type: ignore[attr-defined]  # simple_history: 100 chars
         if donation.outcome == Outcome.DONATED and not donation.volume_ml:
             raise ValidationError(_("Ghi thể tích máu đã hiến."))
         donation.save()

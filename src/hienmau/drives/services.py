@@ -345,7 +345,7 @@ def record_outcome(
             locked.donation = None
             locked.save()
             if earlier is not None:
-                earlier._change_reason = _("Sửa kết quả tiếp nhận: người này không đến.")
+                earlier._change_reason = _("Sửa kết quả tiếp nhận: người này không đến.")  # type: ignore[attr-defined]
                 earlier.delete()
         elif check_in.outcome != RegistrationStatus.NO_SHOW and locked.donor_id:
             locked.donation = record_donation(
