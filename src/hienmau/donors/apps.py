@@ -6,3 +6,8 @@ class DonorsConfig(AppConfig):
     name = "hienmau.donors"
     label = "donors"
     verbose_name = _("Người hiến máu")
+
+    def ready(self) -> None:
+        from hienmau.donors import privacy
+
+        privacy.register()

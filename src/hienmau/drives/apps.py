@@ -6,3 +6,8 @@ class DrivesConfig(AppConfig):
     name = "hienmau.drives"
     label = "drives"
     verbose_name = _("Đợt hiến máu")
+
+    def ready(self) -> None:
+        from hienmau.drives import erasure
+
+        erasure.register()
