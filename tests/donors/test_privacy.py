@@ -4,6 +4,7 @@ the reveal log cannot be deleted, by the admin or by erasure (donors/privacy.py)
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -143,3 +144,19 @@ def test_erasure_keeps_the_reveal_log_with_an_anonymous_reference(donors, people
     assert logs[0].donor.full_name == duc.full_name == f"Người hiến máu đã xoá dữ liệu #{duc.pk}"
     latest = Donor.history.filter(id=duc.pk).latest()
     assert latest.history_change_reason == privacy.ERASURE_REASON and latest.history_user == people.province_officer
+
+
+def test_a_merge_of_an_erased_person_cannot_be_undone(donors, people):
+    from hienmau.donors import services
+
+    duc = donors["duc"]
+    twin = Donor.objects.create(full_name=duc.full_name, date_of_birth=duc.date_of_birth, sex="M", address="Thôn 9")
+    merge = services.merge_donors(duc, twin, people.district_officer)
+    privacy.erase_donor(twin, people.province_officer)  # erasing either record erases the person
+    duc.refresh_from_db()
+    twin.refresh_from_db()
+    assert duc.erased_at and twin.erased_at and duc.address == "" and twin.address == ""
+    merge.refresh_from_db()
+    assert merge.filled_fields == {}
+    with pytest.raises(ValidationError):
+        services.undo_merge(merge, people.district_officer)

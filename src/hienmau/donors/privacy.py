@@ -113,6 +113,7 @@ def erase_donor(donor: Donor, user) -> Identity:
     """Erase a person on request, in every app: identity gone (history included), donations kept as
     anonymous counts, the access log kept with the person replaced by an anonymous reference."""
     with transaction.atomic():
+        donor = Donor.objects.select_for_update().get(pk=donor.pk)  # as stored now (merged since read?)
         identity = identity_of(donor, user)
         erase_everywhere(identity)
     return identity
@@ -168,8 +169,7 @@ def erase_donor_records(identity: Identity) -> None:
                 or type(field) is models.DateField
             ):
                 setattr(merge, field.attname, reset_value(field))
-        merge.undone_at = merge.undone_at or now  # nothing left to undo with
-        merge.save()
+        merge.save()  # services.undo_merge refuses a merge of an erased person: nothing left to restore
     for donation in Donation.objects.filter(pk__in=donation_ids).exclude(deferral_reason=""):
         if identity.mentioned_in(donation.deferral_reason):
             Donation.objects.filter(pk=donation.pk).update(deferral_reason=identity.scrub(donation.deferral_reason))

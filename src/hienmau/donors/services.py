@@ -186,6 +186,8 @@ def undo_merge(merge: DonorMerge, user) -> None:
         merge = DonorMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at:
             raise ValidationError(_("Việc gộp này đã được hoàn tác."))
+        if merge.survivor.erased_at or merge.merged.erased_at:
+            raise ValidationError(_("Dữ liệu cá nhân của người này đã được xoá; không thể tách lại hai hồ sơ."))
         survivor = Donor.objects.select_for_update().get(pk=merge.survivor_id)
         merged = Donor.objects.select_for_update().get(pk=merge.merged_id)
         for attname, value in merge.filled_fields.items():
