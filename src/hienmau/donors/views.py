@@ -4,6 +4,7 @@ CCCD and phone are masked unless an officer reveals them, which is logged."""
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import unquote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,7 +165,8 @@ def donor_reveal(request, pk, field):
     donor = _donor(request, pk)
     if field not in privacy.REVEALABLE:
         raise Http404
-    reason = request.POST.get("reason") or request.headers.get("HX-Prompt", "")
+    # htmx sends a non-ASCII prompt answer URI-encoded (header values are ASCII).
+    reason = request.POST.get("reason") or unquote(request.headers.get("HX-Prompt", ""))
     try:
         value = privacy.reveal(donor, field, request.user, reason)
     except ValidationError as exc:
