@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Q
+from django.test import RequestFactory
 from django.urls import reverse
 
 from hienmau.core.clock import frozen
@@ -174,6 +176,10 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
         )
         assert response.status_code == 200
         officer = client_for(people.district_officer)
+        # An edit in the admin (its log names the record).
+        request = RequestFactory().post("/admin/")
+        request.user = people.district_officer
+        admin.site._registry[Donor].log_change(request, person, [{"changed": {"fields": ["address"]}}])
         # A reveal whose reason names her.
         officer.post(
             reverse("donors:donor_reveal", args=[person.pk, "phone"]), HTTP_HX_PROMPT=f"Gọi cho chị {NAME} {PHONE}"
