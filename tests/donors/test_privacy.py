@@ -160,3 +160,14 @@ def test_a_merge_of_an_erased_person_cannot_be_undone(donors, people):
     assert merge.filled_fields == {}
     with pytest.raises(ValidationError):
         services.undo_merge(merge, people.district_officer)
+
+
+def test_on_postgresql_the_database_refuses_to_delete_a_reveal_log_row(donors, people):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL trigger")
+    privacy.reveal(donors["duc"], "phone", people.district_officer, "Liên hệ lịch hiến")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM donors_reveallog")
+    assert RevealLog.objects.count() == 1
