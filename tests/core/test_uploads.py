@@ -113,3 +113,13 @@ def test_a_plan_preview_file_is_removed_on_cancel(tree, people, client_for, var_
     assert preview.status_code == 200 and len(kept(var_dir)) == 1
     response = client.post(reverse("plans:plan_import"), {"token": preview.context["token"], "cancel": "1"})
     assert response.status_code == 302 and kept(var_dir) == [] and Plan.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_messages_written_to_the_outbox_are_owner_only(var_dir, settings):
+    from hienmau.notify.services import send
+
+    settings.HIENMAU_NOTIFY_BACKEND = "file"
+    message, _sent = send("sms", "+84912345678", "Nhắc lịch hiến máu", "test:1")
+    (path,) = (var_dir / "outbox").iterdir()
+    assert path.read_text(encoding="utf-8").startswith("To: +84912345678") and mode(path) == 0o600
