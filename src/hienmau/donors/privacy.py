@@ -173,9 +173,11 @@ def erase_donor_records(identity: Identity) -> None:
     for donation in Donation.objects.filter(pk__in=donation_ids).exclude(deferral_reason=""):
         if identity.mentioned_in(donation.deferral_reason):
             Donation.objects.filter(pk=donation.pk).update(deferral_reason=identity.scrub(donation.deferral_reason))
-    Donation.objects.filter(pk__in=donation_ids).update(bag_number="", certificate_token=None)
+    # A physician override's refusal names the birth date; its reason may describe the person's health.
+    forgotten = {"bag_number": "", "certificate_token": None, "override_refusal": "", "override_reason": ""}
+    Donation.objects.filter(pk__in=donation_ids).update(**forgotten)
     # By donation id (indexed in the history table), which also reaches rows written before a merge.
-    Donation.history.filter(Q(id__in=donation_ids) | Q(donor_id__in=ids)).update(bag_number="", certificate_token=None)
+    Donation.history.filter(Q(id__in=donation_ids) | Q(donor_id__in=ids)).update(**forgotten)
     for household in households:
         household.name = identity.scrub(household.name)
         household.note = identity.scrub(household.note)

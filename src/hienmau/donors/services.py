@@ -359,4 +359,3 @@ def _locked_counter(facility_id: int | None, year: int, stem: str) -> Certificat
     except IntegrityError:
         pass
     return counters.get(facility_id=facility_id, year=year)
-

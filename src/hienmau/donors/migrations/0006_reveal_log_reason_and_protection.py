@@ -30,7 +30,7 @@ def _on_postgresql(sql):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("donors", "0004_name_search_and_leaner_indexes"),
+        ("donors", "0005_override_merge_originals_certificate_counter"),
     ]
 
     operations = [
