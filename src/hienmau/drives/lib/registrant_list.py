@@ -324,7 +324,10 @@ def read_list_file(path: Path | str) -> list[list[str]]:
 
 def read_list_text(text: str) -> list[list[str]]:
     """Rows of text pasted out of Excel or Word (tab-separated) or typed as CSV."""
-    return read_text_rows(text or "")
+    try:
+        return read_text_rows(text or "")
+    except TableError as exc:
+        raise ListFormatError(str(exc)) from exc
 
 
 def read_list(source: Path | str) -> list[list[str]]:
