@@ -17,11 +17,12 @@ from pathlib import Path
 
 from django.db import DatabaseError, IntegrityError, transaction
 
+from hienmau.core.lib.dates import parse_date
 from hienmau.core.lib.text import fold_words
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.plans.lib import findings as F
 from hienmau.plans.lib.appendix import AppendixError, Paragraph
-from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key, parse_date_text
+from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
 from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
 from hienmau.plans.lib.unit_match import Candidate, match_unit
@@ -556,6 +557,7 @@ def _bucket_date(text: str | None, document: Document) -> datetime.date | None:
     if not text:
         return None
     try:
-        return parse_date_text(text, document.date.year if document.date else None)
+        year = document.date.year if document.date else None
+        return parse_date(text, default_year=year, reference_year=year)
     except ValueError:
         return None

@@ -28,6 +28,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hienmau.core.lib.blood import parse_blood_group
+from hienmau.core.lib.dates import format_date as _d
+from hienmau.core.lib.dates import parse_date
+from hienmau.core.lib.headers import HEADER_SCAN
+from hienmau.core.lib.headers import find_header as find_columns
+from hienmau.core.lib.identity import PhoneError, check_cccd, normalise_cccd, normalise_phone
 from hienmau.core.lib.tables import TableError, read_rows, read_text_rows
 from hienmau.core.lib.text import fold, fold_words
 from hienmau.donors.lib.eligibility import (
@@ -39,7 +45,6 @@ from hienmau.donors.lib.eligibility import (
     eligibility,
     rules_on,
 )
-from hienmau.donors.lib.identity import PhoneError, check_cccd, normalise_cccd, normalise_phone
 
 VERDICTS = (
     "ok",
@@ -69,8 +74,6 @@ VERDICT_LABELS = {
     "over_60_on_drive_day": "Quá 60 tuổi vào ngày hiến máu",
     "too_soon_since_last_donation": "Chưa đủ thời gian kể từ lần hiến trước",
 }
-
-HEADER_SCAN = 10
 
 # Column key → accepted titles (fold_words form, bracketed notes removed); earlier titles win.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -221,24 +224,7 @@ LAST_COMPONENTS = {
     "huyet tuong gan tach": "plasma",
     "plasma": "plasma",
 }
-_BLOOD_GROUP = re.compile(r"^(ab|a|b|o)\s*(?:rh)?\s*\(?\s*([+-]|duong|am|\u2212)?\s*\)?$")
-_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NUMBERING_CELL = re.compile(r"\(?\d{1,2}\)?")
-_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")
-_DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%Y-%m-%d",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-)
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
-EXCEL_SERIALS = range(10000, 80001)  # 18/05/1927 … 08/01/2119: five digits, never a year or a day number
-PLAUSIBLE_YEARS = range(1900, 2200)  # what a CCCD can encode for a living person
 NEUTRAL_AGE_YEARS = 30  # the stand-in age for a gap check when the date of birth is unknown
 
 HistoryKey = str | tuple[str, datetime.date]
@@ -348,25 +334,6 @@ def read_list(source: Path | str) -> list[list[str]]:
 # --- the header ---------------------------------------------------------------------------------
 
 
-def _title_key(title: str) -> str:
-    return fold_words(_BRACKETS.sub(" ", title or ""))
-
-
-def _columns_of(row: Sequence[str]) -> dict[str, int]:
-    best: dict[str, tuple[int, int]] = {}  # key → (alias rank, position)
-    for position, title in enumerate(row):
-        key = _title_key(title)
-        if not key:
-            continue
-        for name, aliases in COLUMNS.items():
-            if key in aliases:
-                rank = aliases.index(key)
-                if name not in best or rank < best[name][0]:
-                    best[name] = (rank, position)
-                break
-    return {name: position for name, (_rank, position) in best.items()}
-
-
 @dataclass(frozen=True)
 class _Layout:
     header: int  # 0-based index of the header row
@@ -377,14 +344,12 @@ class _Layout:
 
 def find_header(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN) -> _Layout:
     """Where the header is and which column holds what; ListFormatError names the missing columns."""
-    best_index, best = None, {}
-    for index, row in enumerate(rows[:scan]):
-        columns = _columns_of(row)
-        if all(name in columns for name in REQUIRED):
-            return _layout(rows, index, columns)
-        found = [name for name in columns if name != "number"]
-        if len(found) > len([n for n in best if n != "number"]):
-            best_index, best = index, columns
+    search = find_columns(rows, COLUMNS, REQUIRED, scan)
+    if search.header is not None:
+        return _layout(rows, search.header.row, search.header.columns, search.header.data_from)
+    best_index, best = search.best_row, search.best_columns
+    if best_index is not None and not [name for name in best if name != "number"]:
+        best_index = None
     if not any(cell.strip() for row in rows for cell in row):
         raise ListFormatError("Danh sách trống: không có dòng nào.")
     if best_index is None:
@@ -405,11 +370,10 @@ def find_header(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN) -> _Layo
     )
 
 
-def _layout(rows: Sequence[Sequence[str]], index: int, columns: dict[str, int]) -> _Layout:
-    data_from = index + 1
+def _layout(rows: Sequence[Sequence[str]], index: int, columns: dict[str, int], data_from: int) -> _Layout:
     sex_split = None
-    if "sex" not in columns and index + 1 < len(rows):
-        below = rows[index + 1]
+    if "sex" not in columns and data_from < len(rows):
+        below = rows[data_from]
         dob = columns["date_of_birth"]
         pair = [fold_words(below[i]) if i < len(below) else "" for i in (dob, dob + 1)]
         if pair == ["nam", "nu"]:
@@ -417,54 +381,11 @@ def _layout(rows: Sequence[Sequence[str]], index: int, columns: dict[str, int]) 
         elif pair == ["nu", "nam"]:
             sex_split = (dob + 1, dob)
         if sex_split:
-            data_from = index + 2
+            data_from += 1
     return _Layout(index, data_from, columns, sex_split)
 
 
 # --- cells --------------------------------------------------------------------------------------
-
-
-def parse_date(text: str) -> datetime.date | None:
-    """A date as lists write it: dd/mm/yyyy (also with - or .), yyyy-mm-dd, with or without a time, or an
-    Excel serial day number ("33005", "33005.0"). None for a blank cell; ValueError (Vietnamese) otherwise.
-
-    >>> parse_date("12/05/1990"), parse_date("33005")
-    (datetime.date(1990, 5, 12), datetime.date(1990, 5, 12))
-    """
-    text = " ".join((text or "").split())
-    if not text:
-        return None
-    if _SERIAL.fullmatch(text):
-        serial = int(float(text.replace(",", ".")))
-        if serial in EXCEL_SERIALS:
-            return EXCEL_EPOCH + datetime.timedelta(days=serial)
-    for fmt in _DATE_FORMATS:
-        try:
-            day = datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        if day.year not in PLAUSIBLE_YEARS:
-            raise ValueError(f"“{text}”: năm {day.year} không hợp lý")
-        return day
-    if re.fullmatch(r"\d{4}", text):
-        raise ValueError(f"chỉ ghi năm “{text}”, cần đủ ngày/tháng/năm (dd/mm/yyyy)")
-    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", text):
-        raise ValueError(f"“{text}” chỉ có 2 chữ số năm, cần ghi đủ 4 chữ số (dd/mm/yyyy)")
-    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", text) or re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-        raise ValueError(f"“{text}” không phải ngày có thật")
-    raise ValueError(f"“{text}” không phải ngày (cần dạng dd/mm/yyyy)")
-
-
-def parse_blood_group(text: str) -> tuple[str, str] | None:
-    """(abo, rh) from "O", "AB Rh+", "B Rh(-)", "A (-)", "O dương"; ("", "") for blank; None if not understood."""
-    folded = fold(text).replace("\u2212", "-")
-    if not folded:
-        return "", ""
-    match = _BLOOD_GROUP.match(folded)
-    if not match:
-        return None
-    sign = match.group(2) or ""
-    return match.group(1).upper(), "+" if sign in ("+", "duong") else "-" if sign in ("-", "am") else ""
 
 
 def history_keys(name: str, date_of_birth: datetime.date | None, cccd: str | None) -> list[HistoryKey]:
@@ -493,10 +414,6 @@ def _past(value) -> PastDonation | None:
         return value
     day, component = value
     return PastDonation(day, component or "whole_blood")
-
-
-def _d(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
 
 
 # --- the check ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from hienmau.core.lib.headers import combine_header_rows
 from hienmau.core.lib.numbers import parse_int
 from hienmau.core.lib.text import fold, fold_words
 from hienmau.plans.lib import findings as F
@@ -152,30 +153,10 @@ def _looks_numeric(text: str) -> bool:
         return False
 
 
-def _combined_headers(header: list[list[str]], width: int) -> list[tuple[str, str]]:
-    """Per column: (all header text top to bottom, the lowest non-empty header cell)."""
-    grid = [row + [""] * (width - len(row)) for row in header]
-    # A group title ("THÁNG", "Các đợt trong năm") spans the empty cells to its right that have
-    # sub-headers below them.
-    for r in range(len(grid) - 1):
-        for c in range(1, width):
-            if (
-                not grid[r][c].strip()
-                and grid[r][c - 1].strip()
-                and any(grid[b][c].strip() for b in range(r + 1, len(grid)))
-            ):
-                grid[r][c] = grid[r][c - 1]
-    columns = []
-    for c in range(width):
-        parts = [grid[r][c].strip() for r in range(len(grid)) if grid[r][c].strip()]
-        columns.append((" ".join(parts), parts[-1] if parts else ""))
-    return columns
-
-
 def analyse_columns(header: list[list[str]], width: int) -> list[Column]:
     columns: list[Column] = []
     years: dict[int, int] = {}
-    for index, (combined, lowest) in enumerate(_combined_headers(header, width)):
+    for index, (combined, lowest) in enumerate(combine_header_rows(header, width)):
         folded = fold_words(combined)
         lowest_folded = fold_words(lowest)
         year = re.search(r"\b(20\d\d)\b", folded)

@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from hienmau.core.lib.dates import date_from_parts
 from hienmau.core.lib.numbers import parse_int
 from hienmau.core.lib.text import fold
 from hienmau.plans.lib import findings as F
@@ -105,13 +106,6 @@ def _append_to_last_cell(row: list[str], text: str) -> None:
             return
 
 
-def _date(d: str, m: str, y: str) -> datetime.date | None:
-    try:
-        return datetime.date(int(y), int(m), int(d))
-    except ValueError:
-        return None
-
-
 def read_header(document: Document) -> None:
     text = document.text
     number = NUMBER.search(text[:3000])
@@ -120,7 +114,7 @@ def read_header(document: Document) -> None:
     place_date = PLACE_DATE.search(text[:3000])
     if place_date:
         document.place = place_date.group("place").strip(" *#")
-        document.date = _date(place_date.group("d"), place_date.group("m"), place_date.group("y"))
+        document.date = date_from_parts(place_date.group("d"), place_date.group("m"), place_date.group("y"))
         if document.number:
             document.number.date = document.date
     for match in IMPLEMENTS.finditer(text):
@@ -128,7 +122,7 @@ def read_header(document: Document) -> None:
         document.implements.append(
             (
                 match.group("kind"),
-                Reference(match.group("num"), re.sub(r"\s+", "", match.group("suffix")), _date(d, m, y)),
+                Reference(match.group("num"), re.sub(r"\s+", "", match.group("suffix")), date_from_parts(d, m, y)),
             )
         )
 
@@ -155,7 +149,7 @@ def date_findings(document: Document) -> list[F.Finding]:
                     )
                 )
     for match in LONG_DATE.finditer(document.text):
-        if _date(match.group("d"), match.group("m"), match.group("y")) is None:
+        if date_from_parts(match.group("d"), match.group("m"), match.group("y")) is None:
             written = match.group(0)
             findings.append(F.Finding(F.INVALID_DATE, None, f"“{written}” không phải ngày có thật."))
     return findings
@@ -168,7 +162,7 @@ def reference_findings(document: Document) -> list[F.Finding]:
         cited = Reference(
             match.group("num"),
             re.sub(r"\s+", "", match.group("suffix")),
-            _date(match.group("d"), match.group("m"), match.group("y")),
+            date_from_parts(match.group("d"), match.group("m"), match.group("y")),
         )
         if number and cited.number != number.number:
             findings.append(
