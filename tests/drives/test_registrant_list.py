@@ -323,6 +323,13 @@ def test_twelve_week_gap(days, verdict):
         assert "12 tuần" in line.messages[0] and "10/07/2021" in line.messages[0]
 
 
+def test_a_last_donation_after_the_drive_day_is_refused_not_counted_as_a_gap():
+    line = only(person(last="10/07/2021"))
+    assert line.verdict == "invalid_date"
+    assert line.messages == ["Lần hiến gần nhất: 10/07/2021 sau ngày hiến máu 09/07/2021."]
+    assert line.last_donation is None
+
+
 @pytest.mark.parametrize("days, verdict", [(14, "ok"), (13, "too_soon_since_last_donation")])
 def test_two_week_gap_after_platelets(days, verdict):
     last = DRIVE - datetime.timedelta(days=days)

@@ -119,7 +119,7 @@ def _with_units(document: Document, issuing_unit: Unit | None) -> Analysis:
         if match.unit_id is None:
             hint = f" Có thể là: {', '.join(match.suggestions)}." if match.suggestions else ""
             reason = "trùng tên với nhiều đơn vị" if match.ambiguous else "không khớp đơn vị nào trong hệ thống"
-            appendix.findings.append(F.Finding(F.UNKNOWN_UNIT, row.unit, f"“{row.unit}” {reason}.{hint}"))
+            appendix.findings.append(F.finding(F.UNKNOWN_UNIT, row.unit, f"“{row.unit}” {reason}.{hint}"))
         if row.delegate_to:
             analysis.delegate_ids[index] = match_unit(row.delegate_to, candidates).unit_id
     return analysis

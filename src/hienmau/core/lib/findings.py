@@ -2,7 +2,8 @@
 
 `code` is for programs (tests, counts, filters) and never shown; `line` is the row's number as the file
 or sheet shows it (None for the file as a whole); `column` is the column's Vietnamese label ("" for the
-whole row); `message` is a Vietnamese sentence fragment for a person.
+whole row); `message` is a Vietnamese sentence fragment for a person; `unit` is the unit a plan appendix
+row names (plan findings are kept per unit beside the plan).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Finding:
     line: int | None
     column: str
     message: str
+    unit: str | None = None  # the unit a plan appendix row names, when the finding is about one
 
     def __str__(self) -> str:
         if self.line is None:

@@ -85,7 +85,9 @@ class Appendix:
         return {
             "rows": [row.as_dict() for row in self.rows],
             "totals": {"stated": self.stated_total, "computed": self.computed_total},
-            "findings": [finding.as_dict() for finding in self.findings],
+            "findings": [  # the `plan import --json` contract: code, unit, message
+                {"code": f.code, "unit": f.unit, "message": f.message} for f in self.findings
+            ],
         }
 
 
@@ -389,12 +391,13 @@ def _read_row(raw, columns, name, section, table_number, line, appendix: Appendi
 
 
 def _check_row(row: Row, columns: list[Column], numeric_notes: str, schedule_text: str, appendix: Appendix) -> None:
+    _check_negative(row, appendix)
     if numeric_notes:
         delegate = DELEGATION.match(fold(numeric_notes))
         if delegate:
             row.delegate_to = _original_words(numeric_notes, delegate.group("unit"))
         appendix.findings.append(
-            F.Finding(
+            F.finding(
                 F.NOTE_INSTEAD_OF_NUMBER,
                 row.unit,
                 f"{row.unit}: ô số liệu ghi “{numeric_notes}” thay vì một con số"
@@ -408,7 +411,7 @@ def _check_row(row: Row, columns: list[Column], numeric_notes: str, schedule_tex
     if row.buckets:
         if row.total is None and not numeric_notes:
             appendix.findings.append(
-                F.Finding(
+                F.finding(
                     F.ROW_SUM_MISMATCH,
                     row.unit,
                     f"{row.unit}: không ghi tổng số nhưng các {_bucket_word(row)} cộng lại {bucket_sum}.",
@@ -417,7 +420,7 @@ def _check_row(row: Row, columns: list[Column], numeric_notes: str, schedule_tex
         elif row.total is not None and bucket_sum != row.total and not (schedule_text and bucket_sum < row.total):
             # A schedule that places less than the total is reported as unallocated, in _check_schedule.
             appendix.findings.append(
-                F.Finding(
+                F.finding(
                     F.ROW_SUM_MISMATCH,
                     row.unit,
                     f"{row.unit}: tổng số ghi {row.total} nhưng các {_bucket_word(row)} cộng lại {bucket_sum} "
@@ -426,14 +429,14 @@ def _check_row(row: Row, columns: list[Column], numeric_notes: str, schedule_tex
             )
     elif has_bucket_columns and row.total and not schedule_text:
         appendix.findings.append(
-            F.Finding(
+            F.finding(
                 F.ROW_SUM_MISMATCH,
                 row.unit,
                 f"{row.unit}: tổng số ghi {row.total} nhưng các tháng/đợt đều để trống (cộng lại 0).",
             )
         )
         appendix.findings.append(
-            F.Finding(
+            F.finding(
                 F.SCHEDULE_UNALLOCATED,
                 row.unit,
                 f"{row.unit}: có chỉ tiêu {row.total} nhưng chưa phân vào tháng hoặc đợt nào.",
@@ -443,12 +446,24 @@ def _check_row(row: Row, columns: list[Column], numeric_notes: str, schedule_tex
         expected = row.prior["actual"] * 100 / row.prior["plan"]
         if abs(expected - row.prior["percent"]) >= 1:
             appendix.findings.append(
-                F.Finding(
+                F.finding(
                     F.PERCENT_MISMATCH,
                     row.unit,
                     f"{row.unit}: tỉ lệ ghi {row.prior['percent']}% nhưng thực hiện {row.prior['actual']}"
                     f"/kế hoạch {row.prior['plan']} = {expected:.1f}%.",
                 )
+            )
+
+
+def _check_negative(row: Row, appendix: Appendix) -> None:
+    """A target or a count below zero is a typing error (a dash read as a minus), never a plan."""
+    written = [("tổng số", row.total)] + [(bucket_label(k), v) for k, v in sorted(row.buckets.items())]
+    if row.prior:
+        written += [("kế hoạch năm trước", row.prior["plan"]), ("thực hiện năm trước", row.prior["actual"])]
+    for what, value in written:
+        if value is not None and value < 0:
+            appendix.findings.append(
+                F.finding(F.NEGATIVE_NUMBER, row.unit, f"{row.unit}: {what} ghi {value}, chỉ tiêu không thể là số âm.")
             )
 
 
@@ -471,7 +486,7 @@ def _check_schedule(row: Row, text: str, appendix: Appendix) -> None:
         row.buckets[month_key(month)] = row.buckets.get(month_key(month), 0) + amount
     if schedule.invalid_months:
         appendix.findings.append(
-            F.Finding(
+            F.finding(
                 F.INVALID_DATE,
                 row.unit,
                 f"{row.unit}: lịch ghi tháng {', '.join(map(str, schedule.invalid_months))} không tồn tại.",
@@ -480,7 +495,7 @@ def _check_schedule(row: Row, text: str, appendix: Appendix) -> None:
     if schedule.months_without_amount:
         months = ", ".join(str(m) for m in schedule.months_without_amount)
         appendix.findings.append(
-            F.Finding(
+            F.finding(
                 F.SCHEDULE_UNALLOCATED,
                 row.unit,
                 f"{row.unit}: lịch ghi tháng {months} nhưng không ghi số đơn vị máu cho tháng đó.",
@@ -488,7 +503,7 @@ def _check_schedule(row: Row, text: str, appendix: Appendix) -> None:
         )
     if row.total is not None and schedule.total < row.total:
         appendix.findings.append(
-            F.Finding(
+            F.finding(
                 F.SCHEDULE_UNALLOCATED,
                 row.unit,
                 f"{row.unit}: lịch tiếp nhận chỉ phân {schedule.total}/{row.total} đơn vị máu; còn {row.total - schedule.total} chưa xếp tháng.",
@@ -560,7 +575,7 @@ def _check_total(subtotal: _Subtotal, rows: list[Row], appendix: Appendix) -> No
     computed = sum(r.total or 0 for r in rows)
     if subtotal.total is not None and subtotal.total != computed:
         appendix.findings.append(
-            F.Finding(
+            F.finding(
                 F.TOTAL_MISMATCH,
                 None,
                 f"Dòng “{label}” ghi tổng {subtotal.total} nhưng các dòng cộng lại {computed} (chênh {subtotal.total - computed:+d}).",
@@ -570,7 +585,7 @@ def _check_total(subtotal: _Subtotal, rows: list[Row], appendix: Appendix) -> No
         column_sum = sum(r.buckets.get(key, 0) for r in rows)
         if stated != column_sum:
             appendix.findings.append(
-                F.Finding(
+                F.finding(
                     F.TOTAL_MISMATCH,
                     None,
                     f"Dòng “{label}”, cột {bucket_label(key)}: ghi {stated} nhưng các dòng cộng lại {column_sum} "

@@ -144,14 +144,14 @@ def date_findings(document: Document) -> list[F.Finding]:
             if written not in seen:
                 seen.add(written)
                 findings.append(
-                    F.Finding(
+                    F.finding(
                         F.INVALID_DATE, None, f"Ngày “{written}” không tồn tại (tháng {month} không có ngày {day})."
                     )
                 )
     for match in LONG_DATE.finditer(document.text):
         if date_from_parts(match.group("d"), match.group("m"), match.group("y")) is None:
             written = match.group(0)
-            findings.append(F.Finding(F.INVALID_DATE, None, f"“{written}” không phải ngày có thật."))
+            findings.append(F.finding(F.INVALID_DATE, None, f"“{written}” không phải ngày có thật."))
     return findings
 
 
@@ -166,7 +166,7 @@ def reference_findings(document: Document) -> list[F.Finding]:
         )
         if number and cited.number != number.number:
             findings.append(
-                F.Finding(
+                F.finding(
                     F.REFERENCE_MISMATCH,
                     None,
                     f"Phụ lục ghi “Kèm theo Kế hoạch số {cited.label}” nhưng văn bản là Kế hoạch số {number.label}.",
@@ -174,7 +174,7 @@ def reference_findings(document: Document) -> list[F.Finding]:
             )
         if document.date and cited.date and cited.date != document.date:
             findings.append(
-                F.Finding(
+                F.finding(
                     F.REFERENCE_MISMATCH,
                     None,
                     f"Phụ lục ghi ngày {cited.date:%d/%m/%Y} nhưng văn bản ban hành ngày {document.date:%d/%m/%Y}.",
@@ -183,7 +183,7 @@ def reference_findings(document: Document) -> list[F.Finding]:
     for kind, reference in document.implements:
         if document.date and reference.date and reference.date > document.date:
             findings.append(
-                F.Finding(
+                F.finding(
                     F.REFERENCE_MISMATCH,
                     None,
                     f"Văn bản thực hiện {kind} số {reference.label} ngày {reference.date:%d/%m/%Y}, "
@@ -212,7 +212,7 @@ def quota_list(document: Document) -> Appendix | None:
                 Row(unit=unit, total=None, buckets={}, prior=None, note=body, line=int(match.group("stt")))
             )
             appendix.findings.append(
-                F.Finding(F.NOTE_INSTEAD_OF_NUMBER, unit, f"{unit}: số người ghi “{body}” không phải số nguyên.")
+                F.finding(F.NOTE_INSTEAD_OF_NUMBER, unit, f"{unit}: số người ghi “{body}” không phải số nguyên.")
             )
             continue
         note = body if len(numbers) > 1 else None
@@ -226,7 +226,7 @@ def quota_list(document: Document) -> Appendix | None:
         appendix.stated_total = parse_int(stated.group(1).rstrip("."))
         if appendix.stated_total != appendix.computed_total:
             appendix.findings.append(
-                F.Finding(
+                F.finding(
                     F.TOTAL_MISMATCH,
                     None,
                     f"Chỉ tiêu ghi {appendix.stated_total} người đăng ký nhưng phân bổ cho các đơn vị cộng lại {appendix.computed_total}.",
