@@ -12,6 +12,7 @@ from pathlib import Path
 
 from hienmau.core.lib.tables import MAX_FILE_BYTES, MAX_XLSX_UNCOMPRESSED_BYTES, TableError, read_rows
 from hienmau.plans.lib.appendix import AppendixError, Block, Paragraph, TableBlock
+from hienmau.plans.lib.appendix_columns import header_row_count
 from hienmau.plans.lib.document import blocks_from_text
 
 SUPPORTED = (".txt", ".tsv", ".csv", ".xlsx", ".docx")
@@ -83,8 +84,6 @@ def _docx_blocks(path: Path) -> list[Block]:
 def _docx_table(table, name: str, number: int) -> TableBlock:
     """Cell texts of a Word table. Merged cells repeat the same XML cell; in the header that is a group
     title (kept once), in the data rows nobody can tell which row the value belongs to (refused)."""
-    from hienmau.plans.lib.appendix import _header_rows
-
     grid = [list(row.cells) for row in table.rows]
     texts: list[list[str]] = []
     merged_at: list[bool] = []
@@ -102,7 +101,7 @@ def _docx_table(table, name: str, number: int) -> TableBlock:
         above = seen
         texts.append(row_texts)
         merged_at.append(merged)
-    header = _header_rows(texts)
+    header = header_row_count(texts)
     for index in range(header, len(texts)):
         if merged_at[index]:
             raise AppendixError(
