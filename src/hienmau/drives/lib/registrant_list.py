@@ -28,8 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hienmau.core.lib.headers import HEADER_SCAN
-from hienmau.core.lib.headers import find_header as find_columns
+from hienmau.core.lib.headers import HEADER_SCAN, find_header
 from hienmau.core.lib.tables import TableError, read_rows, read_text_rows
 from hienmau.core.lib.text import fold_words
 from hienmau.donors.lib.eligibility import PastDonation, RuleSet, default_rule_sets, rules_on
@@ -123,9 +122,9 @@ def read_list(source: Path | str) -> list[list[str]]:
 # --- the header ---------------------------------------------------------------------------------
 
 
-def find_header(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN) -> Layout:
+def layout_of(rows: Sequence[Sequence[str]], scan: int = HEADER_SCAN) -> Layout:
     """Where the header is and which column holds what; ListFormatError names the missing columns."""
-    search = find_columns(rows, COLUMNS, REQUIRED, scan)
+    search = find_header(rows, COLUMNS, REQUIRED, scan)
     if search.header is not None:
         return _layout(rows, search.header.row, search.header.columns, search.header.data_from)
     best_index, best = search.best_row, search.best_columns
@@ -186,7 +185,7 @@ def check_lines(
     """
     rules = rules_on(tuple(rules_sets) if rules_sets is not None else default_rule_sets(), drive_date)
     rows = [[("" if cell is None else str(cell)) for cell in row] for row in rows]
-    layout = find_header(rows)
+    layout = layout_of(rows)
     result = CheckResult(drive_date, layout.header + 1, dict(layout.columns))
     seen_cccd: dict[str, int] = {}
     seen_phone: dict[str, int] = {}

@@ -129,7 +129,7 @@ def parse_reference(text: str) -> Reference:
     match = REFERENCE.match(text)
     if not match:
         raise ValueError(f"“{text}” không phải mã đơn vị (dạng 91 hoặc 91@2022-01-01)")
-    on = datetime.date.fromisoformat(match["on"]) if match["on"] else None
+    on = parse_date(match["on"]) if match["on"] else None
     share = None
     if match["share"]:
         try:
