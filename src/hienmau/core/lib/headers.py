@@ -90,7 +90,8 @@ def find_header(
 ) -> HeaderSearch:
     """The first row (within `scan`) whose titles, alone or with the row under them, name every required
     column. Without one, the row that named the most columns, for a message saying which are missing."""
-    best_row, best = None, {}
+    best_row: int | None = None
+    best: dict[str, int] = {}
     for index, row in enumerate(rows[:scan]):
         columns = match_columns(row, synonyms)
         if all(name in columns for name in required):

@@ -177,6 +177,7 @@ class _Row:
             self.problem(F.INCONSISTENT, "Ngày sinh", "ngày sinh phải trước ngày hiến")
         if self.problems:
             return None, self.problems
+        assert dob and day and component and outcome and benefit is not None  # each reported above when missing
         return HistoryRow(
             line=self.line,
             full_name=name,

@@ -198,7 +198,9 @@ class _LineReader:
         except ValueError as exc:
             self.problems.append(("invalid_date", f"Lần hiến gần nhất: {exc}."))
             return None
-        if last_day is not None and last_day > drive_date:
+        if last_day is None:  # not reached: the cell is not blank
+            return None
+        if last_day > drive_date:
             self.problems.append(
                 ("invalid_date", f"Lần hiến gần nhất: {_d(last_day)} sau ngày hiến máu {_d(drive_date)}.")
             )
@@ -221,7 +223,7 @@ class _LineReader:
         return sex
 
     def cccd(self, dob: datetime.date | None, sex: str) -> str | None:
-        cccd = normalise_cccd(self.cell("cccd")) or None
+        cccd = normalise_cccd(self.cell("cccd"))
         for problem in check_cccd(cccd, dob, sex or None) if cccd else ():
             message = problem.message
             if problem.code == "cccd_length" and cccd.isdigit() and 9 <= len(cccd) <= 11:
@@ -230,7 +232,7 @@ class _LineReader:
                     "là Văn bản (Text) và nhập lại."
                 )
             self.problems.append((problem.code, message))
-        return cccd
+        return cccd or None
 
     def phone(self) -> str:
         if not self.cell("phone"):
