@@ -103,3 +103,24 @@ def test_every_importer_reads_a_cell_as_the_same_day(cell, day):
 
     units, errors = unit_rows([["Mã", "Tên", "Cấp", "Hiệu lực từ"], ["33", "Hưng Yên", "Tỉnh", cell]])
     assert not errors and units[0].valid_from == day
+
+
+# --- counts, read by the same core -----------------------------------------------------------------
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_counts_read_back_however_they_are_grouped(number):
+    from hienmau.core.lib.numbers import format_int, parse_count
+
+    assert parse_count(str(number)) == number
+    assert parse_count(format_int(number)) == number
+    assert parse_count(f"{number:,}") == number
+    assert parse_count(format_int(number).replace(".", " ")) == number
+
+
+@pytest.mark.parametrize("text", ["-5", "1,5", "12a", "1.50.00"])
+def test_what_is_not_a_count_is_refused(text):
+    from hienmau.core.lib.numbers import parse_count
+
+    with pytest.raises(ValueError, match="không âm"):
+        parse_count(text)

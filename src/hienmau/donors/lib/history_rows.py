@@ -15,6 +15,7 @@ from hienmau.core.lib.dates import format_date, parse_date
 from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.headers import find_header
 from hienmau.core.lib.identity import PhoneError, check_cccd, normalise_cccd, normalise_phone
+from hienmau.core.lib.numbers import parse_count
 from hienmau.core.lib.text import fold, fold_words
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -241,8 +242,8 @@ class _Row:
     def _amount(self) -> int | None:
         if not self.cell("benefit_amount"):
             return None
-        digits = self.cell("benefit_amount").replace(".", "").replace(",", "").replace("đ", "").strip()
-        if digits.isdigit():
-            return int(digits)
-        self.problem(F.INVALID_VALUE, "Số tiền", f"“{self.cell('benefit_amount')}” không phải số tiền")
-        return None
+        try:
+            return parse_count(self.cell("benefit_amount").removesuffix("đ"))
+        except ValueError:
+            self.problem(F.INVALID_VALUE, "Số tiền", f"“{self.cell('benefit_amount')}” không phải số tiền")
+            return None

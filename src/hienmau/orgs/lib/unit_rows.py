@@ -15,6 +15,7 @@ from hienmau.core.lib import findings as F
 from hienmau.core.lib.dates import parse_date
 from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.headers import find_header
+from hienmau.core.lib.numbers import parse_count
 from hienmau.core.lib.text import fold, fold_words
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -114,15 +115,6 @@ class UnitRow:
     successors: list[Reference] = field(default_factory=list)
     note: str = ""
     city_needs_parent: bool = False
-
-
-def parse_count(text: str) -> int | None:
-    cleaned = text.strip().replace(".", "").replace(",", "").replace(" ", "")
-    if not cleaned:
-        return None
-    if not cleaned.isdigit():
-        raise ValueError(f"“{text}” không phải số nguyên không âm")
-    return int(cleaned)
 
 
 def parse_reference(text: str) -> Reference:
