@@ -1,7 +1,9 @@
 """Rows of a collecting facility's donation export, checked one by one (no database here).
 
-Columns are found by their Vietnamese or English titles without accents; dates may be dd/mm/yyyy,
-yyyy-mm-dd or Excel serial numbers; every problem names the line and the column.
+Cells are read through the table core (`hienmau.core.lib`): columns are found by their Vietnamese or
+English titles without accents (`headers`), dates in the forms `dates` accepts, CCCD and phone by
+`identity`; every problem is a `Finding` naming the line and the column. A donation dated after today is
+refused.
 """
 
 from __future__ import annotations
