@@ -6,6 +6,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from hienmau.core.lib.text import fold
 
 STANDARD_UNIT_ML = 250
+# What a sheet writes for a blood component (fold_words form) → the component code; blank is whole blood.
+COMPONENT_WORDS = {
+    "": "whole_blood",
+    "mau toan phan": "whole_blood",
+    "toan phan": "whole_blood",
+    "mau": "whole_blood",
+    "whole blood": "whole_blood",
+    "whole_blood": "whole_blood",
+    "hong cau": "red_cells",
+    "khoi hong cau": "red_cells",
+    "red cells": "red_cells",
+    "red_cells": "red_cells",
+    "tieu cau": "platelets",
+    "tieu cau gan tach": "platelets",
+    "platelets": "platelets",
+    "huyet tuong": "plasma",
+    "huyet tuong gan tach": "plasma",
+    "plasma": "plasma",
+}
 _BLOOD_GROUP = re.compile(r"^(ab|a|b|o)\s*(?:rh)?\s*\(?\s*([+-]|duong|am|\u2212)?\s*\)?$")
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import phonenumbers
 
 SEX_LABELS = {"M": "nam", "F": "nữ"}
+# What a sheet writes for sex (fold_words form) → "M" | "F".
+SEX_WORDS = {"nam": "M", "m": "M", "male": "M", "trai": "M", "nu": "F", "f": "F", "female": "F", "gai": "F"}
 
 _CCCD_SEPARATORS = re.compile(r"[\s.]+")
 _CCCD = re.compile(r"[0-9]{12}")

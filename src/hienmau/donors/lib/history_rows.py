@@ -12,13 +12,13 @@ import datetime
 from dataclasses import dataclass
 
 from hienmau.core.lib import findings as F
-from hienmau.core.lib.blood import parse_blood_group
+from hienmau.core.lib.blood import COMPONENT_WORDS, parse_blood_group
 from hienmau.core.lib.dates import format_date, parse_date
 from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.headers import find_header
-from hienmau.core.lib.identity import PhoneError, check_cccd, normalise_cccd, normalise_phone
+from hienmau.core.lib.identity import SEX_WORDS, PhoneError, check_cccd, normalise_cccd, normalise_phone
 from hienmau.core.lib.numbers import parse_count
-from hienmau.core.lib.text import fold, fold_words
+from hienmau.core.lib.text import fold_words
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "full_name": ("ho ten", "ho va ten", "ten nguoi hien", "full name", "name"),
@@ -39,21 +39,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("full_name", "date_of_birth", "date")
 
-COMPONENTS = {
-    "mau toan phan": "whole_blood",
-    "toan phan": "whole_blood",
-    "whole blood": "whole_blood",
-    "": "whole_blood",
-    "hong cau": "red_cells",
-    "khoi hong cau": "red_cells",
-    "red cells": "red_cells",
-    "tieu cau": "platelets",
-    "tieu cau gan tach": "platelets",
-    "platelets": "platelets",
-    "huyet tuong": "plasma",
-    "huyet tuong gan tach": "plasma",
-    "plasma": "plasma",
-}
 OUTCOMES = {
     "": "donated",
     "da hien": "donated",
@@ -65,7 +50,6 @@ OUTCOMES = {
     "khong dat": "deferred",
     "deferred": "deferred",
 }
-SEXES = {"nam": "M", "m": "M", "male": "M", "nu": "F", "f": "F", "female": "F"}
 BENEFITS = {
     "": "",
     "tien": "cash",
@@ -168,7 +152,7 @@ class _Row:
         if day and today and day > today:
             self.problem(F.FUTURE_DATE, "Ngày hiến", f"ngày hiến {format_date(day)} sau hôm nay ({format_date(today)})")
         sex = self._sex()
-        component = self.lookup(COMPONENTS, "component", "Thành phần")
+        component = self.lookup(COMPONENT_WORDS, "component", "Thành phần")
         outcome = self.lookup(OUTCOMES, "outcome", "Kết quả", " (Đã hiến / Tạm hoãn)")
         volume = self._volume(outcome)
         cccd, phone = self._identity(dob, sex)
@@ -202,7 +186,7 @@ class _Row:
         ), []
 
     def _sex(self) -> str | None:
-        sex = SEXES.get(fold(self.cell("sex")))
+        sex = SEX_WORDS.get(fold_words(self.cell("sex")))
         if self.cell("sex") and sex is None:
             self.problem(F.INVALID_VALUE, "Giới tính", f"không hiểu “{self.cell('sex')}” (Nam/Nữ)")
         return sex

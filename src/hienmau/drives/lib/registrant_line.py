@@ -7,13 +7,13 @@ import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from hienmau.core.lib.blood import parse_blood_group
+from hienmau.core.lib.blood import COMPONENT_WORDS, parse_blood_group
 from hienmau.core.lib.dates import format_date as _d
 from hienmau.core.lib.dates import parse_date
-from hienmau.core.lib.identity import PhoneError, check_cccd, normalise_cccd, normalise_phone
+from hienmau.core.lib.identity import SEX_WORDS, PhoneError, check_cccd, normalise_cccd, normalise_phone
 from hienmau.core.lib.text import fold, fold_words
 from hienmau.donors.lib.eligibility import COMPONENT_LABELS, PastDonation, Person, RuleSet, eligibility
-from hienmau.drives.lib.registrant_vocabulary import KINDS, LAST_COMPONENTS, PROBLEM_ORDER, SEXES
+from hienmau.drives.lib.registrant_vocabulary import KINDS, PROBLEM_ORDER
 
 NEUTRAL_AGE_YEARS = 30  # the stand-in age for a gap check when the date of birth is unknown
 
@@ -205,7 +205,7 @@ class _LineReader:
                 ("invalid_date", f"Lần hiến gần nhất: {_d(last_day)} sau ngày hiến máu {_d(drive_date)}.")
             )
             return None
-        component = _lookup(LAST_COMPONENTS, self.cell("last_component"))
+        component = _lookup(COMPONENT_WORDS, self.cell("last_component"))
         if component is None:
             component = "whole_blood"
             self.warnings.append(
@@ -217,7 +217,7 @@ class _LineReader:
     def sex(self) -> str:
         if not self.cell("sex"):
             return ""
-        sex = SEXES.get(fold_words(self.cell("sex")), "")
+        sex = SEX_WORDS.get(fold_words(self.cell("sex")), "")
         if not sex:
             self.warnings.append(f"Giới tính: không hiểu “{self.cell('sex')}” (ghi Nam hoặc Nữ).")
         return sex

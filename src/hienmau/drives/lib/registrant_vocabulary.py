@@ -1,5 +1,6 @@
-"""What a registrant list may write, as data: column titles, verdicts and the words for sex, kind and
-component (folded, `hienmau.core.lib.text.fold_words`). Used by `registrant_list` and `registrant_line`."""
+"""What a registrant list may write, as data: column titles, verdicts and the words for the kind of
+registration (folded, `hienmau.core.lib.text.fold_words`). The words for sex and blood components are
+shared by every importer (`core.lib.identity.SEX_WORDS`, `core.lib.blood.COMPONENT_WORDS`)."""
 
 VERDICTS = (
     "ok",
@@ -145,7 +146,6 @@ COLUMN_LABELS = {
     "last_component": "Thành phần lần trước",
 }
 
-SEXES = {"nam": "M", "m": "M", "male": "M", "trai": "M", "nu": "F", "f": "F", "female": "F", "gai": "F"}
 KINDS = {
     "": "direct",
     "truc tiep": "direct",
@@ -161,21 +161,3 @@ KINDS = {
     "standby": "reserve",
 }
 KIND_LABELS = {"direct": "trực tiếp", "reserve": "dự bị"}
-LAST_COMPONENTS = {
-    "": "whole_blood",
-    "mau toan phan": "whole_blood",
-    "toan phan": "whole_blood",
-    "mau": "whole_blood",
-    "whole blood": "whole_blood",
-    "whole_blood": "whole_blood",
-    "hong cau": "red_cells",
-    "khoi hong cau": "red_cells",
-    "red cells": "red_cells",
-    "red_cells": "red_cells",
-    "tieu cau": "platelets",
-    "tieu cau gan tach": "platelets",
-    "platelets": "platelets",
-    "huyet tuong": "plasma",
-    "huyet tuong gan tach": "plasma",
-    "plasma": "plasma",
-}
