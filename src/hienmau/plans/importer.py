@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import DatabaseError, IntegrityError, transaction
 
 from hienmau.core.lib.dates import parse_date
+from hienmau.core.lib.tables import TableError, read_text
 from hienmau.core.lib.text import fold_words
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.plans.lib import findings as F
@@ -65,14 +66,10 @@ def analyse_pasted(text: str, issuing_unit: Unit | None = None) -> Analysis:
 
 
 def _read_text(path: Path) -> str:
-    from hienmau.core.lib.tables import MAX_FILE_BYTES
-
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise AppendixError(f"Tệp {path.name} quá lớn (tối đa {MAX_FILE_BYTES // 1024 // 1024} MB).")
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AppendixError(f"Tệp {path.name} không phải văn bản UTF-8.") from exc
+        return read_text(path)
+    except TableError as exc:
+        raise AppendixError(str(exc)) from exc
 
 
 def _units_available() -> bool:

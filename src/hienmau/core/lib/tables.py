@@ -43,18 +43,29 @@ def _cell_text(value, number_format: str = "") -> str:
     return str(value).strip()
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    """All rows of the first sheet (xlsx) or of the text file (csv / tab-separated), as strings."""
+def check_size(path: Path) -> None:
+    """TableError when the file is over MAX_FILE_BYTES (every reader of an uploaded file calls this)."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise TableError(
             f"Tệp {path.name} quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)."
         )
+
+
+def read_text(path: Path) -> str:
+    """The text of a plain-text file (UTF-8, else the Vietnamese Windows code page), size-checked."""
+    check_size(path)
+    return _decode(path.read_bytes(), path.name)
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """All rows of the first sheet (xlsx) or of the text file (csv / tab-separated), as strings."""
+    check_size(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix in (".csv", ".txt", ".tsv", ""):
-        return read_text_rows(_decode(path.read_bytes(), path.name))
+        return read_text_rows(read_text(path))
     raise TableError(f"Không đọc được tệp {path.name}: chỉ nhận .xlsx, .csv hoặc văn bản phân cách bằng tab.")
 
 

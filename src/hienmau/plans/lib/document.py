@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from hienmau.core.lib.dates import date_from_parts
 from hienmau.core.lib.numbers import parse_int
+from hienmau.core.lib.tables import TableError, read_text_rows
 from hienmau.core.lib.text import fold
 from hienmau.plans.lib import findings as F
 from hienmau.plans.lib.appendix import Appendix, AppendixError, Block, Paragraph, Row, TableBlock, read_appendix
@@ -250,9 +251,10 @@ def analyse_document(blocks: list[Block]) -> Document:
 
 def analyse_text(text: str) -> Document:
     if not any("\t" in line for line in text.splitlines()) and "," in text and text.count("\n") >= 1:
-        from hienmau.core.lib.tables import read_text_rows
-
-        rows = read_text_rows(text)
+        try:
+            rows = read_text_rows(text)
+        except TableError as exc:
+            raise AppendixError(str(exc)) from exc
         if rows and max(len(r) for r in rows) >= 2 and sum(1 for r in rows if len(r) >= 2) >= len(rows) // 2:
             return analyse_document([TableBlock(rows)])
     return analyse_document(blocks_from_text(text))
