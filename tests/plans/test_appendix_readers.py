@@ -333,4 +333,3 @@ def test_pasted_csv_with_an_over_long_cell_is_an_appendix_error():
 
     with pytest.raises(AppendixError, match="131.072"):
         analyse_text('STT,Đơn vị,Tổng\n1,"' + "x" * 140_000 + "\n")
-
