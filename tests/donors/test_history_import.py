@@ -139,7 +139,7 @@ def test_a_donation_dated_after_today_is_refused_and_nothing_is_saved(tmp_path, 
     with frozen(datetime.date(2025, 11, 9)), pytest.raises(HistoryImportError) as caught:
         import_history(workbook(tmp_path, [GOOD[0], tomorrow]), hospital)
     assert [str(p) for p in caught.value.problems] == [
-        "Dòng 4, cột Ngày hiến: ngày hiến 10/11/2025 sau hôm nay (09/11/2025)"
+        "Dòng 4, cột Ngày hiến: ngày 10/11/2025 chưa tới: chỉ nhập lần hiến đã diễn ra."
     ]
     assert caught.value.problems[0].code == "future_date"
     assert (Donor.objects.count(), Donation.objects.count()) == before

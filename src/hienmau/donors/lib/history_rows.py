@@ -150,7 +150,7 @@ class _Row:
         dob = self.date("date_of_birth", "Ngày sinh", required="thiếu ngày sinh")
         day = self.date("date", "Ngày hiến", required="thiếu ngày hiến")
         if day and today and day > today:
-            self.problem(F.FUTURE_DATE, "Ngày hiến", f"ngày hiến {format_date(day)} sau hôm nay ({format_date(today)})")
+            self.problem(F.FUTURE_DATE, "Ngày hiến", f"ngày {format_date(day)} chưa tới: chỉ nhập lần hiến đã diễn ra.")
         sex = self._sex()
         component = self.lookup(COMPONENT_WORDS, "component", "Thành phần")
         outcome = self.lookup(OUTCOMES, "outcome", "Kết quả", " (Đã hiến / Tạm hoãn)")
