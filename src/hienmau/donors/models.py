@@ -95,7 +95,7 @@ class DonorQuerySet(models.QuerySet):
         keeping the given name out of that column lets a search for a common given name read the few
         family/middle-name matches from the trigram index and the rest in order from the B-tree.
         """
-        from hienmau.donors.lib.identity import PhoneError, normalise_cccd, normalise_phone
+        from hienmau.core.lib.identity import PhoneError, normalise_cccd, normalise_phone
 
         text = (text or "").strip()
         if not text:
