@@ -12,7 +12,7 @@ its full title or its lowest cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from hienmau.core.lib.text import fold_words
@@ -71,6 +71,15 @@ def combine_header_rows(header: Sequence[Sequence[str]], width: int) -> list[tup
         parts = [grid[r][c].strip() for r in range(len(grid)) if grid[r][c].strip()]
         columns.append((" ".join(parts), parts[-1] if parts else ""))
     return columns
+
+
+def header_depth(rows: Sequence[Sequence[str]], starts_body: Callable[[Sequence[str]], bool]) -> int:
+    """How many rows at the top form the header of a table whose titles are not known in advance (a plan
+    appendix): those before the first row `starts_body` says carries data."""
+    for index, row in enumerate(rows):
+        if starts_body(row):
+            return index
+    return len(rows)
 
 
 @dataclass

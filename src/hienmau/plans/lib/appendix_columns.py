@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from hienmau.core.lib.headers import combine_header_rows
+from hienmau.core.lib.headers import combine_header_rows, header_depth
 from hienmau.core.lib.numbers import parse_int
 from hienmau.core.lib.text import fold_words
 from hienmau.plans.lib.appendix_model import AppendixError, Column
@@ -25,10 +25,7 @@ STT_HEADERS = ("stt", "tt", "so tt", "so thu tu")
 def header_row_count(rows: list[list[str]]) -> int:
     """How many rows at the top are header rows: those before the first row that carries data
     (or a section heading, or the "(1) (2) (3)" row some tables put under their header)."""
-    for index, row in enumerate(rows):
-        if _is_data_like(row) or _section_title(row) or _is_column_numbers(row):
-            return index
-    return len(rows)
+    return header_depth(rows, lambda row: bool(_is_data_like(row) or _section_title(row) or _is_column_numbers(row)))
 
 
 def _is_data_like(row: list[str]) -> bool:
