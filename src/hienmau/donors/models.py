@@ -11,8 +11,8 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hienmau.core.lib.identity import mask_cccd, mask_phone
 from hienmau.core.lib.text import fold, vietnamese_name_key
-from hienmau.donors.lib.identity import mask_cccd, mask_phone
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 
