@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "hienmau.donors",
     "hienmau.drives",
     "hienmau.notify",
+    "hienmau.results",
+    "hienmau.reports",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ from hienmau.drives.models import (
     RegistrationStatus,
     TimeSlot,
 )
+from hienmau.drives.signals import results_changed
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 
@@ -188,6 +189,7 @@ def submit_list(
             )
         bulk_create_with_history(new_registrations, Registration, batch_size=1000)
         outcome.created = len(new_registrations)
+        results_changed.send(Drive, drive=drive)
     return outcome
 
 
@@ -357,6 +359,7 @@ def record_outcome(
                 why=_("Sửa kết quả tiếp nhận: trước đó ghi tạm hoãn.") if event.correction else "",
             )
         locked.save()
+        results_changed.send(Drive, drive=locked.drive)
     return event, True
 
 
@@ -400,9 +403,12 @@ def walk_in(drive: Drive, person: Person, unit: Unit | None) -> Registration:
     existing = Registration.objects.filter(drive=drive, donor=donor).first()
     if existing:
         return existing
-    return Registration.objects.create(
-        drive=drive, unit=unit, donor=donor, full_name=donor.full_name, source=RegistrationSource.WALK_IN
-    )
+    with transaction.atomic():
+        registration = Registration.objects.create(
+            drive=drive, unit=unit, donor=donor, full_name=donor.full_name, source=RegistrationSource.WALK_IN
+        )
+        results_changed.send(Drive, drive=drive)
+    return registration
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -470,9 +476,12 @@ def close_drive(drive: Drive) -> int:
 
 
 def set_aggregate(drive: Drive, unit: Unit, donated: int, deferred: int, volume_ml: int) -> AggregateResult:
-    aggregate, _created = AggregateResult.objects.update_or_create(
-        drive=drive, unit=unit, defaults={"donated": donated, "deferred": deferred, "volume_ml": volume_ml}
-    )
+    """Record a unit's line of the drive's result sheet (the facility's figure, official for the drive)."""
+    with transaction.atomic():
+        aggregate, _created = AggregateResult.objects.update_or_create(
+            drive=drive, unit=unit, defaults={"donated": donated, "deferred": deferred, "volume_ml": volume_ml}
+        )
+        results_changed.send(Drive, drive=drive)
     return aggregate
 
 
