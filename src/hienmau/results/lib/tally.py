@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from hienmau.core.lib.numbers import parse_decimal, parse_int
-from hienmau.core.lib.text import fold_words
+from hienmau.core.lib.text import fold, fold_words
 from hienmau.plans.lib.buckets import parse_date_text
 
 from .rules import percent as percent_of
@@ -46,11 +46,11 @@ FINDING_LABELS = {
     INVALID_NUMBER: "Số liệu không đọc được (chưa lưu)",
 }
 
-PLAN_REFERENCE = re.compile(r"ke hoach so\s*:?\s*(\d{1,5})\s*/\s*([a-z0-9][a-z0-9 -]*?[a-z0-9])(?=\s|$|,|\.|;|\))")
-REFERENCE_DATE = re.compile(r"^\s*ngay\s*(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4})")
+PLAN_REFERENCE = re.compile(r"ke hoach so\s*:?\s*(\d{1,5})\s*/\s*([a-z0-9]+(?:-[a-z0-9]+)*)")
+REFERENCE_DATE = re.compile(r"^\s*,?\s*ngay\s*(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4})")
 NUMERIC = re.compile(r"^[-+]?\d[\d.,]*%?$")
 COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
-TOTAL_LABEL = re.compile(r"^(?:tong cong|tong so|tong|cong)(?:\s|:|$)")
+TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
@@ -178,7 +178,7 @@ def combined_headers(header: list[list[str]], width: int) -> list[str]:
                     text = row[left]
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
-        titles.append(" / ".join(fold_words(part) for part in parts))
+        titles.append(" / ".join(_title_words(part) for part in parts))
     return titles
 
 
@@ -234,11 +234,23 @@ def _cell(row: list[str], index: int | None) -> str:
 
 
 def _total_label(row: list[str]) -> bool:
+    """'Tổng cộng', 'Tổng số', 'Cộng' — but not 'Công an tỉnh' or 'Tổng công ty …': a word written with
+    marks decides by its marks; one written without them must be a total phrase and nothing else."""
     for cell in row[:3]:
+        words = cell.strip().split()
+        if not words:
+            continue
         folded = fold_words(cell)
-        if folded and TOTAL_LABEL.match(folded) and not folded.startswith("tong cong ty"):
-            return True
+        if folded.startswith("tong cong ty"):
+            return False
+        first = words[0].lower().strip(".:")
+        return first in ("tổng", "cộng") or folded in TOTAL_WORDS or folded.startswith(("tong cong ", "tong so "))
     return False
+
+
+def _title_words(text: str) -> str:
+    """A header cell folded, punctuation dropped except '%'."""
+    return re.sub(r"[^0-9a-z%]+", " ", fold(text)).strip()
 
 
 def parse_date_cell(text: str) -> datetime.date:
@@ -265,13 +277,19 @@ def parse_date_cell(text: str) -> datetime.date:
         raise ValueError(f"“{text}” không phải ngày") from exc
 
 
+def suffix_key(text: str) -> str:
+    """'KH-BCĐ', 'kh-bcd', 'KH/BCĐ' → 'khbcd': how a plan's suffix is compared."""
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
 def find_plan_reference(lines: list[str]) -> PlanReference | None:
     """'Thực hiện Kế hoạch số 66/KH-BCĐ ngày 05/4/2022' → 66, 'kh-bcd', 2022-04-05."""
     for line in lines:
-        match = PLAN_REFERENCE.search(fold_words(line))
+        folded = fold(line)
+        match = PLAN_REFERENCE.search(folded)
         if not match:
             continue
-        rest = fold_words(line)[match.end() :]
+        rest = folded[match.end() :]
         day = None
         date_match = REFERENCE_DATE.match(rest)
         if date_match:
@@ -279,7 +297,7 @@ def find_plan_reference(lines: list[str]) -> PlanReference | None:
                 day = parse_date_text(date_match.group(1).replace(" ", ""))
             except ValueError:
                 day = None
-        return PlanReference(match.group(1).lstrip("0") or "0", match.group(2).replace(" ", ""), day)
+        return PlanReference(match.group(1).lstrip("0") or "0", suffix_key(match.group(2)), day)
     return None
 
 
