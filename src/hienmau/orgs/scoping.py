@@ -98,6 +98,12 @@ def _root_paths_with_predecessors(unit: Unit, links: list[tuple[str, str]] | Non
     return tuple(sorted(minimal))
 
 
+def reach_paths(unit: Unit) -> tuple[str, ...]:
+    """Where a unit's figures were recorded: its subtree and those of every unit that handed over to a
+    unit in it (today's An Giang reaches the former Kiên Giang). Reports sum over these paths."""
+    return _root_paths_with_predecessors(unit)
+
+
 def _approved_link_paths() -> list[tuple[str, str]]:
     return list(SuccessorLink.objects.approved().values_list("successor__path", "predecessor__path"))
 
