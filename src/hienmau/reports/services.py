@@ -214,6 +214,7 @@ class UnitYear:
     rows: list[dict]
     target: int | None
     total: Counts
+    unit_ids: list[int] | None = None  # with by="unit": the unit of each row
 
     def as_json(self) -> dict:
         return {
@@ -228,13 +229,14 @@ class UnitYear:
         }
 
 
-def unit_year(unit: Unit, year: int, by: str | None = None) -> UnitYear:
+def unit_year(unit: Unit, year: int, by: str | None = None, *, today_boundaries: bool = False) -> UnitYear:
     """All results of the unit's subtree (and of the units that handed over to it) in the year."""
     paths = reach_paths(unit)
     found = figures(paths, datetime.date(year, 1, 1), datetime.date(year, 12, 31), by_unit_id=by == "unit")
     target, months = unit_targets(unit, year)
     if by == "unit":
-        return _by_unit(unit, year, found, target)
+        on = today() if today_boundaries else min(datetime.date(year, 12, 31), today())
+        return _by_unit(unit, year, found, target, on)
     total = Counts()
     per_month: dict[int, Counts] = defaultdict(Counts)
     for figure in found:
@@ -248,11 +250,11 @@ def unit_year(unit: Unit, year: int, by: str | None = None) -> UnitYear:
     return UnitYear(unit, year, by, rows, target, total)
 
 
-def _by_unit(root: Unit, year: int, found, target) -> UnitYear:
-    """Rows per unit one level below `root`, in the boundaries valid at the year's end: figures recorded
-    under a unit that later merged follow its successor links (shares split exactly, then rounded)."""
+def _by_unit(root: Unit, year: int, found, target, on: datetime.date) -> UnitYear:
+    """Rows per unit one level below `root`, in the boundaries valid on `on` (the year's end, or today):
+    figures recorded under a unit that later merged follow its successor links (shares split exactly,
+    then rounded)."""
     graph = UnitGraph.load()
-    on = min(datetime.date(year, 12, 31), today())
     sums: dict[int, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     total = Counts()
     for unit_id, _day, counts in found:
@@ -265,13 +267,14 @@ def _by_unit(root: Unit, year: int, found, target) -> UnitYear:
     units = {u.pk: u for u in children}
     units.update(Unit.objects.in_bulk([pk for pk in sums if pk not in units]))
     rounded = {pk: Counts(**{n: int(round(v)) for n, v in values.items()}) for pk, values in sums.items()}
-    rows = []
+    rows, ids = [], []
     for pk in [*[c.pk for c in children], *[pk for pk in sums if pk not in {c.pk for c in children}]]:
         unit = units[pk]
         child_target, _ = unit_targets(unit, year) if pk != root.pk else (None, {})
         name = unit.full_name if pk != root.pk else f"{unit.full_name} (trực tiếp)"
         rows.append(_row(name, child_target, rounded.get(pk, Counts()), code=unit.code))
-    return UnitYear(root, year, "unit", rows, target, total)
+        ids.append(pk)
+    return UnitYear(root, year, "unit", rows, target, total, ids)
 
 
 def _child_of(unit_id: int, root_id: int, nodes) -> int:

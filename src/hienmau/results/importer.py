@@ -127,9 +127,11 @@ def analyse(
     unit: Unit | None = None,
     source_name: str = "",
     mapping: dict[str, int] | None = None,
+    units=None,
 ) -> Analysis:
     """Read and check the file against the units and plans known. `mapping` maps a name as written
-    (folded) to a unit id chosen by a person in the web preview."""
+    (folded) to a unit id chosen by a person in the web preview; `units` (a scope's units) bounds the
+    names a row may match."""
     rows = file_rows(path)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
@@ -139,7 +141,9 @@ def analyse(
     plan = plan or _plan_from_text(read.plan)
     analysis = Analysis(source_name or path.name, digest, read, plan, unit, findings=list(read.findings))
     root = unit or (plan.issuing_unit if plan else None)
-    pool = Unit.objects.descendants_of(root) if root else Unit.objects.all()
+    pool = units if units is not None else Unit.objects.all()
+    if root is not None:
+        pool = pool.filter(path__startswith=root.path)
     candidates = [Candidate(u.pk, u.name, u.full_name) for u in pool.only("pk", "name", "kind", "category")]
     mapping = mapping or {}
     for row in read.rows:
@@ -181,9 +185,10 @@ def analyse(
     return analysis
 
 
-def matching_drive(unit_id: int, day: datetime.date) -> Drive | None:
+def matching_drive(unit_id: int, day: datetime.date, drives=None) -> Drive | None:
     drives = list(
-        Drive.objects.filter(date=day)
+        (drives if drives is not None else Drive.objects.all())
+        .filter(date=day)
         .filter(Q(organiser_id=unit_id) | Q(slots__unit_id=unit_id))
         .distinct()
         .order_by("pk")[:2]
@@ -222,7 +227,7 @@ def _store_on_drive(drive: Drive, unit_id: int, counts: rules.Counts, record: Re
     return True
 
 
-def save(analysis: Analysis, *, user=None) -> tuple[ResultImport, int]:
+def save(analysis: Analysis, *, user=None, drives=None) -> tuple[ResultImport, int]:
     """Store what can be stored; returns the import record and how many rows changed something."""
     with transaction.atomic():
         record = ResultImport.objects.filter(source_hash=analysis.digest, plan=analysis.plan).first()
@@ -255,7 +260,7 @@ def save(analysis: Analysis, *, user=None) -> tuple[ResultImport, int]:
                 continue
             unit_id = analysis.row_unit_id(row)
             counts = _counts(row)
-            drive = matching_drive(unit_id, row.date)
+            drive = matching_drive(unit_id, row.date, drives)
             if drive is not None:
                 changed += _store_on_drive(drive, unit_id, counts, record)
             else:

@@ -1,0 +1,110 @@
+"""Achievement pages: a plan's target vs result per unit × bucket, a unit's year, and the scope's
+overview. Every plan and unit is reached through the scope (404 outside it)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import render
+
+from hienmau.core.clock import today
+from hienmau.orgs.scoping import get_unit_in_scope
+from hienmau.orgs.views import scope_required
+from hienmau.plans.models import Plan
+from hienmau.reports import services
+from hienmau.reports.lib.charts import percent_bars
+
+STATUS_LABELS = {"none": "Chưa có kết quả", "behind": "Chậm so với lịch", "ahead": "Đạt/vượt lịch", "": ""}
+
+
+@scope_required
+def plan_achievement(request, pk):
+    scope = request.scope
+    plan = Plan.objects.visible_to(scope).select_related("issuing_unit").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    data = services.plan_achievement(plan)
+    whole = scope.everything or scope.contains(plan.issuing_unit)
+    rows = []
+    for line in data.report.lines:
+        allocation = data.allocations[line.key]
+        if not whole and not (allocation.unit_id and scope.contains(allocation.unit)):
+            continue
+        rows.append(
+            {
+                "line": line,
+                "unit": allocation.unit if allocation.unit_id and scope.contains(allocation.unit) else None,
+                "cells": [(line.cells.get(b.key), line.by_bucket.get(b.key, 0)) for b in data.buckets],
+                "status": STATUS_LABELS[line.status],
+                "status_code": line.status,
+            }
+        )
+    chart = percent_bars(sorted(((r["line"].name, r["line"].percent) for r in rows), key=lambda item: -(item[1] or -1)))
+    lower = Plan.objects.visible_to(scope).filter(parent_plan=plan).select_related("issuing_unit")
+    return render(
+        request,
+        "reports/plan_achievement.html",
+        {
+            "plan": plan,
+            "data": data,
+            "report": data.report,
+            "rows": rows,
+            "whole": whole,
+            "chart": chart,
+            "without_result": [r["line"].name for r in rows if r["status_code"] == "none"],
+            "lower_plans": lower,
+            "bucket_totals": [data.report.bucket_totals.get(b.key, 0) for b in data.buckets],
+        },
+    )
+
+
+@scope_required
+def unit_achievement(request, pk):
+    scope = request.scope
+    unit = get_unit_in_scope(scope, pk)
+    try:
+        year = int(request.GET.get("year") or today().year)
+    except ValueError:
+        year = today().year
+    year = min(max(year, 2000), today().year + 1)
+    by = request.GET.get("by") if request.GET.get("by") in ("month", "unit") else "unit"
+    today_boundaries = request.GET.get("boundaries") == "today"
+    data = services.unit_year(unit, year, by, today_boundaries=today_boundaries)
+    rows = []
+    for index, row in enumerate(data.rows):
+        unit_id = data.unit_ids[index] if data.unit_ids else None
+        rows.append({**row, "link_id": unit_id if unit_id and unit_id != unit.pk else None})
+    chart = percent_bars(
+        [(row["unit"], Decimal(str(row["percent"])) if row["percent"] is not None else None) for row in rows]
+    )
+    return render(
+        request,
+        "reports/unit_achievement.html",
+        {
+            "unit": unit,
+            "year": year,
+            "by": by,
+            "today_boundaries": today_boundaries,
+            "data": data,
+            "totals": data.as_json()["totals"],
+            "rows": rows,
+            "chart": chart,
+            "years": list(range(today().year, today().year - 6, -1)),
+        },
+    )
+
+
+@scope_required
+def overview(request):
+    scope = request.scope
+    plans = list(Plan.objects.visible_to(scope).select_related("issuing_unit")[:8])
+    summaries = []
+    for plan in plans:
+        data = services.plan_achievement(plan)
+        summaries.append((plan, data.report))
+    return render(
+        request,
+        "reports/overview.html",
+        {"summaries": summaries, "unit": scope.unit, "year": today().year},
+    )

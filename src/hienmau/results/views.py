@@ -1,0 +1,120 @@
+"""Importing a tally on the web: upload, preview (rows, findings in Vietnamese, unknown units offered for
+mapping to units of the scope), confirm. Units, plans and drives come through the scope."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from hienmau.core.lib.text import fold_words
+from hienmau.core.uploads import forget, stash, stashed
+from hienmau.drives.models import Drive
+from hienmau.orgs.scoping import Scope, scoped_units
+from hienmau.orgs.views import scope_required
+from hienmau.plans.models import Plan
+from hienmau.results import importer
+from hienmau.results.forms import ResultImportForm
+from hienmau.results.lib.tally import FINDING_LABELS, UNKNOWN_UNIT
+
+SESSION_KEY = "hienmau.result_imports"
+
+
+def _choices(scope: Scope):
+    return Plan.objects.visible_to(scope).select_related("issuing_unit"), scoped_units(scope).order_by("depth", "name")
+
+
+def _analyse(request, scope: Scope, path, name, plan, unit, mapping=None):
+    _plans, units = _choices(scope)
+    return importer.analyse(path, plan=plan, unit=unit, source_name=name, mapping=mapping, units=units)
+
+
+@scope_required
+def result_import(request):
+    scope = request.scope
+    if not scope.can_edit:
+        raise PermissionDenied(_("Bạn chỉ xem được kết quả; chỉ cán bộ phụ trách mới nhập được."))
+    plans, units = _choices(scope)
+    if request.method == "POST" and request.POST.get("token"):
+        return _confirm(request, scope, plans, units)
+    initial = {"plan": request.GET.get("plan")} if request.GET.get("plan", "").isdigit() else {}
+    form = ResultImportForm(request.POST or None, request.FILES or None, plans=plans, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        token, path, name = stash(request, SESSION_KEY, upload=form.cleaned_data["file"])
+        plan, unit = form.cleaned_data.get("plan"), form.cleaned_data.get("unit")
+        try:
+            analysis = _analyse(request, scope, path, name, plan, unit)
+        except importer.ResultImportError as exc:
+            forget(request, SESSION_KEY, token)
+            form.add_error(None, str(exc))
+        else:
+            if analysis.plan is not None and not plans.filter(pk=analysis.plan.pk).exists():
+                analysis.plan = None
+            return _preview(request, analysis, token, units)
+    return render(request, "results/import.html", {"form": form})
+
+
+def _preview(request, analysis, token, units):
+    result = analysis.result()
+    findings_by_line: dict = {}
+    for finding in result["findings"]:
+        findings_by_line.setdefault(finding["line"], []).append(
+            {"label": FINDING_LABELS.get(finding["code"], ""), "message": finding["message"], "code": finding["code"]}
+        )
+    matched = units.in_bulk(set(analysis.unit_ids.values()) - {None})
+    rows = []
+    for row in result["rows"]:
+        unit_id = analysis.unit_ids.get(row["line"])
+        problems = findings_by_line.get(row["line"], [])
+        rows.append(
+            {
+                **row,
+                "matched": matched.get(unit_id),
+                "unknown": any(p["code"] == UNKNOWN_UNIT for p in problems),
+                "problems": problems,
+                "suggestions": analysis.suggestions.get(row["line"], ()),
+            }
+        )
+    return render(
+        request,
+        "results/import_preview.html",
+        {
+            "analysis": analysis,
+            "result": result,
+            "rows": rows,
+            "general": findings_by_line.get(None, []),
+            "token": token,
+            "units": units,
+        },
+    )
+
+
+def _confirm(request, scope: Scope, plans, units):
+    token = request.POST["token"]
+    path, name = stashed(request, SESSION_KEY, token)
+    plan = get_object_or_404(plans, pk=request.POST["plan"]) if request.POST.get("plan") else None
+    unit = get_object_or_404(units, pk=request.POST["unit"]) if request.POST.get("unit") else None
+    mapping = {}
+    for key, value in request.POST.items():
+        if key.startswith("map:") and value.isdigit():
+            mapping[fold_words(key[4:])] = get_object_or_404(units, pk=int(value)).pk
+    try:
+        analysis = _analyse(request, scope, path, name, plan, unit, mapping)
+        record, changed = importer.save(analysis, user=request.user, drives=Drive.objects.visible_to(scope))
+    except importer.ResultImportError as exc:
+        messages.error(request, str(exc))
+        return redirect("results:result_import")
+    forget(request, SESSION_KEY, token)
+    kept = len(record.pending_rows)
+    if changed:
+        messages.success(
+            request, _("Đã lưu kết quả từ tệp %(name)s: %(n)s dòng thay đổi số liệu.") % {"name": name, "n": changed}
+        )
+    else:
+        messages.info(request, _("Tệp %(name)s không làm thay đổi số liệu nào.") % {"name": name})
+    if kept:
+        messages.warning(request, _("%(n)s dòng chưa lưu được, đã giữ lại cùng lần nhập này để sửa sau.") % {"n": kept})
+    if analysis.plan is not None:
+        return redirect("reports:plan_achievement", pk=analysis.plan.pk)
+    return redirect("reports:overview")
