@@ -27,12 +27,14 @@ def urls_taking(object_pk: int, namespace: str, kwargs=UNIT_KWARGS) -> list[str]
 
 
 def unit_urls(unit_pk: int) -> list[str]:
-    return urls_taking(unit_pk, "orgs")
+    reports = [url for url in urls_taking(unit_pk, "reports") if url.startswith("/reports/units/")]
+    return urls_taking(unit_pk, "orgs") + reports
 
 
 def test_the_url_walk_finds_the_unit_pages():
     names = unit_urls(1)
     assert "/units/1/" in names and "/units/1/edit/" in names and "/units/1/history/" in names
+    assert "/reports/units/1/" in names
     assert len(names) >= 6
 
 

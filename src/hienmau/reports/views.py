@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.clock import today
 from hienmau.orgs.scoping import get_unit_in_scope
@@ -15,7 +16,7 @@ from hienmau.plans.models import Plan
 from hienmau.reports import services
 from hienmau.reports.lib.charts import percent_bars
 
-STATUS_LABELS = {"none": "Chưa có kết quả", "behind": "Chậm so với lịch", "ahead": "Đạt/vượt lịch", "": ""}
+STATUS_LABELS = {"none": _("Chưa có kết quả"), "behind": _("Chậm so với lịch"), "ahead": _("Đạt/vượt lịch"), "": ""}
 
 
 @scope_required
@@ -54,7 +55,10 @@ def plan_achievement(request, pk):
             "chart": chart,
             "without_result": [r["line"].name for r in rows if r["status_code"] == "none"],
             "lower_plans": lower,
-            "bucket_totals": [data.report.bucket_totals.get(b.key, 0) for b in data.buckets],
+            "bucket_totals": [
+                (sum(line.cells.get(b.key, 0) for line in data.report.lines), data.report.bucket_totals.get(b.key, 0))
+                for b in data.buckets
+            ],
         },
     )
 

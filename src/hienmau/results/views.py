@@ -16,7 +16,8 @@ from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
 from hienmau.results import importer
 from hienmau.results.forms import ResultImportForm
-from hienmau.results.lib.tally import FINDING_LABELS, UNKNOWN_UNIT
+from hienmau.results.labels import FINDING_LABELS
+from hienmau.results.lib.tally import UNKNOWN_UNIT
 
 SESSION_KEY = "hienmau.result_imports"
 

@@ -33,18 +33,6 @@ RUNNING_TOTAL_MISMATCH = "running_total_mismatch"
 INVALID_NUMBER = "invalid_number"
 NOT_STORED = {DUPLICATE_ROW, INVALID_DATE, FUTURE_DATE, UNKNOWN_UNIT, INVALID_NUMBER}
 
-FINDING_LABELS = {
-    TOTAL_MISMATCH: "Tổng cộng trong tệp khác tổng các dòng",
-    ROW_SUM_MISMATCH: "Tổng theo thể tích khác số đơn vị máu",
-    DUPLICATE_ROW: "Dòng trùng (không lưu hai lần)",
-    INVALID_DATE: "Ngày không hợp lệ (chưa lưu)",
-    FUTURE_DATE: "Ngày ở tương lai (chưa lưu)",
-    UNKNOWN_UNIT: "Không nhận ra đơn vị (chưa lưu)",
-    OUTSIDE_PERIOD: "Ngoài thời gian của kế hoạch (tính cho năm, không tính cho kế hoạch)",
-    PERCENT_MISMATCH: "Tỉ lệ % ghi trong tệp không khớp",
-    RUNNING_TOTAL_MISMATCH: "Số lũy kế ghi trong tệp không khớp",
-    INVALID_NUMBER: "Số liệu không đọc được (chưa lưu)",
-}
 
 PLAN_REFERENCE = re.compile(r"ke hoach so\s*:?\s*(\d{1,5})\s*/\s*([a-z0-9]+(?:-[a-z0-9]+)*)")
 REFERENCE_DATE = re.compile(r"^\s*,?\s*ngay\s*(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4})")

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from hienmau.results.importer import ResultImportError, find_plan, find_unit, import_file
-from hienmau.results.lib.tally import FINDING_LABELS
+from hienmau.results.labels import FINDING_LABELS
 
 
 class Command(BaseCommand):

@@ -1,0 +1,91 @@
+"""The achievement pages and the web import: scope, read-only roles, Vietnamese labels instead of codes,
+and mapping an unknown unit in the preview."""
+
+import datetime
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from hienmau.core.clock import frozen
+from hienmau.results.models import ResultImport, UnitDayResult
+
+from .conftest import write_tally
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2022, 10, 1)
+
+
+@pytest.fixture
+def imported(tmp_path, campaign):
+    with frozen(TODAY):
+        call_command("results", "import", str(write_tally(tmp_path)), stdout=StringIO())
+    return campaign
+
+
+def visible_text(response) -> str:
+    return re.sub(r"<[^>]+>", " ", response.content.decode())
+
+
+def test_the_province_officer_sees_target_and_result_per_unit_and_month(client_for, people, imported):
+    with frozen(TODAY):
+        response = client_for(people.province_officer).get(reverse("reports:plan_achievement", args=[imported.plan.pk]))
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "104,3%" in text and "100 / 365" in text  # An Minh: May target 100, result 365
+    assert "Chậm so với lịch" in text  # Rạch Giá: 120 against 350 due
+    assert "ngoài thời gian kế hoạch" in text  # the 20/9 row
+    assert "None" not in text and "outside_period" not in text
+
+
+def test_someone_of_another_province_gets_404_and_a_leader_may_not_import(client_for, people, imported, tree):
+    client = client_for(people.van_du_focal)
+    assert client.get(reverse("reports:plan_achievement", args=[imported.plan.pk])).status_code == 404
+    assert client.get(reverse("reports:unit_achievement", args=[tree.kien_giang.pk])).status_code == 404
+    leader = client_for(people.province_leader)
+    assert leader.get(reverse("reports:unit_achievement", args=[tree.kien_giang.pk]) + "?year=2022").status_code == 200
+    assert leader.get(reverse("results:result_import")).status_code == 403
+
+
+def test_the_unit_page_reads_a_merged_provinces_year_by_unit_and_by_month(client_for, people, imported, tree):
+    client = client_for(people.province_officer)
+    url = reverse("reports:unit_achievement", args=[tree.kien_giang.pk])
+    with frozen(TODAY):
+        by_unit = visible_text(client.get(url + "?year=2022&by=unit"))
+        by_month = visible_text(client.get(url + "?year=2022&by=month"))
+    assert "huyện An Minh" in by_unit and "720" in by_unit
+    assert "Tháng 9" in by_month and "None" not in by_month
+
+
+def test_web_import_previews_in_vietnamese_and_saves_an_unknown_unit_once_mapped(
+    client_for, people, campaign, tmp_path, tree
+):
+    client = client_for(people.province_officer)
+    with frozen(TODAY), open(write_tally(tmp_path), "rb") as upload:
+        preview = client.post(reverse("results:result_import"), {"file": upload})
+    assert preview.status_code == 200
+    text = visible_text(preview)
+    assert "Không nhận ra đơn vị" in text and "Dòng trùng" in text
+    assert not re.search(r"\b(unknown_unit|duplicate_row|invalid_date|outside_period)\b", text)
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
+    with frozen(TODAY):
+        done = client.post(
+            reverse("results:result_import"),
+            {"token": token, "plan": campaign.plan.pk, "map:Huyện Không Có": tree.an_minh.pk},
+        )
+    assert done.status_code == 302
+    assert UnitDayResult.objects.filter(unit=tree.an_minh, day=datetime.date(2022, 7, 20), collected=40).exists()
+    assert [row["line"] for row in ResultImport.objects.get().pending_rows] == [13, 15]
+
+
+def test_mapping_to_a_unit_outside_the_scope_is_refused(client_for, people, campaign, tmp_path, tree):
+    client = client_for(people.province_officer)
+    with frozen(TODAY), open(write_tally(tmp_path), "rb") as upload:
+        preview = client.post(reverse("results:result_import"), {"file": upload})
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
+    with frozen(TODAY):
+        response = client.post(reverse("results:result_import"), {"token": token, "map:Huyện Không Có": tree.van_du.pk})
+    assert response.status_code == 404
+    assert not UnitDayResult.objects.exists()
