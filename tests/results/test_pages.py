@@ -89,3 +89,26 @@ def test_mapping_to_a_unit_outside_the_scope_is_refused(client_for, people, camp
         response = client.post(reverse("results:result_import"), {"token": token, "map:Huyện Không Có": tree.van_du.pk})
     assert response.status_code == 404
     assert not UnitDayResult.objects.exists()
+
+
+def test_the_comparison_table_exports_last_year_and_this_years_plan_and_schedule(client_for, people, imported, tree):
+    from openpyxl import load_workbook
+
+    from hienmau.results.lib.rules import Counts
+    from hienmau.results.services import set_tally_entry
+
+    set_tally_entry(tree.an_minh.pk, datetime.date(2021, 6, 1), Counts(collected=300, v350=300))
+    imported.plan.allocations.filter(unit=imported.police).update(prior_plan=300, prior_actual=310, prior_percent=103)
+    with frozen(TODAY):
+        response = client_for(people.province_officer).get(
+            reverse("reports:plan_comparison_xlsx", args=[imported.plan.pk])
+        )
+    assert response.status_code == 200
+    sheet = load_workbook(__import__("io").BytesIO(response.content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=9, values_only=True) if row[1]}
+    assert rows["huyện An Minh"][2:] == (None, 300, None, 350, 100, 100, 100, 50, 365, 104.3)
+    assert rows["Công an tỉnh"][2:6] == (300, 310, 103, 325)
+    assert rows["Tổng cộng"][-2:] == (665, 64.9)
+    assert sheet.page_setup.orientation == "landscape"
+    leader_of_commune = client_for(people.van_du_focal)
+    assert leader_of_commune.get(reverse("reports:plan_comparison_xlsx", args=[imported.plan.pk])).status_code == 404

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.clock import today
 from hienmau.orgs.scoping import get_unit_in_scope
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
-from hienmau.reports import services
+from hienmau.reports import exports, services
 from hienmau.reports.lib.charts import percent_bars
 
 STATUS_LABELS = {"none": _("Chưa có kết quả"), "behind": _("Chậm so với lịch"), "ahead": _("Đạt/vượt lịch"), "": ""}
@@ -61,6 +63,21 @@ def plan_achievement(request, pk):
             ],
         },
     )
+
+
+@scope_required
+def plan_comparison_xlsx(request, pk):
+    """The comparison table as .xlsx; only for the issuing side, which sees every unit's row."""
+    scope = request.scope
+    plan = Plan.objects.visible_to(scope).select_related("issuing_unit").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    if not (scope.everything or scope.contains(plan.issuing_unit)):
+        raise PermissionDenied(_("Bảng so sánh gồm mọi đơn vị của kế hoạch; chỉ cấp ban hành tải được."))
+    name = f"so-sanh-{slugify(plan.reference or plan.title)[:50] or plan.pk}.xlsx"
+    response = HttpResponse(exports.comparison_xlsx(plan), content_type=exports.XLSX_MIME)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @scope_required

@@ -1,0 +1,200 @@
+"""The comparison table provinces circulate (the annex of seed 002): per unit, last year's plan, actual
+and %, this year's plan and its schedule by bucket, and this year's result so far. Built from the data
+as plain rows, then laid out as .xlsx in Decree 30/2020 form (A4 landscape, Times New Roman, the
+issuing body on the left and the national motto on the right). Every text cell goes through safe_cell()."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+
+from hienmau.core.clock import today
+from hienmau.orgs.scoping import reach_paths
+from hienmau.plans.exports import FONT, MOTTO, MOTTO_2, safe_cell
+from hienmau.plans.models import Plan
+from hienmau.reports import services
+from hienmau.results.lib import rules
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Decree 30 margins (mm): top/bottom 20, left 30, right 15.
+MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
+
+
+@dataclass
+class ComparisonRow:
+    name: str
+    prior_plan: int | None
+    prior_actual: int | None
+    prior_percent: float | None
+    plan: int | None
+    schedule: list[int | None]
+    result: int
+    percent: float | None
+
+
+@dataclass
+class Comparison:
+    plan: Plan
+    year: int
+    bucket_labels: list[str]
+    rows: list[ComparisonRow]
+    total: ComparisonRow
+
+
+def _prior(allocation, year: int) -> tuple[int | None, int | None]:
+    """Last year's plan and actual for the unit: as the appendix wrote them, else from the data."""
+    if allocation.prior_plan is not None or allocation.prior_actual is not None:
+        return allocation.prior_plan, allocation.prior_actual
+    if allocation.unit_id is None:
+        return None, None
+    target, _months = services.unit_targets(allocation.unit, year - 1)
+    found = services.figures(
+        reach_paths(allocation.unit), datetime.date(year - 1, 1, 1), datetime.date(year - 1, 12, 31)
+    )
+    actual = sum(f.counts.collected for f in found)
+    return target, (actual if found or target else None)
+
+
+def _percent(result, target) -> float | None:
+    value = rules.percent(result or 0, target) if result is not None else None
+    return float(value) if value is not None else None
+
+
+def build_comparison(plan: Plan) -> Comparison:
+    data = services.plan_achievement(plan)
+    year = data.period.start.year if data.period else (plan.date.year if plan.date else data.as_of.year)
+    rows = []
+    for line in data.report.lines:
+        allocation = data.allocations[line.key]
+        prior_plan, prior_actual = _prior(allocation, year)
+        rows.append(
+            ComparisonRow(
+                name=line.name,
+                prior_plan=prior_plan,
+                prior_actual=prior_actual,
+                prior_percent=(
+                    float(allocation.prior_percent)
+                    if allocation.prior_percent is not None
+                    else _percent(prior_actual, prior_plan)
+                ),
+                plan=line.target,
+                schedule=[line.cells.get(b.key) for b in data.buckets],
+                result=line.result.collected,
+                percent=_percent(line.result.collected, line.target),
+            )
+        )
+
+    def total(attr):
+        values = [getattr(r, attr) for r in rows if getattr(r, attr) is not None]
+        return sum(values) if values else None
+
+    prior_plan, prior_actual = total("prior_plan"), total("prior_actual")
+    total_row = ComparisonRow(
+        "Tổng cộng",
+        prior_plan,
+        prior_actual,
+        _percent(prior_actual, prior_plan),
+        data.report.total_target,
+        [sum(r.schedule[i] or 0 for r in rows) for i in range(len(data.buckets))],
+        data.report.total.collected,
+        _percent(data.report.total.collected, data.report.total_target),
+    )
+    return Comparison(plan, year, [b.label for b in data.buckets], rows, total_row)
+
+
+def _shown(value):
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return round(value, 1)
+    return value
+
+
+def comparison_xlsx(plan: Plan) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.page import PageMargins
+
+    data = build_comparison(plan)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "So sánh"
+    n_buckets = len(data.bucket_labels)
+    ncols = 1 + 1 + 3 + 1 + n_buckets + 2
+    thin = Side(style="thin", color="000000")
+    grid = Border(left=thin, right=thin, top=thin, bottom=thin)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+    def put(row, col, value, *, span=1, rowspan=1, bold=False, italic=False, pt=12, align=centre, border=False):
+        cell = sheet.cell(row=row, column=col, value=safe_cell(value))
+        cell.font = Font(name=FONT, size=pt, bold=bold, italic=italic)
+        cell.alignment = align
+        if span > 1 or rowspan > 1:
+            sheet.merge_cells(start_row=row, start_column=col, end_row=row + rowspan - 1, end_column=col + span - 1)
+        if border:
+            for r in range(row, row + rowspan):
+                for c in range(col, col + span):
+                    sheet.cell(row=r, column=c).border = grid
+        return cell
+
+    half = max(ncols // 2, 2)
+    put(1, 1, plan.issuing_unit.full_name.upper(), span=half, bold=True)
+    put(1, half + 1, MOTTO, span=ncols - half, bold=True)
+    put(2, half + 1, MOTTO_2, span=ncols - half, bold=True, pt=13)
+    put(4, 1, "BẢNG SO SÁNH KẾT QUẢ VÀ KẾ HOẠCH HIẾN MÁU TÌNH NGUYỆN", span=ncols, bold=True, pt=14)
+    reference = f"Kế hoạch số {plan.reference}" if plan.reference else plan.title
+    put(5, 1, f"(Kèm theo {reference}; số liệu đến ngày {today():%d/%m/%Y})", span=ncols, italic=True)
+    top, sub = 7, 8
+    put(top, 1, "STT", rowspan=2, bold=True, border=True)
+    put(top, 2, "Đơn vị", rowspan=2, bold=True, border=True)
+    put(top, 3, f"Năm {data.year - 1}", span=3, bold=True, border=True)
+    for offset, label in enumerate(("Kế hoạch", "Thực hiện", "Tỉ lệ %")):
+        put(sub, 3 + offset, label, bold=True, border=True)
+    put(top, 6, f"Kế hoạch năm {data.year}", span=1 + n_buckets, bold=True, border=True)
+    put(sub, 6, "Tổng", bold=True, border=True)
+    for index, label in enumerate(data.bucket_labels):
+        put(sub, 7 + index, label, bold=True, border=True)
+    result_col = 7 + n_buckets
+    put(top, result_col, "Thực hiện đến nay", span=2, bold=True, border=True)
+    put(sub, result_col, "Số đơn vị máu", bold=True, border=True)
+    put(sub, result_col + 1, "Tỉ lệ %", bold=True, border=True)
+    row = sub
+    for number, item in enumerate([*data.rows, data.total], start=1):
+        row += 1
+        is_total = item is data.total
+        put(row, 1, "" if is_total else number, border=True, bold=is_total)
+        put(row, 2, item.name, border=True, align=left, bold=is_total)
+        values = [
+            item.prior_plan,
+            item.prior_actual,
+            item.prior_percent,
+            item.plan,
+            *item.schedule,
+            item.result,
+            item.percent,
+        ]
+        for col, value in enumerate(values, start=3):
+            cell = put(row, col, _shown(value), border=True, bold=is_total)
+            cell.number_format = "0.0" if isinstance(value, float) else "#,##0"
+    widths = [6, 36, 10, 10, 9, 10, *[10] * n_buckets, 12, 9]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    inch = 25.4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(
+        left=MARGINS_MM["left"] / inch,
+        right=MARGINS_MM["right"] / inch,
+        top=MARGINS_MM["top"] / inch,
+        bottom=MARGINS_MM["bottom"] / inch,
+    )
+    sheet.print_title_rows = f"{top}:{sub}"
+    sheet.print_area = f"A1:{get_column_letter(ncols)}{row}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
