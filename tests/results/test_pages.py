@@ -112,3 +112,12 @@ def test_the_comparison_table_exports_last_year_and_this_years_plan_and_schedule
     assert sheet.page_setup.orientation == "landscape"
     leader_of_commune = client_for(people.van_du_focal)
     assert leader_of_commune.get(reverse("reports:plan_comparison_xlsx", args=[imported.plan.pk])).status_code == 404
+
+
+def test_the_dashboard_opens_on_the_latest_year_in_the_units_boundaries_of_that_year(client_for, people, imported):
+    with frozen(TODAY):
+        page = visible_text(client_for(people.province_officer).get(reverse("reports:overview")))
+        other = visible_text(client_for(people.van_du_focal).get(reverse("reports:overview")))
+    assert "tỉnh Kiên Giang" in page and "2022" in page  # today's An Giang stood for Kiên Giang in 2022
+    assert "Đơn vị chậm tiến độ" in page and "huyện An Minh" in page and "None" not in page
+    assert "Kiên Giang" not in other and "66/KH-BCĐ" not in other

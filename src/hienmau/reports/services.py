@@ -288,3 +288,21 @@ def _child_of(unit_id: int, root_id: int, nodes) -> int:
             return current
         current = parent
     return root_id
+
+
+def latest_year(scope) -> int:
+    """The latest year with a result in the scope (the dashboard opens on it), else this year."""
+    from hienmau.orgs.scoping import scope_queryset
+
+    day = scope_queryset(UnitDayResult.objects.all(), scope).order_by("-day").values_list("day", flat=True).first()
+    return day.year if day else today().year
+
+
+def share_of_year_due(year: int) -> float:
+    """How much of the year has passed (1 for a past year): the pace a unit should be at."""
+    now = today()
+    if year < now.year:
+        return 1.0
+    if year > now.year:
+        return 0.0
+    return (now.timetuple().tm_yday - 1) / 365

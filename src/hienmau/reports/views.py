@@ -16,7 +16,7 @@ from hienmau.orgs.scoping import get_unit_in_scope
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
 from hienmau.reports import exports, services
-from hienmau.reports.lib.charts import percent_bars
+from hienmau.reports.lib.charts import cumulative_lines, percent_bars
 
 STATUS_LABELS = {"none": _("Chưa có kết quả"), "behind": _("Chậm so với lịch"), "ahead": _("Đạt/vượt lịch"), "": ""}
 
@@ -116,16 +116,56 @@ def unit_achievement(request, pk):
     )
 
 
+def _dashboard_unit(scope, year: int):
+    """The unit the user's own unit stood for in that year (today's An Giang shows the former Kiên
+    Giang's 2022), when the scope reaches it; else the user's unit."""
+    unit = scope.unit
+    if unit.code:
+        try:
+            earlier = services.unit_for_year(unit.code, year)
+        except services.ReportError:
+            return unit
+        if scope.contains(earlier):
+            return earlier
+    return unit
+
+
 @scope_required
 def overview(request):
+    """The scope's dashboard: headline figures, units ranked by achievement, month by month against the
+    schedule, the units behind, and the plans with their achievement."""
     scope = request.scope
+    latest = services.latest_year(scope)
+    try:
+        year = int(request.GET.get("year") or latest)
+    except ValueError:
+        year = latest
+    year = min(max(year, 2000), today().year + 1)
+    unit = _dashboard_unit(scope, year)
+    by_unit = services.unit_year(unit, year, "unit")
+    by_month = services.unit_year(unit, year, "month")
+    ranked = sorted((row for row in by_unit.rows if row["target"]), key=lambda row: -(row["percent"] or 0))
+    chart = percent_bars([(row["unit"], Decimal(str(row["percent"] or 0))) for row in ranked])
+    share_due = services.share_of_year_due(year)
+    behind = [row for row in ranked if (row["percent"] or 0) < share_due * 100]
+    line = cumulative_lines([row["target"] for row in by_month.rows], [row["result"] for row in by_month.rows])
     plans = list(Plan.objects.visible_to(scope).select_related("issuing_unit")[:8])
-    summaries = []
-    for plan in plans:
-        data = services.plan_achievement(plan)
-        summaries.append((plan, data.report))
+    summaries = [(plan, services.plan_achievement(plan).report) for plan in plans]
     return render(
         request,
         "reports/overview.html",
-        {"summaries": summaries, "unit": scope.unit, "year": today().year},
+        {
+            "summaries": summaries,
+            "unit": unit,
+            "year": year,
+            "years": list(range(today().year, today().year - 6, -1)),
+            "totals": by_unit.as_json()["totals"],
+            "total_counts": by_unit.total,
+            "chart": chart,
+            "ranked": ranked,
+            "behind": behind,
+            "share_due": round(share_due * 100),
+            "line": line,
+            "months": by_month.rows,
+        },
     )

@@ -62,3 +62,43 @@ def percent_bars(items: list[tuple[str, Decimal | None]]) -> BarChart:
             )
         )
     return BarChart(bars, len(items) * (BAR_HEIGHT + BAR_GAP) + 30)
+
+
+@dataclass(frozen=True)
+class LineChart:
+    """Month by month, cumulative: the plan's schedule and the result, on one scale."""
+
+    result_points: str
+    target_points: str
+    labels: list[tuple[float, str]]
+    top_label: str
+    width: int = 700
+    height: int = 240
+    left: int = 50
+    bottom: int = 210
+
+
+def cumulative_lines(targets: list[int | None], results: list[int], *, width: int = 700) -> LineChart:
+    months = len(results)
+    cumulative_target, cumulative_result, t, r = [], [], 0, 0
+    for index in range(months):
+        t += targets[index] or 0
+        r += results[index]
+        cumulative_target.append(t)
+        cumulative_result.append(r)
+    top = max([*cumulative_target, *cumulative_result, 1])
+    left, bottom, plot_w, plot_h = 50, 210, width - 70, 190
+
+    def point(index: int, value: int) -> str:
+        x = left + plot_w * index / max(months - 1, 1)
+        y = bottom - plot_h * value / top
+        return f"{x:.1f},{y:.1f}"
+
+    labels = [(left + plot_w * i / max(months - 1, 1), str(i + 1)) for i in range(months)]
+    return LineChart(
+        " ".join(point(i, v) for i, v in enumerate(cumulative_result)),
+        " ".join(point(i, v) for i, v in enumerate(cumulative_target)) if any(targets) else "",
+        labels,
+        f"{top:,}".replace(",", "."),
+        width=width,
+    )
