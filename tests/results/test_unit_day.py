@@ -9,7 +9,7 @@ from hienmau.drives import services as drive_services
 from hienmau.drives.models import Drive, TimeSlot
 from hienmau.results.models import ResultEntry, UnitDayResult
 from hienmau.results.services import FIELDS
-from tests.drives.test_checkin import DRIVE_DAY, register
+from tests.drives.test_checkin import DRIVE_DAY, _race, postgres_only, register
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +74,20 @@ def test_moving_a_drive_moves_its_figures_and_deleting_it_removes_them(drive, tr
     drive.registrations.all().delete()
     drive.delete()
     assert table() == {}
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_drives_of_one_unit_and_day_recording_at_once_lose_nothing(tree):
+    drives = [
+        Drive.objects.create(
+            organiser=tree.an_thi, title=f"Điểm {n}", date=DRIVE_DAY, start_time=datetime.time(7, 0), site_name="X"
+        )
+        for n in (1, 2)
+    ]
+    for number in (1, 2, 3):  # the first round creates the day's row from both sides at once
+        outcomes = _race(
+            [lambda d=d, n=number: drive_services.set_aggregate(d, tree.van_du, 10 * n, n, 0) for d in drives]
+        )
+        assert all(kind == "ok" for kind, _ in outcomes), outcomes
+        assert table() == {(tree.van_du.pk, DRIVE_DAY, "sheet"): (20 * number, 0, 0, 0, 0, 2 * number)}
