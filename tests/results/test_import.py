@@ -111,3 +111,10 @@ def test_future_dates_are_not_stored(tmp_path, campaign):
     result = run(path)
     assert [f["code"] for f in result["findings"]] == ["future_date"]
     assert result["rows"][0]["saved"] is False
+
+
+def test_a_current_code_reaches_the_units_of_the_province_it_took_over(tmp_path, campaign, tree):
+    path = write_tally(tmp_path, "csv", [TallyLine("Công an tỉnh", "15/6/2022", 20, 18)], plan_line="Báo cáo")
+    result = run(path, "--unit", "91")  # today's An Giang, which took over Kiên Giang
+    assert result["rows"][0]["saved"] is True
+    assert UnitDayResult.objects.get().unit == campaign.police

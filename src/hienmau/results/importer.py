@@ -20,6 +20,7 @@ from hienmau.core.lib.text import fold_words
 from hienmau.drives import services as drive_services
 from hienmau.drives.models import AggregateResult, Drive
 from hienmau.orgs.models import Unit
+from hienmau.orgs.scoping import reach_paths
 from hienmau.plans.lib.appendix import AppendixError, Paragraph, TableBlock
 from hienmau.plans.lib.unit_match import Candidate, match_unit
 from hienmau.plans.models import Plan
@@ -142,8 +143,11 @@ def analyse(
     analysis = Analysis(source_name or path.name, digest, read, plan, unit, findings=list(read.findings))
     root = unit or (plan.issuing_unit if plan else None)
     pool = units if units is not None else Unit.objects.all()
-    if root is not None:
-        pool = pool.filter(path__startswith=root.path)
+    if root is not None:  # its subtree and those of the units that handed over to it (91 → Kiên Giang)
+        reach = Q(pk__in=[])
+        for path in reach_paths(root):
+            reach |= Q(path__startswith=path)
+        pool = pool.filter(reach)
     candidates = [Candidate(u.pk, u.name, u.full_name) for u in pool.only("pk", "name", "kind", "category")]
     mapping = mapping or {}
     for row in read.rows:
