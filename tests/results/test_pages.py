@@ -121,3 +121,14 @@ def test_the_dashboard_opens_on_the_latest_year_in_the_units_boundaries_of_that_
     assert "tỉnh Kiên Giang" in page and "2022" in page  # today's An Giang stood for Kiên Giang in 2022
     assert "Đơn vị chậm tiến độ" in page and "huyện An Minh" in page and "None" not in page
     assert "Kiên Giang" not in other and "66/KH-BCĐ" not in other
+
+
+def test_rows_kept_aside_are_listed_with_their_import_for_the_scope_only(client_for, people, imported):
+    record = ResultImport.objects.get()
+    page = visible_text(client_for(people.province_officer).get(reverse("results:import_detail", args=[record.pk])))
+    assert "Huyện Không Có" in page and "Không nhận ra đơn vị" in page and "unknown_unit" not in page
+    listing = visible_text(client_for(people.province_officer).get(reverse("results:import_list")))
+    assert "ket-qua-tiep-nhan.xlsx" in listing
+    outsider = client_for(people.van_du_focal)
+    assert outsider.get(reverse("results:import_detail", args=[record.pk])).status_code == 404
+    assert "ket-qua-tiep-nhan" not in visible_text(outsider.get(reverse("results:import_list")))

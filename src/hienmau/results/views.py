@@ -18,6 +18,7 @@ from hienmau.results import importer
 from hienmau.results.forms import ResultImportForm
 from hienmau.results.labels import FINDING_LABELS
 from hienmau.results.lib.tally import UNKNOWN_UNIT
+from hienmau.results.models import ResultImport
 
 SESSION_KEY = "hienmau.result_imports"
 
@@ -119,3 +120,26 @@ def _confirm(request, scope: Scope, plans, units):
     if analysis.plan is not None:
         return redirect("reports:plan_achievement", pk=analysis.plan.pk)
     return redirect("reports:overview")
+
+
+@scope_required
+def import_list(request):
+    imports = ResultImport.objects.visible_to(request.scope).select_related("plan", "unit", "imported_by")[:100]
+    return render(request, "results/import_list.html", {"imports": imports})
+
+
+@scope_required
+def import_detail(request, pk):
+    record = get_object_or_404(
+        ResultImport.objects.visible_to(request.scope).select_related("plan", "unit", "imported_by"), pk=pk
+    )
+    findings = [
+        {**finding, "label": FINDING_LABELS.get(finding["code"], "")}
+        for finding in record.findings
+        if finding.get("line") is None
+    ]
+    pending = [
+        {**row, "labels": [FINDING_LABELS.get(code, "") for code in row.get("codes", [])]}
+        for row in record.pending_rows
+    ]
+    return render(request, "results/import_detail.html", {"record": record, "pending": pending, "findings": findings})
