@@ -101,7 +101,7 @@ def test_the_comparison_table_exports_last_year_and_this_years_plan_and_schedule
     imported.plan.allocations.filter(unit=imported.police).update(prior_plan=300, prior_actual=310, prior_percent=103)
     with frozen(TODAY):
         response = client_for(people.province_officer).get(
-            reverse("reports:plan_comparison_xlsx", args=[imported.plan.pk])
+            reverse("reports:plan_comparison", args=[imported.plan.pk, "xlsx"])
         )
     assert response.status_code == 200
     sheet = load_workbook(__import__("io").BytesIO(response.content)).active
@@ -110,8 +110,13 @@ def test_the_comparison_table_exports_last_year_and_this_years_plan_and_schedule
     assert rows["Công an tỉnh"][2:6] == (300, 310, 103, 325)
     assert rows["Tổng cộng"][-2:] == (665, 64.9)
     assert sheet.page_setup.orientation == "landscape"
+    with frozen(TODAY):
+        pdf = client_for(people.province_officer).get(
+            reverse("reports:plan_comparison", args=[imported.plan.pk, "pdf"])
+        )
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     leader_of_commune = client_for(people.van_du_focal)
-    assert leader_of_commune.get(reverse("reports:plan_comparison_xlsx", args=[imported.plan.pk])).status_code == 404
+    assert leader_of_commune.get(reverse("reports:plan_comparison", args=[imported.plan.pk, "xlsx"])).status_code == 404
 
 
 def test_the_dashboard_opens_on_the_latest_year_in_the_units_boundaries_of_that_year(client_for, people, imported):

@@ -10,8 +10,9 @@ import io
 from dataclasses import dataclass
 
 from hienmau.core.clock import today
+from hienmau.core.lib.numbers import format_int
 from hienmau.orgs.scoping import reach_paths
-from hienmau.plans.exports import FONT, MOTTO, MOTTO_2, safe_cell
+from hienmau.plans.exports import FONT, FONT_STACK, MOTTO, MOTTO_2, safe_cell
 from hienmau.plans.models import Plan
 from hienmau.reports import services
 from hienmau.results.lib import rules
@@ -198,3 +199,55 @@ def comparison_xlsx(plan: Plan) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return format_int(value)
+
+
+def comparison_html(plan: Plan) -> str:
+    from django.template.loader import render_to_string
+
+    data = build_comparison(plan)
+    rows = []
+    for number, item in enumerate([*data.rows, data.total], start=1):
+        is_total = item is data.total
+        values = [item.prior_plan, item.prior_actual, item.prior_percent, item.plan, *item.schedule]
+        rows.append(
+            {
+                "stt": "" if is_total else number,
+                "name": item.name,
+                "total": is_total,
+                "values": [_text(v) for v in [*values, item.result, item.percent]],
+            }
+        )
+    reference = f"Kế hoạch số {plan.reference}" if plan.reference else plan.title
+    return render_to_string(
+        "reports/export/comparison.html",
+        {
+            "title": "BẢNG SO SÁNH KẾT QUẢ VÀ KẾ HOẠCH HIẾN MÁU TÌNH NGUYỆN",
+            "subtitle": f"(Kèm theo {reference}; số liệu đến ngày {today():%d/%m/%Y})",
+            "issuer": plan.issuing_unit.full_name.upper(),
+            "motto": MOTTO,
+            "motto_2": MOTTO_2,
+            "year": data.year,
+            "prior_year": data.year - 1,
+            "buckets": data.bucket_labels,
+            "plan_span": 1 + len(data.bucket_labels),
+            "rows": rows,
+            "font_stack": ", ".join(FONT_STACK),
+            "margins": f"{MARGINS_MM['top']}mm {MARGINS_MM['right']}mm {MARGINS_MM['bottom']}mm {MARGINS_MM['left']}mm",
+        },
+    )
+
+
+def comparison_pdf(plan: Plan) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    # Nothing is fetched from outside (fonts come from fontconfig): refuse every URL.
+    return HTML(string=comparison_html(plan), url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()

@@ -66,16 +66,21 @@ def plan_achievement(request, pk):
 
 
 @scope_required
-def plan_comparison_xlsx(request, pk):
-    """The comparison table as .xlsx; only for the issuing side, which sees every unit's row."""
+def plan_comparison(request, pk, fmt):
+    """The comparison table as .xlsx or PDF; only for the issuing side, which sees every unit's row."""
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
     scope = request.scope
     plan = Plan.objects.visible_to(scope).select_related("issuing_unit").filter(pk=pk).first()
     if plan is None:
         raise Http404
     if not (scope.everything or scope.contains(plan.issuing_unit)):
         raise PermissionDenied(_("Bảng so sánh gồm mọi đơn vị của kế hoạch; chỉ cấp ban hành tải được."))
-    name = f"so-sanh-{slugify(plan.reference or plan.title)[:50] or plan.pk}.xlsx"
-    response = HttpResponse(exports.comparison_xlsx(plan), content_type=exports.XLSX_MIME)
+    name = f"so-sanh-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{fmt}"
+    if fmt == "pdf":
+        response = HttpResponse(exports.comparison_pdf(plan), content_type="application/pdf")
+    else:
+        response = HttpResponse(exports.comparison_xlsx(plan), content_type=exports.XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
