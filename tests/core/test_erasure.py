@@ -230,6 +230,7 @@ NOT_ABOUT_PEOPLE = {
     "plans.Plan": "a plan's document text",
     "plans.ImportFinding": "what a plan import found in a document",
     "donors.EligibilityRuleSet": "the values of a circular's rules",
+    "results.ResultImport": "a tally's rows and findings: units, dates and blood-unit counts, no person",
 }
 
 
