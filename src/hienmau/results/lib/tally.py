@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from hienmau.core.lib.dates import parse_date
 from hienmau.core.lib.numbers import parse_decimal, parse_int
 from hienmau.core.lib.text import fold, fold_words
-from hienmau.plans.lib.buckets import parse_date_text
 
 from .rules import percent as percent_of
 
@@ -39,7 +39,6 @@ REFERENCE_DATE = re.compile(r"^\s*,?\s*ngay\s*(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,
 NUMERIC = re.compile(r"^[-+]?\d[\d.,]*%?$")
 COLUMN_NUMBER = re.compile(r"^\(?\d{1,2}\)?$")
 TOTAL_WORDS = ("tong cong", "tong so", "tong", "cong")
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 class TallyError(ValueError):
@@ -242,27 +241,12 @@ def _title_words(text: str) -> str:
 
 
 def parse_date_cell(text: str) -> datetime.date:
-    """'05/5/2022', '5-5-22', '05.05.2022', '2022-05-05', or an Excel day number (44686). ValueError with a
-    Vietnamese message for anything else, or for a day that does not exist (31/06)."""
-    cleaned = text.strip()
-    if re.fullmatch(r"\d{5}(?:\.0+)?", cleaned):
-        serial = int(float(cleaned))
-        if 20000 <= serial <= 80000:
-            return EXCEL_EPOCH + datetime.timedelta(days=serial)
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?", cleaned)
-    if iso:
-        try:
-            return datetime.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        except ValueError as exc:
-            raise ValueError(f"“{text}” không phải ngày có thật") from exc
-    cleaned = re.sub(r"\s+\d{1,2}:\d{2}(?::\d{2})?$", "", cleaned)
-    cleaned = re.sub(r"[.\-]", "/", cleaned)
-    try:
-        return parse_date_text(cleaned)
-    except ValueError as exc:
-        if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", cleaned):
-            raise ValueError(f"“{text}” không phải ngày có thật") from exc
-        raise ValueError(f"“{text}” không phải ngày") from exc
+    """A tally's date cell through the one date reader (core.lib.dates): typed d/m/yyyy in any separator,
+    ISO, or an Excel day number. ValueError with a Vietnamese message for a blank or impossible day."""
+    day = parse_date(text)
+    if day is None:
+        raise ValueError("ô ngày để trống")
+    return day
 
 
 def suffix_key(text: str) -> str:
@@ -282,7 +266,7 @@ def find_plan_reference(lines: list[str]) -> PlanReference | None:
         date_match = REFERENCE_DATE.match(rest)
         if date_match:
             try:
-                day = parse_date_text(date_match.group(1).replace(" ", ""))
+                day = parse_date(date_match.group(1).replace(" ", ""))
             except ValueError:
                 day = None
         return PlanReference(match.group(1).lstrip("0") or "0", suffix_key(match.group(2)), day)
