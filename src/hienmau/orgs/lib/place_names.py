@@ -96,7 +96,7 @@ def split_prefix(text: str) -> tuple[str | None, str]:
                 return category, rest
     if text.isascii():
         for prefix, category in _ASCII_PREFIXES:
-            if lowered.startswith(prefix + " ") or lowered.startswith(prefix + "."):
+            if lowered.startswith((prefix + " ", prefix + ".")):
                 rest = text[len(prefix) :].strip(_EDGE_PUNCTUATION)
                 if rest:
                     return category, rest
