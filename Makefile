@@ -18,6 +18,7 @@ run: install
 	@scripts/ensure-system-packages run
 	@mkdir -p var
 	$(DEV_ENV) $(BIN)/hienmau migrate --noinput
+	$(DEV_ENV) $(BIN)/hienmau units import --reference
 	$(DEV_ENV) $(BIN)/hienmau demo
 	@echo ""
 	@echo "hienmau: http://127.0.0.1:8000  (đăng nhập: admin / hienmau-admin; các tài khoản khác in ở trên)"
