@@ -137,8 +137,11 @@ def test_same_names_are_told_apart_by_kind_district_or_neighbours_and_otherwise_
 
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["tan loi", "van du", "ea tam"]), st.sampled_from(["xa", "phuong"]),
-                  st.sampled_from(["D1", "D2"])),
+        st.tuples(
+            st.sampled_from(["tan loi", "van du", "ea tam"]),
+            st.sampled_from(["xa", "phuong"]),
+            st.sampled_from(["D1", "D2"]),
+        ),
         max_size=8,
     ),  # fmt: skip
     st.sampled_from(["xã Tân Lợi", "phường Ea Tam", "Vân Du"]),
