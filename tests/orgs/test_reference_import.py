@@ -187,3 +187,21 @@ def test_the_commands_print_the_contract_keys(sources, monkeypatch):
     answer = json.loads(out.getvalue())
     assert set(answer) == {"input", "former", "current", "candidates"}
     assert answer["current"][0]["code"] == "12162"
+
+
+@pytest.mark.django_db
+def test_unit_pages_show_predecessors_and_successors_with_the_resolution(sources, client_for):
+    from django.urls import reverse
+
+    from tests.factories import member
+
+    run(sources)
+    client = client_for(member("admin.ref", Unit.objects.get(code="VN"), "admin"))
+    new = Unit.objects.get(code="12162", valid_until__isnull=True)
+    body = client.get(reverse("orgs:unit_detail", args=[new.pk])).content.decode()
+    assert "Hình thành từ" in body
+    assert "xã Vân Du</a> (huyện Ân Thi)" in body
+    assert "Nghị quyết số 1666/NQ-UBTVQH15 ngày 16/06/2025" in body
+    former = Unit.objects.get(code="12160")
+    body = client.get(reverse("orgs:unit_detail", args=[former.pk])).content.decode()
+    assert "xã Xuân Trúc</a>" in body and "1666/NQ-UBTVQH15" in body

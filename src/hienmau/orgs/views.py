@@ -119,7 +119,9 @@ def unit_detail(request, pk):
             "breadcrumbs": breadcrumbs,
             "children": _children_with_counts(unit, include_ceased=True),
             "successor_links": unit.successor_links.approved().select_related("successor"),
-            "predecessor_links": unit.predecessor_links.approved().select_related("predecessor"),
+            "predecessor_links": unit.predecessor_links.approved()
+            .select_related("predecessor__parent")
+            .order_by("predecessor__parent__name", "predecessor__name"),
             "proposals": [(link, may_decide(scope, link)) for link in _proposals_on(unit)],
             "today_units": [] if unit.is_current else current_boundary_units(unit),
             "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
