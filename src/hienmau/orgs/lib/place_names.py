@@ -312,7 +312,8 @@ def resolve_part(
     Narrowing, in order: same name; the district the note names; the kind (xã, phường, thị trấn); the
     district(s) where the other names of the same note are. Never a guess: two survivors stay unresolved.
     """
-    named = [c for c in candidates if c.key == place.key]
+    key = place.key
+    named = [c for c in candidates if c.key == key]
     if not named:
         return Resolution(None, f"không có đơn vị cũ tên “{place.name}” trong (các) tỉnh cũ đã hợp thành")
     pool = named
