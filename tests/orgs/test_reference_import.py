@@ -205,3 +205,23 @@ def test_unit_pages_show_predecessors_and_successors_with_the_resolution(sources
     former = Unit.objects.get(code="12160")
     body = client.get(reverse("orgs:unit_detail", args=[former.pk])).content.decode()
     assert "xã Xuân Trúc</a>" in body and "1666/NQ-UBTVQH15" in body
+
+
+@pytest.mark.django_db
+def test_extra_links_split_a_commune_by_the_shares_given_and_bad_lines_stop_the_import(sources, tmp_path):
+    from hienmau.orgs.reference import ReferenceError
+
+    extra = tmp_path / "links.csv"
+    extra.write_text("12190,12162,0.25\n12190,12300,0.75,Quyết định 12/QĐ-UBND\n", encoding="utf-8")
+    run(sources, extra_links=extra)
+    shares = dict(SuccessorLink.objects.filter(predecessor__code="12190").values_list("successor__code", "share"))
+    assert shares == {"12162": Decimal("0.2500"), "12300": Decimal("0.7500")}
+    assert SuccessorLink.objects.get(predecessor__code="12190", successor__code="12300").legal_basis == (
+        "Quyết định 12/QĐ-UBND"
+    )
+    extra.write_text("12190,99999\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match="dòng 1"):
+        run(sources, extra_links=extra)
+    extra.write_text("12190,12162,không\n", encoding="utf-8")
+    with pytest.raises(ReferenceError, match="tỉ lệ"):
+        run(sources, extra_links=extra)

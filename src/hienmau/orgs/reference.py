@@ -22,7 +22,7 @@ import datetime
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from importlib import resources
 from pathlib import Path
 
@@ -173,6 +173,7 @@ class _Loader:
         self.current_dir, self.former_dir, self.extra_links, self.report = current_dir, former_dir, extra_links, report
         self.units: dict[int, _U] = {}
         self.dirty: set[int] = set()
+        self.weights: dict[tuple[int, int], Decimal] = {}  # an administrator's shares for extra links
 
     # -- reading --------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -455,7 +456,19 @@ class _Loader:
                         f"có trong danh mục (đọc được: {', '.join(cells[:2]) or 'trống'})."
                     )
                 basis = cells[3] if len(cells) > 3 and cells[3] else "Bổ sung của quản trị hệ thống"
-                links[(former_pk[cells[0]].pk, current_pk[cells[1]].pk)] = basis
+                pair = (former_pk[cells[0]].pk, current_pk[cells[1]].pk)
+                if len(cells) > 2 and cells[2]:
+                    try:
+                        weight = Decimal(cells[2].replace(",", "."))
+                    except InvalidOperation:
+                        weight = Decimal(0)
+                    if not weight > 0:
+                        raise ReferenceError(
+                            f"Tệp liên kết bổ sung {self.extra_links.name}, dòng {line}: tỉ lệ “{cells[2]}” phải là "
+                            "một số lớn hơn 0."
+                        )
+                    self.weights[pair] = weight
+                links[pair] = basis
         return links
 
     def _district_links(self, links, former_data, former_pk, district_pk) -> dict[tuple[int, int], tuple[str, int]]:
@@ -475,7 +488,7 @@ class _Loader:
     def _write_links(self, links, district_links) -> None:
         wanted: dict[tuple[int, int], tuple[Decimal, str]] = {}
         for grouped in (
-            {pair: (basis, 1) for pair, basis in links.items()},
+            {pair: (basis, self.weights.get(pair, 1)) for pair, basis in links.items()},
             district_links,
         ):
             by_predecessor: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
