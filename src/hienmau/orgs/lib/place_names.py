@@ -79,6 +79,14 @@ def name_key(name: str) -> str:
     return _NUMBER.sub(r"\1", fold_words(name))
 
 
+def loose_key(key: str) -> str:
+    """A name key without spaces and with final y read as i, for names spelt two ways."""
+    return _FINAL_Y.sub("i", key).replace(" ", "")
+
+
+_FINAL_Y = re.compile(r"y\b")
+
+
 def clean(text: str) -> str:
     """Collapse whitespace and strip stray punctuation at the ends: 'Xã Bình Khánh ,' → 'Xã Bình Khánh'."""
     text = unicodedata.normalize("NFC", text or "")
@@ -179,7 +187,9 @@ _PART = re.compile(
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r",|;|\s+và\s+|\s+với\s+", re.IGNORECASE)
-_LEADING_WORDS = re.compile(r"^(?:các|của|từ|toàn bộ|cả)\s+", re.IGNORECASE)
+_LEADING_WORDS = re.compile(
+    r"^(?:(?:và\s+)?h[oơợọ]p nhất\s+|(?:phần\s+)?còn lại của\s+|các\s+|của\s+|từ\s+|toàn bộ\s+|cả\s+)+", re.IGNORECASE
+)
 _PART_MARK = "⟪part⟫"
 
 
@@ -238,6 +248,9 @@ def _merge_parts(segment: str) -> list[NotePart]:
         piece = clean(piece.replace(_PART_MARK, ""))
         piece = _LEADING_WORDS.sub("", piece)
         place = normalise(piece)
+        inner = split_prefix(place.name)
+        if inner[0] in COMMUNE_CATEGORIES:  # "xã xã Vân Canh", "phường xã Thanh Liệt": the last kind holds
+            place = PlaceName(place.original, inner[1], inner[0], place.qualifier)
         if place.category is None and kind is not None:
             place = PlaceName(place.original, place.name, kind, place.qualifier)
         if place.category is not None and place.category not in COMMUNE_CATEGORIES:
@@ -314,6 +327,10 @@ def resolve_part(
     """
     key = place.key
     named = [c for c in candidates if c.key == key]
+    if not named:
+        # Spelling variants of one name: "Mađaguôi" / "Ma Đa Guôi", "Thủ Sỹ" / "Thủ Sĩ".
+        loose = loose_key(key)
+        named = [c for c in candidates if loose_key(c.key) == loose]
     if not named:
         return Resolution(None, f"không có đơn vị cũ tên “{place.name}” trong (các) tỉnh cũ đã hợp thành")
     pool = named
