@@ -100,9 +100,6 @@ def test_both_lists_load_with_links_explained_by_their_note(sources):
     assert link.successor == new
     assert link.legal_basis == "Nghị quyết số 1666/NQ-UBTVQH15 ngày 16/06/2025"
     assert link.effective_date == datetime.date(2025, 7, 1)
-    # The district's figures go where its communes went.
-    an_thi = Unit.objects.get(code="329")
-    assert [(lk.successor.code, lk.share) for lk in an_thi.successor_links.all()] == [("12162", Decimal("1"))]
     assert report.linked_former_communes == 4  # Vân Du, Quảng Lãng, Xuân Trúc, Đông Kết
     assert data["resolved_share"] == round(4 / 7, 4)
 
@@ -225,3 +222,18 @@ def test_extra_links_split_a_commune_by_the_shares_given_and_bad_lines_stop_the_
     extra.write_text("12190,12162,không\n", encoding="utf-8")
     with pytest.raises(ReferenceError, match="tỉ lệ"):
         run(sources, extra_links=extra)
+
+
+@pytest.mark.django_db
+def test_a_new_communes_officer_sees_the_former_communes_it_took_over_not_their_whole_district(sources):
+    from hienmau.orgs.models import Membership, Role
+    from hienmau.orgs.scoping import build_scope, scoped_units
+    from tests.factories import UserFactory
+
+    run(sources)
+    new = Unit.objects.get(code="12162", valid_until__isnull=True)
+    membership = Membership.objects.create(user=UserFactory(username="xt"), unit=new, role=Role.OFFICER)
+    seen = set(scoped_units(build_scope(membership)).values_list("code", flat=True))
+    assert {"12160", "12161", "12162"} <= seen  # Vân Du, Quảng Lãng and Xuân Trúc merged into it
+    assert "12190" not in seen and "329" not in seen  # Hạ Lễ and the rest of Ân Thi did not
+    assert not SuccessorLink.objects.filter(predecessor__kind=UnitKind.DISTRICT).exists()

@@ -196,8 +196,7 @@ class _Loader:
 
         links = self._links(current_communes, current_pk, former_communes, former_pk, former_districts, district_pk)
         links.update(self._extra_links(former_pk, current_pk))
-        district_links = self._district_links(links, former_communes, former_pk, district_pk)
-        self._write_links(links, district_links)
+        self._write_links(links)
         self._report_unresolved(former_pk)
 
     def _load_province_mergers(self) -> None:
@@ -471,26 +470,13 @@ class _Loader:
                 links[pair] = basis
         return links
 
-    def _district_links(self, links, former_data, former_pk, district_pk) -> dict[tuple[int, int], tuple[str, int]]:
-        """Where a district's figures go: the current communes of its communes, weighted by their count."""
-        district_by_commune_pk = {
-            former_pk[code].pk: district_pk[item["parent_code"]].pk for code, item in former_data.items()
-        }
-        out: dict[tuple[int, int], tuple[str, int]] = {}
-        for (former, current), basis in links.items():
-            district = district_by_commune_pk.get(former)
-            if district is None:
-                continue
-            previous = out.get((district, current))
-            out[(district, current)] = (basis, (previous[1] if previous else 0) + 1)
-        return out
-
-    def _write_links(self, links, district_links) -> None:
+    def _write_links(self, links) -> None:
+        """Links between communes only. A district gets none: a link hands the predecessor's whole subtree
+        to the successor's officers (orgs/scoping.py), and each of the ~10 communes a district's communes
+        went to would see the whole district. Its communes' links say where their figures go; what the
+        district recorded itself stays with its province."""
         wanted: dict[tuple[int, int], tuple[Decimal, str]] = {}
-        for grouped in (
-            {pair: (basis, self.weights.get(pair, 1)) for pair, basis in links.items()},
-            district_links,
-        ):
+        for grouped in ({pair: (basis, self.weights.get(pair, 1)) for pair, basis in links.items()},):
             by_predecessor: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
             for (pred, succ), (basis, weight) in grouped.items():
                 by_predecessor[pred].append((succ, basis, weight))
