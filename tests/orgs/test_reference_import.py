@@ -206,7 +206,7 @@ def test_unit_pages_show_predecessors_and_successors_with_the_resolution(sources
 
 @pytest.mark.django_db
 def test_extra_links_split_a_commune_by_the_shares_given_and_bad_lines_stop_the_import(sources, tmp_path):
-    from hienmau.orgs.reference import ReferenceError
+    from hienmau.orgs.reference import ReferenceListError
 
     extra = tmp_path / "links.csv"
     extra.write_text("12190,12162,0.25\n12190,12300,0.75,Quyết định 12/QĐ-UBND\n", encoding="utf-8")
@@ -217,10 +217,10 @@ def test_extra_links_split_a_commune_by_the_shares_given_and_bad_lines_stop_the_
         "Quyết định 12/QĐ-UBND"
     )
     extra.write_text("12190,99999\n", encoding="utf-8")
-    with pytest.raises(ReferenceError, match="dòng 1"):
+    with pytest.raises(ReferenceListError, match="dòng 1"):
         run(sources, extra_links=extra)
     extra.write_text("12190,12162,không\n", encoding="utf-8")
-    with pytest.raises(ReferenceError, match="tỉ lệ"):
+    with pytest.raises(ReferenceListError, match="tỉ lệ"):
         run(sources, extra_links=extra)
 
 

@@ -50,7 +50,7 @@ DISTRICT_TYPES = {"huyen": "huyen", "quan": "quan", "thi-xa": "thi_xa", "thanh-p
 COMMUNE_TYPES = {"xa": "xa", "phuong": "phuong", "thi-tran": "thi_tran", "dac-khu": "dac_khu"}
 
 
-class ReferenceError(Exception):
+class ReferenceListError(Exception):
     pass
 
 
@@ -98,7 +98,6 @@ class ReferenceReport:
     links_created: int = 0
     links_updated: int = 0
     unresolved: list[dict] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
 
     @property
     def resolved_share(self) -> float:
@@ -121,7 +120,6 @@ class ReferenceReport:
                 "links_created": self.links_created,
                 "links_updated": self.links_updated,
             },
-            "problems": self.problems,
         }
 
     def summary(self) -> str:
@@ -165,7 +163,7 @@ def _read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ReferenceError(f"Không đọc được tệp danh mục {path}: {exc}") from exc
+        raise ReferenceListError(f"Không đọc được tệp danh mục {path}: {exc}") from exc
 
 
 class _Loader:
@@ -203,7 +201,7 @@ class _Loader:
         """The nation and the 63 → 34 provinces of Resolution 202/2025/QH15, through the unit importer."""
         rows, errors = parse_rows(read_rows(PROVINCE_MERGERS))
         if errors:
-            raise ReferenceError("; ".join(str(e) for e in errors))
+            raise ReferenceListError("; ".join(str(e) for e in errors))
         import_units([row for row in rows if row.kind in (UnitKind.NATIONAL, UnitKind.PROVINCE)])
 
     def _load_stored(self) -> None:
@@ -227,7 +225,7 @@ class _Loader:
         for code in data:
             units = [u for u in self.by_code[(UnitKind.PROVINCE, code)] if u.valid_on(day)]
             if len(units) != 1:
-                raise ReferenceError(f"Không xác định được tỉnh mã {code} vào ngày {day:%d/%m/%Y}.")
+                raise ReferenceListError(f"Không xác định được tỉnh mã {code} vào ngày {day:%d/%m/%Y}.")
             found[code] = units[0].pk
         if current:
             self.report.current_provinces = len(found)
@@ -240,7 +238,9 @@ class _Loader:
         for code, item in data.items():
             parent = province_pk.get(item["parent_code"])
             if parent is None:
-                raise ReferenceError(f"Huyện mã {code} thuộc tỉnh mã {item['parent_code']} không có trong danh mục.")
+                raise ReferenceListError(
+                    f"Huyện mã {code} thuộc tỉnh mã {item['parent_code']} không có trong danh mục."
+                )
             category = DISTRICT_TYPES.get(item["type"], "huyen")
             found[code] = self._upsert(
                 UnitKind.DISTRICT, code, item["name"], category, parent, None, DISTRICTS_END, DISTRICT_NOTE
@@ -450,7 +450,7 @@ class _Loader:
                 if not cells or not cells[0] or fold(cells[0]) in ("former_code", "ma cu", "ma don vi cu"):
                     continue
                 if len(cells) < 2 or cells[0] not in former_pk or cells[1] not in current_pk:
-                    raise ReferenceError(
+                    raise ReferenceListError(
                         f"Tệp liên kết bổ sung {self.extra_links.name}, dòng {line}: cần mã xã cũ và mã xã hiện hành "
                         f"có trong danh mục (đọc được: {', '.join(cells[:2]) or 'trống'})."
                     )
@@ -462,7 +462,7 @@ class _Loader:
                     except InvalidOperation:
                         weight = Decimal(0)
                     if not weight > 0:
-                        raise ReferenceError(
+                        raise ReferenceListError(
                             f"Tệp liên kết bổ sung {self.extra_links.name}, dòng {line}: tỉ lệ “{cells[2]}” phải là "
                             "một số lớn hơn 0."
                         )

@@ -52,14 +52,14 @@ class Command(BaseCommand):
             self._import(options["file"], options["dry_run"])
 
     def _import_reference(self, links: Path | None, dry_run: bool, as_json: bool) -> None:
-        from hienmau.orgs.reference import ReferenceError, import_reference
+        from hienmau.orgs.reference import ReferenceListError, import_reference
 
         if links is not None and not links.is_file():
             raise CommandError(f"Không tìm thấy tệp {links}.")
         started = time.monotonic()
         try:
             report = import_reference(extra_links=links, dry_run=dry_run)
-        except ReferenceError as exc:
+        except ReferenceListError as exc:
             raise CommandError(f"Không nhập gì: {exc}") from exc
         if as_json:
             data = report.as_json()
