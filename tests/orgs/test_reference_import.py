@@ -237,3 +237,13 @@ def test_a_new_communes_officer_sees_the_former_communes_it_took_over_not_their_
     assert {"12160", "12161", "12162"} <= seen  # Vân Du, Quảng Lãng and Xuân Trúc merged into it
     assert "12190" not in seen and "329" not in seen  # Hạ Lễ and the rest of Ân Thi did not
     assert not SuccessorLink.objects.filter(predecessor__kind=UnitKind.DISTRICT).exists()
+
+
+@pytest.mark.django_db
+def test_a_local_spelling_that_differs_only_in_accents_is_kept_so_reruns_change_nothing(sources):
+    import_units_file(DATA_DIR / "units_vn.csv")
+    van_du = Unit.objects.get(name="Vân Du", parent__code="329")
+    Unit.objects.filter(pk=van_du.pk).update(name="Vân Dư", name_folded="van du")
+    first = run(sources)
+    assert Unit.objects.get(pk=van_du.pk).name == "Vân Dư"
+    assert run(sources).updated == 0 and first.created > 0

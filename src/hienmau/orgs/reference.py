@@ -292,7 +292,9 @@ class _Loader:
             return unit
         wanted = {
             "code": code,
-            "name": name,
+            # A spelling that differs only in accents ("Phù Ứng" in the seed plans, "Phù Ủng" in the list)
+            # is kept, so that the list and a local unit file do not rename the unit back and forth.
+            "name": unit.name if fold(unit.name) == fold(name) else name,
             "category": category,
             "parent_id": parent_pk if parent_pk is not None else unit.parent_id,
             "valid_from": valid_from if valid_from is not None else unit.valid_from,
