@@ -247,3 +247,11 @@ def test_a_local_spelling_that_differs_only_in_accents_is_kept_so_reruns_change_
     first = run(sources)
     assert Unit.objects.get(pk=van_du.pk).name == "Vân Dư"
     assert run(sources).updated == 0 and first.created > 0
+
+
+@pytest.mark.django_db
+def test_a_former_district_is_covered_today_by_the_successors_of_its_communes(sources):
+    run(sources)
+    answer = resolve_place("huyện Ân Thi, tỉnh Hưng Yên", datetime.date(2026, 1, 1))
+    assert answer["former"]["code"] == "329"
+    assert [u["code"] for u in answer["current"]] == ["12162"]

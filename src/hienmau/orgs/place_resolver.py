@@ -89,13 +89,19 @@ def _with_merged(units: list[Unit]) -> list[Unit]:
 
 
 def covering(unit: Unit, day: datetime.date) -> list[Unit]:
-    """The units that hold `unit`'s territory on `day`: itself, its successors, or its predecessors."""
+    """The units that hold `unit`'s territory on `day`: itself, its successors (a district's: those of its
+    communes), or its predecessors."""
     if unit.is_valid_on(day):
         return [unit]
     forward = unit.valid_until is not None and unit.valid_until <= day
     found: list[Unit] = []
     seen = {unit.pk}
     frontier = [unit]
+    if unit.kind == UnitKind.DISTRICT:
+        # A district has no link of its own: its communes' successors hold its territory.
+        communes = list(unit.children.filter(kind=UnitKind.COMMUNE))
+        frontier += communes
+        seen.update(c.pk for c in communes)
     while frontier:
         links = SuccessorLink.objects.approved().select_related("predecessor", "successor")
         if forward:
