@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from hienmau.core.lib.identity import mask_cccd, mask_phone
 from hienmau.core.lib.text import fold, vietnamese_name_key
+from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 
@@ -77,14 +78,7 @@ class DonorQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True, erased_at__isnull=True)
 
     def visible_to(self, scope: Scope) -> DonorQuerySet:
-        """Donors who live, work or study in the scope, or gave blood at a facility in it."""
-        if scope.everything:
-            return self
-        return self.filter(
-            scope.unit_filter("commune__")
-            | scope.unit_filter("workplace__")
-            | Q(pk__in=Donation.objects.filter(scope.unit_filter("facility__")).values("donor_id"))
-        )
+        return scoping.visible_donors(self, scope)
 
     def search(self, text: str) -> DonorQuerySet:
         """Name without diacritics ("nguyen van duc", "ng v duc"), phone (any written form) or CCCD.

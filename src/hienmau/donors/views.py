@@ -24,8 +24,7 @@ from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImport
 from hienmau.donors.importer import HistoryImportError, import_history
 from hienmau.donors.models import Donation, Donor, DonorMerge, Outcome
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
-from hienmau.orgs.scoping import scoped_units
-from hienmau.orgs.views import scope_required
+from hienmau.orgs.scoping import require_edit, scope_required, scoped_units
 
 HONOUR_TIERS = (5, 10, 15, 20, 30, 40, 50, 70, 100)  # Decision 122/QĐ-BCĐQG (2017) and provincial tiers
 
@@ -35,11 +34,6 @@ def _donor(request, pk) -> Donor:
         return Donor.objects.visible_to(request.scope).select_related("commune", "workplace", "merged_into").get(pk=pk)
     except Donor.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _require_edit(request) -> None:
-    if not request.scope.can_edit:
-        raise PermissionDenied
 
 
 def with_list_columns(donors):
@@ -81,7 +75,7 @@ def donor_list(request):
 
 @scope_required
 def donor_create(request):
-    _require_edit(request)
+    require_edit(request.scope)
     units = scoped_units(request.scope)
     form = DonorForm(request.POST or None, units=units)
     duplicates = []
@@ -114,7 +108,7 @@ def donor_create(request):
 @scope_required
 def donor_edit(request, pk):
     donor = _donor(request, pk)
-    _require_edit(request)
+    require_edit(request.scope)
     form = DonorForm(request.POST or None, instance=donor, units=scoped_units(request.scope))
     form.fields.pop("confirm_not_duplicate")
     if request.method == "POST" and form.is_valid():
@@ -186,7 +180,7 @@ def donor_reveal(request, pk, field):
 @scope_required
 def donation_create(request, pk):
     donor = _donor(request, pk)
-    _require_edit(request)
+    require_edit(request.scope)
     units = scoped_units(request.scope)
     form = DonationForm(request.POST or None, units=units, initial={"date": today()})
     if request.method == "POST" and form.is_valid():
@@ -230,7 +224,7 @@ def donor_history(request, pk):
 @scope_required
 def merge_preview(request, pk, other_pk):
     survivor, other = _donor(request, pk), _donor(request, other_pk)
-    _require_edit(request)
+    require_edit(request.scope)
     if request.method == "POST":
         try:
             services.merge_donors(survivor, other, request.user)
@@ -272,7 +266,7 @@ def merge_preview(request, pk, other_pk):
 def merge_undo(request, merge_pk):
     merge = get_object_or_404(DonorMerge, pk=merge_pk)
     _donor(request, merge.survivor_id)
-    _require_edit(request)
+    require_edit(request.scope)
     try:
         services.undo_merge(merge, request.user)
         messages.success(request, _("Đã tách lại hai hồ sơ."))
@@ -326,7 +320,7 @@ def eligibility_check(request):
 
 @scope_required
 def history_import(request):
-    _require_edit(request)
+    require_edit(request.scope)
     units = scoped_units(request.scope)
     form = DonationImportForm(request.POST or None, request.FILES or None, units=units)
     problems, result = [], None

@@ -8,9 +8,8 @@ import datetime
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,29 +30,29 @@ from hienmau.drives.forms import (
     typed_list_text,
 )
 from hienmau.drives.models import Drive, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
-from hienmau.orgs.scoping import facilities_serving, scoped_units
-from hienmau.orgs.views import scope_required
+from hienmau.orgs.scoping import (
+    facilities_serving,
+    get_visible_or_404,
+    require_edit,
+    require_editable,
+    scope_required,
+    scoped_units,
+)
 from hienmau.plans.models import Plan
 
 LIST_SESSION_KEY = "hienmau.registrant_lists"
 
 
 def _visible(request, pk) -> Drive:
-    drive = (
-        Drive.objects.visible_to(request.scope)
-        .select_related("organiser", "facility", "plan", "bucket")
-        .filter(pk=pk)
-        .first()
-    )
-    if drive is None:
-        raise Http404
-    return drive
+    drives = Drive.objects.visible_to(request.scope).select_related("organiser", "facility", "plan", "bucket")
+    return get_visible_or_404(drives, pk)
 
 
 def _editable(request, pk) -> Drive:
     drive = _visible(request, pk)
-    if not Drive.objects.editable_by(request.scope).filter(pk=pk).exists():
-        raise PermissionDenied(_("Chỉ đơn vị tổ chức mới sửa được đợt hiến máu này."))
+    require_editable(
+        Drive.objects.editable_by(request.scope), pk, _("Chỉ đơn vị tổ chức mới sửa được đợt hiến máu này.")
+    )
     return drive
 
 
@@ -104,8 +103,7 @@ def _drive_form(request, instance=None):
 
 @scope_required
 def drive_create(request):
-    if not request.scope.can_edit:
-        raise PermissionDenied
+    require_edit(request.scope)
     form = _drive_form(request)
     if request.method == "POST" and form.is_valid():
         drive = form.save()
@@ -257,8 +255,7 @@ def list_submit(request, pk):
     from hienmau.drives.lib.registrant_list import ListFormatError
 
     drive = _visible(request, pk)
-    if not request.scope.can_edit:
-        raise PermissionDenied
+    require_edit(request.scope)
     units = _list_units(request, drive)
     if request.method == "POST" and request.POST.get("token"):
         if request.POST.get("cancel"):  # the kept file goes as soon as the user gives up on it
