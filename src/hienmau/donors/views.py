@@ -22,11 +22,10 @@ from hienmau.core.uploads import save_upload
 from hienmau.donors import privacy, recording, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
+from hienmau.donors.lib.honours import honour_rules, honours_for
 from hienmau.donors.models import Donation, Donor, DonorMerge, Outcome
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.orgs.scoping import require_edit, scope_required, scoped_units
-
-HONOUR_TIERS = (5, 10, 15, 20, 30, 40, 50, 70, 100)  # Decision 122/QĐ-BCĐQG (2017) and provincial tiers
 
 
 def _donor(request, pk) -> Donor:
@@ -129,8 +128,7 @@ def donor_detail(request, pk):
     donated = [d for d in donations if d.outcome == Outcome.DONATED]
     verdict = services.eligibility_for(donor) if donor.date_of_birth and not donor.erased_at else None
     count = len(donated)
-    reached = [tier for tier in HONOUR_TIERS if count >= tier]
-    upcoming = next((tier for tier in HONOUR_TIERS if count < tier), None)
+    honours = honours_for(count)
     return render(
         request,
         "donors/donor_detail.html",
@@ -139,8 +137,10 @@ def donor_detail(request, pk):
             "donations": donations,
             "donated_count": count,
             "verdict": verdict,
-            "honours_reached": reached,
-            "next_honour": upcoming,
+            "honours_reached": honours.reached,
+            "next_honour": honours.upcoming,
+            "honour_source": honour_rules().source,
+            "honour_citation": honour_rules().citation,
             "total_ml": sum(d.volume_ml or 0 for d in donated),
             "duplicates": services.duplicates_for(donor) if not donor.merged_into_id else [],
             "merges": DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).select_related(
