@@ -1,6 +1,6 @@
 """A drive's result sheet (.xlsx and PDF) and the donor list for the collecting facility (.xlsx).
 
-The result sheet follows the plan appendix exports (hienmau.plans.exports): A4 portrait, Times New Roman,
+The result sheet follows the plan appendix exports (hienmau.plans.exports, in the format of hienmau.core.lib.documents): A4 portrait, Times New Roman,
 Decree 30/2020/NĐ-CP margins, the organiser on the left and the national motto on the right, then the
 title, the drive's date and site, one row per mobilising unit and a signature block. `build_result_sheet`
 turns a drive into plain data; the renderers only lay it out. Every text cell goes through safe_cell().
@@ -12,12 +12,11 @@ import io
 from dataclasses import dataclass
 
 from hienmau.core.clock import today
+from hienmau.core.lib.documents import FONT, FONT_STACK, MOTTO, MOTTO_2, place_date_line, safe_cell
 from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.text import vietnamese_name_key
 from hienmau.drives import services
 from hienmau.drives.models import Drive, RegistrationKind, RegistrationStatus
-from hienmau.orgs.models import UnitKind
-from hienmau.plans.exports import FONT, FONT_STACK, MOTTO, MOTTO_2, safe_cell
 
 # A4 portrait, Decree 30 margins (mm).
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
@@ -40,16 +39,8 @@ class ResultSheet:
 
 
 def _place_date(drive: Drive) -> str:
-    """'Ân Thi, ngày 09 tháng 7 năm 2021' (Decree 30: zero-padded day, months 1 and 2 padded)."""
-    day = today()
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
-    unit = drive.organiser
-    if unit.kind == UnitKind.ORGANISATION:
-        territorial = [u for u in unit.ancestors() if u.kind not in (UnitKind.ORGANISATION, UnitKind.NATIONAL)]
-        unit = territorial[-1] if territorial else None
-    place = unit.name if unit is not None and unit.kind != UnitKind.NATIONAL else ""
-    return f"{place}, {text}" if place else text.capitalize()
+    """'Ân Thi, ngày 09 tháng 7 năm 2021': the organiser's place, dated today."""
+    return place_date_line(drive.organiser.document_place, today())
 
 
 def build_result_sheet(drive: Drive, part: services.DrivePart | None = None) -> ResultSheet:

@@ -187,6 +187,15 @@ class Unit(models.Model):
         return f"{self.get_category_display()} {self.name}"
 
     @property
+    def document_place(self) -> str:
+        """The place on the place-and-date line of the unit's documents (Decree 30/2020): its own name, or
+        for an organisation the nearest territorial unit above it; "" for the nation or where none is known."""
+        if self.kind not in (UnitKind.ORGANISATION, UnitKind.NATIONAL):
+            return self.name
+        territorial = [u for u in self.ancestors() if u.kind not in (UnitKind.ORGANISATION, UnitKind.NATIONAL)]
+        return territorial[-1].name if territorial else ""
+
+    @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 
