@@ -33,6 +33,7 @@ from hienmau.core.clock import today
 from hienmau.core.lib.documents import FONT_STACK, MOTTO, MOTTO_2, place_date_line
 from hienmau.donors.lib.certificate_text import component_phrase
 from hienmau.donors.models import BloodGroupSource, Donation, Donor, Outcome, RhFactor
+from hienmau.donors.services import eligibility_for, issue_certificate
 
 DEFAULT_FACILITY_TITLE = "CƠ SỞ TIẾP NHẬN MÁU"
 PUBLIC_PREFIX = "/c/"  # where the project mounts hienmau.donors.public_urls
@@ -76,8 +77,6 @@ def ensure_issued(donation: Donation) -> Donation:
     An older record may carry a number (typed in, or imported) but no token; it gets one, so its
     certificate can be checked too.
     """
-    from hienmau.donors.services import issue_certificate
-
     if donation.outcome != Outcome.DONATED:
         raise ValidationError(_("Chỉ cấp giấy chứng nhận cho lần đã hiến máu."))
     if donation.donor.erased_at is not None:
@@ -172,8 +171,6 @@ class DonorCard:
 
 def donor_card_data(donor: Donor, request=None) -> DonorCard:
     """What the printable card shows. Deferral reasons are health data and never appear on it."""
-    from hienmau.donors.services import eligibility_for
-
     on = today()
     donated = donor.donations.donated()
     stats = donated.aggregate(count=Count("pk"), last=Max("date"))

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import VietnameseDecimalField, vietnamese_number_fields
-from hienmau.core.lib.identity import PhoneError, normalise_phone
+from hienmau.core.lib.identity import PhoneError, check_cccd, normalise_cccd, normalise_phone
 from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
 from hienmau.donors.privacy import REVEALABLE, masked
 from hienmau.donors.recording import Override, Visit
@@ -73,8 +73,6 @@ class DonorForm(forms.ModelForm):
         return bool(stored) and (self.cleaned_data.get(name) or "").strip() == masked(name, stored)
 
     def clean_cccd(self):
-        from hienmau.core.lib.identity import normalise_cccd
-
         if self._unchanged_masked("cccd"):
             return self.instance.cccd
         value = self.cleaned_data.get("cccd") or ""
@@ -86,8 +84,6 @@ class DonorForm(forms.ModelForm):
         return mobile_phone_or_form_error(self.cleaned_data.get("phone"))
 
     def clean(self):
-        from hienmau.core.lib.identity import check_cccd
-
         cleaned = super().clean()
         cccd = cleaned.get("cccd")
         if cccd:

@@ -15,6 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienmau.core.clock import today
+from hienmau.donors.lib.eligibility import (
+    Deferral,
+    PastDonation,
+    Person,
+    default_rule_sets,
+    eligibility,
+    rule_set_from_dict,
+    rules_on,
+)
 from hienmau.donors.models import (
     BenefitRate,
     CertificateCounter,
@@ -245,8 +254,6 @@ def _from_json(attname: str, value):
 def rule_sets():
     """Dated rule versions: those shipped in donors/data/eligibility_rules.json, plus versions entered
     in the admin when a new circular comes out (a stored version replaces a shipped one of the same date)."""
-    from hienmau.donors.lib.eligibility import default_rule_sets, rule_set_from_dict
-
     versions = {rules.effective_from: rules for rules in default_rule_sets()}
     for row in EligibilityRuleSet.objects.all():
         versions[row.effective_from] = rule_set_from_dict(
@@ -266,8 +273,6 @@ def eligibility_for(
 ):
     """The verdict for a stored donor, or None when the record lacks a date of birth (cannot be judged).
     `ignore_donation`: a visit being corrected, which must not count against itself."""
-    from hienmau.donors.lib.eligibility import Deferral, PastDonation, Person, eligibility, rules_on
-
     if donor.date_of_birth is None:
         return None
     on = on or today()

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
 from hienmau.core.clock import today
+from hienmau.core.lib.text import fold
 from hienmau.core.uploads import save_upload
 from hienmau.donors import privacy, recording, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
+from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
 from hienmau.donors.lib.honours import honour_rules, honours_for
 from hienmau.donors.models import Donation, Donor, DonorMerge, Outcome
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
@@ -80,8 +82,6 @@ def donor_create(request):
     duplicates = []
     if request.method == "POST" and form.is_valid():
         candidate = form.instance
-        from hienmau.core.lib.text import fold
-
         duplicates = services.duplicates_of(
             cccd=form.cleaned_data.get("cccd"),
             phone=form.cleaned_data.get("phone"),
@@ -299,8 +299,6 @@ def donor_erase(request, pk):
 @scope_required
 def eligibility_check(request):
     """“Could this person give on that day?” for someone not yet registered."""
-    from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
-
     form = EligibilityCheckForm(request.GET or None)
     verdict = None
     if request.GET and form.is_valid():

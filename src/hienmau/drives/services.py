@@ -32,6 +32,7 @@ from hienmau.drives.models import (
     RegistrationStatus,
     TimeSlot,
 )
+from hienmau.notify.services import send
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 
@@ -478,8 +479,6 @@ def set_aggregate(drive: Drive, unit: Unit, donated: int, deferred: int, volume_
 
 def send_reminders(drive: Drive) -> int:
     """Remind every registrant who agreed to be contacted and has a phone, once per registration."""
-    from hienmau.notify.services import send
-
     sent = 0
     registrations = drive.registrations.filter(status=RegistrationStatus.REGISTERED, donor__consent_contact=True)
     for registration in registrations.exclude(donor__phone="").select_related("donor", "slot"):

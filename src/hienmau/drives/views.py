@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.clock import today
 from hienmau.core.forms import errors_in_one_line
+from hienmau.core.lib.text import fold
 from hienmau.core.uploads import forget, stash, stashed
+from hienmau.donors.services import RegistryLookup
 from hienmau.drives import services
 from hienmau.drives.forms import (
     AggregateForm,
@@ -29,6 +31,7 @@ from hienmau.drives.forms import (
     TypedPeopleFormSet,
     typed_list_text,
 )
+from hienmau.drives.lib.registrant_list import ListFormatError, check_lines, read_list
 from hienmau.drives.models import Drive, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
 from hienmau.orgs.scoping import (
     facilities_serving,
@@ -242,8 +245,6 @@ def aggregate_set(request, pk):
 
 
 def _check(path: Path, drive: Drive):
-    from hienmau.drives.lib.registrant_list import check_lines, read_list
-
     # The gap since the last donation comes from the list's own column; the registry is matched when the
     # preview shows which record each line joins (_registry_matches).
     return check_lines(read_list(path), drive.date)
@@ -252,8 +253,6 @@ def _check(path: Path, drive: Drive):
 @scope_required
 def list_submit(request, pk):
     """A unit sends its list: upload or paste, then see every line's verdict, then confirm the valid ones."""
-    from hienmau.drives.lib.registrant_list import ListFormatError
-
     drive = _visible(request, pk)
     require_edit(request.scope)
     units = _list_units(request, drive)
@@ -301,9 +300,6 @@ def list_submit(request, pk):
 
 def _registry_matches(lines) -> dict:
     """For each valid line, the registry record it will be linked to (so a person can untick a wrong one)."""
-    from hienmau.core.lib.text import fold
-    from hienmau.donors.services import RegistryLookup
-
     valid = [line for line in lines if line.verdict == "ok"]
     lookup = RegistryLookup.load(
         cccds={line.cccd for line in valid if line.cccd},
@@ -314,8 +310,6 @@ def _registry_matches(lines) -> dict:
 
 
 def _list_confirm(request, drive: Drive, units):
-    from hienmau.drives.lib.registrant_list import ListFormatError
-
     path, source_name = stashed(request, LIST_SESSION_KEY, request.POST["token"])
     unit = get_object_or_404(units, pk=request.POST.get("unit") or 0)
     try:

@@ -19,6 +19,7 @@ from django.db import transaction
 from hienmau.core.lib import findings as F
 from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.tables import TableError, read_rows
+from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
 from hienmau.orgs.lib.boundaries import cycle_if_linked
 from hienmau.orgs.lib.unit_rows import Reference, UnitRow, parse_rows
@@ -112,8 +113,6 @@ def import_units(rows: list[UnitRow]) -> ImportResult:
 
 
 def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[Finding]]:
-    from hienmau.core.lib.text import fold
-
     plan = _Plan(rows)
     errors: list[Finding] = []
     errors += _duplicates(rows)
@@ -216,8 +215,6 @@ def _first(stored: dict[int, _Stored], claimed: set[int], predicate) -> int | No
 
 
 def _duplicates(rows: list[UnitRow]) -> list[Finding]:
-    from hienmau.core.lib.text import fold
-
     seen: dict[tuple, int] = {}
     errors = []
     for row in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
+from hienmau.orgs.lib import boundaries
 
 
 class UnitKind(models.TextChoices):
@@ -272,6 +274,18 @@ class SuccessorLinkQuerySet(models.QuerySet):
     def pending(self) -> SuccessorLinkQuerySet:
         return self.filter(status=LinkStatus.PENDING)
 
+    def cycle_if_linked(self, predecessor_id: int, successor_id: int) -> list[str] | None:
+        """Names along the cycle that linking predecessor → successor would create among the approved links,
+        or None."""
+        graph: dict[int, list[int]] = defaultdict(list)
+        for pred, succ in self.approved().values_list("predecessor_id", "successor_id"):
+            graph[pred].append(succ)
+        cycle = boundaries.cycle_if_linked(graph, predecessor_id, successor_id)
+        if cycle is None:
+            return None
+        names = {unit.pk: unit.full_name for unit in Unit.objects.filter(pk__in=cycle)}
+        return [names.get(pk, str(pk)) for pk in cycle]
+
 
 class SuccessorLink(models.Model):
     """`predecessor` ceased and `successor` took over its territory or members.
@@ -345,10 +359,8 @@ class SuccessorLink(models.Model):
         return f"{self.predecessor} → {self.successor}"
 
     def clean(self) -> None:
-        from hienmau.orgs.services import successor_cycle
-
         if self.predecessor_id and self.successor_id:
-            cycle = successor_cycle(self.predecessor_id, self.successor_id)
+            cycle = SuccessorLink.objects.cycle_if_linked(self.predecessor_id, self.successor_id)
             if cycle:
                 raise ValidationError(
                     _("Liên kết này tạo thành vòng lặp kế thừa: %(cycle)s.") % {"cycle": " → ".join(cycle)}

@@ -22,7 +22,7 @@ from hienmau.orgs.scoping import (
     scope_required,
     scoped_units,
 )
-from hienmau.plans import services
+from hienmau.plans import exports, services
 from hienmau.plans.forms import AddBucketForm, AddRowForm, CellForm, ImportForm, PlanForm, TargetFormSet
 from hienmau.plans.importer import PlanAlreadyImported, PlanImportError, analyse_file, preview_changes, save_plan
 from hienmau.plans.lib.appendix import AppendixError
@@ -271,8 +271,6 @@ def plan_history(request, pk):
 
 @scope_required
 def plan_export(request, pk, fmt):
-    from hienmau.plans import exports
-
     plan = _visible_plan(request.scope, pk)
     makers = {
         "xlsx": (exports.appendix_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
