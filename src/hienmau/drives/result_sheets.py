@@ -12,14 +12,24 @@ import io
 from dataclasses import dataclass
 
 from hienmau.core.clock import today
-from hienmau.core.lib.documents import FONT, FONT_STACK, MOTTO, MOTTO_2, place_date_line, safe_cell
+from hienmau.core.lib.documents import (
+    FONT,
+    FONT_STACK,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MOTTO,
+    MOTTO_2,
+    a4_sheet,
+    place_date_line,
+    safe_cell,
+)
 from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.text import vietnamese_name_key
 from hienmau.drives import services
 from hienmau.drives.models import Drive, RegistrationKind, RegistrationStatus
 
-# A4 portrait, Decree 30 margins (mm).
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
 COLUMNS = ("STT", "Đơn vị vận động", "Đăng ký", "Đã hiến", "Tạm hoãn", "Không đến", "Thể tích (ml)")
 WIDTHS_MM = (11, 59, 17, 17, 17, 17, 27)  # sums to the 165 mm between the margins
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -104,25 +114,7 @@ class _Sheet:
         return cell
 
     def page_setup(self, last_row: int, *, landscape: bool = False) -> None:
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.page import PageMargins
-
-        sheet, inch = self.sheet, 25.4
-        sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_margins = PageMargins(
-            left=MARGIN_LEFT / inch,
-            right=MARGIN_RIGHT / inch,
-            top=MARGIN_TOP / inch,
-            bottom=MARGIN_BOTTOM / inch,
-            header=0.3,
-            footer=0.3,
-        )
-        sheet.oddFooter.center.text = "&P/&N"
-        sheet.print_area = f"A1:{get_column_letter(self.ncols)}{last_row}"
-        sheet.sheet_view.showGridLines = False
+        a4_sheet(self.sheet, landscape=landscape, ncols=self.ncols, last_row=last_row)
 
 
 def _save(workbook) -> bytes:

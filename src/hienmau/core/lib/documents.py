@@ -41,3 +41,27 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+def a4_sheet(sheet, *, landscape: bool, ncols: int, last_row: int) -> None:
+    """An openpyxl worksheet printed as Decree 30 asks: A4, its margins, one page wide, "page/pages" in the
+    footer, the print area from A1 to the last used cell."""
+    from openpyxl.utils import get_column_letter  # openpyxl loads only when a sheet is written
+    from openpyxl.worksheet.page import PageMargins
+
+    inch = 25.4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as many long as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(
+        left=MARGIN_LEFT / inch,
+        right=MARGIN_RIGHT / inch,
+        top=MARGIN_TOP / inch,
+        bottom=MARGIN_BOTTOM / inch,
+        header=0.3,
+        footer=0.3,
+    )
+    sheet.oddFooter.center.text = "&P/&N"
+    sheet.print_area = f"A1:{get_column_letter(ncols)}{last_row}"
+    sheet.sheet_view.showGridLines = False

@@ -6,12 +6,9 @@ import io
 
 from hienmau.core.lib.documents import (
     FONT,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    MARGIN_TOP,
     MOTTO,
     MOTTO_2,
+    a4_sheet,
     safe_cell,
 )
 from hienmau.plans.exports.appendix import Appendix, Row, bucket_header, build_appendix
@@ -138,29 +135,10 @@ class _SheetWriter:
             self.sheet.row_dimensions[row].height = 16 * lines
 
     def page_setup(self, last_row: int) -> None:
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.page import PageMargins
-
-        sheet = self.sheet
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide, as many long as needed
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.print_options.horizontalCentered = True
-        inch = 25.4
-        sheet.page_margins = PageMargins(
-            left=MARGIN_LEFT / inch,
-            right=MARGIN_RIGHT / inch,
-            top=MARGIN_TOP / inch,
-            bottom=MARGIN_BOTTOM / inch,
-            header=0.3,
-            footer=0.3,
-        )
-        sheet.oddFooter.center.text = "&P/&N"
-        sheet.oddFooter.center.font = FONT
-        sheet.oddFooter.center.size = self.size
-        sheet.print_area = f"A1:{get_column_letter(self.ncols)}{last_row}"
-        sheet.sheet_view.showGridLines = False
+        a4_sheet(self.sheet, landscape=True, ncols=self.ncols, last_row=last_row)
+        self.sheet.print_options.horizontalCentered = True
+        self.sheet.oddFooter.center.font = FONT
+        self.sheet.oddFooter.center.size = self.size
 
 
 def _lines(text: str, width_mm: float, pt: int) -> int:
