@@ -32,6 +32,7 @@ from hienmau.orgs.models import (
     Unit,
     UnitCategory,
     UnitKind,
+    UnitQuerySet,
 )
 
 QS = TypeVar("QS", bound=QuerySet)
@@ -79,9 +80,10 @@ def build_scope(membership: Membership) -> Scope:
     return Scope(unit=unit, role=membership.role, root_paths=_root_paths_with_predecessors(unit))
 
 
-def superuser_scope() -> Scope:
+def superuser_scope() -> Scope | None:
+    """Everything, from the root unit; None before any unit is loaded (the admin still works)."""
     root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-    return Scope(unit=root, role=Role.ADMIN, everything=True)
+    return None if root is None else Scope(unit=root, role=Role.ADMIN, everything=True)
 
 
 def _root_paths_with_predecessors(unit: Unit, links: list[tuple[str, str]] | None = None) -> tuple[str, ...]:
@@ -131,8 +133,8 @@ def scope_queryset(queryset: QuerySet, scope: Scope, unit_field: str = "unit") -
     return queryset.filter(scope.unit_filter(prefix))
 
 
-def scoped_units(scope: Scope) -> QuerySet[Unit]:
-    return scope_queryset(Unit.objects.all(), scope, unit_field="")
+def scoped_units(scope: Scope) -> UnitQuerySet:
+    return Unit.objects.filter(scope.unit_filter())
 
 
 def successor_candidates(scope: Scope, unit: Unit) -> QuerySet[Unit]:

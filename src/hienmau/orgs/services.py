@@ -82,7 +82,7 @@ def may_decide(scope: Scope | None, link: SuccessorLink) -> bool:
         scope
         and scope.can_manage_units
         and link.status == LinkStatus.PENDING
-        and link.deciding_unit_id
+        and link.deciding_unit is not None
         and scope.contains(link.deciding_unit)
     )
 
