@@ -61,6 +61,7 @@ def load_demo(write=None) -> int:
         )
         for day in ROUNDS[: rng.randint(0, len(ROUNDS))]:
             volume = rng.choice((250, 350, 350, 450))
+            assert donor.weight_kg is not None  # every synthetic donor is weighed
             volume = max(v for v in (250, 350, 450) if v <= volume and v <= donor.weight_kg * 9)  # 9 ml/kg
             record_donation(
                 donor,

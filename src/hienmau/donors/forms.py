@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -143,8 +145,11 @@ class DonationForm(forms.ModelForm):
 
     def visit(self) -> Visit:
         data = self.cleaned_data
+        fields: dict[str, Any] = {
+            name: data.get(name) for name in self.Meta.fields if name not in ("benefit_kind", "drive_name")
+        }
         return Visit(
-            **{name: data.get(name) for name in self.Meta.fields if name not in ("benefit_kind", "drive_name")},
+            **fields,
             benefit_kind=data.get("benefit_kind") or "",
             drive_name=data.get("drive_name") or "",
         )
