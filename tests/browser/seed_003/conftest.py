@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from hienmau.core.clock import frozen
-from hienmau.donors.lib.identity import sex_century_digit
+from hienmau.core.lib.identity import sex_century_digit
 from hienmau.drives import services
 from hienmau.drives.models import Drive, RosterEntry, TimeSlot
 from hienmau.orgs.demo import load_demo

@@ -123,6 +123,9 @@ def _date(text: str) -> datetime.date:
             f"Ngày hiến máu --drive-date “{text}” không hợp lệ: ghi theo dạng YYYY-MM-DD, ví dụ 2021-07-09."
         )
     try:
-        return parse_date(text)  # the table core's reader; options take its ISO form only
+        day = parse_date(text)  # the table core's reader; options take its ISO form only
+        if day is None:
+            raise ValueError(text)
+        return day
     except ValueError as exc:
         raise CommandError(f"Ngày hiến máu --drive-date “{text}” không phải ngày có thật.") from exc
