@@ -7,6 +7,7 @@ from django.urls import reverse
 from hienmau.core.clock import frozen
 from hienmau.donors import services
 from hienmau.donors.models import Donation, Donor, DonorMerge, RevealLog
+from hienmau.orgs.scoping import unit_scope
 from tests.orgs.test_scoping import urls_taking
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_create_refuses_a_landline(people, client_for, db):
     assert "phone" in response.context["form"].errors
 
 
-def test_merge_keeps_every_donation_and_can_be_undone(donors, people, client_for, hospital):
+def test_merge_keeps_every_donation_and_can_be_undone(donors, people, client_for, hospital, tree):
     duplicate = Donor.objects.create(
         full_name="Nguyễn Văn Đức",
         date_of_birth=datetime.date(1990, 5, 12),
@@ -103,7 +104,7 @@ def test_merge_keeps_every_donation_and_can_be_undone(donors, people, client_for
         commune=donors["duc"].commune,
     )
     Donation.objects.create(donor=duplicate, date=datetime.date(2024, 11, 9), facility=hospital, volume_ml=250)
-    assert [c.donor for c in services.duplicates_for(donors["duc"])] == [duplicate]
+    assert [c.donor for c in services.duplicates_for(donors["duc"], unit_scope(tree.an_thi))] == [duplicate]
     client = client_for(people.district_officer)
     preview = client.get(reverse("donors:merge_preview", args=[donors["duc"].pk, duplicate.pk]))
     assert "Thôn Vân Du" in preview.content.decode()

@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from hienmau.core.audit import history_entries
 from hienmau.core.clock import today
 from hienmau.core.uploads import save_upload
-from hienmau.donors import services
+from hienmau.donors import registry, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
-from hienmau.donors.models import Donation, Donor, DonorMerge, Outcome
+from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.orgs.scoping import scoped_units
 from hienmau.orgs.views import scope_required
@@ -85,21 +85,32 @@ def donor_create(request):
     form = DonorForm(request.POST or None, units=units)
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        candidate = form.instance
-        from hienmau.core.lib.text import fold
-
-        duplicates = services.duplicates_of(
-            cccd=form.cleaned_data.get("cccd"),
-            phone=form.cleaned_data.get("phone"),
-            date_of_birth=form.cleaned_data.get("date_of_birth"),
-            name_folded=fold(candidate.full_name),
+        data = form.cleaned_data
+        match = registry.lookup_one(
+            request.scope,
+            cccd=data.get("cccd"),
+            phone=data.get("phone") or "",
+            date_of_birth=data.get("date_of_birth"),
+            name_folded=Donor.name_columns(form.instance.full_name)["name_folded"],
         )
-        exact = [d for d in duplicates if d.donor.cccd and d.donor.cccd == form.cleaned_data.get("cccd")]
-        if exact:
-            form.add_error(
-                "cccd", _("Số CCCD này đã có trong hồ sơ của %(name)s.") % {"name": exact[0].donor.full_name}
+        duplicates = match.candidates
+        if match.donor is not None:
+            form.add_error("cccd", _("Số CCCD này đã có trong hồ sơ của %(name)s.") % {"name": match.donor.full_name})
+        elif match.other is not None:
+            # Registered outside the scope: nothing of that record is shown, a transfer is asked for.
+            transfer = registry.request_transfer(
+                match.other,
+                request.scope,
+                request.user,
+                LinkSource.MANUAL,
+                typed_name=form.instance.full_name,
+                donor_values={
+                    "commune_id": data["commune"].pk if data.get("commune") else None,
+                    "workplace_id": data["workplace"].pk if data.get("workplace") else None,
+                },
             )
-        elif duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
+            form.add_error("cccd", registry.transfer_notice(transfer))
+        elif duplicates and not data.get("confirm_not_duplicate"):
             form.add_error(
                 None, _("Có hồ sơ có thể là cùng một người; xem bên dưới rồi xác nhận nếu đây là người khác.")
             )
@@ -147,7 +158,7 @@ def donor_detail(request, pk):
             "honours_reached": reached,
             "next_honour": upcoming,
             "total_ml": sum(d.volume_ml or 0 for d in donated),
-            "duplicates": services.duplicates_for(donor) if not donor.merged_into_id else [],
+            "duplicates": services.duplicates_for(donor, request.scope) if not donor.merged_into_id else [],
             "merges": DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).select_related(
                 "survivor", "merged", "by"
             ),
@@ -295,7 +306,7 @@ def history_import(request):
     if request.method == "POST" and form.is_valid():
         target = save_upload(form.cleaned_data["file"])
         try:
-            result = import_history(target, form.cleaned_data["facility"])
+            result = import_history(target, form.cleaned_data["facility"], scope=request.scope, user=request.user)
             messages.success(request, result.summary())
         except HistoryImportError as exc:
             problems = exc.problems

@@ -181,17 +181,54 @@ class PublicRegistrationForm(forms.Form):
     date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DateInput())
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("M", _("Nam")), ("F", _("Nữ"))])
     phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20)
+    last_donation = forms.DateField(
+        label=_("Ngày hiến máu gần nhất"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Bỏ trống nếu bạn chưa hiến máu lần nào."),
+    )
     kind = forms.ChoiceField(label=_("Hình thức"), choices=RegistrationKind.choices, initial=RegistrationKind.DIRECT)
     consent = forms.BooleanField(
         label=_("Tôi đồng ý cho Ban Chỉ đạo lưu và dùng thông tin này để tổ chức hiến máu và liên hệ với tôi.")
     )
 
-    def __init__(self, *args, slots=(), **kwargs):
+    def __init__(self, *args, slots=(), drive_day=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = [(str(slot.pk), label) for slot, label in slots]
+        self.drive_day = drive_day
 
     def clean_phone(self):
         return mobile_phone_or_form_error(self.cleaned_data["phone"])
+
+    def clean(self):
+        """Refuse, with the rule's own reason, whoever may not give on the drive day: under 18 or over 60,
+        or inside the gap after their last donation (donors/lib/eligibility.py)."""
+        from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
+        from hienmau.donors.services import rule_sets
+
+        cleaned = super().clean()
+        born, last = cleaned.get("date_of_birth"), cleaned.get("last_donation")
+        if born is None or self.drive_day is None:
+            return cleaned
+        if born >= self.drive_day:
+            self.add_error("date_of_birth", _("Ngày sinh phải trước ngày hiến máu."))
+            return cleaned
+        if last is not None and last > self.drive_day:
+            self.add_error("last_donation", _("Ngày hiến gần nhất không thể sau ngày hiến máu."))
+            return cleaned
+        verdict = eligibility(
+            Person(cleaned.get("sex") or None, born, None),
+            self.drive_day,
+            "whole_blood",
+            None,
+            PastDonation(last, "whole_blood") if last else None,
+            [],
+            rules_on(rule_sets(), self.drive_day),
+        )
+        if not verdict.eligible:
+            for reason in verdict.reasons:
+                self.add_error("last_donation" if reason.startswith("Lần hiến") else "date_of_birth", reason)
+        return cleaned
 
 
 class AggregateForm(forms.Form):
