@@ -34,7 +34,7 @@ from hienmau.donors.models import (
     ReviewStatus,
     TransferRequest,
 )
-from hienmau.orgs.models import Unit, UnitKind
+from hienmau.orgs.models import SuccessorLink, Unit, UnitKind
 from hienmau.orgs.scoping import Scope, covering_unit
 
 # Sent once when a transfer is approved, so the apps holding rows that waited on it (drives:
@@ -195,7 +195,15 @@ def deciding_unit_for(asking_unit: Unit, donor: Donor) -> Unit:
     if covering.kind != UnitKind.NATIONAL:
         return covering
     province = next((u for u in (*home.ancestors(), home) if u.kind == UnitKind.PROVINCE), None)
-    return province or home
+    if province is None:
+        return home
+    # A province that merged into another is asked through the province that took it over.
+    for _hop in range(5):
+        successor = SuccessorLink.objects.approved().filter(predecessor=province).select_related("successor").first()
+        if successor is None or province.valid_until is None:
+            break
+        province = successor.successor
+    return province
 
 
 def request_transfer(

@@ -21,9 +21,9 @@ from hienmau.core.uploads import save_upload
 from hienmau.donors import registry, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
-from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome
+from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome, ReviewStatus, TransferRequest
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
-from hienmau.orgs.scoping import scoped_units
+from hienmau.orgs.scoping import scope_queryset, scoped_units
 from hienmau.orgs.views import scope_required
 
 HONOUR_TIERS = (5, 10, 15, 20, 30, 40, 50, 70, 100)  # Decision 122/QĐ-BCĐQG (2017) and provincial tiers
@@ -344,3 +344,74 @@ def benefit_report(request):
             }
         )
     return render(request, "donors/benefit_report.html", {"form": form, "rows": rows})
+
+
+# --- review queue: possible duplicates and transfer requests -------------------------------------
+
+
+@scope_required
+def review_queue(request):
+    """The scope's pending duplicate proposals, the transfers it must decide, and those it asked for
+    (the latter without anything about the other record)."""
+    scope = request.scope
+    pending = ReviewStatus.PENDING
+    proposals = (
+        registry.proposals_for(scope)
+        .filter(status=pending)
+        .select_related("new_donor", "candidate", "unit", "new_donor__commune", "candidate__commune")
+    )
+    transfers = TransferRequest.objects.filter(status=pending).select_related("asking_unit", "deciding_unit")
+    to_decide = transfers.filter(scope.unit_filter("deciding_unit__")).select_related("donor", "donor__commune")
+    asked = scope_queryset(transfers, scope, "asking_unit").exclude(pk__in=to_decide.values("pk"))
+    return render(
+        request,
+        "donors/review.html",
+        {
+            "proposals": proposals[:200],
+            "to_decide": to_decide[:200],
+            "asked": asked[:200],
+            "can_edit": scope.can_edit,
+        },
+    )
+
+
+@scope_required
+@require_POST
+def review_proposal(request, pk):
+    proposal = get_object_or_404(registry.proposals_for(request.scope), pk=pk)
+    _require_edit(request)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        registry.decide_proposal(proposal, request.scope, request.user, approve)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã gộp hồ sơ mới vào hồ sơ có sẵn; có thể hoàn tác trên trang hồ sơ.")
+            if approve
+            else _("Đã ghi nhận: đây là hai người khác nhau."),
+        )
+    return redirect("donors:review_queue")
+
+
+@scope_required
+@require_POST
+def review_transfer(request, pk):
+    scope = request.scope
+    transfer = get_object_or_404(TransferRequest.objects.filter(scope.unit_filter("deciding_unit__")), pk=pk)
+    if not registry.can_decide_transfer(scope, transfer):
+        raise PermissionDenied(_("Chỉ đơn vị quyết định mới được duyệt yêu cầu chuyển hồ sơ này."))
+    approve = request.POST.get("decision") == "approve"
+    try:
+        registry.decide_transfer(transfer, scope, request.user, approve)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã đồng ý chuyển hồ sơ cho %(unit)s.") % {"unit": transfer.asking_unit.full_name}
+            if approve
+            else _("Đã từ chối yêu cầu chuyển hồ sơ."),
+        )
+    return redirect("donors:review_queue")
