@@ -52,8 +52,8 @@ class HistoryImportResult:
         )
         if self.held:
             text += (
-                f" {self.held} dòng có số CCCD đã đăng ký ở nơi khác: đã gửi yêu cầu chuyển hồ sơ, "
-                "lần hiến được giữ lại chờ quyết định."
+                f" {self.held} dòng có số CCCD đã được đăng ký ở nơi khác: đã gửi yêu cầu chuyển hồ sơ "
+                "(xem mục Cần xem xét), lần hiến được giữ lại chờ quyết định."
             )
         if self.proposed:
             text += f" {self.proposed} hồ sơ mới có thể trùng người đã có: xem mục Cần xem xét."
