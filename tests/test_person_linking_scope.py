@@ -489,3 +489,18 @@ def test_a_member_of_another_unit_cannot_decide_a_proposal(ctx, tree):
     assert response.status_code == 403
     proposal.refresh_from_db()
     assert proposal.status == ReviewStatus.PENDING
+
+
+def test_an_approved_transfer_moves_the_person_to_the_asking_commune(ctx, tree):
+    try_manual_create(ctx, "cccd")
+    transfer = TransferRequest.objects.get()
+    assert transfer.typed_name == "Nguyễn Văn Khác" and transfer.donor_values["commune_id"] == tree.van_du.pk
+    ctx.client.force_login(ctx.people.district_officer)
+    asked = ctx.client.get(reverse("donors:review_queue")).content.decode()
+    assert "Nguyễn Văn Khác" in asked and "tỉnh An Giang" in asked and ctx.other.full_name not in asked
+    ctx.client.force_login(ctx.people.province_officer)
+    ctx.client.post(reverse("donors:review_transfer", args=[transfer.pk]), {"decision": "approve"})
+    ctx.other.refresh_from_db()
+    assert ctx.other.commune == tree.van_du
+    ctx.client.force_login(ctx.people.van_du_focal)
+    assert ctx.client.get(reverse("donors:donor_detail", args=[ctx.other.pk])).status_code == 200
