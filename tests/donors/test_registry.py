@@ -208,3 +208,21 @@ def test_benefit_report_shows_cash_and_gift_shares(donors, people, client_for, h
     )
     body = client_for(people.district_officer).get(reverse("donors:benefit_report")).content.decode()
     assert "Trung tâm Y tế huyện Ân Thi" in body and "67%" in body and "33%" in body
+
+
+def test_the_demo_review_page_shows_one_proposal_and_one_transfer(client_for, db):
+    from django.contrib.auth import get_user_model
+
+    from hienmau.donors.demo import load_demo as load_donors
+    from hienmau.orgs.demo import load_demo as load_units
+
+    load_units()
+    load_donors()
+    users = get_user_model().objects
+    an_thi = client_for(users.get(username="ctd.anthi")).get(reverse("donors:review_queue"))
+    assert len(an_thi.context["proposals"]) == 1 and len(an_thi.context["asked"]) == 1
+    page = an_thi.content.decode()
+    assert "Danh Thị Sa Rên" in page  # the name Ân Thi typed itself, and nothing of the other record
+    assert "Trường Đại học Kiên Giang" not in page and "tỉnh An Giang" in page
+    an_giang = client_for(users.get(username="vp.angiang")).get(reverse("donors:review_queue"))
+    assert len(an_giang.context["to_decide"]) == 1 and "huyện Ân Thi" in an_giang.content.decode()
