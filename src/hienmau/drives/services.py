@@ -120,6 +120,9 @@ def take_slot(
     if slot.drive_id != drive.pk:
         raise ValidationError(_("Khung giờ không thuộc đợt hiến máu này."))
     with transaction.atomic():
+        # The drive first (one sign-up of a drive at a time, so the same person in two tabs is one
+        # registration), then the slot.
+        Drive.objects.select_for_update().filter(pk=drive.pk).first()
         locked = TimeSlot.objects.select_for_update().get(pk=slot.pk)
         if locked.registrations.count() >= locked.quota:
             raise SlotFull(
