@@ -25,6 +25,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hienmau.donors.lib import matching
 from hienmau.donors.models import (
     Donation,
     Donor,
@@ -151,18 +152,24 @@ class RegistryLookup:
         return None
 
     def match(self, cccd, phone, name_folded, date_of_birth) -> Match:
-        donor = self.by_cccd.get(cccd) if cccd else None
-        if donor is not None:
-            return Match(donor=donor) if donor.pk in self.in_scope else Match(other=donor)
-        candidates: dict[int, Candidate] = {}
-        for donors, reason in (
-            (self.by_phone.get((phone, date_of_birth), []) if phone else [], _("trùng số điện thoại và ngày sinh")),
-            (self.by_name.get((name_folded, date_of_birth), []), _("trùng họ tên và ngày sinh")),
-        ):
-            for donor in donors:
-                if donor.pk in self.in_scope and not (cccd and donor.cccd and donor.cccd != cccd):
-                    candidates.setdefault(donor.pk, Candidate(donor, reason))
-        return Match(candidates=list(candidates.values()))
+        """What donors/lib/matching.py decides for this person, with the records it names."""
+        same_cccd = self.by_cccd.get(cccd) if cccd else None
+        same_phone = self.by_phone.get((phone, date_of_birth), []) if phone else []
+        same_name = self.by_name.get((name_folded, date_of_birth), [])
+        records = {d.pk: d for d in (*([same_cccd] if same_cccd else []), *same_phone, *same_name)}
+
+        def plain(donors):
+            return [matching.Record(d.pk, d.cccd, d.pk in self.in_scope) for d in donors]
+
+        decision = matching.decide(
+            cccd, plain([same_cccd])[0] if same_cccd else None, plain(same_phone), plain(same_name)
+        )
+        reasons = {matching.PHONE: _("trùng số điện thoại và ngày sinh"), matching.NAME: _("trùng họ tên và ngày sinh")}
+        return Match(
+            donor=records.get(decision.link),
+            other=records.get(decision.transfer),
+            candidates=[Candidate(records[pk], reasons[reason]) for pk, reason in decision.candidates],
+        )
 
 
 def lookup_one(scope: Scope | None, *, cccd=None, phone="", name_folded="", date_of_birth=None) -> Match:
