@@ -311,7 +311,10 @@ def test_no_path_shows_or_links_another_provinces_donor(ctx, name, how):
             ReviewStatus.PENDING,
         )
         messages = " ".join(ctx.answers)
-        assert "đã được đăng ký ở nơi khác" in messages
+        assert "đã được đăng ký ở nơi khác" in messages and "tỉnh An Giang" in messages
+        # Nothing of the other record is shown: not its name, birth date, phone or the record itself.
+        for secret in (ctx.other.full_name, "04/04/1990 (", "091****333", "0911222333", "+84911222333"):
+            assert secret not in messages, secret
 
 
 def test_paths_cover_every_way_a_person_is_linked():

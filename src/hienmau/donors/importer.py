@@ -42,6 +42,7 @@ class HistoryImportResult:
     donations_created: int = 0
     already_imported: int = 0
     held: int = 0  # rows waiting on a transfer request (CCCD registered elsewhere)
+    ask: set[str] = field(default_factory=set)  # the units deciding those requests
     proposed: int = 0  # new records proposed as possible duplicates
     duplicates_in_file: list[int] = field(default_factory=list)
 
@@ -53,7 +54,8 @@ class HistoryImportResult:
         if self.held:
             text += (
                 f" {self.held} dòng có số CCCD đã được đăng ký ở nơi khác: đã gửi yêu cầu chuyển hồ sơ "
-                "(xem mục Cần xem xét), lần hiến được giữ lại chờ quyết định."
+                f"(xem mục Cần xem xét; hãy liên hệ {', '.join(sorted(self.ask))}), "
+                "lần hiến được giữ lại chờ quyết định."
             )
         if self.proposed:
             text += f" {self.proposed} hồ sơ mới có thể trùng người đã có: xem mục Cần xem xét."
@@ -141,6 +143,7 @@ def _import_chunk(
             transfer = request_transfer(donor, scope, user, LinkSource.IMPORT, typed_name=row.full_name)
             hold_donation(transfer, _donation_values(row, facility), source_key=key)
             result.held += 1
+            result.ask.add(transfer.deciding_unit.full_name)
     linked = [(key, row, donor) for (key, row), donor in zip(todo, donor_ids, strict=True) if isinstance(donor, int)]
     insert_with_history(
         Donation,

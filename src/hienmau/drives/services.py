@@ -180,6 +180,7 @@ class ListOutcome:
     new_donors: int = 0
     skipped: list[int] = field(default_factory=list)  # line numbers already registered
     transfers: list[int] = field(default_factory=list)  # lines whose CCCD is registered elsewhere
+    ask: set[str] = field(default_factory=set)  # the units deciding those transfers
 
 
 def submit_list(
@@ -223,6 +224,7 @@ def submit_list(
             outcome.new_donors += len(lookup.created) > before
             if transfer is not None:
                 outcome.transfers.append(line)
+                outcome.ask.add(transfer.deciding_unit.full_name)
                 if transfer.pk in waiting:
                     outcome.skipped.append(line)
                     continue

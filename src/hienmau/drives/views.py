@@ -359,9 +359,9 @@ def _list_confirm(request, drive: Drive, units):
             request,
             _(
                 "Các dòng %(lines)s có số CCCD đã được đăng ký ở nơi khác: đã gửi yêu cầu chuyển hồ sơ; "
-                "các dòng này chờ quyết định (xem mục Cần xem xét)."
+                "các dòng này chờ quyết định (xem mục Cần xem xét; hãy liên hệ %(units)s)."
             )
-            % {"lines": ", ".join(map(str, outcome.transfers))},
+            % {"lines": ", ".join(map(str, outcome.transfers)), "units": ", ".join(sorted(outcome.ask))},
         )
     if outcome.skipped:
         messages.info(
