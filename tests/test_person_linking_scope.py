@@ -343,7 +343,7 @@ def test_an_approved_transfer_applies_the_held_donation_once(ctx):
     assert refused.status_code == 404
     ctx.client.force_login(province_officer)
     page = ctx.client.get(reverse("donors:review_queue")).content.decode()
-    assert ctx.other.full_name in page and "huyện Ân Thi" in page
+    assert ctx.other.full_name in page and "huyện Ân Thi" in page and "1 lần hiến chờ ghi" in page
     ctx.client.post(reverse("donors:review_transfer", args=[held.transfer.pk]), {"decision": "approve"})
     held.refresh_from_db()
     assert held.transfer.status == ReviewStatus.APPROVED and held.donation.donor == ctx.other

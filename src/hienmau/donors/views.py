@@ -361,7 +361,11 @@ def review_queue(request):
         .select_related("new_donor", "candidate", "unit", "new_donor__commune", "candidate__commune")
     )
     transfers = TransferRequest.objects.filter(status=pending).select_related("asking_unit", "deciding_unit")
-    to_decide = transfers.filter(scope.unit_filter("deciding_unit__")).select_related("donor", "donor__commune")
+    to_decide = (
+        transfers.filter(scope.unit_filter("deciding_unit__"))
+        .select_related("donor", "donor__commune")
+        .annotate(held=Count("held_donations"))
+    )
     asked = scope_queryset(transfers, scope, "asking_unit").exclude(pk__in=to_decide.values("pk"))
     return render(
         request,
