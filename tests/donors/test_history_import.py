@@ -174,3 +174,18 @@ def test_a_new_person_on_several_rows_becomes_one_donor_across_chunks(tmp_path, 
     my = Donor.objects.get(full_name="Lò Thị Mỷ")
     assert my.donations.count() == 5 and my.history.count() == 1
     assert Donation.history.filter(donor_id=my.pk, history_type="+").count() == 5
+
+
+def test_a_donation_dated_after_today_is_a_finding_and_nothing_is_saved(tmp_path, donors, hospital):
+    from hienmau.core.clock import frozen
+
+    rows = [
+        GOOD[0],
+        ["Vũ Văn Hải", "01/01/1990", "Nam", "", "", "10/11/2025", "", 250, "X9", "", "", "", "", "", ""],
+    ]
+    before = (Donor.objects.count(), Donation.objects.count())
+    with frozen(datetime.date(2025, 11, 9)), pytest.raises(HistoryImportError) as caught:
+        import_history(workbook(tmp_path, rows), hospital)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(m.startswith("Dòng 4, cột Ngày hiến") and "10/11/2025 chưa tới" in m for m in messages), messages
+    assert (Donor.objects.count(), Donation.objects.count()) == before

@@ -361,3 +361,48 @@ def test_the_organiser_still_sees_every_unit(busy_drive, people, client_for):
     assert all(name in sheet for name in ("Vân Du", "Phù Ứng", "Trường THPT Ân Thi", "Tự đăng ký / đến trực tiếp"))
     detail = client.get(reverse("drives:drive_detail", args=[busy_drive.pk])).context
     assert detail["collected"] == 39 and detail["total"].registered == 4 and len(detail["quotas"]) == 3
+
+
+def public_form(slot, **fields):
+    return {
+        "slot": slot.pk,
+        "full_name": "Vũ Minh Khôi",
+        "date_of_birth": "01/01/1990",
+        "sex": "M",
+        "phone": "0912000009",
+        "kind": "direct",
+        "consent": "on",
+        **fields,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"date_of_birth": "01/03/2010"}, "date_of_birth", "Chưa đủ 18 tuổi"),
+        ({"date_of_birth": "10/07/2003"}, "date_of_birth", "Chưa đủ 18 tuổi"),  # 18 the day after the drive
+        ({"date_of_birth": "01/01/1960"}, "date_of_birth", "Đã quá 60 tuổi"),
+        ({"last_donation": "01/06/2021"}, "last_donation", "cần cách ít nhất 12 tuần"),
+        ({"last_donation": "02/07/2021"}, "last_donation", "không thể sau hôm nay"),
+    ],
+)
+def test_public_registration_refuses_who_may_not_give_on_the_drive_day(drive, client, fields, field, message):
+    url = reverse("public_drives:register", args=[drive.public_token])
+    slot = drive.slots.get(unit__isnull=True)
+    with frozen(datetime.date(2021, 7, 1)):
+        response = client.post(url, public_form(slot, **fields))
+    assert message in " ".join(response.context["form"].errors[field])
+    assert "Đăng ký thành công" not in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+@pytest.mark.django_db
+def test_public_registration_takes_someone_who_turns_18_on_the_drive_day_and_gave_12_weeks_before(drive, client):
+    url = reverse("public_drives:register", args=[drive.public_token])
+    slot = drive.slots.get(unit__isnull=True)
+    adult_on_the_day = drive.date.replace(year=drive.date.year - 18).strftime("%d/%m/%Y")
+    twelve_weeks = (drive.date - datetime.timedelta(weeks=12)).strftime("%d/%m/%Y")
+    with frozen(datetime.date(2021, 7, 1)):
+        response = client.post(url, public_form(slot, date_of_birth=adult_on_the_day, last_donation=twelve_weeks))
+    assert "Đăng ký thành công" in response.content.decode()

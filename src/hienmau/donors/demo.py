@@ -7,8 +7,8 @@ import random
 from django.db import transaction
 
 from hienmau.donors.lib.identity import sex_century_digit
-from hienmau.donors.models import Donation, Donor
-from hienmau.donors.services import benefit_rate, issue_certificate
+from hienmau.donors.models import Donor
+from hienmau.donors.recording import Visit, record_donation
 from hienmau.orgs.models import Unit
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đỗ", "Bùi", "Đặng", "Ngô")
@@ -61,20 +61,20 @@ def load_demo(write=None) -> int:
         )
         for day in ROUNDS[: rng.randint(0, len(ROUNDS))]:
             volume = rng.choice((250, 350, 350, 450))
-            rate = benefit_rate("whole_blood", volume, day)
-            donation = Donation.objects.create(
-                donor=donor,
-                date=day,
-                facility=hospital,
-                drive_name=f"Đợt hiến máu {day:%d/%m/%Y}",
-                component="whole_blood",
-                volume_ml=volume,
-                bag_number=f"AT{day:%y%m%d}{number:04d}",
-                benefit_kind=rng.choice(("cash", "gift", "gift")),
-                benefit_amount=rate.amount if rate else None,
-                mobilised_by=donor.commune,
+            volume = max(v for v in (250, 350, 450) if v <= volume and v <= donor.weight_kg * 9)  # 9 ml/kg
+            record_donation(
+                donor,
+                Visit(
+                    date=day,
+                    facility=hospital,
+                    drive_name=f"Đợt hiến máu {day:%d/%m/%Y}",
+                    component="whole_blood",
+                    volume_ml=volume,
+                    bag_number=f"AT{day:%y%m%d}{number:04d}",
+                    benefit_kind=rng.choice(("cash", "gift", "gift")),
+                    mobilised_by=donor.commune,
+                ),
             )
-            issue_certificate(donation)
     _review_demo(an_thi, hospital, rng, write)
     if write:
         write(f"Người hiến máu mẫu (tự tạo, không phải người thật): {COUNT} người ở các xã của huyện Ân Thi.")
@@ -116,14 +116,7 @@ def _review_demo(an_thi: Unit, hospital: Unit, rng: random.Random, write=None) -
     transfer = request_transfer(student, unit_scope(an_thi), None, LinkSource.IMPORT, typed_name=student.full_name)
     hold_donation(
         transfer,
-        {
-            "date": ROUNDS[-1],
-            "facility_id": hospital.pk,
-            "component": "whole_blood",
-            "volume_ml": 350,
-            "outcome": "donated",
-            "bag_number": "AT-CHUYEN-0001",
-        },
+        Visit(date=ROUNDS[-1], facility=hospital, volume_ml=350, bag_number="AT-CHUYEN-0001"),
         source_key=f"{hospital.pk}:bag:AT-CHUYEN-0001",
     )
     if write:

@@ -1,9 +1,11 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import VietnameseDecimalField, vietnamese_number_fields
 from hienmau.donors.lib.identity import PhoneError, normalise_phone
 from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
+from hienmau.donors.recording import Override, Visit
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
 
@@ -105,6 +107,14 @@ class DonationForm(forms.ModelForm):
         ]
         widgets = {"date": DateInput(), "deferral_until": DateInput()}
 
+    override_physician = forms.CharField(
+        label=_("Bác sĩ cho phép hiến"),
+        max_length=255,
+        required=False,
+        help_text=_("Chỉ ghi khi người hiến chưa đủ điều kiện theo quy định mà bác sĩ vẫn cho phép."),
+    )
+    override_reason = forms.CharField(label=_("Lý do bác sĩ cho phép"), max_length=500, required=False)
+
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
@@ -120,7 +130,24 @@ class DonationForm(forms.ModelForm):
                 self.add_error("deferral_reason", _("Ghi lý do tạm hoãn."))
             if cleaned.get("volume_ml"):
                 self.add_error("volume_ml", _("Lần tạm hoãn không có thể tích máu."))
+        try:
+            cleaned["override"] = Override.given(cleaned.get("override_physician"), cleaned.get("override_reason"))
+        except ValidationError as exc:
+            self.add_error("override_reason", exc.messages[0])
         return cleaned
+
+    def visit(self) -> Visit:
+        data = self.cleaned_data
+        return Visit(
+            **{name: data.get(name) for name in self.Meta.fields if name not in ("benefit_kind", "drive_name")},
+            benefit_kind=data.get("benefit_kind") or "",
+            drive_name=data.get("drive_name") or "",
+        )
+
+    def refused(self, reasons: list[str]) -> None:
+        """The rules refuse the donation: say why, and ask for the physician's permission."""
+        self.add_error(None, [_("Chưa đủ điều kiện hiến máu vào ngày này:"), *reasons])
+        self.add_error("override_physician", _("Chỉ ghi nhận khi bác sĩ cho phép: ghi tên bác sĩ và lý do cho phép."))
 
 
 class EligibilityCheckForm(forms.Form):

@@ -16,12 +16,14 @@ from pathlib import Path
 from django.db import transaction
 
 from hienmau.core.bulk import insert_with_history
+from hienmau.core.clock import today
 from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
 from hienmau.donors.lib import identity
 from hienmau.donors.lib.history_rows import HistoryRow, RowProblem, parse_rows
 from hienmau.donors.models import Donation, Donor, HeldDonation, LinkSource
+from hienmau.donors.recording import Visit, record_imported
 from hienmau.donors.registry import RegistryLookup, hold_donation, propose_duplicates, request_transfer
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
@@ -76,6 +78,11 @@ def read_history(path: Path) -> list[HistoryRow]:
         raise HistoryImportError([RowProblem(1, "tệp", str(exc))]) from exc
     rows, problems = parse_rows(table, identity)
     problems += [problem for row in rows for problem in _column_problems(row)]
+    problems += [
+        RowProblem(row.line, "Ngày hiến", f"ngày {row.date:%d/%m/%Y} chưa tới: chỉ nhập lần hiến đã diễn ra.")
+        for row in rows
+        if row.date > today()
+    ]
     if problems:
         raise HistoryImportError(sorted(problems, key=lambda p: p.line))
     return rows
@@ -112,19 +119,19 @@ def import_history(path: Path, facility: Unit, scope: Scope | None = None, user=
     return result
 
 
-def _donation_values(row: HistoryRow, facility: Unit) -> dict:
-    return {
-        "date": row.date,
-        "facility_id": facility.pk,
-        "component": row.component,
-        "volume_ml": row.volume_ml,
-        "bag_number": row.bag_number,
-        "outcome": row.outcome,
-        "deferral_reason": row.deferral_reason,
-        "deferral_until": row.deferral_until,
-        "benefit_kind": row.benefit_kind,
-        "benefit_amount": row.benefit_amount,
-    }
+def _visit(row: HistoryRow, facility: Unit) -> Visit:
+    return Visit(
+        date=row.date,
+        outcome=row.outcome,
+        component=row.component,
+        volume_ml=row.volume_ml,
+        bag_number=row.bag_number,
+        facility=facility,
+        deferral_reason=row.deferral_reason,
+        deferral_until=row.deferral_until,
+        benefit_kind=row.benefit_kind,
+        benefit_amount=row.benefit_amount,
+    )
 
 
 def _import_chunk(
@@ -141,14 +148,11 @@ def _import_chunk(
     for (key, row), donor in zip(todo, donor_ids, strict=True):
         if not isinstance(donor, int):  # the person's record is outside the scope: hold the donation
             transfer = request_transfer(donor, scope, user, LinkSource.IMPORT, typed_name=row.full_name)
-            hold_donation(transfer, _donation_values(row, facility), source_key=key)
+            hold_donation(transfer, _visit(row, facility), source_key=key)
             result.held += 1
             result.ask.add(transfer.deciding_unit.full_name)
     linked = [(key, row, donor) for (key, row), donor in zip(todo, donor_ids, strict=True) if isinstance(donor, int)]
-    insert_with_history(
-        Donation,
-        [_donation_values(row, facility) | {"donor_id": donor_id, "source_key": key} for key, row, donor_id in linked],
-    )
+    record_imported([(donor_id, _visit(row, facility), key) for key, row, donor_id in linked])
     result.donations_created += len(linked)
 
 

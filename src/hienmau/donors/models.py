@@ -310,6 +310,19 @@ class Donation(models.Model):
     benefit_amount = models.PositiveIntegerField(_("giá trị hỗ trợ (đồng)"), null=True, blank=True)
     certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, null=True, blank=True)  # noqa: DJ001 (NULL: unique among the rows that have one)
     certificate_token = models.CharField(max_length=32, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: unique among the rows that have one)
+    # A donation the eligibility rules refused, given on a physician's word (recording.record_donation).
+    override_physician = models.CharField(_("bác sĩ cho phép"), max_length=255, blank=True)
+    override_reason = models.CharField(_("lý do cho phép"), max_length=500, blank=True)
+    override_refusal = models.TextField(_("điều kiện chưa đạt"), blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận cho phép"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    override_at = models.DateTimeField(_("thời điểm cho phép"), null=True, blank=True)
     source_key = models.CharField(  # noqa: DJ001 (NULL: unique among the rows that have one)
         max_length=120,
         null=True,
@@ -319,7 +332,7 @@ class Donation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["facility", "mobilised_by"])  # see Donor.history
+    history = HistoricalRecords(no_db_index=["facility", "mobilised_by", "override_by"])  # see Donor.history
     objects = DonationQuerySet.as_manager()
 
     class Meta:
@@ -363,12 +376,15 @@ class RevealLog(models.Model):
 
 
 class DonorMerge(models.Model):
-    """Two records found to be one person. Reversible: it remembers which donations moved."""
+    """Two records found to be one person. Reversible: it remembers which donations moved and both
+    records' own values as they were before the merge, so that undoing restores them exactly."""
 
     survivor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="merges_kept")
     merged = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="merges_absorbed")
     moved_donation_ids = models.JSONField(default=list)
     filled_fields = models.JSONField(default=dict)  # fields the survivor took from the merged record
+    survivor_before = models.JSONField(default=dict)  # the survivor's merge fields before the merge
+    merged_before = models.JSONField(default=dict)  # the merged record's merge fields before the merge
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)
@@ -528,3 +544,29 @@ class DuplicateProposal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.new_donor_id} ~ #{self.candidate_id}"
+
+
+class CertificateCounter(models.Model):
+    """The last certificate number given by one facility (or by no facility) in one year.
+
+    issue_certificate locks this row (select_for_update) and takes the next number, so numbers never
+    repeat, also after a donation is deleted, and two devices at one site take turns."""
+
+    facility = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "year"],
+                condition=Q(facility__isnull=False),
+                name="donors_certificate_counter_per_facility",
+            ),
+            models.UniqueConstraint(
+                fields=["year"], condition=Q(facility__isnull=True), name="donors_certificate_counter_no_facility"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facility_id or '-'} {self.year}: {self.last}"

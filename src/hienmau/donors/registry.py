@@ -35,6 +35,7 @@ from hienmau.donors.models import (
     ReviewStatus,
     TransferRequest,
 )
+from hienmau.donors.recording import Visit, record_imported
 from hienmau.orgs.models import SuccessorLink, Unit, UnitKind
 from hienmau.orgs.scoping import Scope, covering_unit
 
@@ -242,8 +243,31 @@ def transfer_notice(transfer: TransferRequest) -> str:
     ) % {"unit": transfer.deciding_unit.full_name}
 
 
-def hold_donation(transfer: TransferRequest, values: dict, source_key: str | None = None) -> HeldDonation:
-    return HeldDonation.objects.create(transfer=transfer, values=_jsonable(values), source_key=source_key)
+def hold_donation(transfer: TransferRequest, visit: Visit, source_key: str | None = None) -> HeldDonation:
+    """Keep a visit that waits on the transfer, as written, to be recorded once if it is approved."""
+    values = {
+        name: getattr(visit, name).isoformat()
+        if isinstance(getattr(visit, name), datetime.date)
+        else getattr(visit, name)
+        for name in Visit.__dataclass_fields__
+        if name not in ("facility", "mobilised_by")
+    }
+    values["facility_id"] = visit.facility.pk if visit.facility else None
+    values["mobilised_by_id"] = visit.mobilised_by.pk if visit.mobilised_by else None
+    held = HeldDonation(transfer=transfer, values=values, source_key=source_key)  # not a donation yet
+    held.save()
+    return held
+
+
+def _held_visit(values: dict) -> Visit:
+    units = Unit.objects.in_bulk([pk for pk in (values.get("facility_id"), values.get("mobilised_by_id")) if pk])
+    fields = {name: values[name] for name in Visit.__dataclass_fields__ if name in values}
+    for name in _DATE_FIELDS:
+        if fields.get(name):
+            fields[name] = datetime.date.fromisoformat(fields[name])
+    fields["facility"] = units.get(values.get("facility_id"))
+    fields["mobilised_by"] = units.get(values.get("mobilised_by_id"))
+    return Visit(**fields)
 
 
 def can_decide_transfer(scope: Scope, transfer: TransferRequest) -> bool:
@@ -277,27 +301,17 @@ def _apply_transfer(transfer: TransferRequest, user) -> None:
     if changed:
         donor.save()
     for held in transfer.held_donations.select_for_update().filter(applied_at__isnull=True):
-        values = _from_json(held.values)
-        if held.source_key and Donation.objects.filter(source_key=held.source_key).exists():
-            held.applied_at = timezone.now()
-            held.save()
-            continue
-        donation = Donation.objects.create(donor=donor, source_key=held.source_key, **values)
-        held.donation = donation
+        # Recorded as the import it came from (what happened, not judged again), once: the key is unique.
+        key = held.source_key or f"held:{held.pk}"
+        if not Donation.objects.filter(source_key=key).exists():
+            record_imported([(donor.pk, _held_visit(held.values), key)])
+        held.donation = Donation.objects.get(source_key=key)
         held.applied_at = timezone.now()
         held.save()
     transfer_approved.send(sender=TransferRequest, transfer=transfer, user=user)
 
 
 _DATE_FIELDS = ("date", "deferral_until")
-
-
-def _jsonable(values: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in values.items()}
-
-
-def _from_json(values: dict) -> dict:
-    return {k: datetime.date.fromisoformat(v) if k in _DATE_FIELDS and v else v for k, v in values.items()}
 
 
 # --- duplicate proposals ---------------------------------------------------------------------------

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from hienmau.core.clock import today
 from hienmau.donors.models import (
     BenefitRate,
+    CertificateCounter,
     Component,
     Donation,
     Donor,
@@ -24,7 +27,6 @@ from hienmau.donors.models import (
     Outcome,
     RevealLog,
 )
-from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 
 MERGE_FIELDS = (
@@ -95,7 +97,8 @@ def duplicates_for(donor: Donor, scope: Scope) -> list[DuplicateCandidate]:
 def merge_donors(survivor: Donor, merged: Donor, user) -> DonorMerge:
     """Keep `survivor`, move every donation of `merged` to it, fill the survivor's blanks from `merged`.
 
-    The merged record stays (pointing at the survivor) so the merge can be undone.
+    The merged record stays (pointing at the survivor) so the merge can be undone; both records' own
+    values are stored as they were, and undo_merge puts them back.
     """
     if survivor.pk == merged.pk:
         raise ValidationError(_("Không thể gộp một hồ sơ với chính nó."))
@@ -104,51 +107,72 @@ def merge_donors(survivor: Donor, merged: Donor, user) -> DonorMerge:
         merged = Donor.objects.select_for_update().get(pk=merged.pk)
         if survivor.merged_into_id or merged.merged_into_id:
             raise ValidationError(_("Một trong hai hồ sơ đã được gộp trước đó."))
+        survivor_before, merged_before = _merge_values(survivor), _merge_values(merged)
         moved = list(merged.donations.values_list("pk", flat=True))
-        filled = {}
-        for field in MERGE_FIELDS:
-            attname = Donor._meta.get_field(field).attname
-            if getattr(survivor, attname) in (None, "") and getattr(merged, attname) not in (None, ""):
-                filled[attname] = _jsonable(getattr(merged, attname))
-        cccd = merged.cccd
+        filled = {
+            attname: value
+            for attname, value in merged_before.items()
+            if survivor_before[attname] in (None, "") and value not in (None, "")
+        }
         merged.merged_into = survivor
-        merged.cccd = None  # the unique CCCD moves to the survivor
+        merged.cccd = None  # the unique CCCD moves to the survivor (or waits in merged_before)
         merged.save()
         for attname, value in filled.items():
-            setattr(survivor, attname, _from_json(attname, value) if attname != "cccd" else cccd)
+            setattr(survivor, attname, _from_json(attname, value))
         survivor.save()
         Donation.objects.filter(pk__in=moved).update(donor=survivor)
         return DonorMerge.objects.create(
-            survivor=survivor, merged=merged, moved_donation_ids=moved, filled_fields=filled, by=user
+            survivor=survivor,
+            merged=merged,
+            moved_donation_ids=moved,
+            filled_fields=filled,
+            survivor_before=survivor_before,
+            merged_before=merged_before,
+            by=user,
         )
 
 
 def undo_merge(merge: DonorMerge, user) -> None:
+    """Split the two records again: the donations that moved go back, the survivor's fields that the
+    merge filled get their own values back (unless edited since: a later edit stands), and the merged
+    record gets its own values back, CCCD included."""
     with transaction.atomic():
         merge = DonorMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at:
             raise ValidationError(_("Việc gộp này đã được hoàn tác."))
-        survivor, merged = merge.survivor, merge.merged
-        restored_cccd = merge.filled_fields.get("cccd")
-        for attname in merge.filled_fields:
-            setattr(
-                survivor,
-                attname,
-                None
-                if attname in ("cccd",)
-                or attname.endswith("_id")
-                or attname in ("date_of_birth", "weight_kg", "consent_date")
-                else "",
-            )
+        survivor = Donor.objects.select_for_update().get(pk=merge.survivor_id)
+        merged = Donor.objects.select_for_update().get(pk=merge.merged_id)
+        for attname, value in merge.filled_fields.items():
+            if _jsonable(getattr(survivor, attname)) == value:
+                # A merge stored before the originals were kept: those fields were blank.
+                before = merge.survivor_before.get(attname, None if attname in _NULLABLE else "")
+                setattr(survivor, attname, _from_json(attname, before))
         survivor.save()
         Donation.objects.filter(pk__in=merge.moved_donation_ids).update(donor=merged)
         merged.merged_into = None
-        if restored_cccd:
-            merged.cccd = restored_cccd
+        for attname, value in merge.merged_before.items():
+            setattr(merged, attname, _from_json(attname, value))
+        if not merge.merged_before and "cccd" in merge.filled_fields:  # stored before the originals were kept
+            merged.cccd = merge.filled_fields["cccd"]
+        if merged.cccd and Donor.objects.filter(cccd=merged.cccd).exclude(pk=merged.pk).exists():
+            raise ValidationError(
+                _("Không thể tách: số CCCD của hồ sơ đã gộp nay thuộc một hồ sơ khác; hãy kiểm tra hồ sơ đó trước.")
+            )
         merged.save()
         merge.undone_at = timezone.now()
         merge.undone_by = user
         merge.save()
+
+
+_NULLABLE = {"cccd", "date_of_birth", "weight_kg", "consent_date", "commune_id", "workplace_id", "household_id"}
+
+
+def _merge_values(donor: Donor) -> dict:
+    """The merge fields of a record, as JSON values (by attname: foreign keys as ids)."""
+    return {
+        Donor._meta.get_field(field).attname: _jsonable(getattr(donor, Donor._meta.get_field(field).attname))
+        for field in MERGE_FIELDS
+    }
 
 
 def _jsonable(value):
@@ -162,6 +186,8 @@ def _jsonable(value):
 def _from_json(attname: str, value):
     if attname in ("date_of_birth", "consent_date") and value:
         return datetime.date.fromisoformat(value)
+    if attname == "weight_kg" and value not in (None, ""):
+        return Decimal(value)
     return value
 
 
@@ -183,18 +209,25 @@ def rule_sets():
 
 
 def eligibility_for(
-    donor: Donor, on: datetime.date | None = None, component: str = Component.WHOLE_BLOOD, volume_ml: int | None = None
+    donor: Donor,
+    on: datetime.date | None = None,
+    component: str = Component.WHOLE_BLOOD,
+    volume_ml: int | None = None,
+    *,
+    ignore_donation: int | None = None,
 ):
-    """The verdict for a stored donor, or None when the record lacks a date of birth (cannot be judged)."""
+    """The verdict for a stored donor, or None when the record lacks a date of birth (cannot be judged).
+    `ignore_donation`: a visit being corrected, which must not count against itself."""
     from hienmau.donors.lib.eligibility import Deferral, PastDonation, Person, eligibility, rules_on
 
     if donor.date_of_birth is None:
         return None
     on = on or today()
-    last = donor.donations.donated().filter(date__lte=on).order_by("-date", "-pk").first()
+    visits = donor.donations.exclude(pk=ignore_donation) if ignore_donation else donor.donations.all()
+    last = visits.donated().filter(date__lte=on).order_by("-date", "-pk").first()
     deferrals = [
         Deferral(until=d.deferral_until, reason=d.deferral_reason)
-        for d in donor.donations.filter(outcome=Outcome.DEFERRED, deferral_until__gt=on)
+        for d in visits.filter(outcome=Outcome.DEFERRED, deferral_until__gt=on)
     ]
     person = Person(
         sex=donor.sex or None,
@@ -232,19 +265,52 @@ def issue_certificate(donation: Donation) -> Donation:
     if donation.outcome != Outcome.DONATED:
         raise ValidationError(_("Chỉ cấp giấy chứng nhận cho lần đã hiến máu."))
     with transaction.atomic():
-        donation = Donation.objects.select_for_update().get(pk=donation.pk)
+        donation = Donation.objects.select_for_update(of=("self",)).select_related("facility").get(pk=donation.pk)
         if donation.certificate_number:
             return donation
         prefix = f"{donation.facility.code or donation.facility_id}" if donation.facility_id else "HM"
-        stem = f"{prefix}-{donation.date:%Y}-"
-        if donation.facility_id:
-            # Numbers are counted per facility and year: two devices at one site must take turns.
-            Unit.objects.select_for_update().filter(pk=donation.facility_id).first()
-        taken = Donation.objects.filter(certificate_number__startswith=stem).count()
-        donation.certificate_number = f"{stem}{taken + 1:06d}"
+        donation.certificate_number = next_certificate_number(
+            donation.facility_id, donation.date.year, f"{prefix}-{donation.date:%Y}-"
+        )
         donation.ensure_certificate_token()
         donation.save(update_fields=["certificate_number", "certificate_token"])
     return donation
+
+
+def next_certificate_number(facility_id: int | None, year: int, stem: str) -> str:
+    """The next number of a facility's (or no facility's) year, from its counter row, locked until the
+    caller's transaction ends. A number already taken (typed in, imported) is skipped."""
+    counter = _locked_counter(facility_id, year, stem)
+    while True:
+        counter.last += 1
+        number = f"{stem}{counter.last:06d}"
+        if not Donation.objects.filter(certificate_number=number).exists():
+            break
+    counter.save(update_fields=["last"])
+    return number
+
+
+def _locked_counter(facility_id: int | None, year: int, stem: str) -> CertificateCounter:
+    counters = CertificateCounter.objects.select_for_update()
+    counter = counters.filter(facility_id=facility_id, year=year).first()
+    if counter is not None:
+        return counter
+    # The first number of the year: start after the highest one already given (numbers issued before
+    # the counter existed). Two devices may both get here; one insert wins, both then lock that row.
+    highest = (
+        Donation.objects.filter(certificate_number__regex=rf"^{re.escape(stem)}[0-9]{{6}}$")
+        .order_by("-certificate_number")
+        .values_list("certificate_number", flat=True)
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            CertificateCounter.objects.create(
+                facility_id=facility_id, year=year, last=int(highest[-6:]) if highest else 0
+            )
+    except IntegrityError:
+        pass
+    return counters.get(facility_id=facility_id, year=year)
 
 
 # --- privacy -------------------------------------------------------------------------------------
@@ -303,7 +369,13 @@ def erase_donor(donor: Donor, user) -> None:
         donor.save()
         donor.clubs.clear()
         donor.history.exclude(history_id=donor.history.latest().history_id).delete()
-        donor.donations.update(bag_number="", certificate_token=None)
+        # A physician override's refusal names the birth date; its reason may describe the person's health.
+        forgotten = {"bag_number": "", "override_refusal": "", "override_reason": ""}
+        donor.donations.update(certificate_token=None, **forgotten)
         RevealLog.objects.filter(donor=donor).delete()
         # By donation id (indexed in the history table), which also reaches rows written before a merge.
-        Donation.history.filter(id__in=donor.donations.values("pk")).update(bag_number="")
+        Donation.history.filter(id__in=donor.donations.values("pk")).update(**forgotten)
+        # A merge keeps both records' values so that it can be undone; an erased person's are gone.
+        DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).update(
+            filled_fields={}, survivor_before={}, merged_before={}
+        )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from hienmau.core.audit import history_entries
 from hienmau.core.clock import today
 from hienmau.core.uploads import save_upload
-from hienmau.donors import registry, services
+from hienmau.donors import recording, registry, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
 from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome, ReviewStatus, TransferRequest
@@ -183,21 +183,24 @@ def donation_create(request, pk):
     donor = _donor(request, pk)
     _require_edit(request)
     units = scoped_units(request.scope)
-    initial = {"date": today()}
-    form = DonationForm(request.POST or None, units=units, initial=initial)
+    form = DonationForm(request.POST or None, units=units, initial={"date": today()})
     if request.method == "POST" and form.is_valid():
-        donation = form.save(commit=False)
-        donation.donor = donor
-        if donation.outcome == Outcome.DONATED and donation.benefit_kind and donation.benefit_amount is None:
-            rate = services.benefit_rate(donation.component, donation.volume_ml, donation.date)
-            donation.benefit_amount = rate.amount if rate else None
-        donation.save()
-        if donation.outcome == Outcome.DONATED:
-            services.issue_certificate(donation)
-        messages.success(request, _("Đã ghi nhận lần hiến ngày %(d)s.") % {"d": donation.date.strftime("%d/%m/%Y")})
-        return redirect("donors:donor_detail", pk=donor.pk)
+        try:
+            donation = recording.record_donation(
+                donor, form.visit(), user=request.user, override=form.cleaned_data.get("override")
+            )
+        except recording.NotEligible as exc:
+            form.refused(exc.reasons)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Đã ghi nhận lần hiến ngày %(d)s.") % {"d": donation.date.strftime("%d/%m/%Y")})
+            return redirect("donors:donor_detail", pk=donor.pk)
     verdict = services.eligibility_for(donor) if donor.date_of_birth else None
-    return render(request, "donors/donation_form.html", {"form": form, "donor": donor, "verdict": verdict})
+    status = 422 if form.errors else 200
+    return render(
+        request, "donors/donation_form.html", {"form": form, "donor": donor, "verdict": verdict}, status=status
+    )
 
 
 @scope_required
@@ -210,7 +213,12 @@ def donor_history(request, pk):
     return render(
         request,
         "donors/donor_history.html",
-        {"donor": donor, "entries": entries, "reveals": donor.reveals.select_related("user")[:100]},
+        {
+            "donor": donor,
+            "entries": entries,
+            "reveals": donor.reveals.select_related("user")[:100],
+            "overrides": donor.donations.exclude(override_physician="").select_related("override_by"),
+        },
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.donors.forms import mobile_phone_or_form_error
 from hienmau.donors.models import Component, Sex
+from hienmau.donors.recording import Override
 from hienmau.drives.models import Drive, Registration, RegistrationStatus
 from hienmau.drives.services import CheckIn, Person
 from hienmau.orgs.forms import DateInput
@@ -47,6 +49,9 @@ class CheckInOutcomeForm(forms.Form):
     bag_number = forms.CharField(max_length=40, required=False)
     deferral_reason = forms.CharField(max_length=255, required=False)
     deferral_until = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    override_physician = forms.CharField(max_length=255, required=False)
+    override_reason = forms.CharField(max_length=500, required=False)
+    correction = forms.BooleanField(required=False)
 
     def clean_client_event_id(self) -> str:
         value = self.cleaned_data["client_event_id"].strip()
@@ -62,6 +67,10 @@ class CheckInOutcomeForm(forms.Form):
             self.add_error("volume_ml", _("Thể tích phải là 250, 350 hoặc 450 ml."))
         if cleaned.get("outcome") == RegistrationStatus.DEFERRED and not cleaned.get("deferral_reason", "").strip():
             self.add_error("deferral_reason", _("Ghi lý do tạm hoãn."))
+        try:
+            cleaned["override"] = Override.given(cleaned.get("override_physician"), cleaned.get("override_reason"))
+        except ValidationError as exc:
+            self.add_error("override_reason", exc.messages[0])
         return cleaned
 
     def registration_in(self, drive: Drive) -> Registration | None:
@@ -79,6 +88,8 @@ class CheckInOutcomeForm(forms.Form):
             bag_number=(data.get("bag_number") or "").strip(),
             deferral_reason=(data.get("deferral_reason") or "").strip(),
             deferral_until=data.get("deferral_until"),
+            override=data.get("override") if data["outcome"] == RegistrationStatus.DONATED else None,
+            correction=bool(data.get("correction")),
         )
 
     def first_error(self) -> str:

@@ -29,9 +29,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from hienmau.core.lib.text import fold
 from hienmau.donors.models import Component, Donor, name_word_condition
+from hienmau.donors.recording import FutureVisit, NotEligible
 from hienmau.drives import result_sheets, services
 from hienmau.drives.checkin_forms import VOLUMES, CheckInOutcomeForm, WalkInForm
 from hienmau.drives.models import CheckInEvent, Drive, DriveStatus, RegistrationStatus
+from hienmau.drives.services import DriveNotStarted
 from hienmau.orgs.models import Role
 from hienmau.orgs.scoping import Scope
 from hienmau.orgs.views import scope_required
@@ -71,13 +73,13 @@ def _checkin_drive(request, pk: int) -> Drive:
     return drive
 
 
-def _json_error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"ok": False, "error": message}, status=status)
+def _json_error(status: int, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message, **extra}, status=status)
 
 
 def _json_endpoint(view):
     """For the page's fetch() calls: errors come back as JSON with a Vietnamese message, never as a login
-    redirect, so the outbox can tell "keep it and retry" (401, 403, 5xx) from "refused" (400, 404, 409)."""
+    redirect, so the outbox can tell "keep it and retry" (401, 403, 5xx) from "refused" (400, 404, 409, 422)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -176,6 +178,9 @@ def _js_config(request, drive: Drive) -> dict:
             "confirmClose": _("Kết thúc đợt: mọi người chưa có kết quả sẽ được ghi là không đến. Tiếp tục?"),
             "cameraError": _("Không mở được máy ảnh."),
             "needReason": _("Ghi lý do tạm hoãn."),
+            "needOverride": _("Khi bác sĩ cho phép hiến, ghi cả tên bác sĩ và lý do cho phép."),
+            "override": _("Bác sĩ cho phép hiến…"),
+            "correct": _("Sửa kết quả đã ghi"),
             "badDate": _("Ngày tạm hoãn không hợp lệ: ghi theo dạng dd/mm/yyyy."),
             "donated": _("Đã hiến"),
             "deferred": _("Tạm hoãn"),
@@ -280,10 +285,16 @@ def checkin_outcome(request, pk):
         if event is None:
             raise
         created = False
-    except ValidationError as exc:
+    except NotEligible as exc:
+        # The page shows the reasons and offers to send it again with a physician's permission.
+        return _json_error(422, exc.messages[0], reasons=exc.reasons, override=True)
+    except (DriveNotStarted, FutureVisit) as exc:
+        return _json_error(422, exc.messages[0])
+    except services.OutcomeConflict as exc:
         registration.refresh_from_db(fields=["status"])
-        conflict = registration.status == RegistrationStatus.DONATED
-        return _json_error(409 if conflict else 400, exc.messages[0])
+        return _json_error(409, exc.messages[0], correction=registration.status == RegistrationStatus.DEFERRED)
+    except ValidationError as exc:
+        return _json_error(400, exc.messages[0])
     if event.registration_id != registration.pk:
         return _json_error(409, _("Mã sự kiện này đã được dùng cho một người khác."))
     registration.refresh_from_db(fields=["status"])

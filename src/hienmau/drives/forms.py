@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hienmau.core.clock import today
 from hienmau.core.forms import VietnameseIntegerField, vietnamese_number_fields
 from hienmau.donors.forms import mobile_phone_or_form_error
+from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
+from hienmau.donors.services import rule_sets
 from hienmau.drives.models import Drive, RegistrationKind, RosterEntry
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
@@ -181,54 +184,57 @@ class PublicRegistrationForm(forms.Form):
     date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DateInput())
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("M", _("Nam")), ("F", _("Nữ"))])
     phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20)
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=RegistrationKind.choices, initial=RegistrationKind.DIRECT)
     last_donation = forms.DateField(
-        label=_("Ngày hiến máu gần nhất"),
+        label=_("Lần hiến máu gần nhất"),
         required=False,
         widget=DateInput(),
-        help_text=_("Bỏ trống nếu bạn chưa hiến máu lần nào."),
+        help_text=_("Để trống nếu bạn chưa hiến máu lần nào."),
     )
-    kind = forms.ChoiceField(label=_("Hình thức"), choices=RegistrationKind.choices, initial=RegistrationKind.DIRECT)
     consent = forms.BooleanField(
         label=_("Tôi đồng ý cho Ban Chỉ đạo lưu và dùng thông tin này để tổ chức hiến máu và liên hệ với tôi.")
     )
 
-    def __init__(self, *args, slots=(), drive_day=None, **kwargs):
+    def __init__(self, *args, slots=(), drive: Drive | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.drive = drive
         self.fields["slot"].choices = [(str(slot.pk), label) for slot, label in slots]
-        self.drive_day = drive_day
 
     def clean_phone(self):
         return mobile_phone_or_form_error(self.cleaned_data["phone"])
 
-    def clean(self):
-        """Refuse, with the rule's own reason, whoever may not give on the drive day: under 18 or over 60,
-        or inside the gap after their last donation (donors/lib/eligibility.py)."""
-        from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
-        from hienmau.donors.services import rule_sets
+    def clean_last_donation(self):
+        last = self.cleaned_data.get("last_donation")
+        if last and last > today():
+            raise forms.ValidationError(_("Ngày hiến gần nhất không thể sau hôm nay."))
+        return last
 
+    def clean(self):
+        """Only people who may give on the drive's day: from 18 to 60 years old, 12 weeks after their last
+        donation (whole blood, as people who sign up here give). Judged on what they typed, nothing else."""
         cleaned = super().clean()
-        born, last = cleaned.get("date_of_birth"), cleaned.get("last_donation")
-        if born is None or self.drive_day is None:
-            return cleaned
-        if born >= self.drive_day:
-            self.add_error("date_of_birth", _("Ngày sinh phải trước ngày hiến máu."))
-            return cleaned
-        if last is not None and last > self.drive_day:
-            self.add_error("last_donation", _("Ngày hiến gần nhất không thể sau ngày hiến máu."))
-            return cleaned
-        verdict = eligibility(
-            Person(cleaned.get("sex") or None, born, None),
-            self.drive_day,
-            "whole_blood",
-            None,
-            PastDonation(last, "whole_blood") if last else None,
-            [],
-            rules_on(rule_sets(), self.drive_day),
-        )
-        if not verdict.eligible:
-            for reason in verdict.reasons:
-                self.add_error("last_donation" if reason.startswith("Lần hiến") else "date_of_birth", reason)
+        born = cleaned.get("date_of_birth")
+        if self.drive is not None and born and "last_donation" not in self.errors:
+            last = cleaned.get("last_donation")
+            for reason in registration_refusals(born, cleaned.get("sex") or None, last, self.drive.date):
+                self.add_error("last_donation" if "Lần hiến gần nhất" in reason else "date_of_birth", reason)
         return cleaned
+
+
+def registration_refusals(born, sex, last_donation, day) -> list[str]:
+    """Why someone may not sign up to give whole blood on `day` (age, gap after the last donation)."""
+    if born > day:
+        return [str(_("Ngày sinh không hợp lệ."))]
+    verdict = eligibility(
+        Person(sex, born, None),
+        day,
+        "whole_blood",
+        None,
+        PastDonation(last_donation, "whole_blood") if last_donation else None,
+        [],
+        rules_on(rule_sets(), day),
+    )
+    return list(verdict.blocking)
 
 
 class AggregateForm(forms.Form):

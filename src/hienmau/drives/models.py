@@ -241,6 +241,8 @@ class CheckInEvent(models.Model):
     bag_number = models.CharField(max_length=40, blank=True)
     deferral_reason = models.CharField(max_length=255, blank=True)
     deferral_until = models.DateField(null=True, blank=True)
+    # The officer said this outcome corrects an earlier one (a "donated" after a "deferred").
+    correction = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 

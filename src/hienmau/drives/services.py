@@ -18,7 +18,9 @@ from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
 from hienmau.donors import registry
 from hienmau.donors.models import Donation, Donor, LinkSource, Outcome, TransferRequest
+from hienmau.donors.recording import Override, Visit, record_donation, record_imported
 from hienmau.donors.services import issue_certificate
+from hienmau.drives.lib.outcomes import Step, next_step
 from hienmau.drives.models import (
     AggregateResult,
     CheckInEvent,
@@ -345,6 +347,16 @@ class CheckIn:
     bag_number: str = ""
     deferral_reason: str = ""
     deferral_until: datetime.date | None = None
+    override: Override | None = None  # a physician allowed a donation the rules refuse
+    correction: bool = False  # the officer corrects an earlier outcome (a deferral recorded by mistake)
+
+
+class OutcomeConflict(ValidationError):
+    """The outcome contradicts one already recorded for the registration."""
+
+
+class DriveNotStarted(ValidationError):
+    """Outcomes are recorded from the drive's day on."""
 
 
 def record_outcome(
@@ -352,7 +364,12 @@ def record_outcome(
 ) -> tuple[CheckInEvent, bool]:
     """Record what happened to one registrant. The same client_event_id (a re-sent offline outcome or a
     second scan's retry) returns the first record; a registrant already counted as donated is never
-    counted twice. Returns (event, created)."""
+    counted twice. Returns (event, created).
+
+    The visit itself is written by donors.recording (eligibility, physician override, certificate).
+    Outcomes are refused before the drive's day (DriveNotStarted). A second "deferred" updates the one
+    deferral of the registration; a "donated" or "no_show" after a "deferred" is an OutcomeConflict
+    unless the officer marks it as a correction, which then replaces the deferral."""
     if check_in.outcome not in (RegistrationStatus.DONATED, RegistrationStatus.DEFERRED, RegistrationStatus.NO_SHOW):
         raise ValidationError(_("Kết quả không hợp lệ."))
     if check_in.outcome == RegistrationStatus.DONATED and check_in.volume_ml not in (250, 350, 450):
@@ -366,14 +383,14 @@ def record_outcome(
         # of=("self",): the donor join may be empty, and PostgreSQL cannot lock the nullable side of a join.
         locked = (
             Registration.objects.select_for_update(of=("self",))
-            .select_related("drive", "donor")
+            .select_related("drive", "donor", "donation")
             .get(pk=registration.pk)
         )
         existing = CheckInEvent.objects.filter(client_event_id=client_event_id).first()
         if existing is not None:
             return existing, False
-        if locked.status == RegistrationStatus.DONATED:
-            raise ValidationError(_("%(name)s đã được ghi nhận hiến máu ở đợt này.") % {"name": locked.full_name})
+        step = next_step(locked.status, check_in.outcome, check_in.correction, locked.drive.date, today())
+        _refuse(step, locked)
         event = CheckInEvent.objects.create(
             client_event_id=client_event_id,
             registration=locked,
@@ -383,28 +400,63 @@ def record_outcome(
             bag_number=check_in.bag_number,
             deferral_reason=check_in.deferral_reason,
             deferral_until=check_in.deferral_until,
+            correction=step in (Step.REPLACE_DEFERRAL, Step.REMOVE_DEFERRAL),
             recorded_by=user,
         )
+        earlier = locked.donation if step != Step.RECORD else None
         locked.status = check_in.outcome
-        if check_in.outcome in (RegistrationStatus.DONATED, RegistrationStatus.DEFERRED) and locked.donor_id:
-            donation = Donation.objects.create(
-                donor=locked.donor,
-                date=locked.drive.date,
-                facility=locked.drive.facility,
-                drive_name=locked.drive.title,
-                mobilised_by=locked.unit,
-                component=check_in.component,
-                volume_ml=check_in.volume_ml if check_in.outcome == RegistrationStatus.DONATED else None,
-                bag_number=check_in.bag_number,
-                outcome=Outcome.DONATED if check_in.outcome == RegistrationStatus.DONATED else Outcome.DEFERRED,
-                deferral_reason=check_in.deferral_reason,
-                deferral_until=check_in.deferral_until,
+        if step == Step.REMOVE_DEFERRAL:
+            locked.donation = None
+            locked.save()
+            if earlier is not None:
+                earlier._change_reason = _("Sửa kết quả tiếp nhận: người này không đến.")  # type: ignore[attr-defined]
+                earlier.delete()
+        elif check_in.outcome != RegistrationStatus.NO_SHOW and locked.donor_id:
+            locked.donation = record_donation(
+                locked.donor,
+                _visit(locked, check_in),
+                user=user,
+                override=check_in.override,
+                replacing=earlier,
+                why=_("Sửa kết quả tiếp nhận: trước đó ghi tạm hoãn.") if event.correction else "",
             )
-            if donation.outcome == Outcome.DONATED:
-                issue_certificate(donation)
-            locked.donation = donation
         locked.save()
     return event, True
+
+
+def _refuse(step: Step, registration: Registration) -> None:
+    if step == Step.TOO_EARLY:
+        raise DriveNotStarted(
+            _("Đợt hiến máu diễn ra ngày %(day)s: chỉ ghi nhận kết quả từ ngày đó.")
+            % {"day": f"{registration.drive.date:%d/%m/%Y}"}
+        )
+    if step == Step.ALREADY_DONATED:
+        raise OutcomeConflict(_("%(name)s đã được ghi nhận hiến máu ở đợt này.") % {"name": registration.full_name})
+    if step == Step.NEEDS_CORRECTION:
+        raise OutcomeConflict(
+            _(
+                "%(name)s đã được ghi tạm hoãn ở đợt này. Nếu đó là ghi nhầm, chọn “Sửa kết quả đã ghi” "
+                "rồi ghi nhận lại."
+            )
+            % {"name": registration.full_name}
+        )
+
+
+def _visit(registration: Registration, check_in: CheckIn) -> Visit:
+    drive = registration.drive
+    donated = check_in.outcome == RegistrationStatus.DONATED
+    return Visit(
+        date=drive.date,
+        outcome=Outcome.DONATED if donated else Outcome.DEFERRED,
+        component=check_in.component,
+        volume_ml=check_in.volume_ml if donated else None,
+        bag_number=check_in.bag_number,
+        facility=drive.facility,
+        drive_name=drive.title,
+        mobilised_by=registration.unit,
+        deferral_reason=check_in.deferral_reason,
+        deferral_until=check_in.deferral_until,
+    )
 
 
 def walk_in(drive: Drive, person: Person, unit: Unit | None, scope: Scope | None = None, user=None) -> Registration:
@@ -435,22 +487,21 @@ def attach_waiting_registrations(transfer: TransferRequest, user=None) -> None:
         registration.donor_id = transfer.donor_id
         event = registration.events.exclude(outcome=RegistrationStatus.NO_SHOW).order_by("-recorded_at", "-pk").first()
         if event is not None and registration.donation_id is None and registration.status == event.outcome:
-            drive = registration.drive
-            donation = Donation.objects.create(
-                donor_id=transfer.donor_id,
-                date=drive.date,
-                facility=drive.facility,
-                drive_name=drive.title,
-                mobilised_by=registration.unit,
-                component=event.component or "whole_blood",
-                volume_ml=event.volume_ml,
-                bag_number=event.bag_number,
-                outcome=Outcome.DONATED if event.outcome == RegistrationStatus.DONATED else Outcome.DEFERRED,
-                deferral_reason=event.deferral_reason,
-                deferral_until=event.deferral_until,
-            )
+            # Recorded as what happened on the day (it was checked in then), once: the event id is the key.
+            key = f"checkin:{event.client_event_id}"[:120]
+            if not Donation.objects.filter(source_key=key).exists():
+                check_in = CheckIn(
+                    outcome=event.outcome,
+                    component=event.component or "whole_blood",
+                    volume_ml=event.volume_ml,
+                    bag_number=event.bag_number,
+                    deferral_reason=event.deferral_reason,
+                    deferral_until=event.deferral_until,
+                )
+                record_imported([(transfer.donor_id, _visit(registration, check_in), key)])
+            donation = Donation.objects.get(source_key=key)
             if donation.outcome == Outcome.DONATED:
-                issue_certificate(donation)
+                donation = issue_certificate(donation)
             registration.donation = donation
         registration.save()
 

@@ -388,7 +388,7 @@ def public_register(request, token):
         for slot in slots
         if slot.taken < slot.quota
     ]
-    form = PublicRegistrationForm(request.POST or None, slots=options, drive_day=drive.date)
+    form = PublicRegistrationForm(request.POST or None, slots=options, drive=drive)
     registration = None
     closed = drive.status == DriveStatus.CLOSED or drive.date < today()
     if request.method == "POST" and form.is_valid() and not closed:

@@ -94,6 +94,7 @@ class Verdict:
     eligible_from: datetime.date | None  # when not eligible: first day it passes, None if waiting won't help
     reasons: list[str]
     max_volume_ml: int | None = None  # the most this person may give of the component, when known
+    blocking: list[str] = field(default_factory=list)  # the reasons that refuse (`reasons` adds notes)
 
 
 # --- the rule file ------------------------------------------------------------------------------
@@ -333,7 +334,7 @@ def eligibility(
                 f"{_d(too_old_from)}), nên không còn được hiến máu ({rules.ref('age')})."
             )
             eligible_from = None
-    return Verdict(eligible, eligible_from, blocking + notes, allowed)
+    return Verdict(eligible, eligible_from, blocking + notes, allowed, blocking=list(blocking))
 
 
 def _volume_basis(weight: Decimal, apheresis: bool, allowed: int, rules: RuleSet) -> str:

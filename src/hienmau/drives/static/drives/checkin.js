@@ -216,6 +216,8 @@
       client_event_id: item.client_event_id, registration: item.registration, registration_token: item.registration_token,
       outcome: item.outcome, component: item.component, volume_ml: item.volume_ml, bag_number: item.bag_number,
       deferral_reason: item.deferral_reason, deferral_until: item.deferral_until,
+      override_physician: item.override_physician || "", override_reason: item.override_reason || "",
+      correction: item.correction ? "true" : "",
     };
   }
 
@@ -241,10 +243,17 @@
       lastError = "";
       return "sent";
     }
-    if (response.status === 400 || response.status === 404 || response.status === 409) {
+    // Refused for good (the rules, a conflict, bad data): kept in the outbox with the server's reason until
+    // the officer dismisses it or sends it again with a physician's permission or as a correction.
+    if (response.status === 400 || response.status === 404 || response.status === 409 || response.status === 422) {
       changeOutbox(function (items) {
         items.forEach(function (other) {
-          if (other.client_event_id === item.client_event_id) { other.state = "refused"; other.message = data.error || response.statusText; }
+          if (other.client_event_id === item.client_event_id) {
+            other.state = "refused";
+            other.message = data.error || response.statusText;
+            other.can_override = Boolean(data.override);
+            other.can_correct = Boolean(data.correction);
+          }
         });
         return items;
       });
@@ -363,10 +372,22 @@
         dismiss.addEventListener("click", function () {
           changeOutbox(function (all) { return all.filter(function (other) { return other.client_event_id !== item.client_event_id; }); });
         });
-        li.append(dismiss, why);
+        li.append(dismiss);
+        if (item.can_override) li.append(retryButton(item, "override", S.override));
+        if (item.can_correct) li.append(retryButton(item, "correct", S.correct));
+        li.append(why);
       }
       list.appendChild(li);
     });
+  }
+
+  function retryButton(item, how, label) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "link retry-" + how;
+    button.textContent = label;
+    button.addEventListener("click", function () { retry(item, how); });
+    return button;
   }
 
   function renderNet() {
@@ -396,6 +417,37 @@
   // ------------------------------------------------------------------------------ the outcome dialog
 
   let current = null;
+  let replacing = null; // the refused outbox item the dialog sends again
+
+  // Send a refused outcome again: with a physician's permission (the dialog asks who and why), or as a
+  // correction of the outcome recorded before (at once, the same outcome with the correction flag).
+  function retry(item, how) {
+    const known = snapshot.byId.get(item.registration);
+    const registrant = known ? registrantFromSnapshot(known)
+      : { id: item.registration, token: item.registration_token, name: item.name, unit: "", kind: "", status: "registered", at: 0 };
+    if (how === "correct") {
+      changeOutbox(function (items) {
+        return items.filter(function (other) { return other.client_event_id !== item.client_event_id; });
+      });
+      enqueue(Object.assign({}, item, {
+        client_event_id: newEventId(), correction: true, state: "pending", message: "", can_override: false, can_correct: false,
+      }));
+      flush();
+      return;
+    }
+    openDialog(registrant, item.outcome);
+    replacing = item.client_event_id;
+    if (item.component) outcomeForm.querySelector("#out-component").value = item.component;
+    const volume = outcomeForm.querySelector("input[name=volume_ml][value='" + item.volume_ml + "']");
+    if (volume) volume.checked = true;
+    outcomeForm.querySelector("#out-bag").value = item.bag_number || "";
+    outcomeForm.querySelector("#out-correction").checked = Boolean(item.correction);
+    const override = document.getElementById("override-part");
+    override.open = true;
+    warning.hidden = false;
+    warning.textContent = item.message || "";
+    outcomeForm.querySelector("#out-physician").focus();
+  }
 
   function registrantFromRow(li) {
     return {
@@ -420,6 +472,8 @@
     document.getElementById("outcome-unit").textContent = registrant.unit;
     document.getElementById("outcome-kind").textContent = registrant.kind;
     outcomeForm.reset();
+    replacing = null;
+    document.getElementById("override-part").open = false;
     outcomeForm.querySelector("input[name=outcome][value=" + outcome + "]").checked = true;
     showPart(outcome);
     warning.hidden = status !== "donated";
@@ -446,9 +500,15 @@
       bag_number: outcome === "donated" ? (data.get("bag_number") || "").trim() : "",
       deferral_reason: outcome === "deferred" ? (data.get("deferral_reason") || "").trim() : "",
       deferral_until: outcome === "deferred" ? isoDate(data.get("deferral_until")) : "",
+      override_physician: outcome === "donated" ? (data.get("override_physician") || "").trim() : "",
+      override_reason: outcome === "donated" ? (data.get("override_reason") || "").trim() : "",
+      correction: data.get("correction") === "on",
       queued_at: new Date().toISOString(), state: "pending",
     };
-    const problem = outcome !== "deferred" ? null
+    const problem = outcome === "donated"
+      ? (Boolean(item.override_physician) !== Boolean(item.override_reason)
+        ? [item.override_physician ? "#out-override-reason" : "#out-physician", S.needOverride] : null)
+      : outcome !== "deferred" ? null
       : !item.deferral_reason ? ["#out-reason", S.needReason]
       : item.deferral_until === null ? ["#out-until", S.badDate] : null;
     if (problem) {
@@ -456,6 +516,11 @@
       warning.textContent = problem[1];
       outcomeForm.querySelector(problem[0]).focus();
       return;
+    }
+    if (replacing) {
+      const old = replacing;
+      changeOutbox(function (items) { return items.filter(function (other) { return other.client_event_id !== old; }); });
+      replacing = null;
     }
     enqueue(item);
     dialog.close();

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donors', '0005_registry_review_queue'),
-        ('drives', '0001_initial'),
+        ('donors', '0006_registry_review_queue'),
+        ('drives', '0002_checkin_event_correction'),
     ]
 
     operations = [
