@@ -25,8 +25,9 @@ def test_find_a_donor_without_diacritics_and_reveal_the_cccd(live_server, page, 
     screenshot("donor-search")
     page.click("#donor-rows a:has-text('Nguyễn Văn Đức')")
     assert "033******345" in page.locator("#cccd").inner_text()
+    page.once("dialog", lambda dialog: dialog.accept("Xác minh khi gọi mời hiến máu"))  # the reason is asked
     page.click("#cccd button")
     page.wait_for_selector("#cccd .revealed")
     assert page.locator("#cccd").inner_text() == "033090012345"
-    assert RevealLog.objects.filter(field="cccd").count() == 1
+    assert RevealLog.objects.get(field="cccd").reason == "Xác minh khi gọi mời hiến máu"
     screenshot("donor-page")

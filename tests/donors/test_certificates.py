@@ -271,7 +271,7 @@ def test_read_only_role_may_reprint_but_not_issue(donation, people, client_for, 
 
 
 def test_erased_donor_has_no_certificate(donation, people, client_for):
-    from hienmau.donors.services import erase_donor
+    from hienmau.donors.privacy import erase_donor
 
     erase_donor(donation.donor, people.admin)
 
@@ -322,7 +322,7 @@ def test_tokens_are_compared_exactly(donation, client):
 
 
 def test_the_token_of_an_erased_donor_no_longer_verifies(donation, people, client):
-    from hienmau.donors.services import erase_donor
+    from hienmau.donors.privacy import erase_donor
 
     token = certificates.ensure_issued(donation).certificate_token
     erase_donor(donation.donor, people.admin)

@@ -100,8 +100,8 @@ def test_a_merge_stored_before_the_originals_were_kept_still_undoes(donors, twin
 
 
 def test_erasure_forgets_the_values_a_merge_kept_and_override_notes(donors, twin, people, hospital):
+    from hienmau.donors.privacy import erase_donor
     from hienmau.donors.recording import Override, Visit, record_donation
-    from hienmau.donors.services import erase_donor
 
     duc = donors["duc"]
     merge = merge_donors(duc, twin, people.district_officer)

@@ -43,12 +43,16 @@ def test_donor_page_masks_cccd_and_phone_until_revealed_and_logs_the_reveal(dono
     page = client.get(reverse("donors:donor_detail", args=[donors["duc"].pk])).content.decode()
     assert "033090012345" not in page and "033******345" in page
     assert "0912345678" not in page and "+84912345678" not in page and "091****678" in page
-    revealed = client.post(reverse("donors:donor_reveal", args=[donors["duc"].pk, "cccd"]), HTTP_HX_REQUEST="true")
+    url = reverse("donors:donor_reveal", args=[donors["duc"].pk, "cccd"])
+    refused = client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "033090012345" not in refused and "Ghi lý do" in refused and not RevealLog.objects.exists()
+    revealed = client.post(url, HTTP_HX_REQUEST="true", HTTP_HX_PROMPT="Gọi mời hiến máu đợt 12/2026")
     assert "033090012345" in revealed.content.decode()
     log = RevealLog.objects.get()
     assert (log.user, log.donor, log.field) == (people.district_officer, donors["duc"], "cccd")
+    assert log.reason == "Gọi mời hiến máu đợt 12/2026"
     history = client.get(reverse("donors:donor_history", args=[donors["duc"].pk])).content.decode()
-    assert "ctd.anthi" in history
+    assert "ctd.anthi" in history and "Gọi mời hiến máu đợt 12/2026" in history
 
 
 def test_donor_page_shows_next_eligible_date_and_honours(donors, people, client_for):

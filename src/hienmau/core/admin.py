@@ -1,3 +1,5 @@
+from simple_history.template_utils import HistoricalRecordContextHelper
+
 from hienmau.core.lib.text import fold
 
 
@@ -6,3 +8,20 @@ class FoldedSearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, fold(search_term))
+
+
+class MaskedHistoryContextHelper(HistoricalRecordContextHelper):
+    """History diffs in the admin show the model's `masked_fields` masked, as the app's pages do."""
+
+    def prepare_delta_change_value(self, change, value):
+        mask = getattr(self.model, "masked_fields", {}).get(change.field)
+        if mask is not None and value not in (None, ""):
+            return mask(str(value))
+        return super().prepare_delta_change_value(change, value)
+
+
+class MaskedHistoryMixin:
+    """For a SimpleHistoryAdmin of a model with `masked_fields`."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryContextHelper(self.model, historical_record)

@@ -32,11 +32,14 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def _display(record, field_name: str) -> str:
+def _display(record, field_name: str, model: type[Model] | None = None) -> str:
     field = record._meta.get_field(field_name)
     value = getattr(record, field.attname)
     if value is None or value == "":
         return "—"
+    mask = getattr(model, "masked_fields", {}).get(field_name)
+    if mask is not None:  # personal values stay masked in the audit trail (revealed only on the record, logged)
+        return mask(str(value))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
@@ -64,7 +67,9 @@ def history_entries(model: type[Model], scoped: QuerySet, limit: int = 50) -> li
                 if change.field in HIDDEN_FIELDS:
                     continue
                 label = str(model._meta.get_field(change.field).verbose_name)
-                changes.append(FieldChange(label, _display(previous, change.field), _display(record, change.field)))
+                changes.append(
+                    FieldChange(label, _display(previous, change.field, model), _display(record, change.field, model))
+                )
         user = record.history_user
         entries.append(
             HistoryEntry(

@@ -1,27 +1,46 @@
 """Uploaded or pasted files kept between "check" and "confirm": stored under var/imports with a random
-token, remembered in the user's session, so one user's token never opens another user's file."""
+token, remembered in the user's session, so one user's token never opens another user's file.
+
+This is the one place that writes uploads. They hold people's names, so the files are readable by the
+service's account only (0600, in a 0700 directory), removed on confirm or cancel (`forget`), removed
+after a day by `hienmau purge-uploads` (`purge_old_uploads`), and erased with a person (`erase_uploads`).
+"""
 
 from __future__ import annotations
 
+import datetime
+import os
+import time
 import uuid
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.http import Http404
+
+MAX_AGE = datetime.timedelta(days=1)
 
 
 def imports_dir() -> Path:
     path = Path(settings.VAR_DIR) / "imports"
     path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
     return path
+
+
+def _open_private(path: Path):
+    """A new file that only the service's account can read, whatever the umask."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
 
 
 def save_upload(upload, token: str | None = None) -> Path:
     """Write an uploaded file to var/imports, keeping only its (short) extension from the client's name."""
     target = imports_dir() / f"{token or uuid.uuid4().hex}{Path(upload.name).suffix.lower()[:6]}"
-    with target.open("wb") as out:
+    with _open_private(target) as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    target.chmod(0o600)
     return target
 
 
@@ -32,7 +51,9 @@ def stash(request, session_key: str, *, upload=None, text: str = "", pasted_name
         path, name = save_upload(upload, token), upload.name
     else:
         path, name = imports_dir() / f"{token}.txt", pasted_name
-        path.write_text(text, encoding="utf-8")
+        with _open_private(path) as out:
+            out.write(text.encode("utf-8"))
+        path.chmod(0o600)
     request.session.setdefault(session_key, {})[token] = {"path": str(path), "name": name}
     request.session.modified = True
     return token, path, name
@@ -47,7 +68,51 @@ def stashed(request, session_key: str, token: str) -> tuple[Path, str]:
 
 
 def forget(request, session_key: str, token: str) -> None:
+    """Drop a kept file (after its confirm, or when the user cancels)."""
     entry = request.session.get(session_key, {}).pop(token, None)
     request.session.modified = True
     if entry:
         Path(entry["path"]).unlink(missing_ok=True)
+
+
+def purge_old_uploads(max_age: datetime.timedelta = MAX_AGE, now: float | None = None) -> list[Path]:
+    """Remove kept files older than `max_age` (previews nobody confirmed or cancelled). Returns them."""
+    cutoff = (now if now is not None else time.time()) - max_age.total_seconds()
+    removed = []
+    for path in imports_dir().iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def file_text(path: Path) -> str:
+    """Whatever text a kept file holds (the XML of xlsx/docx members, or the bytes decoded), for erasure."""
+    data = path.read_bytes()
+    if zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                parts = [
+                    archive.read(info).decode("utf-8", "replace")
+                    for info in archive.infolist()
+                    if info.filename.endswith(".xml") and info.file_size < 64 * 1024 * 1024
+                ]
+            return "\n".join(parts)
+        except (zipfile.BadZipFile, OSError, RuntimeError):
+            pass
+    return "\n".join((data.decode("utf-8", "replace"), data.decode("utf-16-le", "replace")))
+
+
+def erase_uploads(identity) -> None:
+    """Kept files that mention the person erased are removed (once the erasure commits)."""
+    doomed = []
+    for path in imports_dir().iterdir():
+        if not path.is_file():
+            continue
+        try:
+            mentioned = identity.mentioned_in(file_text(path))
+        except OSError:
+            mentioned = True  # unreadable here: not worth keeping a preview at the risk of keeping a person
+        if mentioned:
+            doomed.append(path)
+    transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in doomed])

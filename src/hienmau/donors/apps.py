@@ -6,3 +6,9 @@ class DonorsConfig(AppConfig):
     name = "hienmau.donors"
     label = "donors"
     verbose_name = _("Người hiến máu")
+
+    def ready(self) -> None:
+        from hienmau.donors import privacy, registry
+
+        privacy.register()
+        registry.register()

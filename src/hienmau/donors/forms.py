@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from hienmau.core.forms import VietnameseDecimalField, vietnamese_number_fields
 from hienmau.donors.lib.identity import PhoneError, normalise_phone
 from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
+from hienmau.donors.privacy import REVEALABLE, masked
 from hienmau.donors.recording import Override, Visit
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
@@ -58,6 +59,18 @@ class DonorForm(forms.ModelForm):
             self.fields["clubs"].queryset = units.filter(category="club")
         self.fields["sex"].required = True
         self.fields["date_of_birth"].required = True
+        if self.instance.pk:
+            # Edited without being seen: the form shows the masked value, and a masked value sent back
+            # unchanged keeps what is stored (seeing the full number is a logged reveal on the record).
+            for name in REVEALABLE:
+                stored = getattr(self.instance, name)
+                if stored:
+                    self.initial[name] = masked(name, stored)
+                    self.fields[name].help_text = _("Để nguyên để giữ số đã lưu; gõ số mới để thay.")
+
+    def _unchanged_masked(self, name: str) -> bool:
+        stored = getattr(self.instance, name) if self.instance.pk else None
+        return bool(stored) and (self.cleaned_data.get(name) or "").strip() == masked(name, stored)
 
     def _get_validation_exclusions(self):
         # A new record's CCCD is matched by the view through donors/registry.py (in the scope: named;
@@ -70,10 +83,14 @@ class DonorForm(forms.ModelForm):
     def clean_cccd(self):
         from hienmau.donors.lib.identity import normalise_cccd
 
+        if self._unchanged_masked("cccd"):
+            return self.instance.cccd
         value = self.cleaned_data.get("cccd") or ""
         return normalise_cccd(value) or None if value.strip() else None
 
     def clean_phone(self):
+        if self._unchanged_masked("phone"):
+            return self.instance.phone
         return mobile_phone_or_form_error(self.cleaned_data.get("phone"))
 
     def clean(self):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hienmau.core.lib.text import fold, vietnamese_name_key
+from hienmau.donors.lib.identity import mask_cccd, mask_phone
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 
@@ -213,6 +214,8 @@ class Donor(models.Model):
         no_db_index=["commune", "workplace", "household", "merged_into"],
     )
     objects = DonorQuerySet.as_manager()
+    # Shown masked wherever a value is printed without a logged reveal (core.audit reads this).
+    masked_fields = {"cccd": mask_cccd, "phone": mask_phone}
 
     class Meta:
         verbose_name = _("người hiến máu")
@@ -360,19 +363,41 @@ class Donation(models.Model):
         return self.certificate_token
 
 
+class RevealLogQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("reveal-log rows are an access record and are never deleted")
+
+
 class RevealLog(models.Model):
-    """Who looked at a donor's full CCCD or phone number, and when (sensitive personal data)."""
+    """Who looked at a donor's full CCCD or phone number or exported their record, when and why
+    (sensitive personal data). Rows are never deleted: erasure keeps them, pointing at the anonymised
+    record."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    donor = models.ForeignKey(Donor, on_delete=models.CASCADE, related_name="reveals")
-    field = models.CharField(max_length=20)
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="reveals")
+    field = models.CharField(max_length=20)  # "cccd", "phone" or "export"
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
+    objects = RevealLogQuerySet.as_manager()
+
     class Meta:
+        verbose_name = _("nhật ký xem dữ liệu cá nhân")
+        verbose_name_plural = _("nhật ký xem dữ liệu cá nhân")
         ordering = ["-at"]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.donor_id} — {self.field}"
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("reveal-log rows are an access record and are never deleted")
+
+    @property
+    def field_label(self) -> str:
+        return str(REVEAL_FIELD_LABELS.get(self.field, self.field))
+
+
+REVEAL_FIELD_LABELS = {"cccd": _("số CCCD"), "phone": _("số điện thoại"), "export": _("xuất dữ liệu")}
 
 
 class DonorMerge(models.Model):

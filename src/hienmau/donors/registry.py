@@ -372,3 +372,32 @@ __all__ = [
     "transfer_approved",
     "transfer_notice",
 ]
+
+
+# --- erasure ---------------------------------------------------------------------------------------
+
+
+def erase_review_records(identity) -> None:
+    """What the review queue holds about a person being erased (core.erasure): the name typed in a
+    transfer request becomes the anonymous reference, in its history too; held visits lose their bag
+    number and any note naming the person; proposals keep only record ids."""
+    transfers = TransferRequest.objects.filter(donor__in=identity.donor_ids)
+    named = [t.pk for t in TransferRequest.objects.exclude(typed_name="") if identity.mentioned_in(t.typed_name)]
+    ids = set(transfers.values_list("pk", flat=True)) | set(named)
+    TransferRequest.objects.filter(pk__in=ids).update(typed_name=identity.reference, donor_values={})
+    TransferRequest.history.filter(id__in=ids).update(typed_name=identity.reference, donor_values={})
+    for held in HeldDonation.objects.filter(transfer__in=ids):
+        held.values = {
+            **held.values,
+            "bag_number": "",
+            "deferral_reason": identity.scrub(held.values.get("deferral_reason", "")),
+        }
+        held.save(update_fields=["values"])
+
+
+def register() -> None:
+    from hienmau.core.erasure import register_eraser
+
+    register_eraser(
+        erase_review_records, holds=["donors.TransferRequest", "donors.HeldDonation", "donors.DuplicateProposal"]
+    )

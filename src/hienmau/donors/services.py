@@ -1,10 +1,9 @@
-"""Donor workflows: duplicates and reversible merges, eligibility of a stored donor, benefits,
-certificates, revealing masked fields, export and erasure on request."""
+"""Donor workflows: duplicates and reversible merges, eligibility of a stored donor, benefits and
+certificates. Revealing masked fields, export and erasure live in donors/privacy.py."""
 
 from __future__ import annotations
 
 import datetime
-import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,7 +24,6 @@ from hienmau.donors.models import (
     DonorMerge,
     EligibilityRuleSet,
     Outcome,
-    RevealLog,
 )
 from hienmau.orgs.scoping import Scope
 
@@ -140,6 +138,8 @@ def undo_merge(merge: DonorMerge, user) -> None:
         merge = DonorMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.undone_at:
             raise ValidationError(_("Việc gộp này đã được hoàn tác."))
+        if merge.survivor.erased_at or merge.merged.erased_at:
+            raise ValidationError(_("Dữ liệu cá nhân của người này đã được xoá; không thể tách lại hai hồ sơ."))
         survivor = Donor.objects.select_for_update().get(pk=merge.survivor_id)
         merged = Donor.objects.select_for_update().get(pk=merge.merged_id)
         for attname, value in merge.filled_fields.items():
@@ -311,71 +311,3 @@ def _locked_counter(facility_id: int | None, year: int, stem: str) -> Certificat
     except IntegrityError:
         pass
     return counters.get(facility_id=facility_id, year=year)
-
-
-# --- privacy -------------------------------------------------------------------------------------
-
-REVEALABLE = ("cccd", "phone")
-
-
-def reveal(donor: Donor, field: str, user) -> str:
-    if field not in REVEALABLE:
-        raise ValidationError(_("Trường này không thể hiển thị."))
-    RevealLog.objects.create(user=user, donor=donor, field=field)
-    return getattr(donor, field) or ""
-
-
-def export_donor(donor: Donor) -> bytes:
-    """The donor's own record, as a file they can take away (personal data portability)."""
-    data = {
-        "ho_ten": donor.full_name,
-        "ngay_sinh": donor.date_of_birth.isoformat() if donor.date_of_birth else None,
-        "gioi_tinh": donor.get_sex_display() if donor.sex else None,
-        "cccd": donor.cccd,
-        "dien_thoai": donor.phone,
-        "dia_chi": donor.address,
-        "xa_phuong": donor.commune.full_name if donor.commune else None,
-        "noi_lam_viec": donor.workplace.full_name if donor.workplace else None,
-        "nhom_mau": donor.blood_group or None,
-        "dong_y_lien_he": donor.consent_contact,
-        "dong_y_xu_ly_du_lieu": donor.consent_processing,
-        "cac_lan_hien_mau": [
-            {
-                "ngay": d.date.isoformat(),
-                "ket_qua": d.get_outcome_display(),
-                "thanh_phan": d.get_component_display(),
-                "the_tich_ml": d.volume_ml,
-                "co_so": d.facility.full_name if d.facility else d.drive_name,
-                "giay_chung_nhan": d.certificate_number,
-            }
-            for d in donor.donations.select_related("facility").order_by("date")
-        ],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
-
-
-def erase_donor(donor: Donor, user) -> None:
-    """Erase a person on request: identity gone (history tables included), donations kept as counts."""
-    with transaction.atomic():
-        donor.full_name = _("Người hiến máu đã xoá dữ liệu #%(id)s") % {"id": donor.pk}
-        donor.date_of_birth = None
-        donor.cccd = None
-        donor.phone = ""
-        donor.address = ""
-        donor.household = None
-        donor.weight_kg = None
-        donor.consent_contact = donor.consent_processing = False
-        donor.erased_at = timezone.now()
-        donor.save()
-        donor.clubs.clear()
-        donor.history.exclude(history_id=donor.history.latest().history_id).delete()
-        # A physician override's refusal names the birth date; its reason may describe the person's health.
-        forgotten = {"bag_number": "", "override_refusal": "", "override_reason": ""}
-        donor.donations.update(certificate_token=None, **forgotten)
-        RevealLog.objects.filter(donor=donor).delete()
-        # By donation id (indexed in the history table), which also reaches rows written before a merge.
-        Donation.history.filter(id__in=donor.donations.values("pk")).update(**forgotten)
-        # A merge keeps both records' values so that it can be undone; an erased person's are gone.
-        DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).update(
-            filled_fields={}, survivor_before={}, merged_before={}
-        )

@@ -4,6 +4,7 @@ CCCD and phone are masked unless an officer reveals them, which is logged."""
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import unquote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from hienmau.core.audit import history_entries
 from hienmau.core.clock import today
 from hienmau.core.uploads import save_upload
-from hienmau.donors import recording, registry, services
+from hienmau.donors import privacy, recording, registry, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
 from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome, ReviewStatus, TransferRequest
@@ -170,12 +171,27 @@ def donor_detail(request, pk):
 @scope_required
 @require_POST
 def donor_reveal(request, pk, field):
+    """htmx: the full value in place of the masked one, once a reason is given (asked by the button's
+    prompt, sent as the HX-Prompt header, or as a "reason" form field)."""
     donor = _donor(request, pk)
+    if field not in privacy.REVEALABLE:
+        raise Http404
+    # htmx sends a non-ASCII prompt answer URI-encoded (header values are ASCII).
+    reason = request.POST.get("reason") or unquote(request.headers.get("HX-Prompt", ""))
     try:
-        value = services.reveal(donor, field, request.user)
+        value = privacy.reveal(donor, field, request.user, reason)
     except ValidationError as exc:
-        raise Http404 from exc
-    return HttpResponse(f'<span class="revealed">{value or "—"}</span>')
+        return render(
+            request,
+            "donors/_masked_value.html",
+            {
+                "donor": donor,
+                "field": field,
+                "value": privacy.masked(field, getattr(donor, field)),
+                "error": exc.messages[0],
+            },
+        )
+    return render(request, "donors/_masked_value.html", {"donor": donor, "field": field, "revealed": value or "—"})
 
 
 @scope_required
@@ -235,7 +251,20 @@ def merge_preview(request, pk, other_pk):
             messages.success(request, _("Đã gộp hai hồ sơ; mọi lần hiến máu được giữ lại."))
         return redirect("donors:donor_detail", pk=survivor.pk)
     fields = ["full_name", "date_of_birth", "sex", "cccd", "phone", "address", "commune", "workplace", "abo", "rh"]
-    rows = [(Donor._meta.get_field(f).verbose_name, getattr(survivor, f), getattr(other, f)) for f in fields]
+
+    def shown(donor, name):
+        value = getattr(donor, name)
+        return privacy.masked(name, value) if name in privacy.REVEALABLE else value
+
+    rows = [
+        (
+            Donor._meta.get_field(f).verbose_name,
+            shown(survivor, f),
+            shown(other, f),
+            getattr(survivor, f) != getattr(other, f),
+        )
+        for f in fields
+    ]
     return render(
         request,
         "donors/merge.html",
@@ -266,7 +295,8 @@ def merge_undo(request, merge_pk):
 @scope_required
 def donor_export(request, pk):
     donor = _donor(request, pk)
-    response = HttpResponse(services.export_donor(donor), content_type="application/json; charset=utf-8")
+    _require_edit(request)
+    response = HttpResponse(privacy.export_donor(donor, request.user), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nguoi-hien-mau-{donor.pk}.json"'
     return response
 
@@ -277,7 +307,7 @@ def donor_erase(request, pk):
     if not request.scope.can_manage_units:
         raise PermissionDenied(_("Chỉ cán bộ Văn phòng Ban Chỉ đạo được xoá dữ liệu theo yêu cầu."))
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        services.erase_donor(donor, request.user)
+        privacy.erase_donor(donor, request.user)
         messages.success(request, _("Đã xoá dữ liệu cá nhân; số lần hiến được giữ lại dưới dạng ẩn danh."))
         return redirect("donors:donor_detail", pk=donor.pk)
     return render(request, "donors/donor_erase.html", {"donor": donor})

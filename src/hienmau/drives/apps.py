@@ -19,3 +19,7 @@ class DrivesConfig(AppConfig):
         transfer_approved.connect(
             attach, sender=TransferRequest, weak=False, dispatch_uid="drives.attach_waiting_registrations"
         )
+
+        from hienmau.drives import erasure
+
+        erasure.register()

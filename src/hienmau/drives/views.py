@@ -261,6 +261,9 @@ def list_submit(request, pk):
         raise PermissionDenied
     units = _list_units(request, drive)
     if request.method == "POST" and request.POST.get("token"):
+        if request.POST.get("cancel"):  # the kept file goes as soon as the user gives up on it
+            forget(request, LIST_SESSION_KEY, request.POST["token"])
+            return redirect("drives:list_submit", pk=drive.pk)
         return _list_confirm(request, drive, units)
     typed = TypedPeopleFormSet(request.POST or None, prefix="typed")
     data = request.POST.copy() if request.method == "POST" else None
@@ -278,6 +281,7 @@ def list_submit(request, pk):
         try:
             result = _check(path, drive)
         except (ListFormatError, ValueError) as exc:
+            forget(request, LIST_SESSION_KEY, token)
             form.add_error(None, str(exc))
         else:
             lines = result.lines

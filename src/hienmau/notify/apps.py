@@ -6,3 +6,8 @@ class NotifyConfig(AppConfig):
     name = "hienmau.notify"
     label = "notify"
     verbose_name = _("Thông báo")
+
+    def ready(self) -> None:
+        from hienmau.notify import erasure
+
+        erasure.register()

@@ -18,14 +18,22 @@ class ConsoleBackend:
         logger.info("[%s → %s] %s", message.channel, message.recipient, message.body)
 
 
+def outbox_dir() -> Path:
+    return Path(settings.VAR_DIR) / "outbox"
+
+
+def outbox_path(message) -> Path:
+    return outbox_dir() / f"{message.pk:08d}-{message.channel}.txt"
+
+
 class FileBackend:
     name = "file"
 
     def deliver(self, message) -> None:
-        outbox = Path(settings.VAR_DIR) / "outbox"
-        outbox.mkdir(parents=True, exist_ok=True)
-        path = outbox / f"{message.pk:08d}-{message.channel}.txt"
+        outbox_dir().mkdir(parents=True, exist_ok=True)
+        path = outbox_path(message)
         path.write_text(f"To: {message.recipient}\nPurpose: {message.purpose}\n\n{message.body}\n", encoding="utf-8")
+        path.chmod(0o600)  # a message names a person: readable by the service's account only
 
 
 BACKENDS = {backend.name: backend for backend in (ConsoleBackend, FileBackend)}

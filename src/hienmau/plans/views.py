@@ -292,6 +292,9 @@ def plan_import(request):
         raise PermissionDenied
     units = scoped_units(scope).exclude(kind="organisation")
     if request.method == "POST" and request.POST.get("token"):
+        if request.POST.get("cancel"):  # the kept file goes as soon as the user gives up on it
+            forget(request, IMPORT_SESSION_KEY, request.POST["token"])
+            return redirect("plans:plan_import")
         return _import_confirm(request, scope, units)
     form = ImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():

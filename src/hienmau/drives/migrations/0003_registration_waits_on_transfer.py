@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donors', '0006_registry_review_queue'),
+        ('donors', '0007_registry_review_queue'),
         ('drives', '0002_checkin_event_correction'),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donors', '0005_override_merge_originals_certificate_counter'),
+        ('donors', '0006_reveal_log_reason_and_protection'),
         ('orgs', '0003_successor_link_approval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
