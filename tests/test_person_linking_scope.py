@@ -446,6 +446,11 @@ def test_people_of_the_organisers_scope_are_proposed_from_self_registration(ctx,
     registration = ctx.drive.registrations.get()
     assert registration.donor != mine
     assert DuplicateProposal.objects.get(new_donor=registration.donor).candidate == mine
+    ctx.client.force_login(ctx.people.district_officer)
+    review = ctx.client.get(reverse("donors:review_queue")).content.decode()
+    # The new record has no commune yet: named on the review page, not linked to a page that would 404.
+    assert "Người Bịa Đặt" in review and f"/donors/{mine.pk}/" in review
+    assert f'href="/donors/{registration.donor.pk}/"' not in review
 
 
 @pytest.mark.parametrize(

@@ -405,11 +405,17 @@ def review_queue(request):
         .annotate(held=Count("held_donations"))
     )
     asked = scope_queryset(transfers, scope, "asking_unit").exclude(pk__in=to_decide.values("pk"))
+    proposals = list(proposals[:200])
+    # A record made from a list or the public page may have no commune yet: named, but not linked to a 404.
+    openable = set(
+        Donor.objects.visible_to(scope).filter(pk__in=[p.new_donor_id for p in proposals]).values_list("pk", flat=True)
+    )
     return render(
         request,
         "donors/review.html",
         {
-            "proposals": proposals[:200],
+            "proposals": proposals,
+            "openable": openable,
             "to_decide": to_decide[:200],
             "asked": asked[:200],
             "can_edit": scope.can_edit,
