@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from hienmau.core.clock import frozen
+from hienmau.core.lib.identity import sex_century_digit
 from hienmau.core.lib.text import fold
-from hienmau.donors.lib.identity import sex_century_digit
 from hienmau.donors.models import Donation, Outcome
 from hienmau.drives import services
 from hienmau.drives.models import (

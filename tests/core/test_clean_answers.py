@@ -277,3 +277,35 @@ def test_an_event_id_reused_at_another_drive_is_a_409_and_records_nothing(tree, 
     assert answer.status_code == 409 and "đã được dùng" in answer.json()["error"]
     there.refresh_from_db()
     assert there.status == "registered" and CheckInEvent.objects.count() == 1
+
+
+# --- hostile files -------------------------------------------------------------------------------
+
+
+def test_an_uploaded_list_with_a_cell_over_131072_characters_is_a_message(tree, people, client_for, drive):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(people.district_officer)
+    content = LIST_HEAD.replace("\t", ",") + '1,"' + "a" * 131_073 + '",12/05/1990,Nam,,0912345678,Trực tiếp\n'
+    upload = SimpleUploadedFile("ds.csv", content.encode(), content_type="text/csv")
+    with frozen(datetime.date(2021, 7, 1)):
+        response = client.post(reverse("drives:list_submit", args=[drive.pk]), {"unit": tree.van_du.pk, "file": upload})
+    assert response.status_code < 500
+    assert "Dòng 2: có ô dài hơn 131.072 ký tự" in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_an_uploaded_workbook_with_truncated_sheet_xml_is_a_message(tree, people, client_for, drive, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.core.test_tables import SHEET_HEAD, _workbook_with_sheet
+
+    path = tmp_path / "cut.xlsx"
+    _workbook_with_sheet(path, lambda sheet: sheet.write(SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is><t>Ho'))
+    client = client_for(people.district_officer)
+    upload = SimpleUploadedFile("ds.xlsx", path.read_bytes())
+    with frozen(datetime.date(2021, 7, 1)):
+        response = client.post(reverse("drives:list_submit", args=[drive.pk]), {"unit": tree.van_du.pk, "file": upload})
+    assert response.status_code < 500
+    assert "bị hỏng hoặc không đầy đủ" in response.content.decode()
+    assert not Registration.objects.exists()

@@ -131,6 +131,22 @@ def test_bad_rows_are_named_and_nothing_is_saved(tmp_path, donors, hospital):
     assert (Donor.objects.count(), Donation.objects.count()) == before
 
 
+def test_a_donation_dated_after_today_is_refused_and_nothing_is_saved(tmp_path, donors, hospital):
+    from hienmau.core.clock import frozen
+
+    tomorrow = ["Lê Văn Tú", "01/01/1990", "Nam", "", "", "10/11/2025", "", 350, "F1", "", "", "", "", "", ""]
+    before = (Donor.objects.count(), Donation.objects.count())
+    with frozen(datetime.date(2025, 11, 9)), pytest.raises(HistoryImportError) as caught:
+        import_history(workbook(tmp_path, [GOOD[0], tomorrow]), hospital)
+    assert [str(p) for p in caught.value.problems] == [
+        "Dòng 4, cột Ngày hiến: ngày 10/11/2025 chưa tới: chỉ nhập lần hiến đã diễn ra."
+    ]
+    assert caught.value.problems[0].code == "future_date"
+    assert (Donor.objects.count(), Donation.objects.count()) == before
+    with frozen(datetime.date(2025, 11, 10)):
+        import_history(workbook(tmp_path, [GOOD[0], tomorrow]), hospital)  # on the day itself it is fine
+
+
 def test_import_page_reports_row_errors(tmp_path, donors, hospital, people, client_for):
     client = client_for(people.district_officer)
     path = workbook(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hienmau.donors.lib.identity import (
+from hienmau.core.lib.identity import (
     PhoneError,
     check_cccd,
     mask_cccd,

@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from hienmau.core.lib.dates import parse_date
 from hienmau.donors.lib.eligibility import PastDonation, default_rule_sets, rule_set_from_dict
 from hienmau.drives.lib.registrant_list import (
     PROBLEM_ORDER,
@@ -14,7 +15,6 @@ from hienmau.drives.lib.registrant_list import (
     ListFormatError,
     check_lines,
     history_keys,
-    parse_date,
     read_list,
     read_list_file,
     read_list_text,
@@ -323,6 +323,13 @@ def test_twelve_week_gap(days, verdict):
         assert "12 tuần" in line.messages[0] and "10/07/2021" in line.messages[0]
 
 
+def test_a_last_donation_after_the_drive_day_is_refused_not_counted_as_a_gap():
+    line = only(person(last="10/07/2021"))
+    assert line.verdict == "invalid_date"
+    assert line.messages == ["Lần hiến gần nhất: 10/07/2021 sau ngày hiến máu 09/07/2021."]
+    assert line.last_donation is None
+
+
 @pytest.mark.parametrize("days, verdict", [(14, "ok"), (13, "too_soon_since_last_donation")])
 def test_two_week_gap_after_platelets(days, verdict):
     last = DRIVE - datetime.timedelta(days=days)
@@ -484,6 +491,7 @@ def test_header_only_gives_no_lines():
         ("33005", datetime.date(1990, 5, 12)),
         ("33005.0", datetime.date(1990, 5, 12)),
         ("18264", datetime.date(1950, 1, 1)),
+        ("12/05/90", datetime.date(1990, 5, 12)),  # d/m/yy is one of the accepted forms (core.lib.dates)
         ("", None),
     ],
 )
@@ -496,7 +504,7 @@ def test_parse_date(text, day):
     [
         ("31/02/2000", "không phải ngày có thật"),
         ("1990", "chỉ ghi năm"),
-        ("12/05/90", "4 chữ số"),
+        ("12/05", "thiếu năm"),
         ("hôm qua", "dd/mm/yyyy"),
         ("2000-02-30", "không phải ngày có thật"),
     ],

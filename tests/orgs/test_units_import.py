@@ -79,7 +79,7 @@ def test_xlsx_with_a_title_row_above_the_header(nation, tmp_path):
         ("33,Hưng Yên,Tỉnh,329,,,\n329,Ân Thi,Huyện,33,,,\n", "quan hệ cấp trên tạo thành vòng lặp"),
         ("33,Hưng Yên,Vùng,VN,,,\n", "Dòng 2, cột Cấp: không hiểu cấp “Vùng”"),
         ("33,,Tỉnh,VN,,,\n", "Dòng 2, cột Tên: thiếu tên đơn vị"),
-        ("33,Hưng Yên,Tỉnh,VN,31/6/2024,,\n", "Dòng 2, cột Hiệu lực từ: “31/6/2024” không phải ngày hợp lệ"),
+        ("33,Hưng Yên,Tỉnh,VN,31/6/2024,,\n", "Dòng 2, cột Hiệu lực từ: “31/6/2024” không phải ngày có thật"),
         ("33,Hưng Yên,Xã,VN,,,\n", "cấp xã không thể trực thuộc đơn vị toàn quốc"),
         ("34,Thái Bình,Tỉnh,VN,,2025-06-12,33\n33,Hưng Yên,Tỉnh,VN,,2025-06-12,34\n", "vòng lặp kế thừa"),
     ],

@@ -408,3 +408,20 @@ def test_schedule_month_dash_amount_is_read_as_an_amount():
     result = analyse(annual(["1.", "Huyện A", "400", "400", "100", "400", "Tháng 4 - 400đv"]))
     assert result["rows"][0]["buckets"] == {"month:4": 400}
     assert result["findings"] == []
+
+
+def test_a_negative_target_is_a_finding_naming_the_unit():
+    negative = ["4.", "Huyện Vĩnh Thuận", "", "", "", "-300", "Tháng 6 (-300đv)"]
+    result = analyse(annual(HOSPITAL, negative, total="1.000"))
+    assert_contract(result)
+    (finding,) = findings(result, "negative_number")
+    assert finding["unit"] == "Huyện Vĩnh Thuận"
+    assert finding["message"] == "Huyện Vĩnh Thuận: tổng số ghi -300, chỉ tiêu không thể là số âm."
+
+
+def test_a_negative_month_is_a_finding():
+    header = ["STT", "Đơn vị", "Tổng", "Tháng 3", "Tháng 6"]
+    result = analyse(tsv(header, ["1", "Huyện A", "100", "150", "-50"]))
+    assert [f["message"] for f in findings(result, "negative_number")] == [
+        "Huyện A: Tháng 6 ghi -50, chỉ tiêu không thể là số âm."
+    ]

@@ -7,6 +7,7 @@ import docx
 import pytest
 from openpyxl import Workbook
 
+from hienmau.core.lib import tables
 from hienmau.plans import readers
 from hienmau.plans.lib.appendix import AppendixError, Paragraph, TableBlock
 from hienmau.plans.lib.document import analyse_document
@@ -289,7 +290,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatc
             tsv(["STT", "Đơn vị", "Tổng"], *[[str(i), f"Đơn vị {i}", "10"] for i in range(1, 60)]), encoding="utf-8"
         )
     assert path.stat().st_size > 1000
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 1000)
     with pytest.raises(AppendixError, match="quá lớn"):
         read_blocks(path)
 
@@ -297,7 +298,7 @@ def test_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypatc
 def test_file_under_the_size_limit_is_read(tmp_path, monkeypatch):
     path = tmp_path / "nho.csv"
     path.write_text("STT,Đơn vị,Tổng\n1,Huyện A,10\n", encoding="utf-8")
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", path.stat().st_size)
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", path.stat().st_size)
     assert isinstance(read_blocks(path)[-1], TableBlock)
 
 
@@ -319,11 +320,16 @@ def test_xlsx_zip_bomb_is_refused_before_it_is_opened(tmp_path, monkeypatch):
 def test_docx_zip_bomb_is_refused(tmp_path, monkeypatch):
     import zipfile
 
-    from hienmau.plans import readers
-
     monkeypatch.setattr(readers, "MAX_XLSX_UNCOMPRESSED_BYTES", 1024 * 1024)
     path = tmp_path / "bomb.docx"
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"0" * (8 * 1024 * 1024))
     with pytest.raises(AppendixError, match="giải nén ra quá lớn"):
         read_blocks(path)
+
+
+def test_pasted_csv_with_an_over_long_cell_is_an_appendix_error():
+    from hienmau.plans.lib.document import analyse_text
+
+    with pytest.raises(AppendixError, match="131.072"):
+        analyse_text('STT,Đơn vị,Tổng\n1,"' + "x" * 140_000 + "\n")

@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
+from hienmau.core.lib.dates import parse_date
 from hienmau.plans.lib.appendix import Paragraph, TableBlock
-from hienmau.plans.lib.buckets import bucket_from_header, bucket_label, bucket_sort_key, parse_date_text
+from hienmau.plans.lib.buckets import bucket_from_header, bucket_label, bucket_sort_key
 from hienmau.plans.lib.document import blocks_from_text
 from hienmau.plans.lib.schedule import looks_like_schedule, parse_schedule
 from tests.plans.helpers import analyse, tsv
@@ -121,11 +122,11 @@ def test_bucket_labels_and_order_put_months_before_rounds():
     assert [bucket_label(k) for k in ("month:5", "round:3")] == ["Tháng 5", "Đợt III"]
 
 
-def test_parse_date_text_uses_the_default_year_and_refuses_impossible_dates():
-    assert parse_date_text("15/3/2024") == datetime.date(2024, 3, 15)
-    assert parse_date_text("9/11", 2024) == datetime.date(2024, 11, 9)
+def test_round_dates_use_the_default_year_and_refuse_impossible_dates():
+    assert parse_date("15/3/2024") == datetime.date(2024, 3, 15)
+    assert parse_date("9/11", default_year=2024) == datetime.date(2024, 11, 9)
     with pytest.raises(ValueError):
-        parse_date_text("31/6", 2022)
+        parse_date("31/6", default_year=2022)
 
 
 # --- pasted text --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import random
 
 from django.db import transaction
 
-from hienmau.donors.lib.identity import sex_century_digit
+from hienmau.core.lib.identity import sex_century_digit
 from hienmau.donors.models import Donor
 from hienmau.donors.recording import Visit, record_donation
 from hienmau.orgs.models import Unit

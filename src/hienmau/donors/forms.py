@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import VietnameseDecimalField, vietnamese_number_fields
-from hienmau.donors.lib.identity import PhoneError, normalise_phone
+from hienmau.core.lib.identity import PhoneError, normalise_phone
 from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
 from hienmau.donors.privacy import REVEALABLE, masked
 from hienmau.donors.recording import Override, Visit
@@ -81,7 +81,7 @@ class DonorForm(forms.ModelForm):
         return exclude
 
     def clean_cccd(self):
-        from hienmau.donors.lib.identity import normalise_cccd
+        from hienmau.core.lib.identity import normalise_cccd
 
         if self._unchanged_masked("cccd"):
             return self.instance.cccd
@@ -94,7 +94,7 @@ class DonorForm(forms.ModelForm):
         return mobile_phone_or_form_error(self.cleaned_data.get("phone"))
 
     def clean(self):
-        from hienmau.donors.lib.identity import check_cccd
+        from hienmau.core.lib.identity import check_cccd
 
         cleaned = super().clean()
         cccd = cleaned.get("cccd")

@@ -15,13 +15,14 @@ from pathlib import Path
 
 from django.db import transaction
 
+from hienmau.core import clock
 from hienmau.core.bulk import insert_with_history
-from hienmau.core.clock import today
+from hienmau.core.lib import findings as F
+from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
-from hienmau.donors.lib import identity
-from hienmau.donors.lib.history_rows import HistoryRow, RowProblem, parse_rows
+from hienmau.donors.lib.history_rows import HistoryRow, parse_rows
 from hienmau.donors.models import Donation, Donor, HeldDonation, LinkSource
 from hienmau.donors.recording import Visit, record_imported
 from hienmau.donors.registry import RegistryLookup, hold_donation, propose_duplicates, request_transfer
@@ -32,7 +33,7 @@ CHUNK = 2000
 
 
 class HistoryImportError(Exception):
-    def __init__(self, problems: list[RowProblem]):
+    def __init__(self, problems: list[Finding]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems[:50]))
 
@@ -75,20 +76,15 @@ def read_history(path: Path) -> list[HistoryRow]:
     try:
         table = read_rows(path)
     except TableError as exc:
-        raise HistoryImportError([RowProblem(1, "tệp", str(exc))]) from exc
-    rows, problems = parse_rows(table, identity)
+        raise HistoryImportError([Finding(F.FILE, 1, "tệp", str(exc))]) from exc
+    rows, problems = parse_rows(table, today=clock.today())
     problems += [problem for row in rows for problem in _column_problems(row)]
-    problems += [
-        RowProblem(row.line, "Ngày hiến", f"ngày {row.date:%d/%m/%Y} chưa tới: chỉ nhập lần hiến đã diễn ra.")
-        for row in rows
-        if row.date > today()
-    ]
     if problems:
-        raise HistoryImportError(sorted(problems, key=lambda p: p.line))
+        raise HistoryImportError(sorted(problems, key=lambda p: p.line or 0))
     return rows
 
 
-def _column_problems(row: HistoryRow) -> list[RowProblem]:
+def _column_problems(row: HistoryRow) -> list[Finding]:
     """Values the registry's columns cannot hold (a 300-character name, an amount past 2³¹)."""
     values = [
         (Donor, {"full_name": row.full_name}),
@@ -102,7 +98,7 @@ def _column_problems(row: HistoryRow) -> list[RowProblem]:
         ),
     ]
     return [
-        RowProblem(row.line, label, problem)
+        Finding(F.INVALID_VALUE, row.line, label, problem)
         for model, fields in values
         for label, problem in value_problems(model, fields)
     ]

@@ -11,8 +11,8 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hienmau.core.lib.identity import mask_cccd, mask_phone
 from hienmau.core.lib.text import fold, vietnamese_name_key
-from hienmau.donors.lib.identity import mask_cccd, mask_phone
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 
@@ -95,7 +95,7 @@ class DonorQuerySet(models.QuerySet):
         keeping the given name out of that column lets a search for a common given name read the few
         family/middle-name matches from the trigram index and the rest in order from the B-tree.
         """
-        from hienmau.donors.lib.identity import PhoneError, normalise_cccd, normalise_phone
+        from hienmau.core.lib.identity import PhoneError, normalise_cccd, normalise_phone
 
         text = (text or "").strip()
         if not text:

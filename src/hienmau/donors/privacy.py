@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienmau.core.erasure import Identity, erase_everywhere, register_eraser
-from hienmau.donors.lib.identity import mask_cccd, mask_phone
+from hienmau.core.lib.identity import mask_cccd, mask_phone
 from hienmau.donors.models import Donation, Donor, DonorMerge, Household, RevealLog
 
 REVEALABLE = ("cccd", "phone")

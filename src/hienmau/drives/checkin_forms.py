@@ -134,12 +134,12 @@ class WalkInForm(forms.Form):
         return mobile_phone_or_form_error(self.cleaned_data.get("phone"))
 
     def clean_cccd(self) -> str | None:
-        from hienmau.donors.lib.identity import normalise_cccd
+        from hienmau.core.lib.identity import normalise_cccd
 
         return normalise_cccd(self.cleaned_data.get("cccd", "")) or None
 
     def clean(self):
-        from hienmau.donors.lib.identity import check_cccd
+        from hienmau.core.lib.identity import check_cccd
 
         cleaned = super().clean()
         if not cleaned.get("phone") and not cleaned.get("cccd") and "phone" not in self.errors:

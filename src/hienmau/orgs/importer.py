@@ -16,16 +16,18 @@ from pathlib import Path
 
 from django.db import transaction
 
+from hienmau.core.lib import findings as F
+from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.core.limits import value_problems
 from hienmau.orgs.lib.boundaries import cycle_if_linked
-from hienmau.orgs.lib.unit_rows import Reference, RowError, UnitRow, parse_rows
+from hienmau.orgs.lib.unit_rows import Reference, UnitRow, parse_rows
 from hienmau.orgs.models import LinkStatus, SuccessorLink, Unit, UnitKind, parent_kind_problem
 
 
 class UnitImportError(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = sorted(errors, key=lambda e: (e.line, e.field))
+    def __init__(self, errors: list[Finding]):
+        self.errors = sorted(errors, key=lambda e: (e.line or 0, e.column))
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
@@ -74,10 +76,10 @@ def import_units_file(path: Path) -> ImportResult:
     try:
         table = read_rows(path)
     except TableError as exc:
-        raise UnitImportError([RowError(1, "tệp", str(exc))]) from exc
+        raise UnitImportError([Finding(F.FILE, 1, "tệp", str(exc))]) from exc
     rows, errors = parse_rows(table)
     errors += [
-        RowError(row.line, label, problem)
+        Finding(F.INVALID_VALUE, row.line, label, problem)
         for row in rows
         for label, problem in value_problems(
             Unit,
@@ -109,11 +111,11 @@ def import_units(rows: list[UnitRow]) -> ImportResult:
         return _write(plan, stored)
 
 
-def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[RowError]]:
+def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[Finding]]:
     from hienmau.core.lib.text import fold
 
     plan = _Plan(rows)
-    errors: list[RowError] = []
+    errors: list[Finding] = []
     errors += _duplicates(rows)
     claimed: set[int] = set()
     # Most specific match first, so a reused code goes to the unit whose name it carries.
@@ -132,7 +134,7 @@ def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[
             continue
         target, problem = _resolve(row.parent, rows, stored, claimed, plan)
         if problem:
-            errors.append(RowError(row.line, "Mã cấp trên", problem))
+            errors.append(Finding(F.REFERENCE, row.line, "Mã cấp trên", problem))
         plan.parent_of[row.line] = target
 
     for row in rows:
@@ -163,14 +165,16 @@ def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[
         for reference in row.successors:
             target, problem = _resolve(reference, rows, stored, claimed, plan)
             if problem:
-                errors.append(RowError(row.line, "Đơn vị kế thừa", problem))
+                errors.append(Finding(F.REFERENCE, row.line, "Đơn vị kế thừa", problem))
                 continue
             share = reference.share if reference.share is not None else Decimal("1")
             resolved.append((target, share))
             source_key, target_key = _key(row, plan), _key(target, plan)
             cycle = cycle_if_linked(links, source_key, target_key)
             if cycle:
-                errors.append(RowError(row.line, "Đơn vị kế thừa", f"liên kết tới {reference} tạo vòng lặp kế thừa"))
+                errors.append(
+                    Finding(F.REFERENCE, row.line, "Đơn vị kế thừa", f"liên kết tới {reference} tạo vòng lặp kế thừa")
+                )
             else:
                 links[source_key].add(target_key)
         plan.successors_of[row.line] = resolved
@@ -205,7 +209,7 @@ def _first(stored: dict[int, _Stored], claimed: set[int], predicate) -> int | No
     return None
 
 
-def _duplicates(rows: list[UnitRow]) -> list[RowError]:
+def _duplicates(rows: list[UnitRow]) -> list[Finding]:
     from hienmau.core.lib.text import fold
 
     seen: dict[tuple, int] = {}
@@ -214,7 +218,9 @@ def _duplicates(rows: list[UnitRow]) -> list[RowError]:
         key = ("code", row.code, row.valid_until) if row.code else ("name", fold(row.name), str(row.parent))
         if key in seen:
             what = f"mã {row.code}" if row.code else f"tên “{row.name}” dưới cùng cấp trên"
-            errors.append(RowError(row.line, "Mã" if row.code else "Tên", f"trùng {what} với dòng {seen[key]}"))
+            errors.append(
+                Finding(F.DUPLICATE, row.line, "Mã" if row.code else "Tên", f"trùng {what} với dòng {seen[key]}")
+            )
         else:
             seen[key] = row.line
     return errors
@@ -257,7 +263,7 @@ def _kind_of(target, stored) -> str:
     return stored[target].kind if isinstance(target, int) else target.kind
 
 
-def _check_hierarchy(row: UnitRow, plan: _Plan, stored, by_line) -> list[RowError]:
+def _check_hierarchy(row: UnitRow, plan: _Plan, stored, by_line) -> list[Finding]:
     parent = plan.parent_of.get(row.line)
     if row.parent is not None and parent is None:
         return []  # already reported as an unknown parent
@@ -265,10 +271,10 @@ def _check_hierarchy(row: UnitRow, plan: _Plan, stored, by_line) -> list[RowErro
     if row.city_needs_parent and parent_kind in (None, UnitKind.NATIONAL):
         row.kind, row.category = UnitKind.PROVINCE, "thanh_pho_tw"
     problem = parent_kind_problem(row.kind, parent_kind)
-    return [RowError(row.line, "Mã cấp trên", problem.rstrip(".").lower())] if problem else []
+    return [Finding(F.REFERENCE, row.line, "Mã cấp trên", problem.rstrip(".").lower())] if problem else []
 
 
-def _parent_cycles(plan: _Plan, stored: dict[int, _Stored]) -> list[RowError]:
+def _parent_cycles(plan: _Plan, stored: dict[int, _Stored]) -> list[Finding]:
     parent_key: dict[int, int | None] = {pk: unit.parent_id for pk, unit in stored.items()}
     for row in plan.rows:
         parent = plan.parent_of.get(row.line)
@@ -279,7 +285,7 @@ def _parent_cycles(plan: _Plan, stored: dict[int, _Stored]) -> list[RowError]:
         current, steps = parent_key.get(start), 0
         while current is not None and steps <= len(parent_key):
             if current == start:
-                errors.append(RowError(row.line, "Mã cấp trên", "quan hệ cấp trên tạo thành vòng lặp"))
+                errors.append(Finding(F.REFERENCE, row.line, "Mã cấp trên", "quan hệ cấp trên tạo thành vòng lặp"))
                 break
             current, steps = parent_key.get(current), steps + 1
     return errors
@@ -300,7 +306,9 @@ def _write(plan: _Plan, stored: dict[int, _Stored]) -> ImportResult:
             pending.remove(row)
             progressed = True
         if not progressed:  # guarded by _parent_cycles; kept so a bug cannot loop forever
-            raise UnitImportError([RowError(pending[0].line, "Mã cấp trên", "quan hệ cấp trên tạo thành vòng lặp")])
+            raise UnitImportError(
+                [Finding(F.REFERENCE, pending[0].line, "Mã cấp trên", "quan hệ cấp trên tạo thành vòng lặp")]
+            )
     for row in plan.rows:
         for target, share in plan.successors_of.get(row.line, []):
             successor_pk = target if isinstance(target, int) else saved[target.line].pk

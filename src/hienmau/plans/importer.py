@@ -17,11 +17,13 @@ from pathlib import Path
 
 from django.db import DatabaseError, IntegrityError, transaction
 
+from hienmau.core.lib.dates import parse_date
+from hienmau.core.lib.tables import TableError, read_text
 from hienmau.core.lib.text import fold_words
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.plans.lib import findings as F
 from hienmau.plans.lib.appendix import AppendixError, Paragraph
-from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key, parse_date_text
+from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
 from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
 from hienmau.plans.lib.unit_match import Candidate, match_unit
@@ -64,14 +66,10 @@ def analyse_pasted(text: str, issuing_unit: Unit | None = None) -> Analysis:
 
 
 def _read_text(path: Path) -> str:
-    from hienmau.core.lib.tables import MAX_FILE_BYTES
-
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise AppendixError(f"Tệp {path.name} quá lớn (tối đa {MAX_FILE_BYTES // 1024 // 1024} MB).")
     try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AppendixError(f"Tệp {path.name} không phải văn bản UTF-8.") from exc
+        return read_text(path)
+    except TableError as exc:
+        raise AppendixError(str(exc)) from exc
 
 
 def _units_available() -> bool:
@@ -118,7 +116,7 @@ def _with_units(document: Document, issuing_unit: Unit | None) -> Analysis:
         if match.unit_id is None:
             hint = f" Có thể là: {', '.join(match.suggestions)}." if match.suggestions else ""
             reason = "trùng tên với nhiều đơn vị" if match.ambiguous else "không khớp đơn vị nào trong hệ thống"
-            appendix.findings.append(F.Finding(F.UNKNOWN_UNIT, row.unit, f"“{row.unit}” {reason}.{hint}"))
+            appendix.findings.append(F.finding(F.UNKNOWN_UNIT, row.unit, f"“{row.unit}” {reason}.{hint}"))
         if row.delegate_to:
             analysis.delegate_ids[index] = match_unit(row.delegate_to, candidates).unit_id
     return analysis
@@ -556,6 +554,7 @@ def _bucket_date(text: str | None, document: Document) -> datetime.date | None:
     if not text:
         return None
     try:
-        return parse_date_text(text, document.date.year if document.date else None)
+        year = document.date.year if document.date else None
+        return parse_date(text, default_year=year, reference_year=year)
     except ValueError:
         return None

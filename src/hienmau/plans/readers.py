@@ -10,8 +10,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from hienmau.core.lib.tables import MAX_FILE_BYTES, MAX_XLSX_UNCOMPRESSED_BYTES, TableError, read_rows
+from hienmau.core.lib.tables import MAX_XLSX_UNCOMPRESSED_BYTES, TableError, check_size, read_rows, read_text
 from hienmau.plans.lib.appendix import AppendixError, Block, Paragraph, TableBlock
+from hienmau.plans.lib.appendix_columns import header_row_count
 from hienmau.plans.lib.document import blocks_from_text
 
 SUPPORTED = (".txt", ".tsv", ".csv", ".xlsx", ".docx")
@@ -21,23 +22,15 @@ def read_blocks(path: Path) -> list[Block]:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise AppendixError(f"Không đọc được tệp {path.name}: chỉ nhận {', '.join(SUPPORTED)}.")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise AppendixError(
-            f"Tệp {path.name} quá lớn ({size / 1024 / 1024:.0f} MB; tối đa {MAX_FILE_BYTES // 1024 // 1024} MB)."
-        )
-    if suffix == ".docx":
-        return _docx_blocks(path)
     try:
-        if suffix == ".xlsx":
+        check_size(path)
+        if suffix == ".docx":
+            return _docx_blocks(path)
+        if suffix in (".xlsx", ".csv"):
             return split_title_rows(read_rows(path))
-        if suffix == ".csv":
-            return split_title_rows(read_rows(path))
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_text(path)
     except TableError as exc:
         raise AppendixError(str(exc)) from exc
-    except UnicodeDecodeError as exc:
-        raise AppendixError(f"Tệp {path.name} không phải văn bản UTF-8.") from exc
     return blocks_from_text(text)
 
 
@@ -83,8 +76,6 @@ def _docx_blocks(path: Path) -> list[Block]:
 def _docx_table(table, name: str, number: int) -> TableBlock:
     """Cell texts of a Word table. Merged cells repeat the same XML cell; in the header that is a group
     title (kept once), in the data rows nobody can tell which row the value belongs to (refused)."""
-    from hienmau.plans.lib.appendix import _header_rows
-
     grid = [list(row.cells) for row in table.rows]
     texts: list[list[str]] = []
     merged_at: list[bool] = []
@@ -102,7 +93,7 @@ def _docx_table(table, name: str, number: int) -> TableBlock:
         above = seen
         texts.append(row_texts)
         merged_at.append(merged)
-    header = _header_rows(texts)
+    header = header_row_count(texts)
     for index in range(header, len(texts)):
         if merged_at[index]:
             raise AppendixError(

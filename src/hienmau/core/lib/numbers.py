@@ -4,6 +4,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_COMMA_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
 
 
 def format_int(value: int) -> str:
@@ -41,3 +42,21 @@ def parse_decimal(text: str) -> Decimal | None:
         return Decimal(cleaned)
     except InvalidOperation as exc:
         raise ValueError(f"không phải số: {text!r}") from exc
+
+
+def parse_count(text: str) -> int | None:
+    """A count that cannot be negative (people, staff, đồng): "1.290.000", "1290000", "1 290 000", or
+    grouped with commas as English sheets write it ("1,290,000"); None for a blank cell.
+
+    Raises ValueError (Vietnamese) for anything else, a negative number included.
+    """
+    cleaned = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if _COMMA_THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    try:
+        value = parse_int(cleaned)
+    except ValueError:
+        raise ValueError(f"“{text.strip()}” không phải số nguyên không âm") from None
+    if value is not None and value < 0:
+        raise ValueError(f"“{text.strip()}” là số âm, cần số nguyên không âm")
+    return value

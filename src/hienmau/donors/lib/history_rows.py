@@ -1,17 +1,24 @@
 """Rows of a collecting facility's donation export, checked one by one (no database here).
 
-Columns are found by their Vietnamese or English titles without accents; dates may be dd/mm/yyyy,
-yyyy-mm-dd or Excel serial numbers; every problem names the line and the column.
+Cells are read through the table core (`hienmau.core.lib`): columns are found by their Vietnamese or
+English titles without accents (`headers`), dates in the forms `dates` accepts, CCCD and phone by
+`identity`; every problem is a `Finding` naming the line and the column. A donation dated after today is
+refused.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
-import re
 from dataclasses import dataclass
 
-from hienmau.core.lib.text import fold, fold_words
+from hienmau.core.lib import findings as F
+from hienmau.core.lib.blood import COMPONENT_WORDS, parse_blood_group
+from hienmau.core.lib.dates import format_date, parse_date
+from hienmau.core.lib.findings import Finding
+from hienmau.core.lib.headers import find_header
+from hienmau.core.lib.identity import SEX_WORDS, PhoneError, check_cccd, normalise_cccd, normalise_phone
+from hienmau.core.lib.numbers import parse_count
+from hienmau.core.lib.text import fold_words
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "full_name": ("ho ten", "ho va ten", "ten nguoi hien", "full name", "name"),
@@ -32,21 +39,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("full_name", "date_of_birth", "date")
 
-COMPONENTS = {
-    "mau toan phan": "whole_blood",
-    "toan phan": "whole_blood",
-    "whole blood": "whole_blood",
-    "": "whole_blood",
-    "hong cau": "red_cells",
-    "khoi hong cau": "red_cells",
-    "red cells": "red_cells",
-    "tieu cau": "platelets",
-    "tieu cau gan tach": "platelets",
-    "platelets": "platelets",
-    "huyet tuong": "plasma",
-    "huyet tuong gan tach": "plasma",
-    "plasma": "plasma",
-}
 OUTCOMES = {
     "": "donated",
     "da hien": "donated",
@@ -58,7 +50,6 @@ OUTCOMES = {
     "khong dat": "deferred",
     "deferred": "deferred",
 }
-SEXES = {"nam": "M", "m": "M", "male": "M", "nu": "F", "f": "F", "female": "F"}
 BENEFITS = {
     "": "",
     "tien": "cash",
@@ -70,8 +61,6 @@ BENEFITS = {
     "qua tang": "gift",
     "gift": "gift",
 }
-BLOOD_GROUP = re.compile(r"^(ab|a|b|o)\s*(?:rh)?\s*\(?\s*([+-]|duong|am)?\s*\)?$")
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 @dataclass
@@ -95,64 +84,14 @@ class HistoryRow:
     benefit_amount: int | None
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Dòng {self.line}, cột {self.column}: {self.message}"
-
-
-def find_columns(rows: list[list[str]], scan: int = 10) -> tuple[int, dict[str, int]] | None:
-    for index, row in enumerate(rows[:scan]):
-        mapping: dict[str, int] = {}
-        for position, title in enumerate(row):
-            key = fold_words(title)
-            for name, aliases in COLUMNS.items():
-                if key in aliases and name not in mapping:
-                    mapping[name] = position
-        if all(name in mapping for name in REQUIRED):
-            return index, mapping
-    return None
-
-
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-
-
-@functools.lru_cache(maxsize=65536)  # an export repeats its donation days and many birth dates
-def parse_day(text: str) -> datetime.date | None:
-    """dd/mm/yyyy, yyyy-mm-dd, or an Excel serial day number ("45292"); None for a blank cell."""
-    text = text.strip()
-    if not text:
-        return None
-    if re.fullmatch(r"\d{5}(?:\.0)?", text):
-        serial = int(float(text))
-        if 20000 <= serial <= 80000:
-            return EXCEL_EPOCH + datetime.timedelta(days=serial)
-    day_first, iso = _DAY_MONTH_YEAR.fullmatch(text), _ISO_DAY.fullmatch(text)
-    if day_first or iso:
-        day, month, year = day_first.groups() if day_first else reversed(iso.groups())
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValueError(f"“{text}” không phải ngày có thật (dd/mm/yyyy)") from None
-    for fmt in ("%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"“{text}” không phải ngày có thật (dd/mm/yyyy)")
-
-
-def parse_rows(rows: list[list[str]], identity) -> tuple[list[HistoryRow], list[RowProblem]]:
-    """`identity` is hienmau.donors.lib.identity (passed in so this module stays free of its imports)."""
-    located = find_columns(rows)
-    if located is None:
-        return [], [RowProblem(1, "tiêu đề", "không tìm thấy dòng tiêu đề có các cột Họ tên, Ngày sinh, Ngày hiến")]
-    header, columns = located
+def parse_rows(rows: list[list[str]], today: datetime.date | None = None) -> tuple[list[HistoryRow], list[Finding]]:
+    """Every row checked; a donation dated after `today` (default: no check) is refused as a finding."""
+    search = find_header(rows, COLUMNS, REQUIRED)
+    if search.header is None:
+        return [], [
+            Finding(F.HEADER, 1, "tiêu đề", "không tìm thấy dòng tiêu đề có các cột Họ tên, Ngày sinh, Ngày hiến")
+        ]
+    header, columns = search.header.data_from - 1, search.header.columns
     parsed, problems = [], []
     bags: dict[str, int] = {}
     bag_column = columns.get("bag_number")
@@ -161,107 +100,136 @@ def parse_rows(rows: list[list[str]], identity) -> tuple[list[HistoryRow], list[
             continue
         bag = raw[bag_column].strip() if bag_column is not None and bag_column < len(raw) else ""
         if bag and bag in bags:
-            problems.append(RowProblem(line, "Mã túi", f"trùng mã túi {bag} với dòng {bags[bag]}"))
+            problems.append(Finding(F.DUPLICATE, line, "Mã túi", f"trùng mã túi {bag} với dòng {bags[bag]}"))
         elif bag:
             bags[bag] = line
-        row, row_problems = _parse(line, raw, columns, identity)
+        row, row_problems = _Row(line, raw, columns).parse(today)
         problems.extend(row_problems)
         if row is not None:
             parsed.append(row)
     return parsed, problems
 
 
-def _parse(line: int, raw: list[str], columns: dict[str, int], identity):
-    problems: list[RowProblem] = []
+class _Row:
+    """One data row being read: its cells by column key, and the findings so far."""
 
-    def cell(name: str) -> str:
-        index = columns.get(name)
-        return raw[index].strip() if index is not None and index < len(raw) else ""
+    def __init__(self, line: int, raw: list[str], columns: dict[str, int]):
+        self.line, self.raw, self.columns = line, raw, columns
+        self.problems: list[Finding] = []
 
-    def guard(column: str, parse, text):
+    def cell(self, name: str) -> str:
+        index = self.columns.get(name)
+        return self.raw[index].strip() if index is not None and index < len(self.raw) else ""
+
+    def problem(self, code: str, column: str, message: str) -> None:
+        self.problems.append(Finding(code, self.line, column, message))
+
+    def has_problem(self, column: str) -> bool:
+        return any(p.column == column for p in self.problems)
+
+    def date(self, name: str, column: str, *, required: str = "") -> datetime.date | None:
         try:
-            return parse(text)
+            day = parse_date(self.cell(name))
         except ValueError as exc:
-            problems.append(RowProblem(line, column, str(exc)))
+            self.problem(F.INVALID_DATE, column, str(exc))
             return None
+        if day is None and required:
+            self.problem(F.MISSING, column, required)
+        return day
 
-    name = " ".join(cell("full_name").split())
-    if not name:
-        problems.append(RowProblem(line, "Họ tên", "thiếu họ tên"))
-    dob = guard("Ngày sinh", parse_day, cell("date_of_birth"))
-    if dob is None and not any(p.column == "Ngày sinh" for p in problems):
-        problems.append(RowProblem(line, "Ngày sinh", "thiếu ngày sinh"))
-    day = guard("Ngày hiến", parse_day, cell("date"))
-    if day is None and not any(p.column == "Ngày hiến" for p in problems):
-        problems.append(RowProblem(line, "Ngày hiến", "thiếu ngày hiến"))
-    sex = SEXES.get(fold(cell("sex")))
-    if cell("sex") and sex is None:
-        problems.append(RowProblem(line, "Giới tính", f"không hiểu “{cell('sex')}” (Nam/Nữ)"))
-    component = COMPONENTS.get(fold_words(cell("component")))
-    if component is None:
-        problems.append(RowProblem(line, "Thành phần", f"không hiểu “{cell('component')}”"))
-    outcome = OUTCOMES.get(fold_words(cell("outcome")))
-    if outcome is None:
-        problems.append(RowProblem(line, "Kết quả", f"không hiểu “{cell('outcome')}” (Đã hiến / Tạm hoãn)"))
-    volume = None
-    if cell("volume_ml"):
-        digits = cell("volume_ml").lower().replace("ml", "").strip()
-        if digits.isdigit() and 50 <= int(digits) <= 700:
-            volume = int(digits)
-        else:
-            problems.append(RowProblem(line, "Thể tích", f"“{cell('volume_ml')}” không phải thể tích hợp lệ (ml)"))
-    if outcome == "donated" and volume is None and not any(p.column == "Thể tích" for p in problems):
-        problems.append(RowProblem(line, "Thể tích", "lần đã hiến phải có thể tích"))
-    cccd = identity.normalise_cccd(cell("cccd")) if cell("cccd") else None
-    if cccd:
-        for problem in identity.check_cccd(cccd, dob, sex):
-            problems.append(RowProblem(line, "CCCD", problem.message))
-    phone = ""
-    if cell("phone"):
+    def lookup(self, table: dict[str, str], name: str, column: str, hint: str = "") -> str | None:
+        value = table.get(fold_words(self.cell(name)))
+        if value is None:
+            self.problem(F.INVALID_VALUE, column, f"không hiểu “{self.cell(name)}”{hint}")
+        return value
+
+    def parse(self, today: datetime.date | None) -> tuple[HistoryRow | None, list[Finding]]:
+        name = " ".join(self.cell("full_name").split())
+        if not name:
+            self.problem(F.MISSING, "Họ tên", "thiếu họ tên")
+        dob = self.date("date_of_birth", "Ngày sinh", required="thiếu ngày sinh")
+        day = self.date("date", "Ngày hiến", required="thiếu ngày hiến")
+        if day and today and day > today:
+            self.problem(F.FUTURE_DATE, "Ngày hiến", f"ngày {format_date(day)} chưa tới: chỉ nhập lần hiến đã diễn ra.")
+        sex = self._sex()
+        component = self.lookup(COMPONENT_WORDS, "component", "Thành phần")
+        outcome = self.lookup(OUTCOMES, "outcome", "Kết quả", " (Đã hiến / Tạm hoãn)")
+        volume = self._volume(outcome)
+        cccd, phone = self._identity(dob, sex)
+        abo, rh = self._blood_group()
+        benefit = self.lookup(BENEFITS, "benefit_kind", "Hình thức hỗ trợ", " (Tiền / Quà)")
+        amount = self._amount()
+        until = self.date("deferral_until", "Hoãn đến")
+        if day and dob and dob >= day:
+            self.problem(F.INCONSISTENT, "Ngày sinh", "ngày sinh phải trước ngày hiến")
+        if self.problems:
+            return None, self.problems
+        assert dob and day and component and outcome and benefit is not None  # each reported above when missing
+        return HistoryRow(
+            line=self.line,
+            full_name=name,
+            date_of_birth=dob,
+            sex=sex or "",
+            cccd=cccd,
+            phone=phone,
+            date=day,
+            component=component,
+            volume_ml=volume if outcome == "donated" else None,
+            bag_number=self.cell("bag_number"),
+            outcome=outcome,
+            deferral_reason=self.cell("deferral_reason"),
+            deferral_until=until,
+            abo=abo,
+            rh=rh,
+            benefit_kind=benefit,
+            benefit_amount=amount,
+        ), []
+
+    def _sex(self) -> str | None:
+        sex = SEX_WORDS.get(fold_words(self.cell("sex")))
+        if self.cell("sex") and sex is None:
+            self.problem(F.INVALID_VALUE, "Giới tính", f"không hiểu “{self.cell('sex')}” (Nam/Nữ)")
+        return sex
+
+    def _volume(self, outcome: str | None) -> int | None:
+        volume = None
+        if self.cell("volume_ml"):
+            digits = self.cell("volume_ml").lower().replace("ml", "").strip()
+            if digits.isdigit() and 50 <= int(digits) <= 700:
+                volume = int(digits)
+            else:
+                self.problem(F.INVALID_VALUE, "Thể tích", f"“{self.cell('volume_ml')}” không phải thể tích hợp lệ (ml)")
+        if outcome == "donated" and volume is None and not self.has_problem("Thể tích"):
+            self.problem(F.MISSING, "Thể tích", "lần đã hiến phải có thể tích")
+        return volume
+
+    def _identity(self, dob: datetime.date | None, sex: str | None) -> tuple[str | None, str]:
+        cccd = normalise_cccd(self.cell("cccd")) if self.cell("cccd") else None
+        if cccd:
+            for problem in check_cccd(cccd, dob, sex):
+                self.problem(problem.code, "CCCD", problem.message)
+        phone = ""
+        if self.cell("phone"):
+            try:
+                phone = normalise_phone(self.cell("phone"))
+            except PhoneError as exc:
+                self.problem(F.INVALID_VALUE, "Số điện thoại", str(exc))
+        return cccd, phone
+
+    def _blood_group(self) -> tuple[str, str]:
+        if not self.cell("blood_group"):
+            return "", ""
+        group = parse_blood_group(self.cell("blood_group"))
+        if group is None:
+            self.problem(F.INVALID_VALUE, "Nhóm máu", f"không hiểu nhóm máu “{self.cell('blood_group')}”")
+            return "", ""
+        return group
+
+    def _amount(self) -> int | None:
+        if not self.cell("benefit_amount"):
+            return None
         try:
-            phone = identity.normalise_phone(cell("phone"))
-        except identity.PhoneError as exc:
-            problems.append(RowProblem(line, "Số điện thoại", str(exc)))
-    abo = rh = ""
-    if cell("blood_group"):
-        match = BLOOD_GROUP.match(fold(cell("blood_group")))
-        if match:
-            abo = match.group(1).upper()
-            sign = match.group(2) or ""
-            rh = "+" if sign in ("+", "duong") else "-" if sign in ("-", "am") else ""
-        else:
-            problems.append(RowProblem(line, "Nhóm máu", f"không hiểu nhóm máu “{cell('blood_group')}”"))
-    benefit = BENEFITS.get(fold_words(cell("benefit_kind")))
-    if benefit is None:
-        problems.append(RowProblem(line, "Hình thức hỗ trợ", f"không hiểu “{cell('benefit_kind')}” (Tiền / Quà)"))
-    amount = None
-    if cell("benefit_amount"):
-        digits = cell("benefit_amount").replace(".", "").replace(",", "").replace("đ", "").strip()
-        if digits.isdigit():
-            amount = int(digits)
-        else:
-            problems.append(RowProblem(line, "Số tiền", f"“{cell('benefit_amount')}” không phải số tiền"))
-    until = guard("Hoãn đến", parse_day, cell("deferral_until"))
-    if day and dob and dob >= day:
-        problems.append(RowProblem(line, "Ngày sinh", "ngày sinh phải trước ngày hiến"))
-    if problems:
-        return None, problems
-    return HistoryRow(
-        line=line,
-        full_name=name,
-        date_of_birth=dob,
-        sex=sex or "",
-        cccd=cccd,
-        phone=phone,
-        date=day,
-        component=component,
-        volume_ml=volume if outcome == "donated" else None,
-        bag_number=cell("bag_number"),
-        outcome=outcome,
-        deferral_reason=cell("deferral_reason"),
-        deferral_until=until,
-        abo=abo,
-        rh=rh,
-        benefit_kind=benefit,
-        benefit_amount=amount,
-    ), []
+            return parse_count(self.cell("benefit_amount").removesuffix("đ"))
+        except ValueError:
+            self.problem(F.INVALID_VALUE, "Số tiền", f"“{self.cell('benefit_amount')}” không phải số tiền")
+            return None

@@ -11,6 +11,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from hienmau.core.lib import findings as F
+from hienmau.core.lib.dates import parse_date
+from hienmau.core.lib.findings import Finding
+from hienmau.core.lib.headers import find_header
+from hienmau.core.lib.numbers import parse_count
 from hienmau.core.lib.text import fold, fold_words
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -112,62 +117,11 @@ class UnitRow:
     city_needs_parent: bool = False
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Dòng {self.line}, cột {self.field}: {self.message}"
-
-
-def map_columns(header: list[str]) -> dict[str, int]:
-    """Which column index holds which field, matching Vietnamese or English headers without accents."""
-    mapping: dict[str, int] = {}
-    for index, title in enumerate(header):
-        key = fold_words(title)
-        for field_name, aliases in COLUMN_ALIASES.items():
-            if key in aliases and field_name not in mapping:
-                mapping[field_name] = index
-    return mapping
-
-
-def find_header(rows: list[list[str]], scan: int = 10) -> tuple[int, dict[str, int]] | None:
-    """The first row (within `scan`) that names every required column; title rows above are skipped."""
-    for index, row in enumerate(rows[:scan]):
-        mapping = map_columns(row)
-        if all(name in mapping for name in REQUIRED_COLUMNS):
-            return index, mapping
-    return None
-
-
-def parse_date(text: str) -> datetime.date | None:
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"“{text}” không phải ngày hợp lệ (dd/mm/yyyy)")
-
-
-def parse_count(text: str) -> int | None:
-    cleaned = text.strip().replace(".", "").replace(",", "").replace(" ", "")
-    if not cleaned:
-        return None
-    if not cleaned.isdigit():
-        raise ValueError(f"“{text}” không phải số nguyên không âm")
-    return int(cleaned)
-
-
 def parse_reference(text: str) -> Reference:
     match = REFERENCE.match(text)
     if not match:
         raise ValueError(f"“{text}” không phải mã đơn vị (dạng 91 hoặc 91@2022-01-01)")
-    on = datetime.date.fromisoformat(match["on"]) if match["on"] else None
+    on = parse_date(match["on"]) if match["on"] else None
     share = None
     if match["share"]:
         try:
@@ -188,14 +142,14 @@ def strip_prefix(name: str, category: str) -> str:
     return name.strip()
 
 
-def parse_rows(rows: list[list[str]]) -> tuple[list[UnitRow], list[RowError]]:
+def parse_rows(rows: list[list[str]]) -> tuple[list[UnitRow], list[Finding]]:
     """Parse a whole table. Line numbers are the file's own (1 = first line), as a spreadsheet shows them."""
-    located = find_header(rows)
-    if located is None:
-        return [], [RowError(1, "tiêu đề", "không tìm thấy dòng tiêu đề có cột Tên và Cấp")]
-    header_index, columns = located
+    search = find_header(rows, COLUMN_ALIASES, REQUIRED_COLUMNS)
+    if search.header is None:
+        return [], [Finding(F.HEADER, 1, "tiêu đề", "không tìm thấy dòng tiêu đề có cột Tên và Cấp")]
+    header_index, columns = search.header.data_from - 1, search.header.columns
     parsed: list[UnitRow] = []
-    errors: list[RowError] = []
+    errors: list[Finding] = []
     for offset, raw in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if not any(cell.strip() for cell in raw):
             continue
@@ -204,19 +158,19 @@ def parse_rows(rows: list[list[str]]) -> tuple[list[UnitRow], list[RowError]]:
         if row is not None:
             parsed.append(row)
     if not parsed and not errors:
-        errors.append(RowError(header_index + 2, "dữ liệu", "bảng không có dòng dữ liệu nào"))
+        errors.append(Finding(F.NO_DATA, header_index + 2, "dữ liệu", "bảng không có dòng dữ liệu nào"))
     return parsed, errors
 
 
-def _parse_row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[UnitRow | None, list[RowError]]:
+def _parse_row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[UnitRow | None, list[Finding]]:
     def cell(name: str) -> str:
         index = columns.get(name)
         return raw[index].strip() if index is not None and index < len(raw) else ""
 
-    errors: list[RowError] = []
+    errors: list[Finding] = []
     name, level_text = cell("name"), cell("level")
     if not name:
-        errors.append(RowError(line, "Tên", "thiếu tên đơn vị"))
+        errors.append(Finding(F.MISSING, line, "Tên", "thiếu tên đơn vị"))
     level_key = fold_words(level_text)
     city_needs_parent = level_key == CITY
     if city_needs_parent:
@@ -225,13 +179,18 @@ def _parse_row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Unit
         kind, category = LEVELS[level_key]
     else:
         kind = category = ""
-        errors.append(RowError(line, "Cấp", f"không hiểu cấp “{level_text}” (ví dụ: Tỉnh, Huyện, Xã, Phường, Cơ quan)"))
+        errors.append(
+            Finding(
+                F.INVALID_VALUE, line, "Cấp", f"không hiểu cấp “{level_text}” (ví dụ: Tỉnh, Huyện, Xã, Phường, Cơ quan)"
+            )
+        )
 
     def guarded(field_label: str, parser, text: str):
+        code = F.INVALID_DATE if parser is parse_date else F.INVALID_VALUE
         try:
             return parser(text)
         except ValueError as exc:
-            errors.append(RowError(line, field_label, str(exc)))
+            errors.append(Finding(code, line, field_label, str(exc)))
             return None
 
     parent_text = cell("parent_code")
@@ -244,14 +203,23 @@ def _parse_row(line: int, raw: list[str], columns: dict[str, int]) -> tuple[Unit
     valid_from = guarded("Hiệu lực từ", parse_date, cell("valid_from"))
     valid_until = guarded("Chấm dứt từ", parse_date, cell("valid_until"))
     if valid_from and valid_until and valid_until <= valid_from:
-        errors.append(RowError(line, "Chấm dứt từ", "ngày chấm dứt phải sau ngày hiệu lực"))
+        errors.append(Finding(F.INCONSISTENT, line, "Chấm dứt từ", "ngày chấm dứt phải sau ngày hiệu lực"))
     if successors and not valid_until:
         errors.append(
-            RowError(line, "Đơn vị kế thừa", "chỉ đơn vị đã chấm dứt (có ngày chấm dứt) mới có đơn vị kế thừa")
+            Finding(
+                F.INCONSISTENT,
+                line,
+                "Đơn vị kế thừa",
+                "chỉ đơn vị đã chấm dứt (có ngày chấm dứt) mới có đơn vị kế thừa",
+            )
         )
     code = cell("code")
     if code and not re.fullmatch(r"[0-9A-Za-z.\-_]+", code):
-        errors.append(RowError(line, "Mã", f"mã “{code}” chỉ được gồm chữ số, chữ cái không dấu, dấu chấm hoặc gạch"))
+        errors.append(
+            Finding(
+                F.INVALID_VALUE, line, "Mã", f"mã “{code}” chỉ được gồm chữ số, chữ cái không dấu, dấu chấm hoặc gạch"
+            )
+        )
     row = UnitRow(
         line=line,
         code=code,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 
 from hienmau.core.lib.text import fold
@@ -54,20 +53,6 @@ def bucket_from_header(text: str) -> tuple[str, str | None] | None:
             date = DATE.search(text)
             return round_key(number), date.group(0).replace(" ", "") if date else None
     return None
-
-
-def parse_date_text(text: str, default_year: int | None = None) -> datetime.date:
-    """'15/3/2024' → date; '31/6' with a default year → ValueError naming the impossible date."""
-    match = DATE.fullmatch(text.strip())
-    if not match:
-        raise ValueError(f"“{text}” không phải ngày")
-    day, month = int(match.group(1)), int(match.group(2))
-    year = int(match.group(3)) if match.group(3) else default_year
-    if year is None:
-        raise ValueError(f"“{text}” thiếu năm")
-    if year < 100:
-        year += 2000
-    return datetime.date(year, month, day)
 
 
 def bucket_sort_key(key: str) -> tuple[int, int]:

@@ -11,7 +11,9 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from hienmau.core.lib.dates import date_from_parts
 from hienmau.core.lib.numbers import parse_int
+from hienmau.core.lib.tables import TableError, read_text_rows
 from hienmau.core.lib.text import fold
 from hienmau.plans.lib import findings as F
 from hienmau.plans.lib.appendix import Appendix, AppendixError, Block, Paragraph, Row, TableBlock, read_appendix
@@ -105,13 +107,6 @@ def _append_to_last_cell(row: list[str], text: str) -> None:
             return
 
 
-def _date(d: str, m: str, y: str) -> datetime.date | None:
-    try:
-        return datetime.date(int(y), int(m), int(d))
-    except ValueError:
-        return None
-
-
 def read_header(document: Document) -> None:
     text = document.text
     number = NUMBER.search(text[:3000])
@@ -120,7 +115,7 @@ def read_header(document: Document) -> None:
     place_date = PLACE_DATE.search(text[:3000])
     if place_date:
         document.place = place_date.group("place").strip(" *#")
-        document.date = _date(place_date.group("d"), place_date.group("m"), place_date.group("y"))
+        document.date = date_from_parts(place_date.group("d"), place_date.group("m"), place_date.group("y"))
         if document.number:
             document.number.date = document.date
     for match in IMPLEMENTS.finditer(text):
@@ -128,7 +123,7 @@ def read_header(document: Document) -> None:
         document.implements.append(
             (
                 match.group("kind"),
-                Reference(match.group("num"), re.sub(r"\s+", "", match.group("suffix")), _date(d, m, y)),
+                Reference(match.group("num"), re.sub(r"\s+", "", match.group("suffix")), date_from_parts(d, m, y)),
             )
         )
 
@@ -150,14 +145,14 @@ def date_findings(document: Document) -> list[F.Finding]:
             if written not in seen:
                 seen.add(written)
                 findings.append(
-                    F.Finding(
+                    F.finding(
                         F.INVALID_DATE, None, f"Ngày “{written}” không tồn tại (tháng {month} không có ngày {day})."
                     )
                 )
     for match in LONG_DATE.finditer(document.text):
-        if _date(match.group("d"), match.group("m"), match.group("y")) is None:
+        if date_from_parts(match.group("d"), match.group("m"), match.group("y")) is None:
             written = match.group(0)
-            findings.append(F.Finding(F.INVALID_DATE, None, f"“{written}” không phải ngày có thật."))
+            findings.append(F.finding(F.INVALID_DATE, None, f"“{written}” không phải ngày có thật."))
     return findings
 
 
@@ -168,11 +163,11 @@ def reference_findings(document: Document) -> list[F.Finding]:
         cited = Reference(
             match.group("num"),
             re.sub(r"\s+", "", match.group("suffix")),
-            _date(match.group("d"), match.group("m"), match.group("y")),
+            date_from_parts(match.group("d"), match.group("m"), match.group("y")),
         )
         if number and cited.number != number.number:
             findings.append(
-                F.Finding(
+                F.finding(
                     F.REFERENCE_MISMATCH,
                     None,
                     f"Phụ lục ghi “Kèm theo Kế hoạch số {cited.label}” nhưng văn bản là Kế hoạch số {number.label}.",
@@ -180,7 +175,7 @@ def reference_findings(document: Document) -> list[F.Finding]:
             )
         if document.date and cited.date and cited.date != document.date:
             findings.append(
-                F.Finding(
+                F.finding(
                     F.REFERENCE_MISMATCH,
                     None,
                     f"Phụ lục ghi ngày {cited.date:%d/%m/%Y} nhưng văn bản ban hành ngày {document.date:%d/%m/%Y}.",
@@ -189,7 +184,7 @@ def reference_findings(document: Document) -> list[F.Finding]:
     for kind, reference in document.implements:
         if document.date and reference.date and reference.date > document.date:
             findings.append(
-                F.Finding(
+                F.finding(
                     F.REFERENCE_MISMATCH,
                     None,
                     f"Văn bản thực hiện {kind} số {reference.label} ngày {reference.date:%d/%m/%Y}, "
@@ -218,7 +213,7 @@ def quota_list(document: Document) -> Appendix | None:
                 Row(unit=unit, total=None, buckets={}, prior=None, note=body, line=int(match.group("stt")))
             )
             appendix.findings.append(
-                F.Finding(F.NOTE_INSTEAD_OF_NUMBER, unit, f"{unit}: số người ghi “{body}” không phải số nguyên.")
+                F.finding(F.NOTE_INSTEAD_OF_NUMBER, unit, f"{unit}: số người ghi “{body}” không phải số nguyên.")
             )
             continue
         note = body if len(numbers) > 1 else None
@@ -232,7 +227,7 @@ def quota_list(document: Document) -> Appendix | None:
         appendix.stated_total = parse_int(stated.group(1).rstrip("."))
         if appendix.stated_total != appendix.computed_total:
             appendix.findings.append(
-                F.Finding(
+                F.finding(
                     F.TOTAL_MISMATCH,
                     None,
                     f"Chỉ tiêu ghi {appendix.stated_total} người đăng ký nhưng phân bổ cho các đơn vị cộng lại {appendix.computed_total}.",
@@ -256,9 +251,10 @@ def analyse_document(blocks: list[Block]) -> Document:
 
 def analyse_text(text: str) -> Document:
     if not any("\t" in line for line in text.splitlines()) and "," in text and text.count("\n") >= 1:
-        from hienmau.core.lib.tables import read_text_rows
-
-        rows = read_text_rows(text)
+        try:
+            rows = read_text_rows(text)
+        except TableError as exc:
+            raise AppendixError(str(exc)) from exc
         if rows and max(len(r) for r in rows) >= 2 and sum(1 for r in rows if len(r) >= 2) >= len(rows) // 2:
             return analyse_document([TableBlock(rows)])
     return analyse_document(blocks_from_text(text))

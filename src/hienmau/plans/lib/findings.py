@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from hienmau.core.lib.findings import Finding
 
 TOTAL_MISMATCH = "total_mismatch"
 ROW_SUM_MISMATCH = "row_sum_mismatch"
@@ -12,6 +12,7 @@ NOTE_INSTEAD_OF_NUMBER = "note_instead_of_number"
 UNKNOWN_UNIT = "unknown_unit"
 INVALID_DATE = "invalid_date"
 REFERENCE_MISMATCH = "reference_mismatch"
+NEGATIVE_NUMBER = "negative_number"
 
 CODES = (
     TOTAL_MISMATCH,
@@ -22,14 +23,10 @@ CODES = (
     UNKNOWN_UNIT,
     INVALID_DATE,
     REFERENCE_MISMATCH,
+    NEGATIVE_NUMBER,
 )
 
 
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    unit: str | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return asdict(self)
+def finding(code: str, unit: str | None, message: str, line: int | None = None, column: str = "") -> Finding:
+    """A plan finding: the core finding type, about the unit an appendix row names (or the whole document)."""
+    return Finding(code, line, column, message, unit=unit)

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from hienmau.core.lib.dates import parse_date
 from hienmau.donors.lib.eligibility import (
     COMPONENT_LABELS,
     COMPONENTS,
@@ -139,7 +140,7 @@ def _date(text: str, what: str) -> datetime.date:
     value = (text or "").strip()
     try:
         if _ISO_DATE.fullmatch(value):
-            return datetime.date.fromisoformat(value)
+            return parse_date(value)  # the table core's reader; options take its ISO form only
     except ValueError:
         raise CommandError(f"{what} “{text}” không phải ngày có thật.") from None
     raise CommandError(f"{what} “{text}” không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 1990-05-12.")

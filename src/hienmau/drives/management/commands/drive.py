@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hienmau.core.lib.dates import parse_date
 from hienmau.donors.lib.eligibility import DEFAULT_RULES_PATH, RuleFileError, load_rule_sets
 from hienmau.drives.lib.registrant_list import (
     KIND_LABELS,
@@ -123,6 +124,6 @@ def _date(text: str) -> datetime.date:
             f"Ngày hiến máu --drive-date “{text}” không hợp lệ: ghi theo dạng YYYY-MM-DD, ví dụ 2021-07-09."
         )
     try:
-        return datetime.date.fromisoformat(text)
+        return parse_date(text)  # the table core's reader; options take its ISO form only
     except ValueError as exc:
         raise CommandError(f"Ngày hiến máu --drive-date “{text}” không phải ngày có thật.") from exc
