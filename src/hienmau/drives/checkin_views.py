@@ -316,9 +316,15 @@ def checkin_walk_in(request, pk):
             return render(request, "drives/checkin/_walk_in.html", {"walk_in_form": form, "drive": drive})
         return _page(request, drive, walk_in_form=form, status=422)
     before = drive.registrations.count()
-    registration = services.walk_in(drive, form.person(), form.cleaned_data["unit"])
+    registration = services.walk_in(
+        drive, form.person(), form.cleaned_data["unit"], scope=request.scope, user=request.user
+    )
     added = drive.registrations.count() > before
-    if added:
+    if registration.transfer_id and not registration.donor_id:
+        from hienmau.donors.registry import transfer_notice
+
+        notice = transfer_notice(registration.transfer)
+    elif added:
         notice = _("Đã thêm %(name)s vào danh sách.") % {"name": registration.full_name}
     else:
         notice = _("%(name)s đã có trong danh sách đợt này.") % {"name": registration.full_name}

@@ -198,6 +198,10 @@ class Registration(models.Model):
     donation = models.OneToOneField(
         Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registration"
     )
+    # A CCCD registered outside the scope: no donor until the transfer is approved (donors/registry.py).
+    transfer = models.ForeignKey(
+        "donors.TransferRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -16,9 +16,7 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.clock import today
 from hienmau.core.forms import errors_in_one_line
-from hienmau.core.lib.text import fold
 from hienmau.core.uploads import forget, stash, stashed
-from hienmau.donors.services import RegistryLookup
 from hienmau.drives import services
 from hienmau.drives.forms import (
     AggregateForm,
@@ -290,7 +288,7 @@ def list_submit(request, pk):
                     "lines": lines,
                     "token": token,
                     "source_name": name,
-                    "matches": _registry_matches(lines),
+                    "matches": _registry_matches(lines, request.scope),
                     "valid": [line for line in lines if line.verdict == "ok"],
                     "late": services._is_late(drive),
                 },
@@ -298,15 +296,19 @@ def list_submit(request, pk):
     return render(request, "drives/list_form.html", {"form": form, "drive": drive, "typed": typed})
 
 
-def _registry_matches(lines) -> dict:
-    """For each valid line, the registry record it will be linked to (so a person can untick a wrong one)."""
+def _registry_matches(lines, scope) -> dict:
+    """For each valid line, what confirming does with it (linked to an in-scope record, a transfer request,
+    a new record to review, a new record), so a person can untick a wrong one. Records outside the scope
+    are never named."""
     valid = [line for line in lines if line.verdict == "ok"]
-    lookup = RegistryLookup.load(
-        cccds={line.cccd for line in valid if line.cccd},
-        phones={line.phone for line in valid if line.phone},
-        pairs={(fold(line.name), line.date_of_birth) for line in valid},
-    )
-    return {line.line: lookup.find(line.cccd, line.phone, fold(line.name), line.date_of_birth) for line in valid}
+    people = {
+        line.line: services.Person(
+            full_name=line.name, date_of_birth=line.date_of_birth, cccd=line.cccd, phone=line.phone or ""
+        )
+        for line in valid
+    }
+    lookup = services._lookup(scope, list(people.values()))
+    return {number: lookup.match(*person.keys()) for number, person in people.items()}
 
 
 def _list_confirm(request, drive: Drive, units):
@@ -339,7 +341,7 @@ def _list_confirm(request, drive: Drive, units):
         messages.error(request, _("Không có dòng hợp lệ nào được chọn; không lưu gì."))
         return redirect("drives:list_submit", pk=drive.pk)
     try:
-        outcome = services.submit_list(drive, unit, people, request.user, source_name=source_name)
+        outcome = services.submit_list(drive, unit, people, request.user, source_name=source_name, scope=request.scope)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("drives:list_submit", pk=drive.pk)
@@ -348,6 +350,15 @@ def _list_confirm(request, drive: Drive, units):
     messages.success(
         request, _("Đã nhận %(n)s người của %(u)s%(late)s.") % {"n": outcome.created, "u": unit.full_name, "late": note}
     )
+    if outcome.transfers:
+        messages.info(
+            request,
+            _(
+                "Các dòng %(lines)s có số CCCD đã được đăng ký ở nơi khác: đã gửi yêu cầu chuyển hồ sơ; "
+                "các dòng này chờ quyết định (xem mục Cần xem xét; hãy liên hệ %(units)s)."
+            )
+            % {"lines": ", ".join(map(str, outcome.transfers)), "units": ", ".join(sorted(outcome.ask))},
+        )
     if outcome.skipped:
         messages.info(
             request,
@@ -384,6 +395,7 @@ def public_register(request, token):
             date_of_birth=data["date_of_birth"],
             sex=data["sex"],
             phone=data["phone"],
+            consent=data["consent"],
         )
         try:
             registration = services.take_slot(drive, slot, person, kind=data["kind"], source=RegistrationSource.SELF)

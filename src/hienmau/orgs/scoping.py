@@ -80,6 +80,14 @@ def build_scope(membership: Membership) -> Scope:
     return Scope(unit=unit, role=membership.role, root_paths=_root_paths_with_predecessors(unit))
 
 
+def unit_scope(unit: Unit) -> Scope:
+    """What a unit itself reaches (read-only), for work done on its behalf without a signed-in user: the
+    public self-registration page of a drive matches people inside its organiser's scope."""
+    if unit.kind == UnitKind.NATIONAL:
+        return Scope(unit=unit, role=Role.LEADER, everything=True)
+    return Scope(unit=unit, role=Role.LEADER, root_paths=_root_paths_with_predecessors(unit))
+
+
 def superuser_scope() -> Scope | None:
     """Everything, from the root unit; None before any unit is loaded (the admin still works)."""
     root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
