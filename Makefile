@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 DEV_ENV := HIENMAU_DEBUG=1
 
-.PHONY: install run test test-postgres test-sqlite bench clean
+.PHONY: install run test check lint typecheck test-postgres test-sqlite bench clean
 
 install: $(VENV)/.installed
 
@@ -18,6 +18,7 @@ run: install
 	@scripts/ensure-system-packages run
 	@mkdir -p var
 	$(DEV_ENV) $(BIN)/hienmau migrate --noinput
+	$(DEV_ENV) $(BIN)/hienmau units import --reference
 	$(DEV_ENV) $(BIN)/hienmau demo
 	@echo ""
 	@echo "hienmau: http://127.0.0.1:8000  (đăng nhập: admin / hienmau-admin; các tài khoản khác in ở trên)"
@@ -27,6 +28,18 @@ run: install
 test: install
 	@scripts/ensure-system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# What CI runs before the SQLite pass: lint and format, mypy against its shrinking baseline, then the whole
+# suite with coverage (the figure is printed; below [tool.coverage.report] fail_under the run fails).
+check: lint typecheck
+	$(MAKE) test PYTEST_ARGS="--cov --cov-report=term $(PYTEST_ARGS)"
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	scripts/mypy-baseline
 
 test-postgres:
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/hienmau $(MAKE) test

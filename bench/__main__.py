@@ -1,7 +1,8 @@
 """Benchmarks: figures and ratios, never pass/fail. `make bench` (SQLite) or with DATABASE_URL set.
 
 `python -m bench` runs the suite below; `python -m bench donors [N]` runs bench/donors.py (registry of N
-donors, default 1.000.000, PostgreSQL only).
+donors, default 1.000.000, PostgreSQL only); `python -m bench reference` loads the official unit lists
+(bench/reference.py: about 14,700 units) and measures search, a province officer's scope and the resolver.
 
 - unit search: accent-insensitive search in a national-size tree (10.000+ units), p50/p95 per query
 - scope: building a province officer's scope and filtering units through it
@@ -112,7 +113,11 @@ def main():
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["donors"]:
+    if sys.argv[1:2] == ["reference"]:
+        from bench import reference
+
+        reference.main()
+    elif sys.argv[1:2] == ["donors"]:
         from bench import donors
 
         donors.main(int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000)

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from hienmau.core.clock import frozen
+from hienmau.core.lib.documents import document_date, place_date_line
 from hienmau.donors import certificates
-from hienmau.donors.lib.certificate_text import component_phrase, document_date, masked_name, place_date_line
+from hienmau.donors.lib.certificate_text import component_phrase, masked_name
 from hienmau.donors.models import BloodGroupSource, Component, Donation, Donor, Outcome
 from hienmau.orgs.models import Role, Unit, UnitCategory, UnitKind
 from tests.factories import member

@@ -7,6 +7,7 @@ from django.urls import reverse
 from hienmau.core.clock import frozen
 from hienmau.donors import services
 from hienmau.donors.models import Donation, Donor, DonorMerge, RevealLog
+from hienmau.orgs.scoping import unit_scope
 from tests.orgs.test_scoping import urls_taking
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_create_refuses_a_landline(people, client_for, db):
     assert "phone" in response.context["form"].errors
 
 
-def test_merge_keeps_every_donation_and_can_be_undone(donors, people, client_for, hospital):
+def test_merge_keeps_every_donation_and_can_be_undone(donors, people, client_for, hospital, tree):
     duplicate = Donor.objects.create(
         full_name="Nguyễn Văn Đức",
         date_of_birth=datetime.date(1990, 5, 12),
@@ -107,7 +108,7 @@ def test_merge_keeps_every_donation_and_can_be_undone(donors, people, client_for
         commune=donors["duc"].commune,
     )
     Donation.objects.create(donor=duplicate, date=datetime.date(2024, 11, 9), facility=hospital, volume_ml=250)
-    assert [c.donor for c in services.duplicates_for(donors["duc"])] == [duplicate]
+    assert [c.donor for c in services.duplicates_for(donors["duc"], unit_scope(tree.an_thi))] == [duplicate]
     client = client_for(people.district_officer)
     preview = client.get(reverse("donors:merge_preview", args=[donors["duc"].pk, duplicate.pk]))
     assert "Thôn Vân Du" in preview.content.decode()
@@ -211,3 +212,21 @@ def test_benefit_report_shows_cash_and_gift_shares(donors, people, client_for, h
     )
     body = client_for(people.district_officer).get(reverse("donors:benefit_report")).content.decode()
     assert "Trung tâm Y tế huyện Ân Thi" in body and "67%" in body and "33%" in body
+
+
+def test_the_demo_review_page_shows_one_proposal_and_one_transfer(client_for, db):
+    from django.contrib.auth import get_user_model
+
+    from hienmau.donors.demo import load_demo as load_donors
+    from hienmau.orgs.demo import load_demo as load_units
+
+    load_units()
+    load_donors()
+    users = get_user_model().objects
+    an_thi = client_for(users.get(username="ctd.anthi")).get(reverse("donors:review_queue"))
+    assert len(an_thi.context["proposals"]) == 1 and len(an_thi.context["asked"]) == 1
+    page = an_thi.content.decode()
+    assert "Danh Thị Sa Rên" in page  # the name Ân Thi typed itself, and nothing of the other record
+    assert "Trường Đại học Kiên Giang" not in page and "tỉnh An Giang" in page
+    an_giang = client_for(users.get(username="vp.angiang")).get(reverse("donors:review_queue"))
+    assert len(an_giang.context["to_decide"]) == 1 and "huyện Ân Thi" in an_giang.content.decode()

@@ -25,6 +25,7 @@ from hienmau.drives.models import (
     TimeSlot,
 )
 from hienmau.orgs.models import Role, Unit, UnitCategory, UnitKind
+from hienmau.orgs.scoping import build_scope
 from tests.factories import member
 
 pytestmark = pytest.mark.urls("tests.drives.checkin_test_urls")
@@ -607,3 +608,13 @@ def test_aggregate_results_count_in_the_counter(client_for, people, drive, tree)
     assert AggregateResult.objects.count() == 1
     page = client_for(people.district_officer).get(url("checkin_counter", drive)).content.decode()
     assert 'id="collected">7<' in page
+
+
+def test_the_collecting_facility_sees_the_drive_it_checks_in_at(drive, staff, client_for):
+    """One visibility rule (orgs.scoping.visible_drives): the page and the check-in agree."""
+    client = client_for(staff["facility"])
+    assert client.get(url("checkin", drive)).status_code == 200
+    page = client.get(reverse("drives:drive_detail", args=[drive.pk]))
+    assert page.status_code == 200 and "Ngày hội hiến máu tình nguyện huyện Ân Thi" in page.content.decode()
+    membership = staff["facility"].memberships.get()
+    assert list(Drive.objects.visible_to(build_scope(membership))) == [drive]

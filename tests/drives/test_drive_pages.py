@@ -228,8 +228,9 @@ def test_people_typed_into_the_form_go_through_the_same_checks(drive, people, cl
     with frozen(datetime.date(2021, 7, 1)):
         preview = client.post(reverse("drives:list_submit", args=[drive.pk]), data)
     body = preview.content.decode()
-    assert "under_18_on_drive_day" in body and "gắn với hồ sơ có sẵn" in body
-    assert preview.context["matches"][1] == known
+    # Name and birth date alone never link: the line makes a new record proposed for review.
+    assert "under_18_on_drive_day" in body and "đưa vào mục Cần xem xét" in body
+    assert [c.donor for c in preview.context["matches"][1].candidates] == [known]
 
 
 def _drive_post(tree, **extra):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hienmau.plans.exports import appendix_docx, appendix_pdf, appendix_xlsx, safe_cell
+from hienmau.core.lib.documents import safe_cell
+from hienmau.plans.exports import appendix_docx, appendix_pdf, appendix_xlsx
 
 SEED = Path(__file__).resolve().parents[2] / "src/hienmau/plans/data/seed-001-an-thi-14-KH-UBND-2024.txt"
 MALICIOUS = '=HYPERLINK("http://x")'

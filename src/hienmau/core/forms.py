@@ -5,6 +5,7 @@ The project keeps Django's USE_THOUSAND_SEPARATOR off, so ids and line numbers a
 """
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.lib.numbers import format_int, parse_decimal, parse_int
@@ -76,8 +77,6 @@ class VietnameseDecimalField(forms.DecimalField):
 
 def vietnamese_number_fields(db_field, **kwargs):
     """formfield_callback for ModelForms: integer and decimal model fields get the Vietnamese fields."""
-    from django.db import models
-
     if (
         isinstance(db_field, (models.IntegerField, models.PositiveIntegerField))
         and not db_field.choices

@@ -28,7 +28,7 @@ def value_problems(model: type[models.Model], values: dict) -> list[tuple[str, s
     problems = []
     for name, value in values.items():
         column = model._meta.get_field(name)
-        label = capfirst(str(column.verbose_name))
+        label = capfirst(str(getattr(column, "verbose_name", name)))
         if isinstance(value, str):
             if "\x00" in value:
                 problems.append((label, "có ký tự rỗng (NUL), không lưu được"))
@@ -37,7 +37,7 @@ def value_problems(model: type[models.Model], values: dict) -> list[tuple[str, s
                 problems.append((label, f"dài {format_int(len(value))} ký tự, tối đa {format_int(max_length)}"))
         elif isinstance(value, int) and not isinstance(value, bool):
             low, high = INTEGER_RANGES.get(column.get_internal_type(), (None, None))
-            if low is not None and value > high:
+            if low is not None and high is not None and value > high:
                 problems.append((label, f"{format_int(value)} quá lớn (tối đa {format_int(high)})"))
             elif low is not None and value < low:
                 problems.append((label, f"{format_int(value)} quá nhỏ (tối thiểu {format_int(low)})"))

@@ -8,6 +8,7 @@ class DonorsConfig(AppConfig):
     verbose_name = _("Người hiến máu")
 
     def ready(self) -> None:
-        from hienmau.donors import privacy
+        from hienmau.donors import privacy, registry
 
         privacy.register()
+        registry.register()

@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from hienmau.donors.certificates import certificate_pdf, donor_card_data, ensure_issued, safe_filename_part
 from hienmau.donors.models import Donation, Donor
-from hienmau.orgs.scoping import require_edit
-from hienmau.orgs.views import scope_required
+from hienmau.orgs.scoping import require_edit, scope_required
 
 
 def _visible_donors(scope):

@@ -30,10 +30,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hienmau.core.clock import today
-from hienmau.donors.lib.certificate_text import component_phrase, place_date_line
+from hienmau.core.lib.documents import FONT_STACK, MOTTO, MOTTO_2, place_date_line
+from hienmau.donors.lib.certificate_text import component_phrase
 from hienmau.donors.models import BloodGroupSource, Donation, Donor, Outcome, RhFactor
-from hienmau.orgs.models import Unit, UnitKind
-from hienmau.plans.exports import FONT_STACK, MOTTO, MOTTO_2
+from hienmau.donors.services import eligibility_for, issue_certificate
 
 DEFAULT_FACILITY_TITLE = "CƠ SỞ TIẾP NHẬN MÁU"
 PUBLIC_PREFIX = "/c/"  # where the project mounts hienmau.donors.public_urls
@@ -77,8 +77,6 @@ def ensure_issued(donation: Donation) -> Donation:
     An older record may carry a number (typed in, or imported) but no token; it gets one, so its
     certificate can be checked too.
     """
-    from hienmau.donors.services import issue_certificate
-
     if donation.outcome != Outcome.DONATED:
         raise ValidationError(_("Chỉ cấp giấy chứng nhận cho lần đã hiến máu."))
     if donation.donor.erased_at is not None:
@@ -103,16 +101,6 @@ def blood_group_text(donor: Donor) -> str:
     return f"{donor.abo}{rh}"
 
 
-def place_name(facility: Unit | None) -> str:
-    """The place on the date line: the facility's own territory, or the nearest one above it."""
-    if facility is None:
-        return ""
-    if facility.kind not in (UnitKind.ORGANISATION, UnitKind.NATIONAL):
-        return facility.name
-    territorial = [u for u in facility.ancestors() if u.kind not in (UnitKind.ORGANISATION, UnitKind.NATIONAL)]
-    return territorial[-1].name if territorial else ""
-
-
 def salutation(donor: Donor) -> str:
     return {"M": "Ông", "F": "Bà"}.get(donor.sex, "Ông/Bà")
 
@@ -135,7 +123,7 @@ def certificate_context(donation: Donation, request=None) -> dict:
         "rare_group": show_group and donor.is_rare_group,
         "given": component_phrase(donation.volume_ml, component),
         "where": donation.drive_name or (facility.full_name if facility else ""),
-        "place_date": place_date_line(place_name(facility), donation.date),
+        "place_date": place_date_line(facility.document_place if facility else "", donation.date),
         "verify_url": url,
         "qr": qr_svg(url),
         "motto": MOTTO,
@@ -183,8 +171,6 @@ class DonorCard:
 
 def donor_card_data(donor: Donor, request=None) -> DonorCard:
     """What the printable card shows. Deferral reasons are health data and never appear on it."""
-    from hienmau.donors.services import eligibility_for
-
     on = today()
     donated = donor.donations.donated()
     stats = donated.aggregate(count=Count("pk"), last=Max("date"))

@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.forms import VietnameseDecimalField, vietnamese_number_fields
-from hienmau.core.lib.identity import PhoneError, normalise_phone
+from hienmau.core.lib.identity import PhoneError, check_cccd, normalise_cccd, normalise_phone
 from hienmau.donors.models import Component, Donation, Donor, Outcome, Sex
 from hienmau.donors.privacy import REVEALABLE, masked
 from hienmau.donors.recording import Override, Visit
@@ -72,9 +74,15 @@ class DonorForm(forms.ModelForm):
         stored = getattr(self.instance, name) if self.instance.pk else None
         return bool(stored) and (self.cleaned_data.get(name) or "").strip() == masked(name, stored)
 
-    def clean_cccd(self):
-        from hienmau.core.lib.identity import normalise_cccd
+    def _get_validation_exclusions(self):
+        # A new record's CCCD is matched by the view through donors/registry.py (in the scope: named;
+        # elsewhere: a transfer request), not by the bare unique constraint.
+        exclude = super()._get_validation_exclusions()
+        if self.instance.pk is None:
+            exclude.add("cccd")
+        return exclude
 
+    def clean_cccd(self):
         if self._unchanged_masked("cccd"):
             return self.instance.cccd
         value = self.cleaned_data.get("cccd") or ""
@@ -86,8 +94,6 @@ class DonorForm(forms.ModelForm):
         return mobile_phone_or_form_error(self.cleaned_data.get("phone"))
 
     def clean(self):
-        from hienmau.core.lib.identity import check_cccd
-
         cleaned = super().clean()
         cccd = cleaned.get("cccd")
         if cccd:
@@ -147,8 +153,11 @@ class DonationForm(forms.ModelForm):
 
     def visit(self) -> Visit:
         data = self.cleaned_data
+        fields: dict[str, Any] = {
+            name: data.get(name) for name in self.Meta.fields if name not in ("benefit_kind", "drive_name")
+        }
         return Visit(
-            **{name: data.get(name) for name in self.Meta.fields if name not in ("benefit_kind", "drive_name")},
+            **fields,
             benefit_kind=data.get("benefit_kind") or "",
             drive_name=data.get("drive_name") or "",
         )

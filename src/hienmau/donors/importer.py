@@ -1,7 +1,9 @@
 """Importing a facility's donation history: all rows checked first, then written in one transaction.
 
-Each row is matched to a donor by CCCD, then phone + date of birth, then folded name + date of birth,
-or a donor is created. A row already imported (same facility and bag number, or for a deferral the
+Each row is matched inside the importing user's scope (donors/registry.py): the same CCCD links; a CCCD
+registered outside the scope holds the row's donation until a transfer is approved; a person not found
+by CCCD is created, and look-alikes of the scope (name or phone with the birth date) are proposed for
+review, never linked. A row already imported (same facility and bag number, or for a deferral the
 same person, day and outcome) is skipped, so importing the same export twice changes nothing.
 Rows are matched and written in chunks with bulk queries: the registry may hold a million donors.
 """
@@ -21,10 +23,11 @@ from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
 from hienmau.donors.lib.history_rows import HistoryRow, parse_rows
-from hienmau.donors.models import Donation, Donor
+from hienmau.donors.models import Donation, Donor, HeldDonation, LinkSource
 from hienmau.donors.recording import Visit, record_imported
-from hienmau.donors.services import RegistryLookup
+from hienmau.donors.registry import RegistryLookup, hold_donation, propose_duplicates, request_transfer
 from hienmau.orgs.models import Unit
+from hienmau.orgs.scoping import Scope
 
 CHUNK = 2000
 
@@ -41,13 +44,25 @@ class HistoryImportResult:
     donors_created: int = 0
     donations_created: int = 0
     already_imported: int = 0
+    held: int = 0  # rows waiting on a transfer request (CCCD registered elsewhere)
+    ask: set[str] = field(default_factory=set)  # the units deciding those requests
+    proposed: int = 0  # new records proposed as possible duplicates
     duplicates_in_file: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.rows} dòng: thêm {self.donations_created} lần hiến, {self.donors_created} người hiến mới; "
             f"{self.already_imported} dòng đã nhập trước đó."
         )
+        if self.held:
+            text += (
+                f" {self.held} dòng có số CCCD đã được đăng ký ở nơi khác: đã gửi yêu cầu chuyển hồ sơ "
+                f"(xem mục Cần xem xét; hãy liên hệ {', '.join(sorted(self.ask))}), "
+                "lần hiến được giữ lại chờ quyết định."
+            )
+        if self.proposed:
+            text += f" {self.proposed} hồ sơ mới có thể trùng người đã có: xem mục Cần xem xét."
+        return text
 
 
 def source_key(facility: Unit, row: HistoryRow) -> str:
@@ -89,45 +104,52 @@ def _column_problems(row: HistoryRow) -> list[Finding]:
     ]
 
 
-def import_history(path: Path, facility: Unit) -> HistoryImportResult:
+def import_history(path: Path, facility: Unit, scope: Scope | None = None, user=None) -> HistoryImportResult:
+    """`scope` is the importing user's (None: the operator's command line, the whole country)."""
     rows = read_history(path)
     result = HistoryImportResult(rows=len(rows))
+    created: dict = {}  # the people this import created, by CCCD, phone or name with birth date → id
     with transaction.atomic():
         for start in range(0, len(rows), CHUNK):
-            _import_chunk(rows[start : start + CHUNK], facility, result)
+            _import_chunk(rows[start : start + CHUNK], facility, result, scope, user, created)
     return result
 
 
-def _import_chunk(rows: list[HistoryRow], facility: Unit, result: HistoryImportResult) -> None:
+def _visit(row: HistoryRow, facility: Unit) -> Visit:
+    return Visit(
+        date=row.date,
+        outcome=row.outcome,
+        component=row.component,
+        volume_ml=row.volume_ml,
+        bag_number=row.bag_number,
+        facility=facility,
+        deferral_reason=row.deferral_reason,
+        deferral_until=row.deferral_until,
+        benefit_kind=row.benefit_kind,
+        benefit_amount=row.benefit_amount,
+    )
+
+
+def _import_chunk(
+    rows: list[HistoryRow], facility: Unit, result: HistoryImportResult, scope: Scope | None, user, created: dict
+) -> None:
     keys = {source_key(facility, row): row for row in rows}
     done = set(Donation.objects.filter(source_key__in=list(keys)).values_list("source_key", flat=True))
+    done |= set(HeldDonation.objects.filter(source_key__in=list(keys)).values_list("source_key", flat=True))
     result.already_imported += len(done)
     todo = [(key, row) for key, row in keys.items() if key not in done]
     if not todo:
         return
-    donor_ids = _donor_ids([row for _, row in todo], result)
-    record_imported(
-        [
-            (
-                donor_id,
-                Visit(
-                    date=row.date,
-                    outcome=row.outcome,
-                    component=row.component,
-                    volume_ml=row.volume_ml,
-                    bag_number=row.bag_number,
-                    facility=facility,
-                    deferral_reason=row.deferral_reason,
-                    deferral_until=row.deferral_until,
-                    benefit_kind=row.benefit_kind,
-                    benefit_amount=row.benefit_amount,
-                ),
-                key,
-            )
-            for (key, row), donor_id in zip(todo, donor_ids, strict=True)
-        ]
-    )
-    result.donations_created += len(todo)
+    donor_ids = _donor_ids([row for _, row in todo], result, scope, facility, created)
+    for (key, row), donor in zip(todo, donor_ids, strict=True):
+        if not isinstance(donor, int):  # the person's record is outside the scope: hold the donation
+            transfer = request_transfer(donor, scope, user, LinkSource.IMPORT, typed_name=row.full_name)
+            hold_donation(transfer, _visit(row, facility), source_key=key)
+            result.held += 1
+            result.ask.add(transfer.deciding_unit.full_name)
+    linked = [(key, row, donor) for (key, row), donor in zip(todo, donor_ids, strict=True) if isinstance(donor, int)]
+    record_imported([(donor_id, _visit(row, facility), key) for key, row, donor_id in linked])
+    result.donations_created += len(linked)
 
 
 @dataclass(frozen=True)
@@ -141,22 +163,34 @@ class _DonorToCreate:
     date_of_birth: object
 
 
-def _donor_ids(rows: list[HistoryRow], result: HistoryImportResult) -> list[int]:
-    """The donor of each row: found with a few bulk queries (CCCD, phone + birth date, name + birth
-    date), or created, all new people of the chunk in one insert."""
+def _donor_ids(
+    rows: list[HistoryRow], result: HistoryImportResult, scope: Scope | None, facility: Unit, created_before: dict
+) -> list:
+    """The donor id of each row, or the out-of-scope Donor its CCCD belongs to (the row then waits on a
+    transfer): found with a few bulk queries, or created, all new people of the chunk in one insert.
+    A person's later rows in the same file find the record created for their first row."""
     names = [Donor.name_columns(row.full_name) for row in rows]
     lookup = RegistryLookup.load(
+        scope,
         cccds={row.cccd for row in rows if row.cccd},
         phones={row.phone for row in rows if row.phone},
         pairs={(name["name_folded"], row.date_of_birth) for row, name in zip(rows, names)},
     )
-    found: list[Donor | _DonorToCreate] = []
+    lookup.created = created_before
+    found: list[Donor | _DonorToCreate | int] = []
     new: list[dict] = []
+    proposals: list[tuple[_DonorToCreate, list]] = []
     for row, name in zip(rows, names):
-        donor = lookup.find(row.cccd, row.phone, name["name_folded"], row.date_of_birth)
+        keys = (row.cccd, row.phone, name["name_folded"], row.date_of_birth)
+        donor = lookup.created_match(*keys)
+        if donor is None:
+            match = lookup.match(*keys)
+            donor = match.donor or match.other
         if donor is None:
             donor = _DonorToCreate(len(new), row.cccd, row.phone, name["name_folded"], row.date_of_birth)
-            lookup.remember(donor)
+            lookup.remember(donor, *keys)
+            if match.candidates:
+                proposals.append((donor, match.candidates))
             new.append(
                 name
                 | {
@@ -172,4 +206,19 @@ def _donor_ids(rows: list[HistoryRow], result: HistoryImportResult) -> list[int]
         found.append(donor)
     created = insert_with_history(Donor, new)
     result.donors_created += len(created)
-    return [created[donor.index] if isinstance(donor, _DonorToCreate) else donor.pk for donor in found]
+    for key, donor in created_before.items():
+        if isinstance(donor, _DonorToCreate):
+            created_before[key] = created[donor.index]
+    reviewer = scope.unit if scope is not None else facility
+    for donor, candidates in proposals:
+        result.proposed += bool(propose_duplicates(created[donor.index], candidates, reviewer, LinkSource.IMPORT))
+    return [
+        created[donor.index]
+        if isinstance(donor, _DonorToCreate)
+        else donor
+        if isinstance(donor, int)
+        else donor.pk
+        if donor.pk in lookup.in_scope
+        else donor
+        for donor in found
+    ]

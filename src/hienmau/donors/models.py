@@ -11,8 +11,9 @@ from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hienmau.core.lib.identity import mask_cccd, mask_phone
+from hienmau.core.lib.identity import PhoneError, mask_cccd, mask_phone, normalise_cccd, normalise_phone
 from hienmau.core.lib.text import fold, vietnamese_name_key
+from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 
@@ -77,14 +78,7 @@ class DonorQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True, erased_at__isnull=True)
 
     def visible_to(self, scope: Scope) -> DonorQuerySet:
-        """Donors who live, work or study in the scope, or gave blood at a facility in it."""
-        if scope.everything:
-            return self
-        return self.filter(
-            scope.unit_filter("commune__")
-            | scope.unit_filter("workplace__")
-            | Q(pk__in=Donation.objects.filter(scope.unit_filter("facility__")).values("donor_id"))
-        )
+        return scoping.visible_donors(self, scope)
 
     def search(self, text: str) -> DonorQuerySet:
         """Name without diacritics ("nguyen van duc", "ng v duc"), phone (any written form) or CCCD.
@@ -95,8 +89,6 @@ class DonorQuerySet(models.QuerySet):
         keeping the given name out of that column lets a search for a common given name read the few
         family/middle-name matches from the trigram index and the rest in order from the B-tree.
         """
-        from hienmau.core.lib.identity import PhoneError, normalise_cccd, normalise_phone
-
         text = (text or "").strip()
         if not text:
             return self.none()
@@ -461,6 +453,114 @@ class BenefitRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_component_group_display()} {self.volume_min_ml}–{self.volume_max_ml} ml: {self.amount}"
+
+
+# --- matching people to the registry (donors/registry.py) ----------------------------------------
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    APPROVED = "approved", _("Đã đồng ý")
+    REJECTED = "rejected", _("Đã từ chối")
+
+
+class LinkSource(models.TextChoices):
+    """The path by which a person reached the registry."""
+
+    MANUAL = "manual", _("Thêm hồ sơ")
+    IMPORT = "import", _("Nhập lịch sử hiến máu")
+    LIST = "list", _("Danh sách đăng ký")
+    WALK_IN = "walk_in", _("Đến trực tiếp")
+    SELF = "self", _("Tự đăng ký")
+
+
+class TransferRequest(models.Model):
+    """A CCCD typed by a user that belongs to a record outside their scope. The record is neither shown
+    nor changed until the deciding unit (the level covering both sides, or the donor's home unit) agrees;
+    then the waiting rows (held donations, registrations) are attached to it once."""
+
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="transfer_requests")
+    asking_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deciding_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị quyết định"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("nguồn"), max_length=10, choices=LinkSource.choices)
+    typed_name = models.CharField(_("họ tên đã nhập"), max_length=255, blank=True)
+    # What the asking user typed for the person (commune, workplace): applied when the person moved to them.
+    donor_values = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("yêu cầu chuyển hồ sơ")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["donor", "asking_unit"],
+                condition=Q(status="pending"),
+                name="donors_one_pending_transfer_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asking_unit} → #{self.donor_id}"
+
+
+class HeldDonation(models.Model):
+    """A donation row that waits on a transfer decision, kept as typed so nothing is lost."""
+
+    transfer = models.ForeignKey(TransferRequest, on_delete=models.CASCADE, related_name="held_donations")
+    values = models.JSONField()
+    source_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 (NULL: unique among those that have one)
+    donation = models.OneToOneField(Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source_key"], name="donors_unique_held_source_key")]
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.values.get('date', '')}"
+
+
+class DuplicateProposal(models.Model):
+    """A new record that looks like an existing one of the same scope (same name and birth date, or the
+    same phone and birth date). Never linked automatically: approving merges the new record into the
+    existing one (reversibly, with its donations); rejecting keeps two people."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị xem xét"), on_delete=models.PROTECT, related_name="+")
+    new_donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="duplicate_proposals")
+    candidate = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("lý do"), max_length=100)
+    source = models.CharField(_("nguồn"), max_length=10, choices=LinkSource.choices)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đề xuất trùng hồ sơ")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["new_donor", "candidate"], name="donors_one_proposal_per_pair")]
+
+    def __str__(self) -> str:
+        return f"#{self.new_donor_id} ~ #{self.candidate_id}"
 
 
 class CertificateCounter(models.Model):

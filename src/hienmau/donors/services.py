@@ -9,12 +9,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienmau.core.clock import today
+from hienmau.donors.lib.eligibility import (
+    Deferral,
+    PastDonation,
+    Person,
+    default_rule_sets,
+    eligibility,
+    rule_set_from_dict,
+    rules_on,
+)
 from hienmau.donors.models import (
     BenefitRate,
     CertificateCounter,
@@ -25,6 +34,7 @@ from hienmau.donors.models import (
     EligibilityRuleSet,
     Outcome,
 )
+from hienmau.orgs.scoping import Scope
 
 MERGE_FIELDS = (
     "date_of_birth",
@@ -53,11 +63,18 @@ class DuplicateCandidate:
 
 
 def duplicates_of(
-    *, cccd: str | None = None, phone: str = "", date_of_birth=None, name_folded: str = "", exclude: int | None = None
+    *,
+    scope: Scope,
+    cccd: str | None = None,
+    phone: str = "",
+    date_of_birth=None,
+    name_folded: str = "",
+    exclude: int | None = None,
 ) -> list[DuplicateCandidate]:
-    """Likely the same person: the same CCCD; the same phone and date of birth; the same name and date of birth."""
+    """Likely the same person, among the records the scope reaches (nothing outside it is ever shown):
+    the same CCCD; the same phone and date of birth; the same name and date of birth."""
     found: dict[int, DuplicateCandidate] = {}
-    base = Donor.objects.active()
+    base = Donor.objects.active().visible_to(scope)
     if exclude:
         base = base.exclude(pk=exclude)
     checks = []
@@ -73,71 +90,15 @@ def duplicates_of(
     return list(found.values())
 
 
-def duplicates_for(donor: Donor) -> list[DuplicateCandidate]:
+def duplicates_for(donor: Donor, scope: Scope) -> list[DuplicateCandidate]:
     return duplicates_of(
+        scope=scope,
         cccd=donor.cccd,
         phone=donor.phone,
         date_of_birth=donor.date_of_birth,
         name_folded=donor.name_folded,
         exclude=donor.pk,
     )
-
-
-@dataclass
-class RegistryLookup:
-    """Registry records for a batch of people, fetched with a few bulk queries instead of three per person."""
-
-    by_cccd: dict
-    by_phone: dict
-    by_name: dict
-
-    PAIR_BATCH = 500
-
-    @classmethod
-    def load(cls, *, cccds: set, phones: set, pairs: set) -> RegistryLookup:
-        """`pairs` are (folded name, date of birth); a name without a birth date matches nobody, as in
-        duplicates_of."""
-        active = Donor.objects.active().only("pk", "cccd", "phone", "date_of_birth", "name_folded", "full_name")
-        by_cccd = {d.cccd: d for d in active.filter(cccd__in=cccds)} if cccds else {}
-        by_phone = {(d.phone, d.date_of_birth): d for d in active.filter(phone__in=phones)} if phones else {}
-        by_name = {}
-        wanted = sorted((name, dob) for name, dob in pairs if dob is not None)
-        for start in range(0, len(wanted), cls.PAIR_BATCH):
-            by_name.update(
-                {(d.name_folded, d.date_of_birth): d for d in cls._with_names(wanted[start : start + cls.PAIR_BATCH])}
-            )
-        return cls(by_cccd, by_phone, by_name)
-
-    @staticmethod
-    def _with_names(pairs: list[tuple[str, datetime.date]]):
-        """Active donors with one of these exact (name, birth date) pairs: a join against a VALUES list
-        walks the (date_of_birth, name_folded) index once per pair. An OR of conditions cost 23 s for a
-        100.000-row import (planning hundreds of branches); either column alone pulls in tens of
-        thousands of namesakes from a national registry."""
-        table = connection.ops.quote_name(Donor._meta.db_table)
-        values = ", ".join(["(%s, %s)"] * len(pairs))
-        return Donor.objects.raw(
-            f"SELECT d.id, d.cccd, d.phone, d.date_of_birth, d.name_folded, d.full_name FROM {table} d "
-            f"JOIN (VALUES {values}) AS wanted ON d.name_folded = wanted.column1 AND d.date_of_birth = wanted.column2 "
-            "WHERE d.merged_into_id IS NULL AND d.erased_at IS NULL",
-            [value for pair in pairs for value in pair],
-        )
-
-    def remember(self, donor: Donor) -> None:
-        """Add a donor created meanwhile, so a second line for the same person finds it."""
-        if donor.cccd:
-            self.by_cccd[donor.cccd] = donor
-        if donor.phone:
-            self.by_phone[(donor.phone, donor.date_of_birth)] = donor
-        self.by_name[(donor.name_folded, donor.date_of_birth)] = donor
-
-    def find(self, cccd, phone, name_folded, date_of_birth) -> Donor | None:
-        """The same order as duplicates_of: CCCD, then phone + birth date, then name + birth date."""
-        return (
-            (self.by_cccd.get(cccd) if cccd else None)
-            or self.by_phone.get((phone, date_of_birth))
-            or self.by_name.get((name_folded, date_of_birth))
-        )
 
 
 def merge_donors(survivor: Donor, merged: Donor, user) -> DonorMerge:
@@ -245,8 +206,6 @@ def _from_json(attname: str, value):
 def rule_sets():
     """Dated rule versions: those shipped in donors/data/eligibility_rules.json, plus versions entered
     in the admin when a new circular comes out (a stored version replaces a shipped one of the same date)."""
-    from hienmau.donors.lib.eligibility import default_rule_sets, rule_set_from_dict
-
     versions = {rules.effective_from: rules for rules in default_rule_sets()}
     for row in EligibilityRuleSet.objects.all():
         versions[row.effective_from] = rule_set_from_dict(
@@ -266,8 +225,6 @@ def eligibility_for(
 ):
     """The verdict for a stored donor, or None when the record lacks a date of birth (cannot be judged).
     `ignore_donation`: a visit being corrected, which must not count against itself."""
-    from hienmau.donors.lib.eligibility import Deferral, PastDonation, Person, eligibility, rules_on
-
     if donor.date_of_birth is None:
         return None
     on = on or today()

@@ -19,15 +19,14 @@ from django.views.decorators.http import require_POST
 from hienmau.core.audit import history_entries
 from hienmau.core.clock import today
 from hienmau.core.uploads import save_upload
-from hienmau.donors import privacy, recording, services
+from hienmau.donors import privacy, recording, registry, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
-from hienmau.donors.models import Donation, Donor, DonorMerge, Outcome
+from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
+from hienmau.donors.lib.honours import honour_rules, honours_for
+from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome, ReviewStatus, TransferRequest
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
-from hienmau.orgs.scoping import scoped_units
-from hienmau.orgs.views import scope_required
-
-HONOUR_TIERS = (5, 10, 15, 20, 30, 40, 50, 70, 100)  # Decision 122/QĐ-BCĐQG (2017) and provincial tiers
+from hienmau.orgs.scoping import require_edit, scope_queryset, scope_required, scoped_units
 
 
 def _donor(request, pk) -> Donor:
@@ -35,11 +34,6 @@ def _donor(request, pk) -> Donor:
         return Donor.objects.visible_to(request.scope).select_related("commune", "workplace", "merged_into").get(pk=pk)
     except Donor.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def _require_edit(request) -> None:
-    if not request.scope.can_edit:
-        raise PermissionDenied
 
 
 def with_list_columns(donors):
@@ -81,26 +75,37 @@ def donor_list(request):
 
 @scope_required
 def donor_create(request):
-    _require_edit(request)
+    require_edit(request.scope)
     units = scoped_units(request.scope)
     form = DonorForm(request.POST or None, units=units)
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        candidate = form.instance
-        from hienmau.core.lib.text import fold
-
-        duplicates = services.duplicates_of(
-            cccd=form.cleaned_data.get("cccd"),
-            phone=form.cleaned_data.get("phone"),
-            date_of_birth=form.cleaned_data.get("date_of_birth"),
-            name_folded=fold(candidate.full_name),
+        data = form.cleaned_data
+        match = registry.lookup_one(
+            request.scope,
+            cccd=data.get("cccd"),
+            phone=data.get("phone") or "",
+            date_of_birth=data.get("date_of_birth"),
+            name_folded=Donor.name_columns(form.instance.full_name)["name_folded"],
         )
-        exact = [d for d in duplicates if d.donor.cccd and d.donor.cccd == form.cleaned_data.get("cccd")]
-        if exact:
-            form.add_error(
-                "cccd", _("Số CCCD này đã có trong hồ sơ của %(name)s.") % {"name": exact[0].donor.full_name}
+        duplicates = match.candidates
+        if match.donor is not None:
+            form.add_error("cccd", _("Số CCCD này đã có trong hồ sơ của %(name)s.") % {"name": match.donor.full_name})
+        elif match.other is not None:
+            # Registered outside the scope: nothing of that record is shown, a transfer is asked for.
+            transfer = registry.request_transfer(
+                match.other,
+                request.scope,
+                request.user,
+                LinkSource.MANUAL,
+                typed_name=form.instance.full_name,
+                donor_values={
+                    "commune_id": data["commune"].pk if data.get("commune") else None,
+                    "workplace_id": data["workplace"].pk if data.get("workplace") else None,
+                },
             )
-        elif duplicates and not form.cleaned_data.get("confirm_not_duplicate"):
+            form.add_error("cccd", registry.transfer_notice(transfer))
+        elif duplicates and not data.get("confirm_not_duplicate"):
             form.add_error(
                 None, _("Có hồ sơ có thể là cùng một người; xem bên dưới rồi xác nhận nếu đây là người khác.")
             )
@@ -114,7 +119,7 @@ def donor_create(request):
 @scope_required
 def donor_edit(request, pk):
     donor = _donor(request, pk)
-    _require_edit(request)
+    require_edit(request.scope)
     form = DonorForm(request.POST or None, instance=donor, units=scoped_units(request.scope))
     form.fields.pop("confirm_not_duplicate")
     if request.method == "POST" and form.is_valid():
@@ -135,8 +140,7 @@ def donor_detail(request, pk):
     donated = [d for d in donations if d.outcome == Outcome.DONATED]
     verdict = services.eligibility_for(donor) if donor.date_of_birth and not donor.erased_at else None
     count = len(donated)
-    reached = [tier for tier in HONOUR_TIERS if count >= tier]
-    upcoming = next((tier for tier in HONOUR_TIERS if count < tier), None)
+    honours = honours_for(count)
     return render(
         request,
         "donors/donor_detail.html",
@@ -145,10 +149,12 @@ def donor_detail(request, pk):
             "donations": donations,
             "donated_count": count,
             "verdict": verdict,
-            "honours_reached": reached,
-            "next_honour": upcoming,
+            "honours_reached": honours.reached,
+            "next_honour": honours.upcoming,
+            "honour_source": honour_rules().source,
+            "honour_citation": honour_rules().citation,
             "total_ml": sum(d.volume_ml or 0 for d in donated),
-            "duplicates": services.duplicates_for(donor) if not donor.merged_into_id else [],
+            "duplicates": services.duplicates_for(donor, request.scope) if not donor.merged_into_id else [],
             "merges": DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).select_related(
                 "survivor", "merged", "by"
             ),
@@ -186,7 +192,7 @@ def donor_reveal(request, pk, field):
 @scope_required
 def donation_create(request, pk):
     donor = _donor(request, pk)
-    _require_edit(request)
+    require_edit(request.scope)
     units = scoped_units(request.scope)
     form = DonationForm(request.POST or None, units=units, initial={"date": today()})
     if request.method == "POST" and form.is_valid():
@@ -230,7 +236,7 @@ def donor_history(request, pk):
 @scope_required
 def merge_preview(request, pk, other_pk):
     survivor, other = _donor(request, pk), _donor(request, other_pk)
-    _require_edit(request)
+    require_edit(request.scope)
     if request.method == "POST":
         try:
             services.merge_donors(survivor, other, request.user)
@@ -272,7 +278,7 @@ def merge_preview(request, pk, other_pk):
 def merge_undo(request, merge_pk):
     merge = get_object_or_404(DonorMerge, pk=merge_pk)
     _donor(request, merge.survivor_id)
-    _require_edit(request)
+    require_edit(request.scope)
     try:
         services.undo_merge(merge, request.user)
         messages.success(request, _("Đã tách lại hai hồ sơ."))
@@ -284,7 +290,7 @@ def merge_undo(request, merge_pk):
 @scope_required
 def donor_export(request, pk):
     donor = _donor(request, pk)
-    _require_edit(request)
+    require_edit(request.scope)
     response = HttpResponse(privacy.export_donor(donor, request.user), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nguoi-hien-mau-{donor.pk}.json"'
     return response
@@ -305,8 +311,6 @@ def donor_erase(request, pk):
 @scope_required
 def eligibility_check(request):
     """“Could this person give on that day?” for someone not yet registered."""
-    from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
-
     form = EligibilityCheckForm(request.GET or None)
     verdict = None
     if request.GET and form.is_valid():
@@ -326,14 +330,14 @@ def eligibility_check(request):
 
 @scope_required
 def history_import(request):
-    _require_edit(request)
+    require_edit(request.scope)
     units = scoped_units(request.scope)
     form = DonationImportForm(request.POST or None, request.FILES or None, units=units)
     problems, result = [], None
     if request.method == "POST" and form.is_valid():
         target = save_upload(form.cleaned_data["file"])
         try:
-            result = import_history(target, form.cleaned_data["facility"])
+            result = import_history(target, form.cleaned_data["facility"], scope=request.scope, user=request.user)
             messages.success(request, result.summary())
         except HistoryImportError as exc:
             problems = exc.problems
@@ -371,3 +375,84 @@ def benefit_report(request):
             }
         )
     return render(request, "donors/benefit_report.html", {"form": form, "rows": rows})
+
+
+# --- review queue: possible duplicates and transfer requests -------------------------------------
+
+
+@scope_required
+def review_queue(request):
+    """The scope's pending duplicate proposals, the transfers it must decide, and those it asked for
+    (the latter without anything about the other record)."""
+    scope = request.scope
+    pending = ReviewStatus.PENDING
+    proposals = (
+        registry.proposals_for(scope)
+        .filter(status=pending)
+        .select_related("new_donor", "candidate", "unit", "new_donor__commune", "candidate__commune")
+    )
+    transfers = TransferRequest.objects.filter(status=pending).select_related("asking_unit", "deciding_unit")
+    to_decide = (
+        transfers.filter(scope.unit_filter("deciding_unit__"))
+        .select_related("donor", "donor__commune")
+        .annotate(held=Count("held_donations"))
+    )
+    asked = scope_queryset(transfers, scope, "asking_unit").exclude(pk__in=to_decide.values("pk"))
+    proposals = list(proposals[:200])
+    # A record made from a list or the public page may have no commune yet: named, but not linked to a 404.
+    openable = set(
+        Donor.objects.visible_to(scope).filter(pk__in=[p.new_donor_id for p in proposals]).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "donors/review.html",
+        {
+            "proposals": proposals,
+            "openable": openable,
+            "to_decide": to_decide[:200],
+            "asked": asked[:200],
+            "can_edit": scope.can_edit,
+        },
+    )
+
+
+@scope_required
+@require_POST
+def review_proposal(request, pk):
+    proposal = get_object_or_404(registry.proposals_for(request.scope), pk=pk)
+    require_edit(request.scope)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        registry.decide_proposal(proposal, request.scope, request.user, approve)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã gộp hồ sơ mới vào hồ sơ có sẵn; có thể hoàn tác trên trang hồ sơ.")
+            if approve
+            else _("Đã ghi nhận: đây là hai người khác nhau."),
+        )
+    return redirect("donors:review_queue")
+
+
+@scope_required
+@require_POST
+def review_transfer(request, pk):
+    scope = request.scope
+    transfer = get_object_or_404(TransferRequest.objects.filter(scope.unit_filter("deciding_unit__")), pk=pk)
+    if not registry.can_decide_transfer(scope, transfer):
+        raise PermissionDenied(_("Chỉ đơn vị quyết định mới được duyệt yêu cầu chuyển hồ sơ này."))
+    approve = request.POST.get("decision") == "approve"
+    try:
+        registry.decide_transfer(transfer, scope, request.user, approve)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã đồng ý chuyển hồ sơ cho %(unit)s.") % {"unit": transfer.asking_unit.full_name}
+            if approve
+            else _("Đã từ chối yêu cầu chuyển hồ sơ."),
+        )
+    return redirect("donors:review_queue")

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hienmau.core.lib.identity import check_cccd, normalise_cccd
 from hienmau.donors.forms import mobile_phone_or_form_error
 from hienmau.donors.models import Component, Sex
 from hienmau.donors.recording import Override
@@ -134,13 +135,9 @@ class WalkInForm(forms.Form):
         return mobile_phone_or_form_error(self.cleaned_data.get("phone"))
 
     def clean_cccd(self) -> str | None:
-        from hienmau.core.lib.identity import normalise_cccd
-
         return normalise_cccd(self.cleaned_data.get("cccd", "")) or None
 
     def clean(self):
-        from hienmau.core.lib.identity import check_cccd
-
         cleaned = super().clean()
         if not cleaned.get("phone") and not cleaned.get("cccd") and "phone" not in self.errors:
             self.add_error("phone", _("Ghi số điện thoại hoặc số CCCD."))

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,13 +29,12 @@ from django.views.decorators.http import require_GET, require_POST
 from hienmau.core.lib.text import fold
 from hienmau.donors.models import Component, Donor, name_word_condition
 from hienmau.donors.recording import FutureVisit, NotEligible
+from hienmau.donors.registry import transfer_notice
 from hienmau.drives import result_sheets, services
 from hienmau.drives.checkin_forms import VOLUMES, CheckInOutcomeForm, WalkInForm
 from hienmau.drives.models import CheckInEvent, Drive, DriveStatus, RegistrationStatus
 from hienmau.drives.services import DriveNotStarted
-from hienmau.orgs.models import Role
-from hienmau.orgs.scoping import Scope
-from hienmau.orgs.views import scope_required
+from hienmau.orgs.scoping import get_visible_or_404, may_record_outcomes, scope_required
 
 RESULTS_SHOWN = 50
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "drives" / "sw.js"
@@ -48,21 +46,7 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{16,24}")
 
 def _visible_drive(request, pk: int) -> Drive:
     """The drive if the scope sees it (organiser, a unit with a slot, or the collecting facility); else 404."""
-    scope: Scope = request.scope
-    drives = Drive.objects.all()
-    if not scope.everything:
-        drives = drives.filter(Q(pk__in=Drive.objects.visible_to(scope).values("pk")) | scope.unit_filter("facility__"))
-    try:
-        return drives.select_related("organiser", "facility").get(pk=pk)
-    except Drive.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def may_record_outcomes(scope: Scope, drive: Drive) -> bool:
-    """Editors of the organising side, and staff of the collecting facility (or of a unit above it)."""
-    if Drive.objects.editable_by(scope).filter(pk=drive.pk).exists():
-        return True
-    return scope.role == Role.FACILITY_STAFF and drive.facility_id is not None and scope.contains(drive.facility)
+    return get_visible_or_404(Drive.objects.visible_to(request.scope).select_related("organiser", "facility"), pk)
 
 
 def _checkin_drive(request, pk: int) -> Drive:
@@ -333,9 +317,13 @@ def checkin_walk_in(request, pk):
             return render(request, "drives/checkin/_walk_in.html", {"walk_in_form": form, "drive": drive})
         return _page(request, drive, walk_in_form=form, status=422)
     before = drive.registrations.count()
-    registration = services.walk_in(drive, form.person(), form.cleaned_data["unit"])
+    registration = services.walk_in(
+        drive, form.person(), form.cleaned_data["unit"], scope=request.scope, user=request.user
+    )
     added = drive.registrations.count() > before
-    if added:
+    if registration.transfer_id and not registration.donor_id:
+        notice = transfer_notice(registration.transfer)
+    elif added:
         notice = _("Đã thêm %(name)s vào danh sách.") % {"name": registration.full_name}
     else:
         notice = _("%(name)s đã có trong danh sách đợt này.") % {"name": registration.full_name}

@@ -198,7 +198,7 @@ class PublicRegistrationForm(forms.Form):
     def __init__(self, *args, slots=(), drive: Drive | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.drive = drive
-        self.fields["slot"].choices = [(str(slot.pk), label) for slot, label in slots]
+        self.fields["slot"].choices = [(str(slot.pk), label) for slot, label in slots]  # type: ignore[attr-defined]
 
     def clean_phone(self):
         return mobile_phone_or_form_error(self.cleaned_data["phone"])

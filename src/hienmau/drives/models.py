@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hienmau.donors.models import Component, Donation, Donor
+from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 from hienmau.plans.models import Bucket, CampaignLabel, Plan
@@ -28,25 +29,13 @@ class DriveStatus(models.TextChoices):
 
 class DriveQuerySet(models.QuerySet):
     def visible_to(self, scope: Scope) -> DriveQuerySet:
-        """Drives organised in the scope, and drives where a unit of the scope has a slot."""
-        if scope.everything:
-            return self
-        return self.filter(
-            scope.unit_filter("organiser__")
-            | Q(pk__in=TimeSlot.objects.filter(scope.unit_filter("unit__")).values("drive_id"))
-        ).distinct()
+        return scoping.visible_drives(self, scope)
 
     def seen_whole_by(self, scope: Scope) -> DriveQuerySet:
-        """Drives whose every unit's quota, list and result the scope sees: organised in it, or collected
-        by a facility in it. A unit that only takes part sees its own part (services.DrivePart)."""
-        if scope.everything:
-            return self
-        return self.filter(scope.unit_filter("organiser__") | scope.unit_filter("facility__"))
+        return scoping.drives_seen_whole(self, scope)
 
     def editable_by(self, scope: Scope) -> DriveQuerySet:
-        if not scope.can_edit:
-            return self.none()
-        return self if scope.everything else self.filter(scope.unit_filter("organiser__"))
+        return scoping.editable_drives(self, scope)
 
 
 class Drive(models.Model):
@@ -208,6 +197,10 @@ class Registration(models.Model):
     qr_token = models.CharField(max_length=24, unique=True, default=new_token, editable=False)
     donation = models.OneToOneField(
         Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registration"
+    )
+    # A CCCD registered outside the scope: no donor until the transfer is approved (donors/registry.py).
+    transfer = models.ForeignKey(
+        "donors.TransferRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

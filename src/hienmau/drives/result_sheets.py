@@ -1,6 +1,6 @@
 """A drive's result sheet (.xlsx and PDF) and the donor list for the collecting facility (.xlsx).
 
-The result sheet follows the plan appendix exports (hienmau.plans.exports): A4 portrait, Times New Roman,
+The result sheet follows the plan appendix exports (hienmau.plans.exports, in the format of hienmau.core.lib.documents): A4 portrait, Times New Roman,
 Decree 30/2020/NĐ-CP margins, the organiser on the left and the national motto on the right, then the
 title, the drive's date and site, one row per mobilising unit and a signature block. `build_result_sheet`
 turns a drive into plain data; the renderers only lay it out. Every text cell goes through safe_cell().
@@ -12,15 +12,24 @@ import io
 from dataclasses import dataclass
 
 from hienmau.core.clock import today
+from hienmau.core.lib.documents import (
+    FONT,
+    FONT_STACK,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MOTTO,
+    MOTTO_2,
+    a4_sheet,
+    place_date_line,
+    safe_cell,
+)
 from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.text import vietnamese_name_key
 from hienmau.drives import services
 from hienmau.drives.models import Drive, RegistrationKind, RegistrationStatus
-from hienmau.orgs.models import UnitKind
-from hienmau.plans.exports import FONT, FONT_STACK, MOTTO, MOTTO_2, safe_cell
 
-# A4 portrait, Decree 30 margins (mm).
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
 COLUMNS = ("STT", "Đơn vị vận động", "Đăng ký", "Đã hiến", "Tạm hoãn", "Không đến", "Thể tích (ml)")
 WIDTHS_MM = (11, 59, 17, 17, 17, 17, 27)  # sums to the 165 mm between the margins
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,16 +49,8 @@ class ResultSheet:
 
 
 def _place_date(drive: Drive) -> str:
-    """'Ân Thi, ngày 09 tháng 7 năm 2021' (Decree 30: zero-padded day, months 1 and 2 padded)."""
-    day = today()
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
-    unit = drive.organiser
-    if unit.kind == UnitKind.ORGANISATION:
-        territorial = [u for u in unit.ancestors() if u.kind not in (UnitKind.ORGANISATION, UnitKind.NATIONAL)]
-        unit = territorial[-1] if territorial else None
-    place = unit.name if unit is not None and unit.kind != UnitKind.NATIONAL else ""
-    return f"{place}, {text}" if place else text.capitalize()
+    """'Ân Thi, ngày 09 tháng 7 năm 2021': the organiser's place, dated today."""
+    return place_date_line(drive.organiser.document_place, today())
 
 
 def build_result_sheet(drive: Drive, part: services.DrivePart | None = None) -> ResultSheet:
@@ -113,25 +114,7 @@ class _Sheet:
         return cell
 
     def page_setup(self, last_row: int, *, landscape: bool = False) -> None:
-        from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.page import PageMargins
-
-        sheet, inch = self.sheet, 25.4
-        sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        sheet.page_margins = PageMargins(
-            left=MARGIN_LEFT / inch,
-            right=MARGIN_RIGHT / inch,
-            top=MARGIN_TOP / inch,
-            bottom=MARGIN_BOTTOM / inch,
-            header=0.3,
-            footer=0.3,
-        )
-        sheet.oddFooter.center.text = "&P/&N"
-        sheet.print_area = f"A1:{get_column_letter(self.ncols)}{last_row}"
-        sheet.sheet_view.showGridLines = False
+        a4_sheet(self.sheet, landscape=landscape, ncols=self.ncols, last_row=last_row)
 
 
 def _save(workbook) -> bytes:

@@ -16,9 +16,10 @@ from simple_history.utils import bulk_create_with_history
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
-from hienmau.donors.models import Donor, Outcome
-from hienmau.donors.recording import Override, Visit, record_donation
-from hienmau.donors.services import RegistryLookup, duplicates_of
+from hienmau.donors import registry
+from hienmau.donors.models import Donation, Donor, LinkSource, Outcome, TransferRequest
+from hienmau.donors.recording import Override, Visit, record_donation, record_imported
+from hienmau.donors.services import issue_certificate
 from hienmau.drives.lib.outcomes import Step, next_step
 from hienmau.drives.models import (
     AggregateResult,
@@ -33,8 +34,9 @@ from hienmau.drives.models import (
     TimeSlot,
 )
 from hienmau.drives.signals import results_changed
+from hienmau.notify.services import send
 from hienmau.orgs.models import Unit
-from hienmau.orgs.scoping import Scope
+from hienmau.orgs.scoping import Scope, unit_scope
 
 
 class SlotFull(ValidationError):
@@ -50,26 +52,57 @@ class Person:
     phone: str = ""
     abo: str = ""
     rh: str = ""
+    consent: bool = False  # ticked "may store and contact me" (self-registration)
+
+    def keys(self) -> tuple:
+        return (self.cccd, self.phone, Donor.name_columns(self.full_name)["name_folded"], self.date_of_birth)
+
+    def new_donor(self) -> Donor:
+        return Donor(
+            full_name=self.full_name,
+            date_of_birth=self.date_of_birth,
+            sex=self.sex,
+            cccd=self.cccd,
+            phone=self.phone,
+            abo=self.abo,
+            rh=self.rh,
+            blood_group_source="self" if self.abo else "",
+            consent_contact=self.consent,
+            consent_processing=self.consent,
+            consent_date=today() if self.consent else None,
+        )
 
 
-def find_or_create_donor(person: Person) -> tuple[Donor, bool]:
-    """The registry record for a person: an exact CCCD, then phone + birth date, then name + birth date."""
-    candidates = duplicates_of(
-        cccd=person.cccd, phone=person.phone, date_of_birth=person.date_of_birth, name_folded=fold(person.full_name)
+def _lookup(scope: Scope, people: list[Person]) -> registry.RegistryLookup:
+    return registry.RegistryLookup.load(
+        scope,
+        cccds={p.cccd for p in people if p.cccd},
+        phones={p.phone for p in people if p.phone},
+        pairs={(p.keys()[2], p.date_of_birth) for p in people},
     )
-    if candidates:
-        return candidates[0].donor, False
-    donor = Donor.objects.create(
-        full_name=person.full_name,
-        date_of_birth=person.date_of_birth,
-        sex=person.sex,
-        cccd=person.cccd,
-        phone=person.phone,
-        abo=person.abo,
-        rh=person.rh,
-        blood_group_source="self" if person.abo else "",
-    )
-    return donor, True
+
+
+def link_person(
+    person: Person, scope: Scope, user, source: str, lookup: registry.RegistryLookup | None = None
+) -> tuple[Donor | None, TransferRequest | None]:
+    """The registry record for a person typed by a user of `scope` (donors/registry.py): the in-scope
+    record with their CCCD; none, with a transfer request, when the CCCD is registered elsewhere; else a
+    new record, proposed to the scope's review when it looks like one of the scope's."""
+    lookup = lookup or _lookup(scope, [person])
+    keys = person.keys()
+    created = lookup.created_match(*keys)
+    if created is not None:
+        return created, None
+    match = lookup.match(*keys)
+    if match.donor is not None:
+        return match.donor, None
+    if match.other is not None:
+        return None, registry.request_transfer(match.other, scope, user, source, typed_name=person.full_name)
+    donor = person.new_donor()
+    donor.save()
+    lookup.remember(donor, *keys)
+    registry.propose_duplicates(donor, match.candidates, scope.unit, source)
+    return donor, None
 
 
 def take_slot(
@@ -81,20 +114,35 @@ def take_slot(
     source: str = RegistrationSource.SELF,
     unit: Unit | None = None,
 ) -> Registration:
-    """Book one place. The slot row is locked, capacity re-checked and the registration created in one
-    transaction, so two people can never take the last place (SQLite serialises the same way through its
-    IMMEDIATE transactions)."""
+    """Book one place for someone signing up on the public page. The slot row is locked, capacity
+    re-checked and the registration created in one transaction, so two people can never take the last
+    place (SQLite serialises the same way through its IMMEDIATE transactions).
+
+    Nothing typed on a public page links to an existing record: a new record is made and, when it looks
+    like one of the organiser's, proposed for review. The same new person signing up again (any slot)
+    gets their first registration back, and the page answers the same either way."""
     if slot.drive_id != drive.pk:
         raise ValidationError(_("Khung giờ không thuộc đợt hiến máu này."))
     with transaction.atomic():
+        # The drive first (one sign-up of a drive at a time, so the same person in two tabs is one
+        # registration), then the slot.
+        Drive.objects.select_for_update().filter(pk=drive.pk).first()
         locked = TimeSlot.objects.select_for_update().get(pk=slot.pk)
         if locked.registrations.count() >= locked.quota:
             raise SlotFull(
                 _("Khung giờ %(slot)s đã đủ người.") % {"slot": f"{locked.start_time:%H:%M}–{locked.end_time:%H:%M}"}
             )
-        donor, _created = find_or_create_donor(person)
-        if Registration.objects.filter(drive=drive, donor=donor).exists():
-            raise ValidationError(_("Người này đã đăng ký đợt hiến máu này."))
+        again = _same_self_registration(drive, person)
+        if again is not None:  # the latest choice of slot wins; the page answers as for a first sign-up
+            again.slot, again.kind = locked, kind
+            again.save(update_fields=["slot", "kind"])
+            return again
+        scope = unit_scope(drive.organiser)
+        match = _lookup(scope, [person]).match(*person.keys())
+        donor = person.new_donor()
+        donor.cccd = None  # the public page never takes a CCCD
+        donor.save()
+        registry.propose_duplicates(donor, match.candidates, drive.organiser, LinkSource.SELF)
         try:
             return Registration.objects.create(
                 drive=drive,
@@ -107,7 +155,22 @@ def take_slot(
                 late=_is_late(drive),
             )
         except IntegrityError as exc:
-            raise ValidationError(_("Người này đã đăng ký đợt hiến máu này.")) from exc
+            raise ValidationError(_("Không đăng ký được, xin thử lại.")) from exc
+
+
+def _same_self_registration(drive: Drive, person: Person) -> Registration | None:
+    """This drive's self-registration typed with the same name, birth date and phone."""
+    name = person.keys()[2]
+    return (
+        drive.registrations.filter(
+            source=RegistrationSource.SELF,
+            donor__name_folded=name,
+            donor__date_of_birth=person.date_of_birth,
+            donor__phone=person.phone,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def _is_late(drive: Drive) -> bool:
@@ -120,14 +183,21 @@ class ListOutcome:
     created: int = 0
     new_donors: int = 0
     skipped: list[int] = field(default_factory=list)  # line numbers already registered
+    transfers: list[int] = field(default_factory=list)  # lines whose CCCD is registered elsewhere
+    ask: set[str] = field(default_factory=set)  # the units deciding those transfers
 
 
 def submit_list(
-    drive: Drive, unit: Unit, people: list[tuple[int, Person, str]], user, source_name: str = ""
+    drive: Drive,
+    unit: Unit,
+    people: list[tuple[int, Person, str]],
+    user,
+    source_name: str = "",
+    scope: Scope | None = None,
 ) -> ListOutcome:
     """Register a unit's checked lines (line number, person, kind) in one transaction, marked late after
-    the deadline. People are matched to the registry in bulk (a list may have thousands of lines); a
-    person already registered for the drive is skipped and reported, not duplicated. A line whose values
+    the deadline. People are matched to the registry in bulk (a list may have thousands of lines) inside
+    the submitting user's `scope` (default: the unit's), see link_person; a person already registered for the drive is skipped and reported, not duplicated. A line whose values
     the registry cannot hold refuses the whole list (ValidationError naming the lines)."""
     too_long = [
         f"Dòng {line}: {label} {problem}"
@@ -137,11 +207,8 @@ def submit_list(
     if too_long:
         raise ValidationError("; ".join(too_long) + ". Không lưu dòng nào.")
     slot = drive.slots.filter(unit=unit).first()
-    lookup = RegistryLookup.load(
-        cccds={p.cccd for _, p, _ in people if p.cccd},
-        phones={p.phone for _, p, _ in people if p.phone},
-        pairs={(fold(p.full_name), p.date_of_birth) for _, p, _ in people},
-    )
+    scope = scope or unit_scope(unit)
+    lookup = _lookup(scope, [p for _, p, _ in people])
     with transaction.atomic():
         registrant_list = RegistrantList.objects.create(
             drive=drive,
@@ -154,33 +221,31 @@ def submit_list(
         outcome = ListOutcome(registrant_list)
         registered = set(drive.registrations.exclude(donor=None).values_list("donor_id", flat=True))
         new_registrations = []
+        waiting = set(drive.registrations.exclude(transfer=None).values_list("transfer_id", flat=True))
         for line, person, kind in people:
-            name = fold(person.full_name)
-            donor = lookup.find(person.cccd, person.phone, name, person.date_of_birth)
-            if donor is None:
-                donor = Donor.objects.create(
-                    full_name=person.full_name,
-                    date_of_birth=person.date_of_birth,
-                    sex=person.sex,
-                    cccd=person.cccd,
-                    phone=person.phone,
-                    abo=person.abo,
-                    rh=person.rh,
-                    blood_group_source="self" if person.abo else "",
-                )
-                lookup.remember(donor)
-                outcome.new_donors += 1
-            if donor.pk in registered:
+            before = len(lookup.created)
+            donor, transfer = link_person(person, scope, user, LinkSource.LIST, lookup)
+            outcome.new_donors += len(lookup.created) > before
+            if transfer is not None:
+                outcome.transfers.append(line)
+                outcome.ask.add(transfer.deciding_unit.full_name)
+                if transfer.pk in waiting:
+                    outcome.skipped.append(line)
+                    continue
+                waiting.add(transfer.pk)
+            elif donor.pk in registered:
                 outcome.skipped.append(line)
                 continue
-            registered.add(donor.pk)
+            else:
+                registered.add(donor.pk)
             new_registrations.append(
                 Registration(
                     drive=drive,
                     slot=slot,
                     unit=unit,
                     donor=donor,
-                    full_name=donor.full_name,
+                    transfer=transfer,
+                    full_name=donor.full_name if donor else person.full_name,
                     kind=kind,
                     source=RegistrationSource.LIST,
                     registrant_list=registrant_list,
@@ -398,17 +463,55 @@ def _visit(registration: Registration, check_in: CheckIn) -> Visit:
     )
 
 
-def walk_in(drive: Drive, person: Person, unit: Unit | None) -> Registration:
-    donor, _created = find_or_create_donor(person)
-    existing = Registration.objects.filter(drive=drive, donor=donor).first()
+def walk_in(drive: Drive, person: Person, unit: Unit | None, scope: Scope | None = None, user=None) -> Registration:
+    """Register someone who came without being on a list, matched inside the check-in user's scope
+    (default: the organiser's). A CCCD registered elsewhere gets a registration without a record, so an
+    outcome recorded for it waits on the transfer instead of landing on someone else's record."""
+    scope = scope or unit_scope(drive.organiser)
+    donor, transfer = link_person(person, scope, user, LinkSource.WALK_IN)
+    existing = drive.registrations.filter(Q(donor=donor) if donor else Q(transfer=transfer)).first()
     if existing:
         return existing
     with transaction.atomic():
         registration = Registration.objects.create(
-            drive=drive, unit=unit, donor=donor, full_name=donor.full_name, source=RegistrationSource.WALK_IN
+            drive=drive,
+            unit=unit,
+            donor=donor,
+            transfer=transfer,
+            full_name=donor.full_name if donor else person.full_name,
+            source=RegistrationSource.WALK_IN,
         )
         results_changed.send(Drive, drive=drive)
     return registration
+
+
+def attach_waiting_registrations(transfer: TransferRequest, user=None) -> None:
+    """A transfer was approved: its registrations get the donor, and an outcome already recorded at
+    check-in becomes the donor's donation or deferral (once)."""
+    for registration in Registration.objects.select_for_update().filter(transfer=transfer, donor=None):
+        if Registration.objects.filter(drive_id=registration.drive_id, donor_id=transfer.donor_id).exists():
+            continue  # already on this drive's list under their record
+        registration.donor_id = transfer.donor_id
+        event = registration.events.exclude(outcome=RegistrationStatus.NO_SHOW).order_by("-recorded_at", "-pk").first()
+        if event is not None and registration.donation_id is None and registration.status == event.outcome:
+            # Recorded as what happened on the day (it was checked in then), once: the event id is the key.
+            key = f"checkin:{event.client_event_id}"[:120]
+            if not Donation.objects.filter(source_key=key).exists():
+                check_in = CheckIn(
+                    outcome=event.outcome,
+                    component=event.component or "whole_blood",
+                    volume_ml=event.volume_ml,
+                    bag_number=event.bag_number,
+                    deferral_reason=event.deferral_reason,
+                    deferral_until=event.deferral_until,
+                )
+                record_imported([(transfer.donor_id, _visit(registration, check_in), key)])
+            donation = Donation.objects.get(source_key=key)
+            if donation.outcome == Outcome.DONATED:
+                donation = issue_certificate(donation)
+            registration.donation = donation
+        registration.save()
+        results_changed.send(Drive, drive=registration.drive)
 
 
 # --- results -------------------------------------------------------------------------------------
@@ -487,8 +590,6 @@ def set_aggregate(drive: Drive, unit: Unit, donated: int, deferred: int, volume_
 
 def send_reminders(drive: Drive) -> int:
     """Remind every registrant who agreed to be contacted and has a phone, once per registration."""
-    from hienmau.notify.services import send
-
     sent = 0
     registrations = drive.registrations.filter(status=RegistrationStatus.REGISTERED, donor__consent_contact=True)
     for registration in registrations.exclude(donor__phone="").select_related("donor", "slot"):

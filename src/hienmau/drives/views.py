@@ -8,9 +8,8 @@ import datetime
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,30 +29,31 @@ from hienmau.drives.forms import (
     TypedPeopleFormSet,
     typed_list_text,
 )
+from hienmau.drives.lib.registrant_list import ListFormatError, check_lines, read_list
 from hienmau.drives.models import Drive, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
-from hienmau.orgs.scoping import facilities_serving, scoped_units
-from hienmau.orgs.views import scope_required
+from hienmau.orgs.scoping import (
+    facilities_serving,
+    get_visible_or_404,
+    require_edit,
+    require_editable,
+    scope_required,
+    scoped_units,
+)
 from hienmau.plans.models import Plan
 
 LIST_SESSION_KEY = "hienmau.registrant_lists"
 
 
 def _visible(request, pk) -> Drive:
-    drive = (
-        Drive.objects.visible_to(request.scope)
-        .select_related("organiser", "facility", "plan", "bucket")
-        .filter(pk=pk)
-        .first()
-    )
-    if drive is None:
-        raise Http404
-    return drive
+    drives = Drive.objects.visible_to(request.scope).select_related("organiser", "facility", "plan", "bucket")
+    return get_visible_or_404(drives, pk)
 
 
 def _editable(request, pk) -> Drive:
     drive = _visible(request, pk)
-    if not Drive.objects.editable_by(request.scope).filter(pk=pk).exists():
-        raise PermissionDenied(_("Chỉ đơn vị tổ chức mới sửa được đợt hiến máu này."))
+    require_editable(
+        Drive.objects.editable_by(request.scope), pk, _("Chỉ đơn vị tổ chức mới sửa được đợt hiến máu này.")
+    )
     return drive
 
 
@@ -104,8 +104,7 @@ def _drive_form(request, instance=None):
 
 @scope_required
 def drive_create(request):
-    if not request.scope.can_edit:
-        raise PermissionDenied
+    require_edit(request.scope)
     form = _drive_form(request)
     if request.method == "POST" and form.is_valid():
         drive = form.save()
@@ -244,8 +243,6 @@ def aggregate_set(request, pk):
 
 
 def _check(path: Path, drive: Drive):
-    from hienmau.drives.lib.registrant_list import check_lines, read_list
-
     # The gap since the last donation comes from the list's own column; the registry is matched when the
     # preview shows which record each line joins (_registry_matches).
     return check_lines(read_list(path), drive.date)
@@ -254,11 +251,8 @@ def _check(path: Path, drive: Drive):
 @scope_required
 def list_submit(request, pk):
     """A unit sends its list: upload or paste, then see every line's verdict, then confirm the valid ones."""
-    from hienmau.drives.lib.registrant_list import ListFormatError
-
     drive = _visible(request, pk)
-    if not request.scope.can_edit:
-        raise PermissionDenied
+    require_edit(request.scope)
     units = _list_units(request, drive)
     if request.method == "POST" and request.POST.get("token"):
         if request.POST.get("cancel"):  # the kept file goes as soon as the user gives up on it
@@ -294,7 +288,7 @@ def list_submit(request, pk):
                     "lines": lines,
                     "token": token,
                     "source_name": name,
-                    "matches": _registry_matches(lines),
+                    "matches": _registry_matches(lines, request.scope),
                     "valid": [line for line in lines if line.verdict == "ok"],
                     "late": services._is_late(drive),
                 },
@@ -302,23 +296,22 @@ def list_submit(request, pk):
     return render(request, "drives/list_form.html", {"form": form, "drive": drive, "typed": typed})
 
 
-def _registry_matches(lines) -> dict:
-    """For each valid line, the registry record it will be linked to (so a person can untick a wrong one)."""
-    from hienmau.core.lib.text import fold
-    from hienmau.donors.services import RegistryLookup
-
+def _registry_matches(lines, scope) -> dict:
+    """For each valid line, what confirming does with it (linked to an in-scope record, a transfer request,
+    a new record to review, a new record), so a person can untick a wrong one. Records outside the scope
+    are never named."""
     valid = [line for line in lines if line.verdict == "ok"]
-    lookup = RegistryLookup.load(
-        cccds={line.cccd for line in valid if line.cccd},
-        phones={line.phone for line in valid if line.phone},
-        pairs={(fold(line.name), line.date_of_birth) for line in valid},
-    )
-    return {line.line: lookup.find(line.cccd, line.phone, fold(line.name), line.date_of_birth) for line in valid}
+    people = {
+        line.line: services.Person(
+            full_name=line.name, date_of_birth=line.date_of_birth, cccd=line.cccd, phone=line.phone or ""
+        )
+        for line in valid
+    }
+    lookup = services._lookup(scope, list(people.values()))
+    return {number: lookup.match(*person.keys()) for number, person in people.items()}
 
 
 def _list_confirm(request, drive: Drive, units):
-    from hienmau.drives.lib.registrant_list import ListFormatError
-
     path, source_name = stashed(request, LIST_SESSION_KEY, request.POST["token"])
     unit = get_object_or_404(units, pk=request.POST.get("unit") or 0)
     try:
@@ -348,7 +341,7 @@ def _list_confirm(request, drive: Drive, units):
         messages.error(request, _("Không có dòng hợp lệ nào được chọn; không lưu gì."))
         return redirect("drives:list_submit", pk=drive.pk)
     try:
-        outcome = services.submit_list(drive, unit, people, request.user, source_name=source_name)
+        outcome = services.submit_list(drive, unit, people, request.user, source_name=source_name, scope=request.scope)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("drives:list_submit", pk=drive.pk)
@@ -357,6 +350,15 @@ def _list_confirm(request, drive: Drive, units):
     messages.success(
         request, _("Đã nhận %(n)s người của %(u)s%(late)s.") % {"n": outcome.created, "u": unit.full_name, "late": note}
     )
+    if outcome.transfers:
+        messages.info(
+            request,
+            _(
+                "Các dòng %(lines)s có số CCCD đã được đăng ký ở nơi khác: đã gửi yêu cầu chuyển hồ sơ; "
+                "các dòng này chờ quyết định (xem mục Cần xem xét; hãy liên hệ %(units)s)."
+            )
+            % {"lines": ", ".join(map(str, outcome.transfers)), "units": ", ".join(sorted(outcome.ask))},
+        )
     if outcome.skipped:
         messages.info(
             request,
@@ -393,6 +395,7 @@ def public_register(request, token):
             date_of_birth=data["date_of_birth"],
             sex=data["sex"],
             phone=data["phone"],
+            consent=data["consent"],
         )
         try:
             registration = services.take_slot(drive, slot, person, kind=data["kind"], source=RegistrationSource.SELF)

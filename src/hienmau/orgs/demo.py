@@ -38,7 +38,10 @@ DEMO_USERS = (
 def _unit_for(demo: DemoUser) -> Unit:
     """The current unit with that code, or, for the seeds' former units, the latest that held it."""
     units = Unit.objects.filter(code=demo.unit_code) if demo.unit_code else Unit.objects.filter(name=demo.unit_name)
-    return units.order_by(F("valid_until").desc(nulls_first=True)).first()
+    unit = units.order_by(F("valid_until").desc(nulls_first=True)).first()
+    if unit is None:
+        raise LookupError(f"demo user's unit {demo.unit_code or demo.unit_name} is not loaded")
+    return unit
 
 
 @transaction.atomic

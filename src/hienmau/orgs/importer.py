@@ -19,6 +19,7 @@ from django.db import transaction
 from hienmau.core.lib import findings as F
 from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.tables import TableError, read_rows
+from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
 from hienmau.orgs.lib.boundaries import cycle_if_linked
 from hienmau.orgs.lib.unit_rows import Reference, UnitRow, parse_rows
@@ -112,8 +113,6 @@ def import_units(rows: list[UnitRow]) -> ImportResult:
 
 
 def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[Finding]]:
-    from hienmau.core.lib.text import fold
-
     plan = _Plan(rows)
     errors: list[Finding] = []
     errors += _duplicates(rows)
@@ -137,21 +136,27 @@ def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[
             errors.append(Finding(F.REFERENCE, row.line, "Mã cấp trên", problem))
         plan.parent_of[row.line] = target
 
-    for row in rows:
-        if not row.code and row.line not in plan.matched:
-            parent = plan.parent_of.get(row.line)
-            parent_pk = parent if isinstance(parent, int) else plan.matched.get(getattr(parent, "line", -1))
-            for unit in stored.values():
-                if (
-                    unit.pk not in claimed
-                    and not unit.code
-                    and unit.parent_id == parent_pk
-                    and parent_pk is not None
-                    and unit.name_folded == fold(row.name)
-                ):
-                    plan.matched[row.line] = unit.pk
-                    claimed.add(unit.pk)
-                    break
+    # Rows without a code: an uncoded unit of that name under the same parent, else one that has since
+    # been given its official code (by `units import --reference`) — never a second copy.
+    codes_in_file = {row.code for row in rows if row.code}
+    for coded in (False, True):
+        for row in rows:
+            if not row.code and row.line not in plan.matched:
+                parent = plan.parent_of.get(row.line)
+                parent_pk = parent if isinstance(parent, int) else plan.matched.get(getattr(parent, "line", -1))
+                for unit in stored.values():
+                    if (
+                        unit.pk not in claimed
+                        and bool(unit.code) == coded
+                        and unit.code not in codes_in_file
+                        and unit.parent_id == parent_pk
+                        and parent_pk is not None
+                        and unit.name_folded == fold(row.name)
+                        and (not coded or (unit.kind == row.kind and unit.valid_until == row.valid_until))
+                    ):
+                        plan.matched[row.line] = unit.pk
+                        claimed.add(unit.pk)
+                        break
 
     for row in rows:
         errors += _check_hierarchy(row, plan, stored, by_line)
@@ -210,8 +215,6 @@ def _first(stored: dict[int, _Stored], claimed: set[int], predicate) -> int | No
 
 
 def _duplicates(rows: list[UnitRow]) -> list[Finding]:
-    from hienmau.core.lib.text import fold
-
     seen: dict[tuple, int] = {}
     errors = []
     for row in rows:
@@ -335,6 +338,8 @@ def _save_row(row: UnitRow, parent_pk: int | None, matched_pk: int | None, resul
         result.created += 1
         return unit
     unit = Unit.objects.get(pk=matched_pk)
+    if not row.code:
+        values["code"] = unit.code  # a file without codes keeps the official code stored
     changed = [key for key, value in values.items() if getattr(unit, key) != value]
     if not changed:
         result.unchanged += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
+from hienmau.orgs.lib import boundaries
 
 
 class UnitKind(models.TextChoices):
@@ -187,6 +189,15 @@ class Unit(models.Model):
         return f"{self.get_category_display()} {self.name}"
 
     @property
+    def document_place(self) -> str:
+        """The place on the place-and-date line of the unit's documents (Decree 30/2020): its own name, or
+        for an organisation the nearest territorial unit above it; "" for the nation or where none is known."""
+        if self.kind not in (UnitKind.ORGANISATION, UnitKind.NATIONAL):
+            return self.name
+        territorial = [u for u in self.ancestors() if u.kind not in (UnitKind.ORGANISATION, UnitKind.NATIONAL)]
+        return territorial[-1].name if territorial else ""
+
+    @property
     def ancestor_ids(self) -> list[int]:
         return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
 
@@ -263,6 +274,18 @@ class SuccessorLinkQuerySet(models.QuerySet):
     def pending(self) -> SuccessorLinkQuerySet:
         return self.filter(status=LinkStatus.PENDING)
 
+    def cycle_if_linked(self, predecessor_id: int, successor_id: int) -> list[str] | None:
+        """Names along the cycle that linking predecessor → successor would create among the approved links,
+        or None."""
+        graph: dict[int, list[int]] = defaultdict(list)
+        for pred, succ in self.approved().values_list("predecessor_id", "successor_id"):
+            graph[pred].append(succ)
+        cycle = boundaries.cycle_if_linked(graph, predecessor_id, successor_id)
+        if cycle is None:
+            return None
+        names = {unit.pk: unit.full_name for unit in Unit.objects.filter(pk__in=cycle)}
+        return [names.get(pk, str(pk)) for pk in cycle]
+
 
 class SuccessorLink(models.Model):
     """`predecessor` ceased and `successor` took over its territory or members.
@@ -336,10 +359,8 @@ class SuccessorLink(models.Model):
         return f"{self.predecessor} → {self.successor}"
 
     def clean(self) -> None:
-        from hienmau.orgs.services import successor_cycle
-
         if self.predecessor_id and self.successor_id:
-            cycle = successor_cycle(self.predecessor_id, self.successor_id)
+            cycle = SuccessorLink.objects.cycle_if_linked(self.predecessor_id, self.successor_id)
             if cycle:
                 raise ValidationError(
                     _("Liên kết này tạo thành vòng lặp kế thừa: %(cycle)s.") % {"cycle": " → ".join(cycle)}

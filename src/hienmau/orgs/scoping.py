@@ -4,16 +4,24 @@ A user acts as one membership at a time (the "active unit", chosen with the unit
 that unit's subtree, plus the subtrees of every unit that ceased and handed over to a unit in it, so an
 officer of today's An Giang also reads what was recorded under the former Kiên Giang province.
 Every unit-owned queryset is filtered with `scope_queryset`; a record outside it is a 404.
+
+Every access rule lives here: which plans, drives and donors a scope sees or edits (the querysets'
+`visible_to`/`editable_by` call these functions), the 404/403 checks views call, and `scope_required`.
+The rules name other apps' fields by lookup, never import their models: orgs stays below them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import wraps
+from typing import TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from hienmau.orgs.models import (
     EDITING_ROLES,
@@ -24,7 +32,11 @@ from hienmau.orgs.models import (
     Unit,
     UnitCategory,
     UnitKind,
+    UnitQuerySet,
 )
+
+QS = TypeVar("QS", bound=QuerySet)
+M = TypeVar("M", bound=Model)
 
 
 @dataclass
@@ -68,9 +80,18 @@ def build_scope(membership: Membership) -> Scope:
     return Scope(unit=unit, role=membership.role, root_paths=_root_paths_with_predecessors(unit))
 
 
-def superuser_scope() -> Scope:
+def unit_scope(unit: Unit) -> Scope:
+    """What a unit itself reaches (read-only), for work done on its behalf without a signed-in user: the
+    public self-registration page of a drive matches people inside its organiser's scope."""
+    if unit.kind == UnitKind.NATIONAL:
+        return Scope(unit=unit, role=Role.LEADER, everything=True)
+    return Scope(unit=unit, role=Role.LEADER, root_paths=_root_paths_with_predecessors(unit))
+
+
+def superuser_scope() -> Scope | None:
+    """Everything, from the root unit; None before any unit is loaded (the admin still works)."""
     root = Unit.objects.filter(parent__isnull=True).order_by("pk").first()
-    return Scope(unit=root, role=Role.ADMIN, everything=True)
+    return None if root is None else Scope(unit=root, role=Role.ADMIN, everything=True)
 
 
 def _root_paths_with_predecessors(unit: Unit, links: list[tuple[str, str]] | None = None) -> tuple[str, ...]:
@@ -126,8 +147,8 @@ def scope_queryset(queryset: QuerySet, scope: Scope, unit_field: str = "unit") -
     return queryset.filter(scope.unit_filter(prefix))
 
 
-def scoped_units(scope: Scope) -> QuerySet[Unit]:
-    return scope_queryset(Unit.objects.all(), scope, unit_field="")
+def scoped_units(scope: Scope) -> UnitQuerySet:
+    return Unit.objects.filter(scope.unit_filter())
 
 
 def successor_candidates(scope: Scope, unit: Unit) -> QuerySet[Unit]:
@@ -170,11 +191,114 @@ def get_unit_in_scope(scope: Scope, pk: int) -> Unit:
         raise Http404 from exc
 
 
-def require_edit(scope: Scope) -> None:
+def require_edit(scope: Scope, message: str | None = None) -> None:
+    """403 for a read-only role (leader, focal point) where a change is asked for."""
     if not scope.can_edit:
-        raise PermissionDenied
+        raise PermissionDenied(message)
 
 
 def require_unit_management(scope: Scope) -> None:
     if not scope.can_manage_units:
         raise PermissionDenied
+
+
+def scope_required(view):
+    """Login, then a role somewhere: a user with no membership sees a 403, never data."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.scope:
+            raise PermissionDenied(_("Tài khoản chưa được phân quyền ở đơn vị nào."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def get_visible_or_404(visible: QuerySet[M], pk: int) -> M:
+    """The record of a scope-filtered queryset, or a 404 that tells an outsider nothing."""
+    record = visible.filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    return record
+
+
+def require_editable(editable: QuerySet, pk: int, message: str) -> None:
+    """403 with the reason when the scope sees the record but may not change it."""
+    if not editable.filter(pk=pk).exists():
+        raise PermissionDenied(message)
+
+
+def _related_in_scope(queryset: QuerySet, relation: str, scope: Scope, unit_lookup: str) -> Q:
+    """Records with a related row (by the reverse `relation`) whose unit is in the scope: a subquery, not a
+    join, so no record is listed twice."""
+    rel = queryset.model._meta.get_field(relation)
+    related = rel.related_model._default_manager.filter(scope.unit_filter(unit_lookup))
+    return Q(pk__in=related.values(rel.field.attname))
+
+
+# --- plans -------------------------------------------------------------------------------------------
+
+
+def visible_plans(plans: QS, scope: Scope) -> QS:
+    """Plans issued inside the scope, and plans that allocate a target to a unit inside it."""
+    if scope.everything:
+        return plans
+    return plans.filter(scope.unit_filter("issuing_unit__") | _related_in_scope(plans, "allocations", scope, "unit__"))
+
+
+def editable_plans(plans: QS, scope: Scope) -> QS:
+    """Editors of the issuing unit's side."""
+    if not scope.can_edit:
+        return plans.none()
+    return plans if scope.everything else plans.filter(scope.unit_filter("issuing_unit__"))
+
+
+# --- drives ------------------------------------------------------------------------------------------
+
+
+def visible_drives(drives: QS, scope: Scope) -> QS:
+    """Drives organised in the scope, collected by a facility in it, or where a unit of it has a slot."""
+    if scope.everything:
+        return drives
+    return drives.filter(
+        scope.unit_filter("organiser__")
+        | scope.unit_filter("facility__")
+        | _related_in_scope(drives, "slots", scope, "unit__")
+    )
+
+
+def drives_seen_whole(drives: QS, scope: Scope) -> QS:
+    """Drives whose every unit's quota, list and result the scope sees: organised in it, or collected by a
+    facility in it. A unit that only takes part sees its own part (drives.services.DrivePart)."""
+    if scope.everything:
+        return drives
+    return drives.filter(scope.unit_filter("organiser__") | scope.unit_filter("facility__"))
+
+
+def editable_drives(drives: QS, scope: Scope) -> QS:
+    """Editors of the organising side."""
+    if not scope.can_edit:
+        return drives.none()
+    return drives if scope.everything else drives.filter(scope.unit_filter("organiser__"))
+
+
+def may_record_outcomes(scope: Scope, drive) -> bool:
+    """Editors of the organising side, and staff of the collecting facility (or of a unit above it)."""
+    if editable_drives(type(drive)._default_manager.filter(pk=drive.pk), scope).exists():
+        return True
+    return scope.role == Role.FACILITY_STAFF and drive.facility_id is not None and scope.contains(drive.facility)
+
+
+# --- donors ------------------------------------------------------------------------------------------
+
+
+def visible_donors(donors: QS, scope: Scope) -> QS:
+    """Donors who live, work or study in the scope, or gave blood at a facility in it."""
+    if scope.everything:
+        return donors
+    return donors.filter(
+        scope.unit_filter("commune__")
+        | scope.unit_filter("workplace__")
+        | _related_in_scope(donors, "donations", scope, "facility__")
+    )

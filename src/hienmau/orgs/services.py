@@ -39,19 +39,6 @@ class UnitGraph:
         return cls(nodes, dict(successors))
 
 
-def successor_cycle(predecessor_id: int, successor_id: int) -> list[str] | None:
-    """Names along the cycle that linking predecessor → successor would create among the approved links,
-    or None."""
-    graph: dict[int, list[int]] = defaultdict(list)
-    for pred, succ in SuccessorLink.objects.approved().values_list("predecessor_id", "successor_id"):
-        graph[pred].append(succ)
-    cycle = boundaries.cycle_if_linked(graph, predecessor_id, successor_id)
-    if cycle is None:
-        return None
-    names = {unit.pk: unit.full_name for unit in Unit.objects.filter(pk__in=cycle)}
-    return [names.get(pk, str(pk)) for pk in cycle]
-
-
 def link_successor(
     predecessor: Unit,
     successor: Unit,
@@ -95,7 +82,7 @@ def may_decide(scope: Scope | None, link: SuccessorLink) -> bool:
         scope
         and scope.can_manage_units
         and link.status == LinkStatus.PENDING
-        and link.deciding_unit_id
+        and link.deciding_unit is not None
         and scope.contains(link.deciding_unit)
     )
 
@@ -109,7 +96,7 @@ def decide_successor_link(link: SuccessorLink, *, approve: bool, scope: Scope, u
         if not may_decide(scope, locked):
             raise PermissionDenied(_("Chỉ cấp có phạm vi gồm cả hai đơn vị mới duyệt được đề xuất này."))
         if approve:
-            cycle = successor_cycle(locked.predecessor_id, locked.successor_id)
+            cycle = SuccessorLink.objects.cycle_if_linked(locked.predecessor_id, locked.successor_id)
             if cycle:
                 raise ValidationError(
                     _("Liên kết này tạo thành vòng lặp kế thừa: %(cycle)s.") % {"cycle": " → ".join(cycle)}

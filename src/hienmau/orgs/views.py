@@ -17,7 +17,13 @@ from hienmau.core.forms import errors_in_one_line
 from hienmau.orgs.forms import SuccessorDecisionForm, SuccessorLinkForm, UnitForm, UnitSearchForm
 from hienmau.orgs.middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
 from hienmau.orgs.models import LinkStatus, Membership, SuccessorLink, Unit, UnitKind
-from hienmau.orgs.scoping import get_unit_in_scope, require_unit_management, scoped_units, successor_candidates
+from hienmau.orgs.scoping import (
+    get_unit_in_scope,
+    require_unit_management,
+    scope_required,
+    scoped_units,
+    successor_candidates,
+)
 from hienmau.orgs.services import (
     current_boundary_units,
     decide_successor_link,
@@ -25,20 +31,6 @@ from hienmau.orgs.services import (
     may_decide,
     proposals_to_decide,
 )
-
-
-def scope_required(view):
-    """Login, then a role somewhere: a user with no membership sees a 403, never data."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.scope:
-            raise PermissionDenied(_("Tài khoản chưa được phân quyền ở đơn vị nào."))
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 @scope_required
@@ -119,7 +111,9 @@ def unit_detail(request, pk):
             "breadcrumbs": breadcrumbs,
             "children": _children_with_counts(unit, include_ceased=True),
             "successor_links": unit.successor_links.approved().select_related("successor"),
-            "predecessor_links": unit.predecessor_links.approved().select_related("predecessor"),
+            "predecessor_links": unit.predecessor_links.approved()
+            .select_related("predecessor__parent")
+            .order_by("predecessor__parent__name", "predecessor__name"),
             "proposals": [(link, may_decide(scope, link)) for link in _proposals_on(unit)],
             "today_units": [] if unit.is_current else current_boundary_units(unit),
             "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")

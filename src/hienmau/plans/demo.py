@@ -71,6 +71,7 @@ def _van_du_plan(district_plan: Plan) -> Plan:
     """Vân Du's own plan splits the 54 units it received, but only places 50 of them."""
     received = district_plan.allocations.get(unit_name="Vân Du")
     commune = received.unit
+    assert commune is not None, "the seed's Vân Du row is matched to its commune"
     rows = [
         (_organisation("Trường THCS Vân Du", UnitCategory.SCHOOL, commune), 20, 10, 10),
         (_organisation("Trạm Y tế xã Vân Du", UnitCategory.HOSPITAL, commune), 10, 5, 5),

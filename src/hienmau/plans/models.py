@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
 from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
@@ -58,17 +59,10 @@ class CampaignLabel(models.Model):
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, scope: Scope) -> PlanQuerySet:
-        """Plans issued inside the scope, and plans that allocate a target to a unit inside it."""
-        if scope.everything:
-            return self
-        issued = scope.unit_filter("issuing_unit__")
-        allocated = Q(pk__in=Allocation.objects.filter(scope.unit_filter("unit__")).values("plan_id"))
-        return self.filter(issued | allocated)
+        return scoping.visible_plans(self, scope)
 
     def editable_by(self, scope: Scope) -> PlanQuerySet:
-        if not scope.can_edit:
-            return self.none()
-        return self if scope.everything else self.filter(scope.unit_filter("issuing_unit__"))
+        return scoping.editable_plans(self, scope)
 
 
 class Plan(models.Model):

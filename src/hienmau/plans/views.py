@@ -4,7 +4,7 @@ it) or 404; editable only when issued inside it by a role that edits, else 403."
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,9 +13,16 @@ from django.views.decorators.http import require_POST
 from hienmau.core.audit import history_entries
 from hienmau.core.forms import errors_in_one_line
 from hienmau.core.uploads import forget, stash, stashed
-from hienmau.orgs.scoping import Scope, scope_queryset, scoped_units
-from hienmau.orgs.views import scope_required
-from hienmau.plans import services
+from hienmau.orgs.scoping import (
+    Scope,
+    get_visible_or_404,
+    require_edit,
+    require_editable,
+    scope_queryset,
+    scope_required,
+    scoped_units,
+)
+from hienmau.plans import exports, services
 from hienmau.plans.forms import AddBucketForm, AddRowForm, CellForm, ImportForm, PlanForm, TargetFormSet
 from hienmau.plans.importer import PlanAlreadyImported, PlanImportError, analyse_file, preview_changes, save_plan
 from hienmau.plans.lib.appendix import AppendixError
@@ -25,15 +32,15 @@ IMPORT_SESSION_KEY = "hienmau.plan_imports"
 
 
 def _visible_plan(scope: Scope, pk: int) -> Plan:
-    if not Plan.objects.visible_to(scope).filter(pk=pk).exists():
-        raise Http404
+    get_visible_or_404(Plan.objects.visible_to(scope).only("pk"), pk)
     return services.grid_plan(pk)
 
 
 def _editable_plan(scope: Scope, pk: int) -> Plan:
     plan = _visible_plan(scope, pk)
-    if not Plan.objects.editable_by(scope).filter(pk=pk).exists():
-        raise PermissionDenied(_("Bạn chỉ xem được kế hoạch này; chỉ đơn vị ban hành mới sửa được."))
+    require_editable(
+        Plan.objects.editable_by(scope), pk, _("Bạn chỉ xem được kế hoạch này; chỉ đơn vị ban hành mới sửa được.")
+    )
     return plan
 
 
@@ -69,8 +76,7 @@ def plan_list(request):
 @scope_required
 def plan_create(request):
     scope = request.scope
-    if not scope.can_edit:
-        raise PermissionDenied
+    require_edit(scope)
     form = _plan_form(request, scope)
     if request.method == "POST" and form.is_valid():
         plan = form.save()
@@ -265,8 +271,6 @@ def plan_history(request, pk):
 
 @scope_required
 def plan_export(request, pk, fmt):
-    from hienmau.plans import exports
-
     plan = _visible_plan(request.scope, pk)
     makers = {
         "xlsx": (exports.appendix_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -288,8 +292,7 @@ def plan_export(request, pk, fmt):
 @scope_required
 def plan_import(request):
     scope = request.scope
-    if not scope.can_edit:
-        raise PermissionDenied
+    require_edit(scope)
     units = scoped_units(scope).exclude(kind="organisation")
     if request.method == "POST" and request.POST.get("token"):
         if request.POST.get("cancel"):  # the kept file goes as soon as the user gives up on it

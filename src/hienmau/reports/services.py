@@ -15,7 +15,7 @@ from django.db.models import Q, Sum
 from hienmau.core.clock import today
 from hienmau.orgs.lib import boundaries
 from hienmau.orgs.models import Unit
-from hienmau.orgs.scoping import reach_paths
+from hienmau.orgs.scoping import reach_paths, scope_queryset
 from hienmau.orgs.services import UnitGraph
 from hienmau.plans.models import Allocation, Metric, Plan, PlanKind
 from hienmau.reports.lib import achievement
@@ -292,7 +292,6 @@ def _child_of(unit_id: int, root_id: int, nodes) -> int:
 
 def latest_year(scope) -> int:
     """The latest year with a result in the scope (the dashboard opens on it), else this year."""
-    from hienmau.orgs.scoping import scope_queryset
 
     day = scope_queryset(UnitDayResult.objects.all(), scope).order_by("-day").values_list("day", flat=True).first()
     return day.year if day else today().year

@@ -6,7 +6,6 @@ holding the paper to see that it matches, too little to learn who gave blood fro
 
 from __future__ import annotations
 
-import datetime
 import re
 import unicodedata
 
@@ -26,22 +25,6 @@ def masked_name(full_name: str) -> str:
     if len(words) == 1:
         return f"{words[0][0].upper()}."
     return " ".join([words[0], *(f"{w[0].upper()}." for w in words[1:])])
-
-
-def document_date(day: datetime.date) -> str:
-    """'ngày 05 tháng 3 năm 2025' as Decree 30/2020/NĐ-CP writes it: days below 10 and months 1, 2 padded.
-
-    >>> document_date(datetime.date(2025, 3, 5)), document_date(datetime.date(2024, 1, 17))
-    ('ngày 05 tháng 3 năm 2025', 'ngày 17 tháng 01 năm 2024')
-    """
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def place_date_line(place: str, day: datetime.date) -> str:
-    """'Ân Thi, ngày 05 tháng 3 năm 2025', or 'Ngày 05 tháng 3 năm 2025' when the place is unknown."""
-    text = document_date(day)
-    return f"{place}, {text}" if place else text[0].upper() + text[1:]
 
 
 def component_phrase(volume_ml: int | None, component_label: str) -> str:

@@ -140,7 +140,9 @@ def _date(text: str, what: str) -> datetime.date:
     value = (text or "").strip()
     try:
         if _ISO_DATE.fullmatch(value):
-            return parse_date(value)  # the table core's reader; options take its ISO form only
+            day = parse_date(value)  # the table core's reader; options take its ISO form only
+            if day is not None:
+                return day
     except ValueError:
         raise CommandError(f"{what} “{text}” không phải ngày có thật.") from None
     raise CommandError(f"{what} “{text}” không hợp lệ: cần dạng YYYY-MM-DD, ví dụ 1990-05-12.")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hienmau.core.clock import today
 from hienmau.core.lib.dates import parse_date
 from hienmau.donors.lib.eligibility import DEFAULT_RULES_PATH, RuleFileError, load_rule_sets
 from hienmau.drives.lib.registrant_list import (
@@ -24,6 +25,8 @@ from hienmau.drives.lib.registrant_list import (
     check_lines,
     read_list_file,
 )
+from hienmau.drives.models import Drive
+from hienmau.drives.services import send_reminders
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -60,10 +63,6 @@ class Command(BaseCommand):
 
     def _remind(self, days: int) -> None:
         # Sending needs the database, unlike check-list; imported here so check-list stays database-free.
-        from hienmau.core.clock import today
-        from hienmau.drives.models import Drive
-        from hienmau.drives.services import send_reminders
-
         day = today() + datetime.timedelta(days=days)
         for drive in Drive.objects.filter(date=day):
             self.stdout.write(f"{drive}: đã gửi {send_reminders(drive)} tin nhắc.")
@@ -124,6 +123,9 @@ def _date(text: str) -> datetime.date:
             f"Ngày hiến máu --drive-date “{text}” không hợp lệ: ghi theo dạng YYYY-MM-DD, ví dụ 2021-07-09."
         )
     try:
-        return parse_date(text)  # the table core's reader; options take its ISO form only
+        day = parse_date(text)  # the table core's reader; options take its ISO form only
+        if day is None:
+            raise ValueError(text)
+        return day
     except ValueError as exc:
         raise CommandError(f"Ngày hiến máu --drive-date “{text}” không phải ngày có thật.") from exc
