@@ -94,7 +94,9 @@ class AddBucketForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(required=False, label=_("Tệp phụ lục (.xlsx, .docx, .csv, .txt)"))
+    file = forms.FileField(
+        required=False, label=_("Tệp phụ lục (.xlsx, .xls, .ods, .docx, .doc, .odt, PDF có lớp chữ, .csv, .txt)")
+    )
     text = forms.CharField(
         required=False,
         label=_("Hoặc dán bảng / toàn văn bản"),

@@ -1,4 +1,5 @@
-"""Turning an uploaded or pasted appendix into blocks: .txt (pasted), .csv, .xlsx, .docx.
+"""Turning an uploaded or pasted appendix into blocks: .txt (pasted), .csv, .xlsx, .xls, .docx, a text PDF,
+and .doc/.odt/.ods through core.lib.tables' LibreOffice conversion.
 
 All reading limits live here or in core.lib.tables: size caps, the zip-bomb check on .xlsx/.docx, and
 refusing merged cells inside the data rows of a Word table, where no one can tell which row a merged
@@ -10,12 +11,20 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from hienmau.core.lib.tables import MAX_XLSX_UNCOMPRESSED_BYTES, TableError, check_size, read_rows, read_text
+from hienmau.core.lib.tables import (
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+    TableError,
+    check_size,
+    converted,
+    read_pdf,
+    read_rows,
+    read_text,
+)
 from hienmau.plans.lib.appendix import AppendixError, Block, Paragraph, TableBlock
 from hienmau.plans.lib.appendix_columns import header_row_count
 from hienmau.plans.lib.document import blocks_from_text
 
-SUPPORTED = (".txt", ".tsv", ".csv", ".xlsx", ".docx")
+SUPPORTED = (".txt", ".tsv", ".csv", ".xlsx", ".xls", ".ods", ".docx", ".doc", ".odt", ".pdf")
 
 
 def read_blocks(path: Path) -> list[Block]:
@@ -26,7 +35,12 @@ def read_blocks(path: Path) -> list[Block]:
         check_size(path)
         if suffix == ".docx":
             return _docx_blocks(path)
-        if suffix in (".xlsx", ".csv"):
+        if suffix in (".doc", ".odt"):
+            with converted(path) as document:
+                return _docx_blocks(document, shown_name=path.name)
+        if suffix == ".pdf":
+            return _pdf_blocks(path)
+        if suffix in (".xlsx", ".xls", ".ods", ".csv"):
             return split_title_rows(read_rows(path))
         text = read_text(path)
     except TableError as exc:
@@ -48,20 +62,34 @@ def split_title_rows(rows: list[list[str]]) -> list[Block]:
     return blocks
 
 
-def _docx_blocks(path: Path) -> list[Block]:
+def _pdf_blocks(path: Path) -> list[Block]:
+    blocks: list[Block] = []
+    tables = 0
+    for item in read_pdf(path):
+        if isinstance(item, str):
+            blocks.append(Paragraph(item))
+        else:
+            tables += 1
+            blocks.append(TableBlock(item, source=f"{path.name}#table{tables}"))
+    return blocks
+
+
+def _docx_blocks(path: Path, shown_name: str = "") -> list[Block]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph as DocxParagraph
 
+    name = shown_name or path.name
+
     try:
         with zipfile.ZipFile(path) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED_BYTES:
-                raise AppendixError(f"Tệp {path.name} giải nén ra quá lớn: từ chối để an toàn.")
+                raise AppendixError(f"Tệp {name} giải nén ra quá lớn: từ chối để an toàn.")
         document = docx.Document(str(path))
     except AppendixError:
         raise
     except Exception as exc:  # python-docx raises several types for a file that is not Word
-        raise AppendixError(f"Tệp {path.name} không phải tệp Word .docx hợp lệ.") from exc
+        raise AppendixError(f"Tệp {name} không phải tệp Word .docx hợp lệ.") from exc
     blocks: list[Block] = []
     for item in document.iter_inner_content():
         if isinstance(item, DocxParagraph):
@@ -69,7 +97,7 @@ def _docx_blocks(path: Path) -> list[Block]:
                 if line.strip():
                     blocks.append(Paragraph(line.strip()))
         elif isinstance(item, Table):
-            blocks.append(_docx_table(item, path.name, len([b for b in blocks if isinstance(b, TableBlock)]) + 1))
+            blocks.append(_docx_table(item, name, len([b for b in blocks if isinstance(b, TableBlock)]) + 1))
     return blocks
 
 

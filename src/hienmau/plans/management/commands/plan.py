@@ -13,7 +13,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        importer = sub.add_parser("import", help="Đọc phụ lục từ văn bản dán (.txt), .csv, .xlsx hoặc .docx.")
+        importer = sub.add_parser(
+            "import",
+            help="Đọc phụ lục từ văn bản dán (.txt), .csv, .xlsx, .xls, .ods, .docx, .doc, .odt hoặc PDF có lớp chữ.",
+        )
         importer.add_argument("file", type=Path)
         importer.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu.")
         importer.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
