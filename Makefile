@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 DEV_ENV := HIENMAU_DEBUG=1
 
-.PHONY: install run test check lint typecheck test-postgres test-sqlite bench clean
+.PHONY: install run test libreoffice check lint typecheck test-postgres test-sqlite bench clean
 
 install: $(VENV)/.installed
 
@@ -28,6 +28,11 @@ run: install
 test: install
 	@scripts/ensure-system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# LibreOffice headless, to read .doc/.odt/.ods appendices (large: installed only when asked for; or set
+# HIENMAU_LIBREOFFICE=1 for `make run` / `make test`).
+libreoffice:
+	@scripts/ensure-system-packages libreoffice
 
 # What CI runs before the SQLite pass: lint and format, mypy against its shrinking baseline, then the whole
 # suite with coverage (the figure is printed; below [tool.coverage.report] fail_under the run fails).
