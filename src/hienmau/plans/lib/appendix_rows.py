@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from hienmau.core.lib.numbers import parse_int
+from hienmau.core.lib.numbers import format_int, parse_int
 from hienmau.core.lib.text import fold, fold_words
 from hienmau.plans.lib import findings as F
 from hienmau.plans.lib.appendix_columns import (
@@ -28,7 +28,17 @@ def _cell(row: list[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
 
-def _number(text: str) -> tuple[int | None, str | None]:
+_COMMA_GROUPED = re.compile(r"\d{1,3}(,\d{3})+")
+
+
+def _header_key(row: list[str]) -> tuple[str, ...]:
+    cells = [" ".join(c.split()) for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
+
+
+def _plain_number(text: str) -> tuple[int | None, str | None]:
     """(number, None) for a number or a blank cell; (None, text) for a cell that holds words."""
     cleaned = text.strip().strip("*").strip()
     if cleaned in ("", "-", "–", "—", "_"):
@@ -105,12 +115,26 @@ def read_table(
     unit_col = next(c for c in columns if c.role == "unit")
     subtotals: list[_Subtotal] = []
     segment: list[Row] = []
+    table_rows: list[Row] = []
+    headers = {_header_key(r) for r in rows[:header_count]}
     line = 0
-    for raw in rows[header_count:]:
+    for position, raw in enumerate(rows[header_count:], start=header_count + 1):
         label = _label(raw, columns)
         title = _section_title(raw)
         if title:
             section = title
+            continue
+        if headers and _header_key(raw) in headers:
+            # The header printed again at the top of each page (a table copied out of a PDF or a printout).
+            appendix.findings.append(
+                F.finding(
+                    F.REPEATED_HEADER,
+                    None,
+                    f"Bảng {table_number}, dòng {position}: dòng tiêu đề của bảng lặp lại giữa bảng "
+                    "(thường do in sang trang mới); đã bỏ qua, không đọc là một đơn vị.",
+                    line=position,
+                )
+            )
             continue
         if _is_total_label(label):
             subtotal = _read_subtotal(raw, columns, label)
@@ -120,18 +144,46 @@ def read_table(
             continue
         name = _cell(raw, unit_col.index)
         if not name:
+            unlabelled = _unlabelled_total(raw, columns, table_rows)
+            if unlabelled is not None:
+                subtotals.append(unlabelled)
+                appendix.findings.append(
+                    F.finding(
+                        F.UNLABELLED_TOTAL,
+                        None,
+                        f"Bảng {table_number}, dòng {position}: dòng không ghi tên nhưng các số bằng tổng các "
+                        f"dòng phía trên ({unlabelled.total}); đã đọc là dòng tổng cộng.",
+                        line=position,
+                    )
+                )
             continue
         line += 1
         row = _read_row(raw, columns, name, section, table_number, line, appendix)
         appendix.rows.append(row)
         segment.append(row)
+        table_rows.append(row)
     return columns, subtotals, section
+
+
+def _unlabelled_total(raw: list[str], columns: list[Column], rows: list[Row]) -> _Subtotal | None:
+    """A row with no label whose total and buckets equal the sums of the table's rows above it: the total
+    row a table often has without "Tổng cộng" written in it. None for anything else (a blank row)."""
+    if not rows:
+        return None
+    subtotal = _read_subtotal(raw, columns, "")
+    if subtotal.total is None or subtotal.total != sum(r.total or 0 for r in rows):
+        return None
+    for bucket, value in subtotal.buckets.items():
+        if value != sum(r.buckets.get(bucket, 0) for r in rows):
+            return None
+    subtotal.grand = True
+    return subtotal
 
 
 def _read_subtotal(raw: list[str], columns: list[Column], label: str) -> _Subtotal:
     total, buckets = None, {}
     for column in columns:
-        value, _ = _number(_cell(raw, column.index))
+        value, _ = _plain_number(_cell(raw, column.index))
         if column.role == "total":
             total = value
         elif column.role == "bucket" and value is not None:
@@ -155,6 +207,15 @@ def _read_row(raw, columns, name, section, table_number, line, appendix: Appendi
     prior = {"plan": None, "actual": None, "percent": None}
     has_prior = False
     schedule_text = ""
+    comma_grouped: list[str] = []
+
+    def _number(text: str) -> tuple[int | None, str | None]:
+        value, note = _plain_number(text)
+        if note and _COMMA_GROUPED.fullmatch(note):
+            comma_grouped.append(note)
+            return int(note.replace(",", "")), None
+        return value, note
+
     for column in columns:
         text = _cell(raw, column.index)
         if column.role == "total":
@@ -185,6 +246,16 @@ def _read_row(raw, columns, name, section, table_number, line, appendix: Appendi
     if has_prior:
         row.prior = prior
         appendix.has_prior = True
+    if comma_grouped:
+        read_as = ", ".join(format_int(int(t.replace(",", ""))) for t in comma_grouped)
+        appendix.findings.append(
+            F.finding(
+                F.COMMA_THOUSANDS,
+                row.unit,
+                f"{row.unit}: số “{'”, “'.join(comma_grouped)}” viết dấu phẩy ngăn cách hàng nghìn; đã đọc là "
+                f"{read_as} (hãy sửa nếu đó là số thập phân).",
+            )
+        )
     if notes or remarks:
         row.note = "; ".join(notes + remarks)
     _check_row(row, columns, "; ".join(notes), schedule_text, appendix)

@@ -13,6 +13,9 @@ UNKNOWN_UNIT = "unknown_unit"
 INVALID_DATE = "invalid_date"
 REFERENCE_MISMATCH = "reference_mismatch"
 NEGATIVE_NUMBER = "negative_number"
+REPEATED_HEADER = "repeated_header"
+UNLABELLED_TOTAL = "unlabelled_total"
+COMMA_THOUSANDS = "comma_thousands"
 
 CODES = (
     TOTAL_MISMATCH,
@@ -24,6 +27,9 @@ CODES = (
     INVALID_DATE,
     REFERENCE_MISMATCH,
     NEGATIVE_NUMBER,
+    REPEATED_HEADER,
+    UNLABELLED_TOTAL,
+    COMMA_THOUSANDS,
 )
 
 
