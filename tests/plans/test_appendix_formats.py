@@ -4,7 +4,6 @@ totals with `hienmau plan import FILE --dry-run --json`."""
 
 import html
 import json
-import shutil
 import subprocess
 from io import StringIO
 from pathlib import Path
@@ -260,7 +259,3 @@ def test_damaged_doc_is_a_vietnamese_error(tmp_path):
     path.write_bytes(b"\x00" * 64)
     with pytest.raises(AppendixError, match="hong.doc"):
         read_blocks(path)
-
-
-def test_shutil_is_the_lookup_the_core_uses():
-    assert tables.soffice_path() == (shutil.which("soffice") or shutil.which("libreoffice"))
