@@ -164,7 +164,7 @@ def test_unreadable_file(tmp_path):
         run(broken, "--json")
     word = tmp_path / "ds.docx"
     word.write_bytes(b"x")
-    with pytest.raises(CommandError, match="chỉ nhận .xlsx, .csv"):
+    with pytest.raises(CommandError, match="chỉ nhận .xlsx, .xls, .ods, .csv"):
         run(word)
     with pytest.raises(CommandError, match="không phải một tệp"):
         run(tmp_path)
