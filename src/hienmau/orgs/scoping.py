@@ -12,7 +12,7 @@ The rules name other apps' fields by lookup, never import their models: orgs sta
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import TypeVar
@@ -98,25 +98,35 @@ def _root_paths_with_predecessors(unit: Unit, links: list[tuple[str, str]] | Non
     """The unit's path plus the paths of every predecessor (transitively) of any unit in its subtree.
 
     Only approved links count: a pending or refused proposal hands nobody anything."""
-    paths = {unit.path}
     if links is None:
         links = _approved_link_paths()
-    predecessors_of: dict[str, list[str]] = defaultdict(list)
-    for successor_path, predecessor_path in links:
-        predecessors_of[successor_path].append(predecessor_path)
+    # Sorted by successor path, the links into one subtree are one contiguous slice ("/" sorts just
+    # before "0", so every path under "/1/5/" lies below "/1/50"): a province's scope with the national
+    # reference lists loaded (over 10,000 links) is found in milliseconds, not by scanning every link per root.
+    ordered = sorted(links)
+    successors = [successor for successor, _ in ordered]
+    paths = {unit.path}
     frontier = [unit.path]
     while frontier:
         root = frontier.pop()
-        for successor_path, predecessor_paths in predecessors_of.items():
-            if not successor_path.startswith(root):
-                continue
-            for path in predecessor_paths:
-                if not any(path.startswith(known) for known in paths):
-                    paths.add(path)
-                    frontier.append(path)
+        start, end = bisect_left(successors, root), bisect_left(successors, root[:-1] + "0")
+        for _successor, predecessor in ordered[start:end]:
+            if not _under_any(predecessor, paths):
+                paths.add(predecessor)
+                frontier.append(predecessor)
     # A root inside another root adds nothing to the filter.
-    minimal = [p for p in paths if not any(p != other and p.startswith(other) for other in paths)]
-    return tuple(sorted(minimal))
+    return tuple(sorted(path for path in paths if not _under_any(path, paths, strictly=True)))
+
+
+def _under_any(path: str, roots: set[str], strictly: bool = False) -> bool:
+    """Whether the path lies in the subtree of one of the roots (strictly: below it, not the root itself)."""
+    prefix = "/"
+    parts = path.strip("/").split("/")
+    for part in parts[:-1] if strictly else parts:
+        prefix += f"{part}/"
+        if prefix in roots:
+            return True
+    return False
 
 
 def reach_paths(unit: Unit) -> tuple[str, ...]:
