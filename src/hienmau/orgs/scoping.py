@@ -304,11 +304,15 @@ def may_record_outcomes(scope: Scope, drive) -> bool:
 
 
 def visible_donors(donors: QS, scope: Scope) -> QS:
-    """Donors who live, work or study in the scope, or gave blood at a facility in it."""
+    """Donors who live, work or study in the scope, gave blood at a facility in it, or were registered for
+    a drive it organised or by one of its units (a walk-in or list line for someone new has no commune
+    yet). Registrations only ever hold in-scope or new records: donors/registry.py never links others."""
     if scope.everything:
         return donors
     return donors.filter(
         scope.unit_filter("commune__")
         | scope.unit_filter("workplace__")
         | _related_in_scope(donors, "donations", scope, "facility__")
+        | _related_in_scope(donors, "registrations", scope, "drive__organiser__")
+        | _related_in_scope(donors, "registrations", scope, "unit__")
     )
