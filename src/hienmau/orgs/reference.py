@@ -29,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.tables import read_rows
 from hienmau.core.lib.text import fold
 from hienmau.orgs.importer import import_units
@@ -123,14 +124,16 @@ class ReferenceReport:
         }
 
     def summary(self) -> str:
+        n = format_int
+        share = f"{self.resolved_share * 100:.1f}".replace(".", ",")
         return (
-            f"Danh mục hiện hành: {self.current_provinces} tỉnh, thành phố; {self.current_communes} xã, phường, "
-            f"đặc khu. Danh mục cũ: {self.former_provinces} tỉnh, {self.former_districts} huyện, "
-            f"{self.former_communes} xã. {self.links} liên kết kế thừa; "
-            f"{self.linked_former_communes}/{self.former_communes} xã cũ đã có đơn vị kế thừa "
-            f"({self.resolved_share:.1%}); {len(self.unresolved)} chưa xác định. "
-            f"Đã thêm {self.created}, cập nhật {self.updated} đơn vị; thêm {self.links_created}, "
-            f"cập nhật {self.links_updated} liên kết."
+            f"Danh mục hiện hành: {n(self.current_provinces)} tỉnh, thành phố; {n(self.current_communes)} xã, "
+            f"phường, đặc khu. Danh mục cũ: {n(self.former_provinces)} tỉnh, {n(self.former_districts)} huyện, "
+            f"{n(self.former_communes)} xã. {n(self.links)} liên kết kế thừa; "
+            f"{n(self.linked_former_communes)}/{n(self.former_communes)} xã cũ đã có đơn vị kế thừa "
+            f"({share} %); {n(len(self.unresolved))} chưa xác định. "
+            f"Đã thêm {n(self.created)}, cập nhật {n(self.updated)} đơn vị; thêm {n(self.links_created)}, "
+            f"cập nhật {n(self.links_updated)} liên kết."
         )
 
 
