@@ -86,7 +86,7 @@ def read_history(path: Path) -> list[HistoryRow]:
 
 def _column_problems(row: HistoryRow) -> list[Finding]:
     """Values the registry's columns cannot hold (a 300-character name, an amount past 2³¹)."""
-    values = [
+    values: list[tuple[type[Donor] | type[Donation], dict[str, object]]] = [
         (Donor, {"full_name": row.full_name}),
         (
             Donation,
@@ -143,6 +143,7 @@ def _import_chunk(
     donor_ids = _donor_ids([row for _, row in todo], result, scope, facility, created)
     for (key, row), donor in zip(todo, donor_ids, strict=True):
         if not isinstance(donor, int):  # the person's record is outside the scope: hold the donation
+            assert scope is not None  # without a scope (the whole country) no record is outside it
             transfer = request_transfer(donor, scope, user, LinkSource.IMPORT, typed_name=row.full_name)
             hold_donation(transfer, _visit(row, facility), source_key=key)
             result.held += 1
