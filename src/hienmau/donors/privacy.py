@@ -52,6 +52,7 @@ def export_donor(donor: Donor, user) -> bytes:
         "noi_lam_viec": donor.workplace.full_name if donor.workplace else None,
         "nhom_mau": donor.blood_group or None,
         "dong_y_lien_he": donor.consent_contact,
+        "dong_y_lien_he_khi_can_mau_gap": donor.consent_emergency,
         "dong_y_xu_ly_du_lieu": donor.consent_processing,
         "cac_lan_hien_mau": [
             {
@@ -128,6 +129,7 @@ ERASED_DONOR_VALUES = {
     "household": None,
     "weight_kg": None,
     "consent_contact": False,
+    "consent_emergency": False,
     "consent_processing": False,
     "consent_date": None,
 }
