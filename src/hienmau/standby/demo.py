@@ -25,7 +25,7 @@ NAMES = (
 @transaction.atomic
 def load_demo(write=None) -> int:
     hospital = Unit.objects.filter(name="Bệnh viện Đa khoa tỉnh", parent__name="Kiên Giang").first()
-    if hospital is None or EmergencyRequest.objects.filter(facility=hospital).exists():
+    if hospital is None or hospital.parent is None or EmergencyRequest.objects.filter(facility=hospital).exists():
         return 0
     communes = list(Unit.objects.filter(kind="commune", path__startswith=hospital.parent.path)[:6])
     for number, (name, sex) in enumerate(NAMES):

@@ -92,7 +92,8 @@ def _groups_filter(groups: list[tuple[str, str]]) -> Q:
 def _eligible_from(donor: Donor, on: datetime.date, component: str) -> datetime.date:
     """The first day, up to `on`, from which the donor has been eligible (the day after the last
     donation's waiting time): checked by the same eligibility rule."""
-    if donor.last_donation is None:
+    last: datetime.date | None = getattr(donor, "last_donation", None)  # annotated by the candidate query
+    if last is None:
         return on
-    verdict = eligibility_for(donor, donor.last_donation + datetime.timedelta(days=1), component)
+    verdict = eligibility_for(donor, last + datetime.timedelta(days=1), component)
     return verdict.eligible_from if verdict and verdict.eligible_from and verdict.eligible_from <= on else on
