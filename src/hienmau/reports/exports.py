@@ -10,9 +10,9 @@ import io
 from dataclasses import dataclass
 
 from hienmau.core.clock import today
+from hienmau.core.lib.documents import FONT, FONT_STACK, MOTTO, MOTTO_2, safe_cell
 from hienmau.core.lib.numbers import format_int
 from hienmau.orgs.scoping import reach_paths
-from hienmau.core.lib.documents import FONT, FONT_STACK, MOTTO, MOTTO_2, safe_cell
 from hienmau.plans.models import Plan
 from hienmau.reports import services
 from hienmau.results.lib import rules
