@@ -4,10 +4,14 @@ which the same user gets a 403 (issue 12, "Words a person understands")."""
 import re
 from collections import deque
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
+import django
 import pytest
+from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import get_resolver, reverse
@@ -137,3 +141,39 @@ def test_no_developer_text_and_no_dead_button_for_any_demo_account(demo, usernam
 def test_bucket_keys_read_as_month_and_round():
     assert bucket_label("month:5") == "Tháng 5"
     assert bucket_label("round:2") == "Đợt II"
+
+
+def _django_form_messages():
+    """Django's own messages a form, a formset or a paginator can show, read from its English catalog."""
+    catalog = Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    shown = re.compile(r"forms/(fields|models|formsets|utils|forms)\.py|core/validators\.py|core/paginator\.py")
+    for block in catalog.read_text(encoding="utf-8").split("\n\n"):
+        refs = " ".join(line for line in block.splitlines() if line.startswith("#:"))
+        msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        if not shown.search(refs) or not msgid:
+            continue
+        text = "".join(re.findall(r'"(.*)"', msgid.group(1))).replace('\\"', '"')
+        plural = re.search(r'^msgid_plural "(.*)"', block, re.M)
+        if text and text not in (":", "…", "IPv4", "IPv6"):
+            yield text, plural.group(1) if plural else None
+
+
+def test_every_django_form_message_has_vietnamese():
+    messages = list(_django_form_messages())
+    assert len(messages) > 50  # the catalog was read
+    with translation.override("vi"):
+        english = [
+            text
+            for text, plural in messages
+            if (translation.ngettext(text, plural, 2) if plural else translation.gettext(text)) == text
+        ]
+    assert english == []
+
+
+def test_a_null_character_and_a_wrong_choice_are_refused_in_vietnamese():
+    with translation.override("vi"):
+        for field, value in ((forms.CharField(), "a\x00b"), (forms.ChoiceField(choices=[("a", "A")]), "b")):
+            with pytest.raises(ValidationError) as refused:
+                field.clean(value)
+            assert not re.search(r"\b(Null|Select|choice)\b", " ".join(refused.value.messages))
+        assert translation.gettext("Enter a whole number.") == "Nhập một số nguyên."
