@@ -177,3 +177,14 @@ def test_a_null_character_and_a_wrong_choice_are_refused_in_vietnamese():
                 field.clean(value)
             assert not re.search(r"\b(Null|Select|choice)\b", " ".join(refused.value.messages))
         assert translation.gettext("Enter a whole number.") == "Nhập một số nguyên."
+
+
+def test_the_english_catalog_has_every_string_translated():
+    catalog = Path(__file__).resolve().parents[2] / "src" / "hienmau" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    blocks = catalog.read_text(encoding="utf-8").split("\n\n")[1:]
+    fuzzy = [block for block in blocks if "#, fuzzy" in block]
+    empty = [block for block in blocks if re.search(r'^msgstr(\[0\])? ""$', block, re.M) and '\n"' not in block]
+    assert fuzzy == [] and empty == []
+    with translation.override("en"):
+        assert bucket_label("month:5") == "Month 5" and bucket_label("round:2") == "Round II"
+        assert str(FINDING_LABELS["unknown_unit"]) == "Unit not recognised (not saved)"
