@@ -24,7 +24,7 @@ FINDING_LABELS = {
     "negative_number": _("Số âm"),
     # shared by the plan and results importers
     "total_mismatch": _("Tổng cộng trong tệp khác tổng các dòng"),
-    "row_sum_mismatch": _("Tổng theo thể tích khác số đơn vị máu"),
+    "row_sum_mismatch": _("Tổng của dòng không khớp với các cột"),  # plan: months/rounds; results: volumes
     "percent_mismatch": _("Tỉ lệ % ghi trong tệp không khớp"),
     "invalid_date": _("Ngày không hợp lệ (chưa lưu)"),
     "unknown_unit": _("Không nhận ra đơn vị (chưa lưu)"),
