@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from hienmau.core.backup import BackupError, Target, backup
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = Path(output or f"hienmau-backup-{stamp}.tar")
         try:
-            manifest = backup(Target.from_settings(settings.DATABASES["default"]), Path(settings.VAR_DIR), path)
+            manifest = backup(Target.from_settings(connections["default"].settings_dict), Path(settings.VAR_DIR), path)
         except BackupError as exc:
             raise CommandError(str(exc)) from None
         files = len(manifest["files"]) - 1

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         try:
             manifest = restore(
                 Path(archive),
-                Target.from_settings(settings.DATABASES["default"]),
+                Target.from_settings(connections["default"].settings_dict),
                 Path(settings.VAR_DIR),
                 force=force,
             )
