@@ -255,7 +255,7 @@ def restore(archive_path: Path, target: Target, var_dir: Path, *, force: bool = 
     """Restore the archive into `target` and `var_dir`; refuses a wrong file or a non-empty target unless
     `force`. Nothing is changed unless every check passes; the database is replaced in one transaction."""
     manifest = read_manifest(archive_path)
-    engine = manifest.get("engine")
+    engine = str(manifest.get("engine"))
     if engine != target.engine:
         raise BackupError(
             f"Bản sao lưu này lấy từ {ENGINE_NAMES.get(engine, engine)}, không khôi phục được vào "
