@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 DEV_ENV := HIENMAU_DEBUG=1
 
-.PHONY: install run test libreoffice check lint typecheck test-postgres test-sqlite bench clean
+.PHONY: install run serve-prod test libreoffice check lint typecheck test-postgres test-sqlite bench clean
 
 install: $(VENV)/.installed
 
@@ -23,6 +23,15 @@ run: install
 	@echo ""
 	@echo "hienmau: http://127.0.0.1:8000  (đăng nhập: admin / hienmau-admin; các tài khoản khác in ở trên)"
 	$(DEV_ENV) $(BIN)/hienmau runserver 127.0.0.1:8000
+
+# The production stack locally: gunicorn with deploy/gunicorn.conf.py, static files collected and served by
+# WhiteNoise, DEBUG off. Needs DATABASE_URL (PostgreSQL) and HIENMAU_SECRET_KEY, as production does.
+serve-prod: install
+	@test -n "$$DATABASE_URL" || { echo "serve-prod: đặt DATABASE_URL (PostgreSQL), ví dụ postgres://postgres@127.0.0.1:5432/hienmau" >&2; exit 2; }
+	@test -n "$$HIENMAU_SECRET_KEY" || { echo "serve-prod: đặt HIENMAU_SECRET_KEY" >&2; exit 2; }
+	$(BIN)/hienmau migrate --noinput
+	$(BIN)/hienmau collectstatic --noinput
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 # Uses DATABASE_URL when set (CI: the PostgreSQL server on 127.0.0.1:5432), SQLite otherwise.
 test: install

@@ -448,9 +448,10 @@ def test_people_of_the_organisers_scope_are_proposed_from_self_registration(ctx,
     assert DuplicateProposal.objects.get(new_donor=registration.donor).candidate == mine
     ctx.client.force_login(ctx.people.district_officer)
     review = ctx.client.get(reverse("donors:review_queue")).content.decode()
-    # The new record has no commune yet: named on the review page, not linked to a page that would 404.
+    # The new record has no commune yet; registered for the organiser's drive, its page opens for them.
     assert "Người Bịa Đặt" in review and f"/donors/{mine.pk}/" in review
-    assert f'href="/donors/{registration.donor.pk}/"' not in review
+    assert f'href="/donors/{registration.donor.pk}/"' in review
+    assert ctx.client.get(reverse("donors:donor_detail", args=[registration.donor.pk])).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -513,3 +514,31 @@ def test_an_approved_transfer_moves_the_person_to_the_asking_commune(ctx, tree):
     assert ctx.other.commune == tree.van_du
     ctx.client.force_login(ctx.people.van_du_focal)
     assert ctx.client.get(reverse("donors:donor_detail", args=[ctx.other.pk])).status_code == 200
+
+
+def test_a_new_person_from_a_walk_in_is_found_by_the_unit_that_took_them(ctx):
+    """A walk-in (or list line) for someone new makes a record with no commune yet: the officers of the
+    drive's organiser find it in their list and open it, instead of it vanishing from everyone's scope."""
+    client = ctx.client
+    client.force_login(ctx.people.district_officer)
+    with frozen(DRIVE_DAY):
+        client.post(
+            reverse("drive_checkin:checkin_walk_in", args=[ctx.drive.pk]),
+            {
+                "walkin-full_name": "Đỗ Thị Mới",
+                "walkin-date_of_birth": "02/02/1995",
+                "walkin-sex": "F",
+                "walkin-phone": "0912000999",
+                "walkin-cccd": "033195000999",
+                "walkin-unit": str(ctx.tree.van_du.pk),
+            },
+            HTTP_HX_REQUEST="true",
+        )
+    newcomer = Donor.objects.get(cccd="033195000999")
+    assert newcomer.commune_id is None
+    assert client.get(reverse("donors:donor_detail", args=[newcomer.pk])).status_code == 200
+    assert f"/donors/{newcomer.pk}/" in client.get(reverse("donors:donor_list"), {"q": "do thi moi"}).content.decode()
+    # Not to another province's officer.
+    outsider = member("officer.an_giang", ctx.tree.an_giang, Role.OFFICER)
+    client.force_login(outsider)
+    assert client.get(reverse("donors:donor_detail", args=[newcomer.pk])).status_code == 404

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "hienmau.drives",
     "hienmau.notify",
     "hienmau.results",
+    "hienmau.standby",
     "hienmau.reports",
 ]
 

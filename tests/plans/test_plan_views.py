@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -189,7 +191,9 @@ def test_import_previews_findings_then_saves_once(tree, people, client_for):
     text = Path(SEED_001).read_text(encoding="utf-8")
     preview = client.post(reverse("plans:plan_import"), {"text": text})
     body = preview.content.decode()
-    assert preview.status_code == 200 and "reference_mismatch" in body and "note_instead_of_number" in body
+    assert preview.status_code == 200 and "Số hiệu kế hoạch không khớp" in body and "Ghi chú thay cho số" in body
+    # Words, not codes or bucket keys (issue 12).
+    assert not re.search(r"\b(reference_mismatch|note_instead_of_number|row_sum_mismatch|(month|round):\d+)\b", body)
     token = preview.context["token"]
     saved = client.post(reverse("plans:plan_import"), {"token": token, "issuing_unit": real_an_thi.pk})
     plan = Plan.objects.get(number="14", issuing_unit=real_an_thi)

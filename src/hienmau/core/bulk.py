@@ -63,7 +63,7 @@ def insert_with_history(
     if connection.vendor != "postgresql":
         objects = [model(**row) for row in rows]
         if history is None:
-            model.objects.bulk_create(objects, batch_size=500)
+            model._default_manager.bulk_create(objects, batch_size=500)
         else:
             bulk_create_with_history(objects, model, batch_size=500, default_change_reason=change_reason or None)
         return [obj.pk for obj in objects]
@@ -72,6 +72,12 @@ def insert_with_history(
     if history is not None:
         _copy_history(model, history, keys, change_reason)
     return keys
+
+
+def _column(field: models.Field | models.ForeignObjectRel | None) -> str:
+    """The column of a concrete field (the stubs allow None for fields that have none)."""
+    assert isinstance(field, models.Field) and field.column is not None, field
+    return field.column
 
 
 def _reserve_keys(model: type[models.Model], count: int) -> list[int]:
@@ -101,7 +107,7 @@ def _copy_rows(model: type[models.Model], keys: list[int], rows: Sequence[dict[s
     ]
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(model._meta.db_table),
-        sql.SQL(", ").join(sql.Identifier(column) for column in [pk.column] + [field.column for field in fields]),
+        sql.SQL(", ").join(sql.Identifier(_column(field)) for field in [pk, *fields]),
     )
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         for key, row in zip(keys, rows, strict=True):
@@ -114,7 +120,7 @@ def _copy_rows(model: type[models.Model], keys: list[int], rows: Sequence[dict[s
 def _copy_history(model: type[models.Model], history: type[models.Model], keys: list[int], change_reason: str) -> None:
     table_columns = {field.column for field in model._meta.concrete_fields}
     copied = [
-        field.column
+        _column(field)
         for field in history._meta.concrete_fields
         if field.column in table_columns and field is not history._meta.pk
     ]
@@ -132,10 +138,10 @@ def _copy_history(model: type[models.Model], history: type[models.Model], keys: 
         history=sql.Identifier(history._meta.db_table),
         columns=sql.SQL(", ").join(sql.Identifier(column) for column in copied),
         extra=sql.SQL(", ").join(
-            sql.Identifier(history._meta.get_field(name.removesuffix("_id")).column) for name in _HISTORY_FIELDS
+            sql.Identifier(_column(history._meta.get_field(name.removesuffix("_id")))) for name in _HISTORY_FIELDS
         ),
         table=sql.Identifier(model._meta.db_table),
-        pk=sql.Identifier(model._meta.pk.column),
+        pk=sql.Identifier(_column(model._meta.pk)),
     )
     with connection.cursor() as cursor:
         cursor.execute(

@@ -115,4 +115,9 @@ def erase_uploads(identity) -> None:
             mentioned = True  # unreadable here: not worth keeping a preview at the risk of keeping a person
         if mentioned:
             doomed.append(path)
-    transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in doomed])
+
+    def remove() -> None:
+        for path in doomed:
+            path.unlink(missing_ok=True)
+
+    transaction.on_commit(remove)

@@ -97,7 +97,8 @@ def blood_group_text(donor: Donor) -> str:
     """'O Rh+', 'AB Rh−', 'B' (Rh unknown); empty when unknown."""
     if not donor.abo:
         return ""
-    rh = {RhFactor.POSITIVE: " Rh+", RhFactor.NEGATIVE: " Rh−"}.get(donor.rh, "")
+    rh_text: dict[str, str] = {RhFactor.POSITIVE: " Rh+", RhFactor.NEGATIVE: " Rh−"}
+    rh = rh_text.get(donor.rh, "")
     return f"{donor.abo}{rh}"
 
 

@@ -89,7 +89,7 @@ def _review_demo(an_thi: Unit, hospital: Unit, rng: random.Random, write=None) -
     same name and birth date (a duplicate proposal), and a student of Kiên Giang, now An Giang, whose CCCD
     Ân Thi typed (a transfer request that An Giang decides, with one donation held for it)."""
 
-    existing = Donor.objects.filter(is_synthetic=True, commune__parent=an_thi).order_by("pk").first()
+    existing = Donor.objects.filter(is_synthetic=True, commune__parent=an_thi).earliest("pk")
     again = Donor.objects.create(
         full_name=existing.full_name,
         date_of_birth=existing.date_of_birth,

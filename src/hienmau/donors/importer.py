@@ -86,7 +86,7 @@ def read_history(path: Path) -> list[HistoryRow]:
 
 def _column_problems(row: HistoryRow) -> list[Finding]:
     """Values the registry's columns cannot hold (a 300-character name, an amount past 2³¹)."""
-    values = [
+    values: list[tuple[type[Donor] | type[Donation], dict[str, object]]] = [
         (Donor, {"full_name": row.full_name}),
         (
             Donation,
@@ -104,14 +104,26 @@ def _column_problems(row: HistoryRow) -> list[Finding]:
     ]
 
 
-def import_history(path: Path, facility: Unit, scope: Scope | None = None, user=None) -> HistoryImportResult:
-    """`scope` is the importing user's (None: the operator's command line, the whole country)."""
+class _DryRun(Exception):
+    pass
+
+
+def import_history(
+    path: Path, facility: Unit, scope: Scope | None = None, user=None, *, dry_run: bool = False
+) -> HistoryImportResult:
+    """`scope` is the importing user's (None: the operator's command line, the whole country).
+    `dry_run`: everything is checked and counted, then rolled back."""
     rows = read_history(path)
     result = HistoryImportResult(rows=len(rows))
     created: dict = {}  # the people this import created, by CCCD, phone or name with birth date → id
-    with transaction.atomic():
-        for start in range(0, len(rows), CHUNK):
-            _import_chunk(rows[start : start + CHUNK], facility, result, scope, user, created)
+    try:
+        with transaction.atomic():
+            for start in range(0, len(rows), CHUNK):
+                _import_chunk(rows[start : start + CHUNK], facility, result, scope, user, created)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
     return result
 
 
@@ -143,12 +155,17 @@ def _import_chunk(
     donor_ids = _donor_ids([row for _, row in todo], result, scope, facility, created)
     for (key, row), donor in zip(todo, donor_ids, strict=True):
         if not isinstance(donor, int):  # the person's record is outside the scope: hold the donation
+            assert scope is not None  # without a scope (the whole country) no record is outside it
             transfer = request_transfer(donor, scope, user, LinkSource.IMPORT, typed_name=row.full_name)
             hold_donation(transfer, _visit(row, facility), source_key=key)
             result.held += 1
             result.ask.add(transfer.deciding_unit.full_name)
     linked = [(key, row, donor) for (key, row), donor in zip(todo, donor_ids, strict=True) if isinstance(donor, int)]
     record_imported([(donor_id, _visit(row, facility), key) for key, row, donor_id in linked])
+    for consent in (True, False):  # the file's answer, when it gives one, is the person's latest word
+        ids = {donor_id for _, row, donor_id in linked if row.emergency_consent is consent}
+        if ids:
+            Donor.objects.filter(pk__in=ids).update(consent_emergency=consent)
     result.donations_created += len(linked)
 
 
@@ -201,6 +218,7 @@ def _donor_ids(
                     "abo": row.abo,
                     "rh": row.rh,
                     "blood_group_source": "facility" if row.abo else "",
+                    "consent_emergency": bool(row.emergency_consent),
                 }
             )
         found.append(donor)

@@ -191,6 +191,7 @@ class Donor(models.Model):
         limit_choices_to={"category": "club"},
     )
     consent_contact = models.BooleanField(_("đồng ý được liên hệ"), default=False)
+    consent_emergency = models.BooleanField(_("đồng ý liên hệ khi cần máu gấp"), default=False)
     consent_processing = models.BooleanField(_("đồng ý xử lý dữ liệu cá nhân"), default=False)
     consent_date = models.DateField(_("ngày đồng ý"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("dữ liệu mẫu tự tạo"), default=False)

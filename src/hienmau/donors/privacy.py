@@ -52,6 +52,7 @@ def export_donor(donor: Donor, user) -> bytes:
         "noi_lam_viec": donor.workplace.full_name if donor.workplace else None,
         "nhom_mau": donor.blood_group or None,
         "dong_y_lien_he": donor.consent_contact,
+        "dong_y_lien_he_khi_can_mau_gap": donor.consent_emergency,
         "dong_y_xu_ly_du_lieu": donor.consent_processing,
         "cac_lan_hien_mau": [
             {
@@ -74,7 +75,7 @@ def export_donor(donor: Donor, user) -> bytes:
 def person_records(donor: Donor) -> list[Donor]:
     """The donor and every record merged into them (at any depth): one person."""
     root = donor
-    while root.merged_into_id:
+    while root.merged_into is not None:
         root = root.merged_into
     found, frontier = [root], [root.pk]
     while frontier:
@@ -128,6 +129,7 @@ ERASED_DONOR_VALUES = {
     "household": None,
     "weight_kg": None,
     "consent_contact": False,
+    "consent_emergency": False,
     "consent_processing": False,
     "consent_date": None,
 }
@@ -152,9 +154,9 @@ def erase_donor_records(identity: Identity) -> None:
         for name, value in values.items():
             setattr(donor, name, value)
         donor.erased_at = donor.erased_at or now
-        donor._change_reason = ERASURE_REASON
+        donor._change_reason = ERASURE_REASON  # type: ignore[attr-defined]  # simple_history's, read on save
         if identity.user is not None:
-            donor._history_user = identity.user
+            donor._history_user = identity.user  # type: ignore[attr-defined]  # simple_history's, read on save
         donor.save()
         donor.clubs.clear()
     donation_ids = list(Donation.objects.filter(donor__in=ids).values_list("pk", flat=True))

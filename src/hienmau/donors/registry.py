@@ -137,8 +137,8 @@ class RegistryLookup:
             self.created.setdefault(key, donor)
 
     @staticmethod
-    def _keys(cccd, phone, name_folded, date_of_birth) -> list:
-        keys = []
+    def _keys(cccd, phone, name_folded, date_of_birth) -> list[tuple[object, ...]]:
+        keys: list[tuple[object, ...]] = []
         if cccd:
             keys.append(("cccd", cccd))
         if phone and date_of_birth:
@@ -200,7 +200,7 @@ def deciding_unit_for(asking_unit: Unit, donor: Donor) -> Unit:
     both (another province), the donor's home province decides, as it knows the person."""
     home = home_unit(donor)
     if home is None:
-        return Unit.objects.filter(parent__isnull=True).order_by("pk").first()
+        return Unit.objects.filter(parent__isnull=True).earliest("pk")  # the national unit
     covering = covering_unit(asking_unit, home)
     if covering.kind != UnitKind.NATIONAL:
         return covering

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,10 +178,14 @@ _NULLABLE = {"cccd", "date_of_birth", "weight_kg", "consent_date", "commune_id",
 
 def _merge_values(donor: Donor) -> dict:
     """The merge fields of a record, as JSON values (by attname: foreign keys as ids)."""
-    return {
-        Donor._meta.get_field(field).attname: _jsonable(getattr(donor, Donor._meta.get_field(field).attname))
-        for field in MERGE_FIELDS
-    }
+    attnames = [_attname(field) for field in MERGE_FIELDS]
+    return {attname: _jsonable(getattr(donor, attname)) for attname in attnames}
+
+
+def _attname(name: str) -> str:
+    field = Donor._meta.get_field(name)
+    assert isinstance(field, models.Field)  # the merge fields are the donor's own columns
+    return field.attname
 
 
 def _jsonable(value):
@@ -233,6 +237,7 @@ def eligibility_for(
     deferrals = [
         Deferral(until=d.deferral_until, reason=d.deferral_reason)
         for d in visits.filter(outcome=Outcome.DEFERRED, deferral_until__gt=on)
+        if d.deferral_until is not None  # the filter has excluded the empty ones; this narrows it
     ]
     person = Person(
         sex=donor.sex or None,
@@ -273,7 +278,7 @@ def issue_certificate(donation: Donation) -> Donation:
         donation = Donation.objects.select_for_update(of=("self",)).select_related("facility").get(pk=donation.pk)
         if donation.certificate_number:
             return donation
-        prefix = f"{donation.facility.code or donation.facility_id}" if donation.facility_id else "HM"
+        prefix = f"{donation.facility.code or donation.facility_id}" if donation.facility is not None else "HM"
         donation.certificate_number = next_certificate_number(
             donation.facility_id, donation.date.year, f"{prefix}-{donation.date:%Y}-"
         )

@@ -125,8 +125,11 @@ class WalkInForm(forms.Form):
     )
 
     def __init__(self, *args, drive: Drive, **kwargs):
-        super().__init__(*args, prefix="walkin", **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(drive_slots__drive=drive).distinct().order_by("name")
+        kwargs["prefix"] = "walkin"
+        super().__init__(*args, **kwargs)
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = Unit.objects.filter(drive_slots__drive=drive).distinct().order_by("name")
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())

@@ -114,7 +114,7 @@ class TimeSlot(models.Model):
         ordering = ["start_time", "pk"]
 
     def __str__(self) -> str:
-        who = self.unit.full_name if self.unit_id else _("Tự đăng ký")
+        who = self.unit.full_name if self.unit is not None else _("Tự đăng ký")
         return f"{who} {self.start_time:%H:%M}–{self.end_time:%H:%M} ({self.quota})"
 
 

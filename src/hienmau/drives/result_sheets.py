@@ -72,7 +72,7 @@ def build_result_sheet(drive: Drive, part: services.DrivePart | None = None) -> 
         title="KẾT QUẢ TIẾP NHẬN MÁU",
         drive_line=f"{drive.title} — ngày {drive.date:%d/%m/%Y}, {hours}",
         site_line=f"Địa điểm: {site}" if site else "",
-        facility_line=f"Cơ sở tiếp nhận máu: {drive.facility.full_name}" if drive.facility_id else "",
+        facility_line=f"Cơ sở tiếp nhận máu: {drive.facility.full_name}" if drive.facility is not None else "",
         target_line=target,
         rows=rows,
         total=total,
@@ -234,7 +234,7 @@ def facility_rows(drive: Drive) -> list[list]:
                 registration.full_name,
                 donor.date_of_birth.year if donor and donor.date_of_birth else None,
                 donor.get_sex_display() if donor and donor.sex else "",
-                registration.unit.full_name if registration.unit_id else no_unit,
+                registration.unit.full_name if registration.unit is not None else no_unit,
                 str(kinds.get(registration.kind, registration.kind)),
                 str(statuses.get(registration.status, registration.status)),
             ]
@@ -254,7 +254,7 @@ def facility_list_xlsx(drive: Drive) -> bytes:
     ncols = len(FACILITY_COLUMNS)
     out.put(1, 1, "DANH SÁCH NGƯỜI HIẾN MÁU", span=ncols, bold=True, pt=14)
     out.put(2, 1, f"{drive.title} — ngày {drive.date:%d/%m/%Y}", span=ncols, bold=True)
-    facility = f"Cơ sở tiếp nhận máu: {drive.facility.full_name}" if drive.facility_id else ""
+    facility = f"Cơ sở tiếp nhận máu: {drive.facility.full_name}" if drive.facility is not None else ""
     out.put(3, 1, ", ".join(p for p in (f"Địa điểm: {drive.site_name}", facility) if p), span=ncols, italic=True)
     header = 5
     for col, label in enumerate(FACILITY_COLUMNS, start=1):

@@ -233,10 +233,11 @@ def submit_list(
                     outcome.skipped.append(line)
                     continue
                 waiting.add(transfer.pk)
-            elif donor.pk in registered:
-                outcome.skipped.append(line)
-                continue
             else:
+                assert donor is not None  # link_person gives a donor whenever it gives no transfer request
+                if donor.pk in registered:
+                    outcome.skipped.append(line)
+                    continue
                 registered.add(donor.pk)
             new_registrations.append(
                 Registration(
@@ -414,7 +415,7 @@ def record_outcome(
             if earlier is not None:
                 earlier._change_reason = _("Sửa kết quả tiếp nhận: người này không đến.")  # type: ignore[attr-defined]
                 earlier.delete()
-        elif check_in.outcome != RegistrationStatus.NO_SHOW and locked.donor_id:
+        elif check_in.outcome != RegistrationStatus.NO_SHOW and locked.donor is not None:
             locked.donation = record_donation(
                 locked.donor,
                 _visit(locked, check_in),
@@ -593,7 +594,8 @@ def send_reminders(drive: Drive) -> int:
     sent = 0
     registrations = drive.registrations.filter(status=RegistrationStatus.REGISTERED, donor__consent_contact=True)
     for registration in registrations.exclude(donor__phone="").select_related("donor", "slot"):
-        when = registration.slot.start_time if registration.slot_id else drive.start_time
+        when = registration.slot.start_time if registration.slot is not None else drive.start_time
+        assert registration.donor is not None  # the consent filter leaves only registrations with a donor
         body = _(
             "Nhắc lịch hiến máu: %(name)s, hẹn bạn lúc %(time)s ngày %(date)s tại %(site)s. "
             "Ngủ đủ giấc, ăn nhẹ, mang theo giấy tờ tùy thân. Cảm ơn bạn!"

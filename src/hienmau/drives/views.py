@@ -34,6 +34,7 @@ from hienmau.drives.models import Drive, DriveStatus, RegistrationSource, Roster
 from hienmau.orgs.scoping import (
     facilities_serving,
     get_visible_or_404,
+    may_record_outcomes,
     require_edit,
     require_editable,
     scope_required,
@@ -138,6 +139,9 @@ def drive_detail(request, pk):
         {
             "drive": drive,
             "can_edit": can_edit,
+            # Buttons only for what the user may do: a read-only role would get a 403 behind them.
+            "can_send_list": request.scope.can_edit,
+            "can_check_in": may_record_outcomes(request.scope, drive),
             "whole": part.whole,
             "quotas": quotas,
             "own_quota": sum(q.quota for q in quotas),

@@ -22,7 +22,12 @@ def erase_messages(identity: Identity) -> None:
     messages = list(Message.objects.filter(condition))
     paths = [outbox_path(message) for message in messages]
     Message.objects.filter(pk__in=[m.pk for m in messages]).update(recipient="", body="")
-    transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
+
+    def remove() -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    transaction.on_commit(remove)
 
 
 def register() -> None:

@@ -29,7 +29,9 @@ class UnitForm(forms.ModelForm):
             return
         parent_kind = self.instance.parent.kind if self.instance.parent_id else None
         allowed = [kind for kind in UnitKind if _kind_fits_under(kind, parent_kind)]
-        self.fields["kind"].choices = [(k.value, k.label) for k in allowed]
+        kind_field = self.fields["kind"]
+        assert isinstance(kind_field, forms.ChoiceField)  # the model field has choices
+        kind_field.choices = [(k.value, k.label) for k in allowed]
 
 
 def _kind_fits_under(kind: UnitKind, parent_kind: str | None) -> bool:

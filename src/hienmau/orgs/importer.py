@@ -172,6 +172,7 @@ def _plan(rows: list[UnitRow], stored: dict[int, _Stored]) -> tuple[_Plan, list[
             if problem:
                 errors.append(Finding(F.REFERENCE, row.line, "Đơn vị kế thừa", problem))
                 continue
+            assert target is not None  # _resolve gives a unit whenever it reports no problem
             share = reference.share if reference.share is not None else Decimal("1")
             resolved.append((target, share))
             source_key, target_key = _key(row, plan), _key(target, plan)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -215,16 +216,16 @@ class Unit(models.Model):
         return self.is_valid_on(today())
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | Promise] = {}
         if self.category and self.kind and self.category not in CATEGORIES_BY_KIND.get(self.kind, ()):
             errors["category"] = _("Loại “%(category)s” không thuộc cấp “%(kind)s”.") % {
                 "category": self.get_category_display(),
                 "kind": self.get_kind_display(),
             }
-        if self.parent_id and self.pk and f"/{self.pk}/" in self.parent.path:
+        if self.pk and self.parent is not None and f"/{self.pk}/" in self.parent.path:
             errors["parent"] = _("Không thể đặt một đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.")
         elif self.kind:
-            problem = parent_kind_problem(self.kind, self.parent.kind if self.parent_id else None)
+            problem = parent_kind_problem(self.kind, self.parent.kind if self.parent is not None else None)
             if problem:
                 errors["parent"] = problem
         if errors:
@@ -248,7 +249,7 @@ class Unit(models.Model):
                 self._move_descendants(old_path)
 
     def _set_path(self) -> None:
-        prefix = self.parent.path if self.parent_id else "/"
+        prefix = self.parent.path if self.parent is not None else "/"
         if f"/{self.pk}/" in prefix:
             raise ValidationError({"parent": _("Không thể đặt một đơn vị dưới chính nó hoặc đơn vị cấp dưới của nó.")})
         self.path = f"{prefix}{self.pk}/"

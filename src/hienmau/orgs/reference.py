@@ -29,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.tables import read_rows
 from hienmau.core.lib.text import fold
 from hienmau.orgs.importer import import_units
@@ -77,6 +78,13 @@ class _U:
     valid_until: datetime.date | None
     note: str = ""
     path: str = ""
+    parent_unit: _U | None = field(default=None, repr=False, compare=False)  # a new parent, until written
+
+    @property
+    def stored_pk(self) -> int:
+        """The pk of a unit read from the database or already written (a new one has none before)."""
+        assert self.pk is not None, f"unit {self.code} {self.name} is not stored yet"
+        return self.pk
 
     def valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -123,14 +131,16 @@ class ReferenceReport:
         }
 
     def summary(self) -> str:
+        n = format_int
+        share = f"{self.resolved_share * 100:.1f}".replace(".", ",")
         return (
-            f"Danh mục hiện hành: {self.current_provinces} tỉnh, thành phố; {self.current_communes} xã, phường, "
-            f"đặc khu. Danh mục cũ: {self.former_provinces} tỉnh, {self.former_districts} huyện, "
-            f"{self.former_communes} xã. {self.links} liên kết kế thừa; "
-            f"{self.linked_former_communes}/{self.former_communes} xã cũ đã có đơn vị kế thừa "
-            f"({self.resolved_share:.1%}); {len(self.unresolved)} chưa xác định. "
-            f"Đã thêm {self.created}, cập nhật {self.updated} đơn vị; thêm {self.links_created}, "
-            f"cập nhật {self.links_updated} liên kết."
+            f"Danh mục hiện hành: {n(self.current_provinces)} tỉnh, thành phố; {n(self.current_communes)} xã, "
+            f"phường, đặc khu. Danh mục cũ: {n(self.former_provinces)} tỉnh, {n(self.former_districts)} huyện, "
+            f"{n(self.former_communes)} xã. {n(self.links)} liên kết kế thừa; "
+            f"{n(self.linked_former_communes)}/{n(self.former_communes)} xã cũ đã có đơn vị kế thừa "
+            f"({share} %); {n(len(self.unresolved))} chưa xác định. "
+            f"Đã thêm {n(self.created)}, cập nhật {n(self.updated)} đơn vị; thêm {n(self.links_created)}, "
+            f"cập nhật {n(self.links_updated)} liên kết."
         )
 
 
@@ -226,7 +236,7 @@ class _Loader:
             units = [u for u in self.by_code[(UnitKind.PROVINCE, code)] if u.valid_on(day)]
             if len(units) != 1:
                 raise ReferenceListError(f"Không xác định được tỉnh mã {code} vào ngày {day:%d/%m/%Y}.")
-            found[code] = units[0].pk
+            found[code] = units[0].stored_pk
         if current:
             self.report.current_provinces = len(found)
         else:
@@ -306,7 +316,8 @@ class _Loader:
         if changed:
             for key, value in changed.items():
                 setattr(unit, key, value)
-            self.dirty.add(unit.pk)
+            if unit.pk is not None:  # a new unit is written with these values by _write_units anyway
+                self.dirty.add(unit.pk)
         return unit
 
     def _write_units(self) -> None:
@@ -314,9 +325,8 @@ class _Loader:
         for level in (UnitKind.DISTRICT, UnitKind.COMMUNE):
             batch = [u for u in self.new if u.kind == level and u.pk is None]
             for unit in batch:
-                parent_unit = getattr(unit, "parent_unit", None)
-                if parent_unit is not None:
-                    unit.parent_id = parent_unit.pk
+                if unit.parent_unit is not None:
+                    unit.parent_id = unit.parent_unit.pk
             if level == UnitKind.COMMUNE:
                 batch.sort(key=lambda u: u.valid_until is None)  # former before current, stable ids
             objects = [
@@ -336,6 +346,7 @@ class _Loader:
             Unit.objects.bulk_create(objects, batch_size=1000)
             for unit, obj in zip(batch, objects, strict=True):
                 unit.pk = obj.pk
+                assert unit.parent_id is not None  # districts and communes always have a parent
                 unit.path = f"{self.units[unit.parent_id].path}{obj.pk}/"
                 obj.path, obj.depth = unit.path, unit.path.count("/") - 2
                 self.units[unit.pk] = unit
@@ -370,7 +381,7 @@ class _Loader:
     def _former_provinces_of(self) -> dict[int, set[int]]:
         """Current province pk → pks of the provinces it was formed from (itself included)."""
         sources: dict[int, set[int]] = defaultdict(set)
-        province_pks = {u.pk for u in self.units.values() if u.kind == UnitKind.PROVINCE}
+        province_pks = {pk for pk, u in self.units.items() if u.kind == UnitKind.PROVINCE}
         for pk in province_pks:
             sources[pk].add(pk)
         for pred, succ in (
@@ -445,7 +456,7 @@ class _Loader:
     def _extra_links(self, former_pk: dict[str, _U], current_pk: dict[str, _U]) -> dict[tuple[int, int], str]:
         if self.extra_links is None:
             return {}
-        links = {}
+        links: dict[tuple[int, int], str] = {}
         with self.extra_links.open(encoding="utf-8-sig", newline="") as handle:
             for line, row in enumerate(csv.reader(handle), start=1):
                 cells = [cell.strip() for cell in row]
@@ -457,7 +468,7 @@ class _Loader:
                         f"có trong danh mục (đọc được: {', '.join(cells[:2]) or 'trống'})."
                     )
                 basis = cells[3] if len(cells) > 3 and cells[3] else "Bổ sung của quản trị hệ thống"
-                pair = (former_pk[cells[0]].pk, current_pk[cells[1]].pk)
+                pair = (former_pk[cells[0]].stored_pk, current_pk[cells[1]].stored_pk)
                 if len(cells) > 2 and cells[2]:
                     try:
                         weight = Decimal(cells[2].replace(",", "."))
@@ -479,7 +490,7 @@ class _Loader:
         district recorded itself stays with its province."""
         wanted: dict[tuple[int, int], tuple[Decimal, str]] = {}
         for grouped in ({pair: (basis, self.weights.get(pair, 1)) for pair, basis in links.items()},):
-            by_predecessor: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+            by_predecessor: dict[int, list[tuple[int, str, Decimal | int]]] = defaultdict(list)
             for (pred, succ), (basis, weight) in grouped.items():
                 by_predecessor[pred].append((succ, basis, weight))
             for pred, targets in by_predecessor.items():
@@ -545,5 +556,5 @@ class _Loader:
         current: _U | None = unit
         while current is not None and current.kind != UnitKind.NATIONAL:
             names.append(self.full_name(current))
-            current = self.units.get(current.parent_id)
+            current = self.units.get(current.parent_id) if current.parent_id is not None else None
         return ", ".join(names)

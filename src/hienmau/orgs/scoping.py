@@ -12,9 +12,9 @@ The rules name other apps' fields by lookup, never import their models: orgs sta
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import reduce, wraps
+from operator import or_
 from typing import TypeVar
 
 from django.contrib.auth.decorators import login_required
@@ -94,29 +94,38 @@ def superuser_scope() -> Scope | None:
     return None if root is None else Scope(unit=root, role=Role.ADMIN, everything=True)
 
 
-def _root_paths_with_predecessors(unit: Unit, links: list[tuple[str, str]] | None = None) -> tuple[str, ...]:
+def _root_paths_with_predecessors(unit: Unit) -> tuple[str, ...]:
     """The unit's path plus the paths of every predecessor (transitively) of any unit in its subtree.
 
-    Only approved links count: a pending or refused proposal hands nobody anything."""
+    Only approved links count: a pending or refused proposal hands nobody anything. Each round asks the
+    database only for the links into the subtrees reached so far (an indexed path prefix), so a province's
+    scope with the national reference lists loaded (over 10,000 links) reads a few hundred of them in two
+    or three queries instead of all of them."""
     paths = {unit.path}
-    if links is None:
-        links = _approved_link_paths()
-    predecessors_of: dict[str, list[str]] = defaultdict(list)
-    for successor_path, predecessor_path in links:
-        predecessors_of[successor_path].append(predecessor_path)
-    frontier = [unit.path]
+    frontier = {unit.path}
     while frontier:
-        root = frontier.pop()
-        for successor_path, predecessor_paths in predecessors_of.items():
-            if not successor_path.startswith(root):
-                continue
-            for path in predecessor_paths:
-                if not any(path.startswith(known) for known in paths):
-                    paths.add(path)
-                    frontier.append(path)
-    # A root inside another root adds nothing to the filter.
-    minimal = [p for p in paths if not any(p != other and p.startswith(other) for other in paths)]
-    return tuple(sorted(minimal))
+        found = SuccessorLink.objects.approved().filter(
+            reduce(or_, (Q(successor__path__startswith=root) for root in frontier))
+        )
+        frontier = set()
+        for predecessor in found.values_list("predecessor__path", flat=True):
+            if not _under_any(predecessor, paths):
+                paths.add(predecessor)
+                frontier.add(predecessor)
+        # A root inside another root adds nothing, to the query or to the filter.
+        frontier = {path for path in frontier if not _under_any(path, frontier, strictly=True)}
+    return tuple(sorted(path for path in paths if not _under_any(path, paths, strictly=True)))
+
+
+def _under_any(path: str, roots: set[str], strictly: bool = False) -> bool:
+    """Whether the path lies in the subtree of one of the roots (strictly: below it, not the root itself)."""
+    prefix = "/"
+    parts = path.strip("/").split("/")
+    for part in parts[:-1] if strictly else parts:
+        prefix += f"{part}/"
+        if prefix in roots:
+            return True
+    return False
 
 
 def reach_paths(unit: Unit) -> tuple[str, ...]:
@@ -125,17 +134,12 @@ def reach_paths(unit: Unit) -> tuple[str, ...]:
     return _root_paths_with_predecessors(unit)
 
 
-def _approved_link_paths() -> list[tuple[str, str]]:
-    return list(SuccessorLink.objects.approved().values_list("successor__path", "predecessor__path"))
-
-
 def covering_unit(first: Unit, second: Unit) -> Unit:
     """The lowest unit whose scope (its subtree and its approved predecessors) holds both units: the
     level that decides a successor link between them."""
-    links = _approved_link_paths()
     candidates = {unit.pk: unit for unit in (*first.ancestors(), first, *second.ancestors(), second)}
     for unit in sorted(candidates.values(), key=lambda u: (-u.depth, u.pk)):
-        roots = _root_paths_with_predecessors(unit, links)
+        roots = _root_paths_with_predecessors(unit)
         if all(any(u.path.startswith(root) for root in roots) for u in (first, second)):
             return unit
     raise ValueError("units without a common root")  # every unit descends from the nation
@@ -294,11 +298,15 @@ def may_record_outcomes(scope: Scope, drive) -> bool:
 
 
 def visible_donors(donors: QS, scope: Scope) -> QS:
-    """Donors who live, work or study in the scope, or gave blood at a facility in it."""
+    """Donors who live, work or study in the scope, gave blood at a facility in it, or were registered for
+    a drive it organised or by one of its units (a walk-in or list line for someone new has no commune
+    yet). Registrations only ever hold in-scope or new records: donors/registry.py never links others."""
     if scope.everything:
         return donors
     return donors.filter(
         scope.unit_filter("commune__")
         | scope.unit_filter("workplace__")
         | _related_in_scope(donors, "donations", scope, "facility__")
+        | _related_in_scope(donors, "registrations", scope, "drive__organiser__")
+        | _related_in_scope(donors, "registrations", scope, "unit__")
     )

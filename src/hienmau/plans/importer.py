@@ -22,7 +22,7 @@ from hienmau.core.lib.tables import TableError, read_text
 from hienmau.core.lib.text import fold_words
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.plans.lib import findings as F
-from hienmau.plans.lib.appendix import AppendixError, Paragraph
+from hienmau.plans.lib.appendix import Appendix, AppendixError, Paragraph
 from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
 from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
@@ -49,8 +49,14 @@ class Analysis:
     unit_ids: dict[int, int | None]  # row index → unit id
     delegate_ids: dict[int, int | None]
 
+    @property
+    def appendix(self) -> Appendix:
+        """The document's appendix: analyse_document always reads one (or raises)."""
+        assert self.document.appendix is not None
+        return self.document.appendix
+
     def result(self) -> dict:
-        return self.document.appendix.result()
+        return self.appendix.result()
 
 
 def analyse_file(path: Path, issuing_unit: Unit | None = None) -> Analysis:
@@ -109,7 +115,7 @@ def _with_units(document: Document, issuing_unit: Unit | None) -> Analysis:
     if analysis.issuing_unit is not None:
         pool = pool.descendants_of(analysis.issuing_unit, include_self=False)
     candidates = [Candidate(u.pk, u.name, u.full_name) for u in pool.only("pk", "name", "kind", "category")]
-    appendix = document.appendix
+    appendix = analysis.appendix
     for index, row in enumerate(appendix.rows):
         match = match_unit(row.unit, candidates)
         analysis.unit_ids[index] = match.unit_id
@@ -175,7 +181,7 @@ class RowChange:
     def as_dict(self, *, with_fields: bool = False) -> dict:
         if with_fields:
             return {"unit": self.unit, "fields": [f.as_dict() for f in self.fields]}
-        item = {"unit": self.unit, "total": self.total, "buckets": dict(self.buckets)}
+        item: dict[str, object] = {"unit": self.unit, "total": self.total, "buckets": dict(self.buckets)}
         if self.lower_plans:
             item["lower_plans"] = list(self.lower_plans)
         return item
@@ -243,7 +249,7 @@ class _Planned:
 
 
 def _planned_rows(analysis: Analysis) -> list[_Planned]:
-    appendix = analysis.document.appendix
+    appendix = analysis.appendix
     metric = Metric.REGISTRATIONS if appendix.metric == "registrations" else Metric.BLOOD_UNITS
     planned = []
     for index, row in enumerate(appendix.rows):
@@ -291,7 +297,8 @@ def _match(existing: list[Allocation], planned: list[_Planned]) -> dict[int, All
 
 
 def _unit_label(values: dict, names: dict[int, str]) -> str:
-    return names.get(values.get("unit_id")) or values["unit_name"]
+    unit_id = values.get("unit_id")
+    return (names.get(unit_id) if unit_id is not None else None) or values["unit_name"]
 
 
 def _diff(plan: Plan | None, planned: list[_Planned]) -> tuple[PlanChanges, dict[int, Allocation], list[Allocation]]:
@@ -341,7 +348,7 @@ def _diff(plan: Plan | None, planned: list[_Planned]) -> tuple[PlanChanges, dict
 
 
 def _digest(analysis: Analysis) -> str:
-    document, appendix = analysis.document, analysis.document.appendix
+    document, appendix = analysis.document, analysis.appendix
     payload = json.dumps(
         {
             "result": appendix.result(),
@@ -372,7 +379,7 @@ def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[
     plans' received allocations and drives' buckets stay linked), cells are updated, added or removed,
     rows of the earlier file that the new one lacks are removed, rows added on the grid are kept.
     Returns (plan, changes); `changes` is false when the plan already had exactly this content."""
-    document, appendix = analysis.document, analysis.document.appendix
+    document, appendix = analysis.document, analysis.appendix
     if analysis.issuing_unit is None:
         raise PlanImportError(
             "Không xác định được đơn vị ban hành từ văn bản; chọn đơn vị ban hành (--unit MÃ hoặc trên giao diện)."

@@ -229,7 +229,7 @@ class Allocation(models.Model):
         ordering = ["plan", "position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.unit_name}: {self.total}"
+        return self.unit_name if self.total is None else f"{self.unit_name}: {self.total}"
 
     @property
     def bucket_sum(self) -> int:
@@ -247,7 +247,8 @@ class AllocationCell(models.Model):
         constraints = [models.UniqueConstraint(fields=["allocation", "bucket"], name="plans_cell_unique")]
 
     def __str__(self) -> str:
-        return f"{self.allocation.unit_name} — {self.bucket}: {self.value}"
+        value = "" if self.value is None else f": {self.value}"
+        return f"{self.allocation.unit_name} — {self.bucket}{value}"
 
 
 class ImportFinding(models.Model):

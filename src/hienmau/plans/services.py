@@ -215,7 +215,8 @@ def lower_plan_gaps(plan: Plan) -> list[tuple[Allocation, Plan, int]]:
         .select_related("received_allocation", "issuing_unit")
         .annotate(allocated=Sum("allocations__total"))
     )
-    return [(p.received_allocation, p, p.allocated or 0) for p in lower]
+    # The filter takes only plans that received an allocation; the condition narrows it.
+    return [(p.received_allocation, p, p.allocated or 0) for p in lower if p.received_allocation is not None]
 
 
 # --- overlaps ("chồng chéo") ---------------------------------------------------------------------
@@ -252,18 +253,19 @@ def overlaps_for(plan: Plan) -> list[Overlap]:
     period = plan_period(plan)
     if period is None:
         return []
-    mine = [a for a in plan.allocations.all() if a.unit_id]
-    units = {a.unit_id: a for a in mine}
+    units = {a.unit_id: a for a in plan.allocations.all() if a.unit_id is not None}
     others = (
         Allocation.objects.filter(unit_id__in=units)
         .exclude(plan=plan)
         .exclude(plan__received_allocation__plan=plan)
-        .exclude(plan__pk=getattr(plan.received_allocation, "plan_id", None))
         .select_related("plan", "unit", "plan__issuing_unit")
         .prefetch_related("plan__buckets")
     )
+    if plan.received_allocation is not None:  # the plan this one implements is the cascade, not an overlap
+        others = others.exclude(plan__pk=plan.received_allocation.plan_id)
     found = []
     for other in others:
+        assert other.unit is not None and other.unit_id is not None  # unit_id__in matched it
         mine_allocation = units[other.unit_id]
         if other.metric != mine_allocation.metric:
             continue

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from django.db.models import Q, Sum
 
@@ -39,14 +41,14 @@ def _paths_filter(paths) -> Q:
 
 def figures(paths, first: datetime.date, last: datetime.date, *, by_unit_id: bool = False):
     """Per unit × day sums under `paths` between two days (inclusive)."""
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (  # the annotated s_<field> keys are beyond the stubs' TypedDict
         UnitDayResult.objects.filter(day__range=(first, last))
         .filter(_paths_filter(paths))
         .values("unit_id", "unit__path", "day")
         .annotate(**{f"s_{name}": Sum(name) for name in FIELDS})
         .order_by()
     )
-    out = []
+    out: list[tuple[int, datetime.date, Counts] | achievement.Figure] = []
     for row in rows:
         counts = Counts(**{name: row[f"s_{name}"] or 0 for name in FIELDS})
         if by_unit_id:
@@ -112,8 +114,8 @@ def plan_achievement(plan: Plan, as_of: datetime.date | None = None) -> PlanAchi
     inputs = [
         achievement.AllocationInput(
             key=a.pk,
-            name=a.unit_name or (a.unit.full_name if a.unit_id else ""),
-            unit_path=a.unit.path if a.unit_id else None,
+            name=a.unit_name or (a.unit.full_name if a.unit is not None else ""),
+            unit_path=a.unit.path if a.unit is not None else None,
             target=a.total,
             cells={cell.bucket.key: cell.value for cell in a.cells.all()},
         )

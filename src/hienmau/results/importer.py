@@ -27,6 +27,7 @@ from hienmau.plans.models import Plan
 from hienmau.plans.readers import read_blocks
 from hienmau.results import services
 from hienmau.results.lib import rules, tally
+from hienmau.results.lib.tally import Finding, TallyRow
 from hienmau.results.models import ResultImport, SheetDetail
 
 
@@ -43,12 +44,12 @@ class Analysis:
     unit: Unit | None
     unit_ids: dict[int, int | None] = field(default_factory=dict)  # line → unit id
     suggestions: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    findings: list[tally.Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
-    def row_unit_id(self, row: tally.TallyRow) -> int | None:
+    def row_unit_id(self, row: TallyRow) -> int | None:
         return self.unit_ids.get(row.line)
 
-    def stored(self, row: tally.TallyRow) -> bool:
+    def stored(self, row: TallyRow) -> bool:
         return row.storable and self.row_unit_id(row) is not None
 
     def result(self) -> dict:
@@ -94,10 +95,10 @@ def file_rows(path: Path) -> list[list[str]]:
 
 def find_plan(reference: str) -> Plan:
     number, _, suffix = reference.partition("/")
-    plans = Plan.objects.filter(number=number.strip().lstrip("0") or "0")
+    numbered = Plan.objects.filter(number=number.strip().lstrip("0") or "0")
+    plans = list(numbered)
     if suffix:
         plans = [p for p in plans if tally.suffix_key(p.suffix) == tally.suffix_key(suffix)]
-    plans = list(plans)
     if len(plans) != 1:
         found = "không có kế hoạch nào" if not plans else f"có {len(plans)} kế hoạch trùng số"
         raise ResultImportError(f"Không xác định được kế hoạch số “{reference}”: {found}.")
@@ -145,8 +146,8 @@ def analyse(
     pool = units if units is not None else Unit.objects.all()
     if root is not None:  # its subtree and those of the units that handed over to it (91 → Kiên Giang)
         reach = Q(pk__in=[])
-        for path in reach_paths(root):
-            reach |= Q(path__startswith=path)
+        for prefix in reach_paths(root):
+            reach |= Q(path__startswith=prefix)
         pool = pool.filter(reach)
     candidates = [Candidate(u.pk, u.name, u.full_name) for u in pool.only("pk", "name", "kind", "category")]
     mapping = mapping or {}
@@ -263,6 +264,8 @@ def save(analysis: Analysis, *, user=None, drives=None) -> tuple[ResultImport, i
             if not analysis.stored(row):
                 continue
             unit_id = analysis.row_unit_id(row)
+            if unit_id is None or row.date is None:  # stored() has checked both; this narrows them
+                continue
             counts = _counts(row)
             drive = matching_drive(unit_id, row.date, drives)
             if drive is not None:

@@ -48,7 +48,8 @@ def individual_figures(drive: Drive) -> dict[int, rules.Counts]:
         counts = figures[rules.mobilising_unit(registration.unit_id, drive.organiser_id)]
         counts.registered += 1
         if registration.status == RegistrationStatus.DONATED:
-            rules.add_volume(counts, registration.donation.volume_ml if registration.donation_id else None)
+            donation = registration.donation
+            rules.add_volume(counts, donation.volume_ml if donation is not None else None)
         elif registration.status == RegistrationStatus.DEFERRED:
             counts.deferred += 1
     return dict(figures)

@@ -8,6 +8,8 @@ import datetime
 import io
 from dataclasses import dataclass
 
+from hienmau.core.lib.documents import MOTTO, MOTTO_2
+
 HEADER_TOP = [
     "STT",
     "Đơn vị tổ chức",
@@ -36,8 +38,8 @@ class TallyLine:
 
 def _title(facility: str, plan_line: str, period: str) -> list[list]:
     return [
-        ["SỞ Y TẾ TỈNH KIÊN GIANG", "", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
-        [facility.upper(), "", "", "", "Độc lập - Tự do - Hạnh phúc"],
+        ["SỞ Y TẾ TỈNH KIÊN GIANG", "", "", "", MOTTO],
+        [facility.upper(), "", "", "", MOTTO_2],
         [],
         ["BÁO CÁO KẾT QUẢ TIẾP NHẬN MÁU TÌNH NGUYỆN"],
         [plan_line],

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from hienmau.core.labels import FINDING_LABELS
 from hienmau.core.lib.text import fold_words
 from hienmau.core.uploads import forget, stash, stashed
 from hienmau.drives.models import Drive
@@ -16,7 +17,6 @@ from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
 from hienmau.results import importer
 from hienmau.results.forms import ResultImportForm
-from hienmau.results.labels import FINDING_LABELS
 from hienmau.results.lib.tally import UNKNOWN_UNIT
 from hienmau.results.models import ResultImport
 

@@ -3,6 +3,7 @@
 import pytest
 
 from hienmau.core.clock import frozen
+from hienmau.core.labels import VERDICT_LABELS
 from hienmau.drives.models import (
     RegistrantList,
 )
@@ -51,8 +52,9 @@ def test_lists_are_checked_line_by_line_and_taken_in(live_server, seed, drive, p
         verdicts = paste_list(YOUTH, PASTED[YOUTH], bad)
         flagged = page.locator("tr.flag")
         assert flagged.count() == 3
-        for n, verdict in enumerate(verdicts):
-            assert verdict in flagged.nth(n).inner_text()
+        for n, verdict in enumerate(verdicts):  # the verdict's words, never its code (issue 12)
+            assert str(VERDICT_LABELS[verdict]) in flagged.nth(n).inner_text()
+            assert verdict not in flagged.nth(n).inner_text()
         assert "Chưa đủ 18 tuổi" in flagged.nth(2).inner_text() and "15/08/2022" in flagged.nth(2).inner_text()
         shot("seed-003-3-list-preview-verdicts")
         with page.expect_navigation():

@@ -217,7 +217,7 @@ def max_volume_ml(weight_kg: float, sex: str | None, component: str, rules: Rule
 
 
 def _min_weight(sex: str | None, rules: RuleSet) -> Decimal:
-    if sex in rules.min_weight_kg:
+    if sex is not None and sex in rules.min_weight_kg:
         return Decimal(str(rules.min_weight_kg[sex]))
     return max(Decimal(str(w)) for w in rules.min_weight_kg.values())
 

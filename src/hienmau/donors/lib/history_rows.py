@@ -36,6 +36,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "blood_group": ("nhom mau", "blood group"),
     "benefit_kind": ("hinh thuc ho tro", "nhan tien hay qua", "tien hay qua", "tien qua", "hinh thuc"),
     "benefit_amount": ("so tien", "gia tri ho tro", "gia tri", "amount"),
+    "emergency_consent": (
+        "dong y lien he khi can mau gap",
+        "dong y lien he khi can mau",
+        "dong y lien he",
+        "emergency contact",
+    ),
 }
 REQUIRED = ("full_name", "date_of_birth", "date")
 
@@ -49,6 +55,16 @@ OUTCOMES = {
     "hoan": "deferred",
     "khong dat": "deferred",
     "deferred": "deferred",
+}
+CONSENT = {
+    "": None,
+    "co": True,
+    "dong y": True,
+    "x": True,
+    "yes": True,
+    "khong": False,
+    "khong dong y": False,
+    "no": False,
 }
 BENEFITS = {
     "": "",
@@ -82,6 +98,7 @@ class HistoryRow:
     rh: str
     benefit_kind: str
     benefit_amount: int | None
+    emergency_consent: bool | None = None  # "Đồng ý liên hệ khi cần máu gấp": None when the column is blank
 
 
 def parse_rows(rows: list[list[str]], today: datetime.date | None = None) -> tuple[list[HistoryRow], list[Finding]]:
@@ -160,6 +177,13 @@ class _Row:
         benefit = self.lookup(BENEFITS, "benefit_kind", "Hình thức hỗ trợ", " (Tiền / Quà)")
         amount = self._amount()
         until = self.date("deferral_until", "Hoãn đến")
+        consent = CONSENT.get(fold_words(self.cell("emergency_consent")))
+        if fold_words(self.cell("emergency_consent")) not in CONSENT:
+            self.problem(
+                F.INVALID_VALUE,
+                "Đồng ý liên hệ khi cần máu gấp",
+                f"không hiểu “{self.cell('emergency_consent')}” (Có / Không)",
+            )
         if day and dob and dob >= day:
             self.problem(F.INCONSISTENT, "Ngày sinh", "ngày sinh phải trước ngày hiến")
         if self.problems:
@@ -183,6 +207,7 @@ class _Row:
             rh=rh,
             benefit_kind=benefit,
             benefit_amount=amount,
+            emergency_consent=consent,
         ), []
 
     def _sex(self) -> str | None:

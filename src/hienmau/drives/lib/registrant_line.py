@@ -279,9 +279,9 @@ def _check_eligibility(
     """Age on the drive day and the gap since the last donation, both through `eligibility()`."""
     on = f"ngày hiến máu {_d(drive_date)}"
     age = None
-    known = result.date_of_birth is not None and result.date_of_birth <= drive_date
-    if known:
-        person = Person(result.sex or None, result.date_of_birth, None)
+    born = result.date_of_birth if result.date_of_birth is not None and result.date_of_birth <= drive_date else None
+    if born is not None:
+        person = Person(result.sex or None, born, None)
         age = eligibility(person, drive_date, "whole_blood", None, None, [], rules)
         if not age.eligible:
             code = "under_18_on_drive_day" if age.eligible_from is not None else "over_60_on_drive_day"
@@ -291,8 +291,8 @@ def _check_eligibility(
             result.eligible_from = age.eligible_from
     if last is None:
         return
-    if known:
-        person = Person(result.sex or None, result.date_of_birth, None)
+    if born is not None:
+        person = Person(result.sex or None, born, None)
     else:  # the age is unknown (reported already); still say when the gap ends
         person = Person(result.sex or None, _years_before(drive_date, NEUTRAL_AGE_YEARS), None)
     full = eligibility(person, drive_date, "whole_blood", None, last, [], rules)
@@ -301,7 +301,7 @@ def _check_eligibility(
         for reason in gap_reasons:
             result.codes.append("too_soon_since_last_donation")
             result.messages.append(f"Khoảng cách đến {on}: {reason}")
-        if known:
+        if born is not None:
             result.eligible_from = full.eligible_from
 
 

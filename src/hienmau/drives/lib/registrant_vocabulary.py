@@ -2,6 +2,8 @@
 registration (folded, `hienmau.core.lib.text.fold_words`). The words for sex and blood components are
 shared by every importer (`core.lib.identity.SEX_WORDS`, `core.lib.blood.COMPONENT_WORDS`)."""
 
+from hienmau.core import labels
+
 VERDICTS = (
     "ok",
     "missing_name",
@@ -17,19 +19,8 @@ VERDICTS = (
 )
 PROBLEM_ORDER = VERDICTS[1:]
 
-VERDICT_LABELS = {
-    "ok": "Hợp lệ",
-    "missing_name": "Thiếu họ tên",
-    "invalid_date": "Ngày tháng không hợp lệ",
-    "cccd_length": "Số CCCD sai độ dài hoặc có ký tự lạ",
-    "cccd_sex_century": "Chữ số thế kỷ/giới tính của CCCD không khớp",
-    "cccd_year": "Năm sinh trong CCCD không khớp",
-    "invalid_phone": "Số điện thoại không phải số di động Việt Nam",
-    "duplicate_line": "Trùng với dòng trước",
-    "under_18_on_drive_day": "Chưa đủ 18 tuổi vào ngày hiến máu",
-    "over_60_on_drive_day": "Quá 60 tuổi vào ngày hiến máu",
-    "too_soon_since_last_donation": "Chưa đủ thời gian kể từ lần hiến trước",
-}
+# Their words live with every other code's words (one table per kind).
+VERDICT_LABELS = labels.VERDICT_LABELS
 
 # Column key → accepted titles (fold_words form, bracketed notes removed); earlier titles win.
 COLUMNS: dict[str, tuple[str, ...]] = {

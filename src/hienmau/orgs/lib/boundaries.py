@@ -91,6 +91,7 @@ def _resolve_into(
         for succ, share in links:
             _resolve_into(succ, weight * share / total, nodes, successors, on, out, trail)
     else:
+        assert node.parent_id is not None  # a node without links and without a parent has returned above
         _resolve_into(node.parent_id, weight, nodes, successors, on, out, trail)
 
 

@@ -5,6 +5,7 @@ last year's figures, a schedule or a note. Multi-row and merged headers are comb
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from hienmau.core.lib.headers import combine_header_rows, header_depth
 from hienmau.core.lib.numbers import parse_int
@@ -28,7 +29,7 @@ def header_row_count(rows: list[list[str]]) -> int:
     return header_depth(rows, lambda row: bool(_is_data_like(row) or _section_title(row) or _is_column_numbers(row)))
 
 
-def _is_data_like(row: list[str]) -> bool:
+def _is_data_like(row: Sequence[str]) -> bool:
     first = row[0].strip() if row else ""
     if STT.match(first):
         return True
@@ -42,12 +43,12 @@ def _is_data_like(row: list[str]) -> bool:
     return numeric >= 1 and not any(bucket_from_header(cell) for cell in row)
 
 
-def _is_column_numbers(row: list[str]) -> bool:
+def _is_column_numbers(row: Sequence[str]) -> bool:
     filled = [c.strip() for c in row if c.strip()]
     return len(filled) >= 2 and all(COLUMN_NUMBER.match(c) for c in filled)
 
 
-def _section_title(row: list[str]) -> str | None:
+def _section_title(row: Sequence[str]) -> str | None:
     """'I. Các xã, thị trấn' in one cell, or 'II' | 'Khối cơ quan' across the STT and name cells."""
     filled = [c.strip() for c in row if c.strip()]
     if len(filled) == 1 and SECTION.match(filled[0]) and not STT.match(filled[0]):

@@ -181,12 +181,13 @@ def _unlabelled_total(raw: list[str], columns: list[Column], rows: list[Row]) ->
 
 
 def _read_subtotal(raw: list[str], columns: list[Column], label: str) -> _Subtotal:
-    total, buckets = None, {}
+    total: int | None = None
+    buckets: dict[str, int] = {}
     for column in columns:
         value, _ = _plain_number(_cell(raw, column.index))
         if column.role == "total":
             total = value
-        elif column.role == "bucket" and value is not None:
+        elif column.role == "bucket" and value is not None and column.bucket is not None:  # a bucket column has one
             buckets[column.bucket] = value
     return _Subtotal(label=label.strip(), total=total, buckets=buckets, grand=_is_grand_total(label))
 
@@ -204,7 +205,7 @@ def _read_row(raw, columns, name, section, table_number, line, appendix: Appendi
     )
     notes: list[str] = []  # words written in cells meant for numbers
     remarks: list[str] = []  # the "Ghi chú" column
-    prior = {"plan": None, "actual": None, "percent": None}
+    prior: dict[str, int | None] = {"plan": None, "actual": None, "percent": None}
     has_prior = False
     schedule_text = ""
     comma_grouped: list[str] = []

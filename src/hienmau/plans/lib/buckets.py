@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from hienmau.core.labels import bucket_label  # noqa: F401 (the one table of bucket words)
 from hienmau.core.lib.text import fold
 
 ROMAN = {
@@ -58,11 +59,3 @@ def bucket_from_header(text: str) -> tuple[str, str | None] | None:
 def bucket_sort_key(key: str) -> tuple[int, int]:
     kind, _, number = key.partition(":")
     return (0 if kind == "month" else 1, int(number))
-
-
-def bucket_label(key: str) -> str:
-    kind, _, number = key.partition(":")
-    if kind == "month":
-        return f"Tháng {number}"
-    roman = {v: k.upper() for k, v in ROMAN.items()}
-    return f"Đợt {roman.get(int(number), number)}"

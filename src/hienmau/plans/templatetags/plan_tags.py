@@ -1,6 +1,8 @@
 from django import template
 
 from hienmau.core.lib.numbers import format_int
+from hienmau.orgs.scoping import visible_plans
+from hienmau.plans.models import Plan
 
 register = template.Library()
 
@@ -35,3 +37,11 @@ def section_sum(rows, index=None):
 @register.filter
 def section_sum_list(values):
     return sum(v or 0 for v in values)
+
+
+@register.filter
+def plan_visible(plan, scope) -> bool:
+    """Whether the plan's page opens for this scope (orgs.scoping.visible_plans), so a link is not a 404."""
+    if plan is None or scope is None:
+        return False
+    return visible_plans(Plan.objects.filter(pk=plan.pk), scope).exists()

@@ -82,7 +82,7 @@ def due_to_date(
     if not cells:
         return None
     ends = {key: bucket_end(key, day, year) for key, day in buckets}
-    return sum(value for key, value in cells.items() if ends.get(key) and ends[key] <= as_of)
+    return sum(value for key, value in cells.items() if (end := ends.get(key)) is not None and end <= as_of)
 
 
 def _covers(path: str | None, unit_path: str) -> bool:

@@ -154,7 +154,7 @@ def combined_headers(header: list[list[str]], width: int) -> list[str]:
     grid = [[(row[c] if c < len(row) else "").strip() for c in range(width)] for row in header]
     titles = []
     for col in range(width):
-        parts = []
+        parts: list[str] = []
         for r, row in enumerate(grid):
             text = row[col]
             if not text and r + 1 < len(grid) and grid[r + 1][col]:
@@ -186,8 +186,8 @@ def classify_columns(titles: list[str]) -> dict[str, int]:
             take("percent", index)
         elif title in ("stt", "tt", "so tt") or title.startswith("stt"):
             take("stt", index)
-        elif re.search(r"\b(250|350|450)\b", title):
-            take(f"v{re.search(r'(250|350|450)', title).group(1)}", index)
+        elif re.search(r"\b(250|350|450)\b", title) and (size := re.search(r"(250|350|450)", title)):
+            take(f"v{size.group(1)}", index)
         elif re.search(r"\bngay\b", title) and "dang ky" not in title:
             take("date", index)
         elif "dang ky" in title:
@@ -408,19 +408,19 @@ def read_tally(rows: list[list[str]], today: datetime.date, default_unit: str = 
                 )
             )
         if row.date is not None:
-            key = (fold_words(row.unit), row.date)
-            if key in seen:
+            seen_key = (fold_words(row.unit), row.date)
+            if seen_key in seen:
                 row.problems.add(DUPLICATE_ROW)
                 findings.append(
                     Finding(
                         DUPLICATE_ROW,
                         row.unit,
                         line,
-                        f"Dòng {line} trùng đơn vị và ngày với dòng {seen[key]}; không lưu hai lần.",
+                        f"Dòng {line} trùng đơn vị và ngày với dòng {seen[seen_key]}; không lưu hai lần.",
                     )
                 )
             else:
-                seen[key] = line
+                seen[seen_key] = line
         data.append(row)
     if not data:
         raise TallyError("Bảng không có dòng số liệu nào.")

@@ -1,4 +1,6 @@
-"""`hienmau donor eligibility …`: the eligibility rules from the command line, without a database.
+"""`hienmau donor eligibility …`: the eligibility rules from the command line, without a database;
+`hienmau donor import-history FILE --facility CODE [--dry-run] [--json]`: a facility's donation history
+through the one history importer (donors/importer.py), in the operator's (whole country) scope.
 
     hienmau donor eligibility --sex F --dob 1990-05-12 --weight 52 --on 2026-05-01 \\
         --component whole_blood --volume 350 [--last-date 2026-03-01 --last-component whole_blood] --json
@@ -16,7 +18,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from hienmau.core import clock
 from hienmau.core.lib.dates import parse_date
+from hienmau.donors.importer import HistoryImportError, import_history
 from hienmau.donors.lib.eligibility import (
     COMPONENT_LABELS,
     COMPONENTS,
@@ -29,6 +33,7 @@ from hienmau.donors.lib.eligibility import (
     load_rule_sets,
     rules_on,
 )
+from hienmau.orgs.models import Unit
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _COMPONENT_CHOICES = "|".join(COMPONENTS)
@@ -68,10 +73,63 @@ class Command(BaseCommand):
             help="Tệp quy định (JSON) thay cho tệp mặc định.",
         )
         check.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        history = sub.add_parser(
+            "import-history",
+            help="Nhập lịch sử hiến máu của một cơ sở tiếp nhận (.xlsx, .csv); có thể có cột Nhóm máu "
+            "và Đồng ý liên hệ khi cần máu gấp.",
+        )
+        history.add_argument("file", type=Path, metavar="FILE")
+        history.add_argument("--facility", required=True, metavar="CODE", help="Mã cơ sở tiếp nhận máu.")
+        history.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra, không lưu.")
+        history.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
     def handle(self, *args, action, **options):
         if action == "eligibility":
             self._eligibility(options)
+        elif action == "import-history":
+            self._import_history(options)
+
+    def _import_history(self, options) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp {path}.")
+        code = (options["facility"] or "").strip()
+        facilities = list(Unit.objects.filter(code=code).valid_on(clock.today())[:2]) or list(
+            Unit.objects.filter(code=code)[:2]
+        )
+        if len(facilities) != 1:
+            raise CommandError(f"Không xác định được cơ sở tiếp nhận mã “{code}”.")
+        try:
+            result = import_history(path, facilities[0], dry_run=options["dry_run"])
+        except HistoryImportError as exc:
+            if options["json"]:
+                self.stdout.write(
+                    json.dumps(
+                        {"saved": False, "findings": [p.as_dict() for p in exc.problems]}, ensure_ascii=False, indent=2
+                    )
+                )
+                raise CommandError(f"Tệp có {len(exc.problems)} lỗi: không lưu gì.") from exc
+            raise CommandError(f"Tệp có lỗi, không lưu gì:\n{exc}") from exc
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "saved": not options["dry_run"],
+                        "rows": result.rows,
+                        "donors_created": result.donors_created,
+                        "donations_created": result.donations_created,
+                        "already_imported": result.already_imported,
+                        "held": result.held,
+                        "proposed": result.proposed,
+                        "findings": [],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+            return
+        self.stdout.write(result.summary())
+        self.stdout.write("Chạy thử: chưa lưu gì." if options["dry_run"] else "Đã lưu.")
 
     def _eligibility(self, options) -> None:
         sex = (options["sex"] or "").strip().upper()

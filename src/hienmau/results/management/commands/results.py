@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hienmau.core.labels import FINDING_LABELS
 from hienmau.results.importer import ResultImportError, find_plan, find_unit, import_file
-from hienmau.results.labels import FINDING_LABELS
 
 
 class Command(BaseCommand):
