@@ -258,7 +258,11 @@ def read_pdf(path: Path) -> list[str | list[list[str]]]:
                 if rows_seen > MAX_ROWS:
                     raise TableError(_too_many_rows())
                 placed.append((table.bbox[1], rows))
-            outside = page.filter(lambda obj, boxes=boxes: not any(_inside(obj, box) for box in boxes))
+
+            def outside_tables(obj: dict, boxes: list = boxes) -> bool:
+                return not any(_inside(obj, box) for box in boxes)
+
+            outside = page.filter(outside_tables)
             for top, text in _paragraphs(outside.extract_text_lines()):
                 placed.append((top, text))
             placed.sort(key=lambda item: item[0])
