@@ -85,3 +85,18 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def fake_gateway(settings):
+    """A local SMS/Zalo gateway (hienmau.notify.fakegateway) that the notify backends post to."""
+    from hienmau.notify.fakegateway import FakeGateway
+
+    gateway = FakeGateway().start()
+    settings.HIENMAU_NOTIFY_BACKENDS = {"sms": "sms_http", "zalo": "zalo"}
+    settings.HIENMAU_SMS_URL = gateway.url
+    settings.HIENMAU_ZALO_URL = gateway.zalo_url
+    settings.HIENMAU_ZALO_ACCESS_TOKEN = "test-token"
+    settings.HIENMAU_NOTIFY_TIMEOUT = 0.5
+    yield gateway
+    gateway.stop()

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from hienmau.core.env import env_bool, env_list, env_str
+from hienmau.core.env import env_bool, env_hours, env_int, env_list, env_map, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -135,8 +135,21 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# How messages leave: "console" (logged) or "file" (var/outbox); real SMS/Zalo gateways come later.
+# How messages leave (notify/backends.py): "console" (logged) or "file" (var/outbox) for every channel
+# by default; HIENMAU_NOTIFY_BACKENDS="sms=sms_http,zalo=zalo,email=email" picks a backend per channel.
 HIENMAU_NOTIFY_BACKEND = env_str("HIENMAU_NOTIFY_BACKEND", "console")
+HIENMAU_NOTIFY_BACKENDS = env_map("HIENMAU_NOTIFY_BACKENDS", {})
+HIENMAU_SMS_URL = env_str("HIENMAU_SMS_URL", "")
+HIENMAU_SMS_TOKEN = env_str("HIENMAU_SMS_TOKEN", "")
+HIENMAU_SMS_SENDER = env_str("HIENMAU_SMS_SENDER", "")
+HIENMAU_ZALO_URL = env_str("HIENMAU_ZALO_URL", "https://openapi.zalo.me/v3.0/oa/message/cs")
+HIENMAU_ZALO_ACCESS_TOKEN = env_str("HIENMAU_ZALO_ACCESS_TOKEN", "")
+HIENMAU_NOTIFY_TIMEOUT = env_int("HIENMAU_NOTIFY_TIMEOUT", 10)  # seconds per gateway request
+HIENMAU_NOTIFY_MAX_ATTEMPTS = env_int("HIENMAU_NOTIFY_MAX_ATTEMPTS", 6)
+# Quiet hours (start, end) on the local clock: only emergencies go out between them; "0-0" for none.
+HIENMAU_QUIET_HOURS = env_hours("HIENMAU_QUIET_HOURS", (21, 7))
+# At most N messages per person in H hours (emergencies not counted): "3/24".
+HIENMAU_NOTIFY_RATE_LIMIT = env_rate("HIENMAU_NOTIFY_RATE_LIMIT", (3, 24))
 
 LOGGING = {
     "version": 1,

@@ -183,7 +183,9 @@ def test_two_people_cannot_take_the_last_place_at_once(drive):
 
 
 @pytest.mark.django_db
-def test_reminders_go_once_through_the_notification_layer(drive, settings, tmp_path):
+def test_reminders_go_once_through_the_notification_layer(
+    drive, settings, tmp_path, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     from hienmau.notify.models import Message
@@ -195,7 +197,7 @@ def test_reminders_go_once_through_the_notification_layer(drive, settings, tmp_p
     registration.donor.consent_contact = True
     registration.donor.save()
     services.take_slot(drive, slot, services.Person(full_name="Lê Văn Bình", phone="+84912000002"))  # no consent
-    with frozen(DRIVE_DAY - datetime.timedelta(days=1)):
+    with frozen(DRIVE_DAY - datetime.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
         call_command("drive", "remind", "--days", "1")
         call_command("drive", "remind", "--days", "1")
     message = Message.objects.get()

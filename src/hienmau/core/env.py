@@ -29,3 +29,51 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number.") from None
+
+
+def env_map(name: str, default: dict[str, str]) -> dict[str, str]:
+    """ "sms=sms_http,zalo=zalo" → {"sms": "sms_http", "zalo": "zalo"}."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    result = {}
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ImproperlyConfigured(f"{name}={raw!r}: expected key=value pairs separated by commas.")
+        result[key.strip()] = value.strip()
+    return result
+
+
+def env_hours(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """ "21-7" → (21, 7): hours of the day, start and end."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    start, sep, end = raw.strip().partition("-")
+    if sep and start.strip().isdigit() and end.strip().isdigit() and int(start) < 24 and int(end) < 24:
+        return int(start), int(end)
+    raise ImproperlyConfigured(f"{name}={raw!r}: expected two hours like 21-7.")
+
+
+def env_rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """ "3/24" → (3, 24): at most 3 in 24 hours; "0/24" for no limit."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    count, sep, hours = raw.strip().partition("/")
+    if sep and count.strip().isdigit() and hours.strip().isdigit() and int(hours) > 0:
+        return int(count), int(hours)
+    raise ImproperlyConfigured(f"{name}={raw!r}: expected a count and hours like 3/24.")

@@ -7,12 +7,13 @@ from django.db.models import Q
 
 from hienmau.core.erasure import Identity, register_eraser
 from hienmau.notify.backends import outbox_path
-from hienmau.notify.models import Message
+from hienmau.notify.models import Message, OptOut, Status
 
 
 def erase_messages(identity: Identity) -> None:
     """Messages to one of the person's numbers, or quoting their CCCD or number, keep their purpose (so
-    they are never sent again) and when they were sent; recipient and text are emptied."""
+    they are never sent again) and when they were sent; recipient and text are emptied, and those still
+    waiting are never sent."""
     numbers = identity.phone_forms() | set(identity.cccds)
     if not numbers:
         return
@@ -21,7 +22,13 @@ def erase_messages(identity: Identity) -> None:
         condition |= Q(body__contains=value)
     messages = list(Message.objects.filter(condition))
     paths = [outbox_path(message) for message in messages]
+    pending = [Status.QUEUED, Status.RETRYING, Status.SENDING]
+    Message.objects.filter(pk__in=[m.pk for m in messages], status__in=pending).update(
+        status=Status.FAILED, next_attempt_at=None, error="Người nhận đã được xoá theo yêu cầu."
+    )
     Message.objects.filter(pk__in=[m.pk for m in messages]).update(recipient="", body="")
+    # Nothing is sent to an erased person any more, so their opt-out goes with the rest.
+    OptOut.objects.filter(recipient__in=numbers).delete()
 
     def remove() -> None:
         for path in paths:
@@ -31,4 +38,4 @@ def erase_messages(identity: Identity) -> None:
 
 
 def register() -> None:
-    register_eraser(erase_messages, holds=["notify.Message"])
+    register_eraser(erase_messages, holds=["notify.Message", "notify.OptOut"])

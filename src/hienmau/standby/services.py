@@ -47,7 +47,7 @@ def call_next_wave(request: EmergencyRequest, scope: Scope, on: datetime.date) -
             "Nếu bạn có thể đến hiến, xin trả lời CÓ. Xin cảm ơn!"
         )
         if donor.phone:
-            send("sms", donor.phone, body, f"standby:{request.pk}:{donor.pk}")
+            send("sms", donor.phone, body, f"standby:{request.pk}:{donor.pk}", urgent=True)
         else:
             call.outcome = CallOutcome.UNREACHABLE
             call.save(update_fields=["outcome"])
