@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hienmau.core.lib.text import fold
 from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
@@ -64,6 +67,17 @@ class PlanQuerySet(models.QuerySet):
     def editable_by(self, scope: Scope) -> PlanQuerySet:
         return scoping.editable_plans(self, scope)
 
+    def with_reference(self, reference: str) -> list[Plan]:
+        """Plans numbered as `reference` says: "66" or "66/KH-BCĐ" (the suffix compared without
+        accents, case or punctuation)."""
+        number, _sep, suffix = reference.strip().partition("/")
+        numbered = Plan.objects.filter(pk__in=self.values("pk"), number=number.strip().lstrip("0") or "0")
+        plans = list(numbered.select_related("issuing_unit"))
+        if suffix:
+            wanted = re.sub(r"[^0-9a-z]", "", fold(suffix))
+            plans = [p for p in plans if re.sub(r"[^0-9a-z]", "", fold(p.suffix)) == wanted]
+        return plans
+
 
 class Plan(models.Model):
     issuing_unit = models.ForeignKey(
@@ -83,6 +97,15 @@ class Plan(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="child_plans",
+    )
+    previous_plan = models.ForeignKey(
+        "self",
+        verbose_name=_("kế hoạch năm trước"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_plans",
+        help_text=_("Kế hoạch làm căn cứ khi lập dự thảo này từ kết quả năm trước."),
     )
     implements_text = models.CharField(_("căn cứ / thực hiện"), max_length=500, blank=True)
     received_allocation = models.ForeignKey(

@@ -307,3 +307,9 @@ def share_of_year_due(year: int) -> float:
     if year > now.year:
         return 0.0
     return (now.timetuple().tm_yday - 1) / 365
+
+
+def results_by_allocation(plan: Plan) -> dict[int, int]:
+    """Blood units counted for each of the plan's allocations (as `report achievement --plan` counts
+    them): what drafting next year's plan weighs units by."""
+    return {line.key: line.result.collected for line in plan_achievement(plan).report.lines}
