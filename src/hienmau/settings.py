@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "hienmau.results",
     "hienmau.standby",
     "hienmau.reports",
+    "hienmau.honours",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,27 @@
+"""The honours app's eraser: an erased person's honours stay as anonymous counts (a round's list keeps
+how many were honoured at each tier), their name and birth date as written go."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from hienmau.core.erasure import Identity, register_eraser
+from hienmau.core.lib.text import fold
+from hienmau.honours.models import Honour
+
+
+def erase_honours(identity: Identity) -> None:
+    about = Q(donor_id__in=identity.donor_ids)
+    folded = {fold(name) for name in identity.names if name.strip()}
+    if folded and identity.dates_of_birth:
+        # Rows of old lists not attached to anyone yet that name the person (name and birth date).
+        for honour in Honour.objects.filter(donor__isnull=True, date_of_birth__in=identity.dates_of_birth):
+            if fold(honour.name) in folded:
+                about |= Q(pk=honour.pk)
+    Honour.objects.filter(about).update(
+        name=identity.reference, date_of_birth=None, birth_year=None, place="", note="", certificate_number=""
+    )
+
+
+def register() -> None:
+    register_eraser(erase_honours, holds=["honours.Honour"])
