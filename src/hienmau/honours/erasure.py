@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from hienmau.core.erasure import Identity, register_eraser
 from hienmau.core.lib.text import fold
-from hienmau.honours.models import Honour
+from hienmau.honours.models import Honour, HonourRound
 
 
 def erase_honours(identity: Identity) -> None:
@@ -23,5 +23,10 @@ def erase_honours(identity: Identity) -> None:
     )
 
 
+    for honour_round in HonourRound.objects.all().only("pk", "title"):
+        if identity.mentioned_in(honour_round.title):  # a round named after the person
+            HonourRound.objects.filter(pk=honour_round.pk).update(title=identity.scrub(honour_round.title))
+
+
 def register() -> None:
-    register_eraser(erase_honours, holds=["honours.Honour"])
+    register_eraser(erase_honours, holds=["honours.Honour", "honours.HonourRound"])
