@@ -22,7 +22,6 @@ def erase_honours(identity: Identity) -> None:
         name=identity.reference, date_of_birth=None, birth_year=None, place="", note="", certificate_number=""
     )
 
-
     for honour_round in HonourRound.objects.all().only("pk", "title"):
         if identity.mentioned_in(honour_round.title):  # a round named after the person
             HonourRound.objects.filter(pk=honour_round.pk).update(title=identity.scrub(honour_round.title))
