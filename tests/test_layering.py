@@ -14,7 +14,8 @@ ALLOWED = {
     "donors": {"core", "orgs"},
     "drives": {"core", "orgs", "plans", "donors", "notify"},
     "results": {"core", "orgs", "plans", "donors", "drives"},
-    "reports": {"core", "orgs", "plans", "donors", "drives", "results"},
+    "demand": {"core", "orgs", "plans"},
+    "reports": {"core", "orgs", "plans", "donors", "drives", "results", "demand", "notify"},
     "standby": {"core", "orgs", "donors", "notify"},
     "honours": {"core", "orgs", "plans", "donors", "drives", "results", "reports"},
 }

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "hienmau.core",
     "hienmau.orgs",
     "hienmau.plans",
+    "hienmau.demand",
     "hienmau.donors",
     "hienmau.drives",
     "hienmau.notify",

@@ -153,12 +153,15 @@ def _plans_of_year(year: int):
     )
 
 
-def unit_targets(unit: Unit, year: int) -> tuple[int | None, dict[int, int]]:
+def unit_targets(unit: Unit, year: int, *, as_of: datetime.date | None = None) -> tuple[int | None, dict[int, int]]:
     """The unit's blood-unit target for the year and its split by month: what plans of that year
     allocate to it (an annual plan preferred over campaigns, which are part of it), else the target of
-    the plans it issued itself."""
+    the plans it issued itself. With `as_of`, only plans dated on or before that day count."""
+    plans = _plans_of_year(year)
+    if as_of is not None:
+        plans = plans.filter(Q(date__lte=as_of) | Q(date__isnull=True))
     allocations = list(
-        Allocation.objects.filter(unit=unit, metric=Metric.BLOOD_UNITS, plan__in=_plans_of_year(year))
+        Allocation.objects.filter(unit=unit, metric=Metric.BLOOD_UNITS, plan__in=plans)
         .select_related("plan")
         .prefetch_related("cells__bucket")
     )
@@ -172,7 +175,7 @@ def unit_targets(unit: Unit, year: int) -> tuple[int | None, dict[int, int]]:
                 if month:
                     months[month] += cell.value
         return sum(a.total or 0 for a in chosen), dict(months)
-    own = list(_plans_of_year(year).filter(issuing_unit=unit))
+    own = list(plans.filter(issuing_unit=unit))
     values = [plan.target_value(Metric.BLOOD_UNITS) for plan in own]
     values = [int(v) for v in values if v is not None]
     for plan in own:

@@ -18,6 +18,10 @@ Accepted forms (docs/decisions/dates-in-tables.md), surrounding spaces ignored:
 
 Years outside PLAUSIBLE_YEARS (1900–2199) are refused. Everything else is a ValueError whose Vietnamese
 message quotes the text, ready to follow a column name ("Ngày sinh: …").
+
+Months (`parse_month`, a facility's need per month) are read in the same spirit: "01/2025", "1-2025",
+"01.2025", "Tháng 1/2025", "tháng 01 năm 2025", "T1/2025", "2025-01", "2025/01", and any day the forms above
+read ("01/01/2025", an Excel date cell or serial) for its month; the year always has four digits.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import unicodedata
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 EXCEL_SERIALS = range(10000, 80001)  # 18/05/1927 … 08/01/2119: five digits, never a year or a day number
@@ -95,6 +100,45 @@ def _day(text: str, year: int, month: int, day: int) -> datetime.date:
     if found.year not in PLAUSIBLE_YEARS:
         raise ValueError(f"“{text}”: năm {found.year} không hợp lý")
     return found
+
+
+_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{4})")
+_YEAR_MONTH = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})")
+_MONTH_WORDS = re.compile(r"(?:thang|t)\s*\.?\s*(\d{1,2})\s*(?:[/.-]|nam|,)?\s*(\d{4})")
+
+
+def parse_month(value: str | datetime.date | None) -> datetime.date | None:
+    """The first day of the month a cell means; None for a blank cell; ValueError (Vietnamese) otherwise.
+
+    >>> parse_month("Tháng 1/2025"), parse_month("2025-01"), parse_month("01/2025")
+    (datetime.date(2025, 1, 1), datetime.date(2025, 1, 1), datetime.date(2025, 1, 1))
+    """
+    if isinstance(value, datetime.date):
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return day.replace(day=1)
+    text = " ".join((value or "").split())
+    if not text:
+        return None
+    folded = _fold_ascii(text)
+    for pattern, month_group, year_group in ((_MONTH_YEAR, 1, 2), (_YEAR_MONTH, 2, 1), (_MONTH_WORDS, 1, 2)):
+        found = pattern.fullmatch(folded)
+        if found:
+            month, year = int(found.group(month_group)), int(found.group(year_group))
+            if not 1 <= month <= 12:
+                raise ValueError(f"“{text}”: không có tháng {month}")
+            if year not in PLAUSIBLE_YEARS:
+                raise ValueError(f"“{text}”: năm {year} không hợp lý")
+            return datetime.date(year, month, 1)
+    try:
+        found_day = parse_date(text)
+    except ValueError:
+        raise ValueError(f"“{text}” không phải tháng (cần dạng mm/yyyy, “Tháng 1/2025” hoặc yyyy-mm)") from None
+    return found_day.replace(day=1) if found_day else None
+
+
+def _fold_ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def date_from_parts(day: str | int, month: str | int, year: str | int) -> datetime.date | None:

@@ -1,10 +1,22 @@
+import argparse
+import datetime
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from hienmau.core.clock import today
 from hienmau.core.lib.numbers import format_int
-from hienmau.reports import services
+from hienmau.reports import outlook, services
+from hienmau.reports.lib.outlook import DEFAULT_THRESHOLD
 from hienmau.results.importer import ResultImportError, find_plan
+
+
+def _percent(text: str) -> float:
+    """ "10", "10%", "7,5": a percentage."""
+    try:
+        return float(text.strip().rstrip("%").strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” không phải tỉ lệ phần trăm") from None
 
 
 class Command(BaseCommand):
@@ -19,7 +31,30 @@ class Command(BaseCommand):
         achievement.add_argument("--by", choices=("month", "unit"), help="Chia theo tháng hoặc theo đơn vị cấp dưới.")
         achievement.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
+        ahead = sub.add_parser(
+            "outlook",
+            help="Triển vọng nguồn máu: số đơn vị máu dự kiến tiếp nhận các tháng tới so với nhu cầu của cơ sở tiếp nhận.",
+        )
+        ahead.add_argument("--unit", required=True, help="Mã đơn vị (đơn vị mang mã đó vào ngày --as-of).")
+        ahead.add_argument("--from", dest="start", required=True, help="Tháng đầu tiên, dạng YYYY-MM.")
+        ahead.add_argument("--months", type=int, required=True, help="Số tháng (1–24).")
+        ahead.add_argument(
+            "--as-of",
+            dest="as_of",
+            help="Tính như vào ngày YYYY-MM-DD (mặc định hôm nay): chỉ dùng số liệu đến ngày đó.",
+        )
+        ahead.add_argument(
+            "--threshold",
+            type=_percent,
+            default=DEFAULT_THRESHOLD,
+            help=f"Cảnh báo khi dự kiến thấp hơn nhu cầu quá bao nhiêu %% (mặc định {DEFAULT_THRESHOLD}).",
+        )
+        ahead.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+
     def handle(self, *args, action, **options):
+        if action == "outlook":
+            self._outlook(options)
+            return
         try:
             if options.get("plan"):
                 data = services.plan_achievement(find_plan(options["plan"])).as_json()
@@ -37,3 +72,33 @@ class Command(BaseCommand):
             target = format_int(row["target"]) if row["target"] is not None else "—"
             percent = f"{row['percent']:.1f}%".replace(".", ",") if row["percent"] is not None else "—"
             self.stdout.write(f"{row['unit']}: {format_int(row['result'])} / {target} ({percent})")
+
+    def _outlook(self, options) -> None:
+        try:
+            as_of = datetime.date.fromisoformat(options["as_of"]) if options.get("as_of") else today()
+        except ValueError:
+            raise CommandError(f"Ngày “{options['as_of']}” không hợp lệ (cần dạng YYYY-MM-DD).") from None
+        try:
+            unit = outlook.unit_for(options["unit"].strip(), as_of)
+            first = outlook.parse_month_option(options["start"])
+            data = outlook.outlook(unit, first, options["months"], as_of=as_of, threshold=options["threshold"])
+        except outlook.OutlookError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(data.as_json(), ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{unit.full_name}, tính đến ngày {as_of:%d/%m/%Y} (đơn vị máu):")
+        for month in data.months:
+            mark = "  THIẾU" if month.flag else ""
+            self.stdout.write(
+                f"  {month.month:%m/%Y}: dự kiến {format_int(month.expected)} "
+                f"({format_int(month.low)}–{format_int(month.high)}), kế hoạch {format_int(month.planned)}, "
+                f"đã đăng ký {format_int(month.booked)}, nhu cầu {format_int(month.demand)}, "
+                f"chênh lệch {format_int(month.gap)}{mark}"
+            )
+        if data.backtest:
+            test = data.backtest
+            self.stdout.write(
+                f"Kiểm tra trên {len(test.months)} tháng trước: sai số mô hình {test.mape:.1f}%, "
+                f"lấy cùng tháng năm trước {test.naive_mape:.1f}%.".replace(".", ",")
+            )
