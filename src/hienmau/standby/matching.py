@@ -1,21 +1,31 @@
-"""Matching an emergency request against the registry: donors the requester's scope reaches
-(orgs/scoping.py), of a compatible group, consenting to emergency contact, eligible on the day for the
-component by the one eligibility module (donors/services.eligibility_for)."""
+"""Matching an emergency request against the registry, as one set-based query and a pure check.
+
+The query keeps the donors the requester's scope reaches (orgs/scoping.py) who are of a compatible group,
+consent to emergency contact (on their record, or as an active club member), are available (no club
+membership saying "not now" or paused on the day), alive in the registry (not merged or erased), of age on
+the day, past the interval after their last donation (by the component given last) and under no
+deferral; it reads each one's last donation, last call and club with subqueries, so the database does the
+filtering in one statement. The rows left are then judged by the one eligibility rule
+(donors/lib/eligibility.py, weight and volume included), without another query, and ranked
+(standby/lib/matching.py).
+"""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 
 from hienmau.core.lib.dates import format_date
-from hienmau.donors.lib.eligibility import COMPONENT_LABELS
-from hienmau.donors.models import Donor
-from hienmau.donors.services import eligibility_for
+from hienmau.donors.lib.eligibility import COMPONENT_LABELS, PastDonation, Person, eligibility, rules_on
+from hienmau.donors.models import BloodGroupSource, Donation, Donor, Outcome
+from hienmau.donors.services import rule_sets
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope, visible_donors
 from hienmau.standby.lib import matching as M
+from hienmau.standby.models import Call, ClubMember, MemberStatus
 
 _NEARNESS = {0: "cùng xã, phường", 1: "cùng quận, huyện", 2: "cùng tỉnh, thành phố"}
 
@@ -30,6 +40,85 @@ def group_label(group: tuple[str, str]) -> str:
     return f"{group[0]}{group[1]}"
 
 
+def group_text(group: tuple[str, str]) -> str:
+    return f"{group[0]} Rh{'−' if group[1] == '-' else '+'}"
+
+
+def available_members(on: datetime.date) -> QuerySet[ClubMember]:
+    return ClubMember.objects.filter(status=MemberStatus.ACTIVE).filter(
+        Q(unavailable_until__isnull=True) | Q(unavailable_until__lt=on)
+    )
+
+
+def candidate_rows(scope: Scope, patient: tuple[str, str], component: str, on: datetime.date) -> QuerySet:
+    """The one query: every filter the database can apply, with the values the check and the ranking need."""
+    rules = rules_on(rule_sets(), on)
+    groups = Q(pk__in=[])
+    for abo, rh in M.compatible_groups(patient, component):
+        groups |= Q(abo=abo, rh=rh)
+    donated = Donation.objects.filter(donor=OuterRef("pk"), outcome=Outcome.DONATED, date__lte=on).order_by(
+        "-date", "-pk"
+    )
+    memberships = ClubMember.objects.filter(donor=OuterRef("pk"))
+    not_now = memberships.filter(
+        Q(status=MemberStatus.PAUSED) | Q(unavailable_until__gte=on), status__in=["active", "paused"]
+    )
+    deferred = Donation.objects.filter(
+        donor=OuterRef("pk"), outcome=Outcome.DEFERRED, date__lte=on, deferral_until__gt=on
+    )
+    last_call = Call.objects.filter(donor=OuterRef("pk")).order_by("-at")
+    rows = (
+        visible_donors(Donor.objects.all(), scope)
+        .filter(groups, merged_into__isnull=True, erased_at__isnull=True)
+        .filter(
+            Q(consent_emergency=True)
+            | Exists(available_members(on).filter(donor=OuterRef("pk"), consent_emergency=True))
+        )
+        .filter(  # of age on the day: a bound a little wide, the rule below decides the edge days
+            date_of_birth__lte=years_before(on, rules.min_age),
+            date_of_birth__gte=years_before(on, rules.max_age + 1),
+        )
+        .exclude(Exists(not_now))
+        .exclude(Exists(deferred))
+        .annotate(
+            last_date=Subquery(donated.values("date")[:1]),
+            last_component=Subquery(donated.values("component")[:1]),
+            last_call=Subquery(last_call.annotate(day=TruncDate("at")).values("day")[:1]),
+            club_name=Subquery(
+                available_members(on).filter(donor=OuterRef("pk")).order_by("joined_on", "pk").values("club__name")[:1]
+            ),
+        )
+    )
+    rested = Q(last_date__isnull=True)  # never gave, or the interval after the component given last has passed
+    for past_component, gap in rules.gap_days.items():
+        rested |= Q(last_component=past_component, last_date__lte=on - datetime.timedelta(days=gap))
+    rows = rows.filter(rested)
+    return rows.values(
+        "pk",
+        "full_name",
+        "abo",
+        "rh",
+        "blood_group_source",
+        "sex",
+        "date_of_birth",
+        "weight_kg",
+        "commune__path",
+        "workplace__path",
+        "last_date",
+        "last_component",
+        "last_call",
+        "club_name",
+    )
+
+
+def years_before(on: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier (28 February for a 29 February)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return datetime.date(on.year - years, 2, 28)
+
+
 def match(
     scope: Scope,
     patient: tuple[str, str],
@@ -39,42 +128,46 @@ def match(
     near: Unit,
     urgent: bool = False,
 ) -> MatchResult:
-    groups = M.compatible_groups(patient, component)
-    query = _groups_filter(groups)
-    donors = (
-        visible_donors(Donor.objects.all(), scope)
-        .filter(query, consent_emergency=True, merged_into__isnull=True, erased_at__isnull=True)
-        .filter(date_of_birth__isnull=False)
-        .select_related("commune", "workplace")
-        .annotate(last_donation=Max("donations__date"))
-        .prefetch_related("clubs")
-    )
+    rules = rules_on(rule_sets(), on)
     candidates = []
-    for donor in donors:
-        verdict = eligibility_for(donor, on, component)
-        if verdict is None or not verdict.eligible:
+    for row in candidate_rows(scope, patient, component, on):
+        past = PastDonation(row["last_date"], row["last_component"]) if row["last_date"] else None
+        person = Person(
+            sex=row["sex"] or None,
+            date_of_birth=row["date_of_birth"],
+            weight_kg=float(row["weight_kg"]) if row["weight_kg"] is not None else None,
+        )
+        verdict = eligibility(person, on, component, None, past, [], rules)
+        if not verdict.eligible:
             continue
-        paths = [unit.path for unit in (donor.commune, donor.workplace) if unit is not None]
-        steps = M.distance(near.path, paths)
-        clubs = list(donor.clubs.all())
-        reasons = [f"nhóm máu {group_label((donor.abo, donor.rh))} phù hợp"]
+        steps = M.distance(near.path, [path for path in (row["commune__path"], row["workplace__path"]) if path])
+        group = (row["abo"], row["rh"])
+        confirmed = row["blood_group_source"] == BloodGroupSource.FACILITY
+        reasons = [
+            f"nhóm máu {group_text(group)} phù hợp"
+            + (" (cơ sở y tế đã xác nhận)" if confirmed else " (tự khai, cần xét nghiệm lại)")
+        ]
         reasons.append(f"đủ điều kiện hiến {COMPONENT_LABELS[component]} ngày {format_date(on)}")
-        if clubs:
-            reasons.append("thành viên " + ", ".join(club.name for club in clubs))
+        if row["club_name"]:
+            reasons.append(f"thành viên {row['club_name']}")
         reasons.append(_NEARNESS.get(steps, "ở xa hơn"))
-        if donor.last_donation:
-            reasons.append(f"lần hiến gần nhất {format_date(donor.last_donation)}")
+        if row["last_date"]:
+            reasons.append(f"lần hiến gần nhất {format_date(row['last_date'])}")
         else:
             reasons.append("chưa có lần hiến nào được ghi")
+        if row["last_call"]:
+            reasons.append(f"được gọi lần gần nhất {format_date(row['last_call'])}")
         candidates.append(
             M.Candidate(
-                donor_id=donor.pk,
-                name=donor.full_name,
-                group=(donor.abo, donor.rh),
-                eligible_from=_eligible_from(donor, on, component),
+                donor_id=row["pk"],
+                name=row["full_name"],
+                group=group,
+                eligible_from=_eligible_from(person, past, on, component, rules),
                 distance=steps,
-                club_member=bool(clubs),
-                last_donation=donor.last_donation,
+                club_member=bool(row["club_name"]),
+                last_donation=row["last_date"],
+                last_call=row["last_call"],
+                confirmed=confirmed,
                 reasons=reasons,
             )
         )
@@ -82,18 +175,12 @@ def match(
     return MatchResult(ranked, [c.donor_id for c in ranked[: M.first_wave_size(units, urgent)]])
 
 
-def _groups_filter(groups: list[tuple[str, str]]) -> Q:
-    query = Q(pk__in=[])
-    for abo, rh in groups:
-        query |= Q(abo=abo, rh=rh)
-    return query
-
-
-def _eligible_from(donor: Donor, on: datetime.date, component: str) -> datetime.date:
+def _eligible_from(
+    person: Person, past: PastDonation | None, on: datetime.date, component: str, rules
+) -> datetime.date:
     """The first day, up to `on`, from which the donor has been eligible (the day after the last
     donation's waiting time): checked by the same eligibility rule."""
-    last: datetime.date | None = getattr(donor, "last_donation", None)  # annotated by the candidate query
-    if last is None:
+    if past is None:
         return on
-    verdict = eligibility_for(donor, last + datetime.timedelta(days=1), component)
-    return verdict.eligible_from if verdict and verdict.eligible_from and verdict.eligible_from <= on else on
+    verdict = eligibility(person, past.date + datetime.timedelta(days=1), component, None, past, [], rules)
+    return verdict.eligible_from if verdict.eligible_from and verdict.eligible_from <= on else on

@@ -4,8 +4,9 @@
   receives Rh(-) only. Whole blood: the same ABO group, Rh as for red cells.
 - Plasma: the reverse rule (AB gives to all, A to A and O, B to B and O, O to O); Rh does not matter.
 - Platelets: any ABO, the same group preferred; Rh as for red cells.
-Ranking: the same group first, then club members, then nearness in the unit tree, then the longest
-time since the last donation and since the last call. The first wave is units + 2 when urgent, + 1
+Ranking: the same group first, then club members, then nearness in the unit tree, then a group
+confirmed by a facility before a declared one, then the longest time since the last donation and since
+the last call. The first wave is units + 2 when urgent, + 1
 otherwise.
 """
 
@@ -62,6 +63,7 @@ class Candidate:
     club_member: bool = False
     last_donation: datetime.date | None = None
     last_call: datetime.date | None = None
+    confirmed: bool = True  # the blood group was confirmed by a facility (not only declared)
     reasons: list[str] = field(default_factory=list, compare=False, hash=False)
 
 
@@ -69,7 +71,15 @@ def rank(candidates: list[Candidate], patient: tuple[str, str], on: datetime.dat
     def key(c: Candidate):
         since_donation = (on - c.last_donation).days if c.last_donation else 10**6
         since_call = (on - c.last_call).days if c.last_call else 10**6
-        return (c.group[0] != patient[0], not c.club_member, c.distance, -since_donation, -since_call, c.donor_id)
+        return (
+            c.group[0] != patient[0],
+            not c.club_member,
+            c.distance,
+            not c.confirmed,
+            -since_donation,
+            -since_call,
+            c.donor_id,
+        )
 
     return sorted(candidates, key=key)
 

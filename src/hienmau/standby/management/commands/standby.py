@@ -1,4 +1,4 @@
-"""`hienmau standby match --group "O-" --component red_cells|whole_blood|platelets|plasma --units N
+"""`hienmau standby widen` (the next wave for requests past their acceptance window) and `hienmau standby match --group "O-" --component red_cells|whole_blood|platelets|plasma --units N
 --on YYYY-MM-DD --near UNITCODE [--urgent] --json`: the ranked donors for an emergency request, in the
 scope of the unit at --near, and the first wave's donor ids."""
 
@@ -13,6 +13,7 @@ from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import unit_scope
 from hienmau.standby.lib import matching as M
 from hienmau.standby.matching import group_label, match
+from hienmau.standby.services import widen_overdue
 
 
 class Command(BaseCommand):
@@ -28,8 +29,15 @@ class Command(BaseCommand):
         find.add_argument("--near", required=True, metavar="UNITCODE", help="Mã đơn vị nơi cần máu.")
         find.add_argument("--urgent", action="store_true", help="Khẩn cấp: đợt gọi đầu rộng hơn.")
         find.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        sub.add_parser(
+            "widen", help="Gọi đợt tiếp cho các yêu cầu đã quá thời gian chờ trả lời mà chưa đủ người (chạy mỗi phút)."
+        )
 
     def handle(self, *args, action, **options):
+        if action == "widen":
+            for request, calls in widen_overdue(clock.today()):
+                self.stdout.write(f"Yêu cầu số {request.pk} ({request}): gọi thêm {len(calls)} người.")
+            return
         patient = M.parse_group(options["group"] or "")
         if patient is None:
             raise CommandError(f"Nhóm máu --group “{options['group']}” không hợp lệ: ví dụ O-, A+, AB-.")
