@@ -61,8 +61,11 @@ test-postgres:
 test-sqlite:
 	env -u DATABASE_URL $(MAKE) test
 
+# Unit search and scope, then the achievement roll-ups on `hienmau bench seed --scale province` (its table is
+# written into docs/benchmarks.md). PostgreSQL when DATABASE_URL is set; BENCH_SCALE=national when asked.
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench achievement $(or $(BENCH_SCALE),province) --write
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

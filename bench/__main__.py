@@ -1,7 +1,9 @@
 """Benchmarks: figures and ratios, never pass/fail. `make bench` (SQLite) or with DATABASE_URL set.
 
 `python -m bench` runs the suite below; `python -m bench donors [N]` runs bench/donors.py (registry of N
-donors, default 1.000.000, PostgreSQL only); `python -m bench reference` loads the official unit lists
+donors, default 1.000.000, PostgreSQL only); `python -m bench achievement [province|national] [--write]`
+(bench/achievement.py: achievement roll-ups on the `hienmau bench seed` dataset, ratios to hand-written SQL,
+the table written into docs/benchmarks.md); `python -m bench reference` loads the official unit lists
 (bench/reference.py: about 14,700 units) and measures search, a province officer's scope and the resolver.
 
 - unit search: accent-insensitive search in a national-size tree (10.000+ units), p50/p95 per query
@@ -117,6 +119,10 @@ if __name__ == "__main__":
         from bench import reference
 
         reference.main()
+    elif sys.argv[1:2] == ["achievement"]:
+        from bench import achievement
+
+        achievement.main(sys.argv[2:])
     elif sys.argv[1:2] == ["donors"]:
         from bench import donors
 

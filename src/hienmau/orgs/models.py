@@ -49,6 +49,8 @@ class UnitCategory(models.TextChoices):
     CLUB = "club", _("câu lạc bộ")
 
 
+_CATEGORY_LABELS: dict[str, Promise] = dict(UnitCategory.choices)
+
 CATEGORIES_BY_KIND: dict[str, tuple[str, ...]] = {
     UnitKind.NATIONAL: (UnitCategory.NATIONAL,),
     UnitKind.PROVINCE: (UnitCategory.PROVINCE, UnitCategory.CENTRAL_CITY),
@@ -187,7 +189,9 @@ class Unit(models.Model):
         """'tỉnh Kiên Giang', 'huyện An Minh'; organisations are named in full already."""
         if self.kind in (UnitKind.NATIONAL, UnitKind.ORGANISATION):
             return self.name
-        return f"{self.get_category_display()} {self.name}"
+        # One label lookup, not get_category_display(), which rebuilds its choices on every call (a
+        # third of a province report's time went there; bench/achievement.py).
+        return f"{_CATEGORY_LABELS.get(self.category, self.category)} {self.name}"
 
     @property
     def document_place(self) -> str:

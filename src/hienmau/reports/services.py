@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractMonth
 
 from hienmau.core.clock import today
 from hienmau.orgs.lib import boundaries
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import reach_paths, scope_queryset
 from hienmau.orgs.services import UnitGraph
-from hienmau.plans.models import Allocation, Metric, Plan, PlanKind
+from hienmau.plans.models import Allocation, AllocationCell, Bucket, Metric, Plan, PlanKind, Target
 from hienmau.reports.lib import achievement
 from hienmau.results.lib import rules
 from hienmau.results.lib.rules import Counts
@@ -56,6 +57,42 @@ def figures(paths, first: datetime.date, last: datetime.date, *, by_unit_id: boo
         else:
             out.append(achievement.Figure(row["unit__path"], row["day"], counts))
     return out
+
+
+def unit_month_figures(paths, first: datetime.date, last: datetime.date, *, months: bool) -> list[tuple]:
+    """Per unit (× month when `months`) sums under `paths` between two days: (unit id, month or 0, the
+    six sums in FIELDS order). Grouped in the database, so a national year is a few thousand rows."""
+    query = UnitDayResult.objects.filter(day__range=(first, last)).filter(_paths_filter(paths))
+    keys = ["unit_id", "unit__path", "unit__valid_from", "unit__valid_until"]
+    if months:
+        query = query.annotate(month=ExtractMonth("day"))
+        keys.append("month")
+    rows: Iterable[Mapping[str, Any]] = (
+        query.values(*keys).annotate(**{f"s_{name}": Sum(name) for name in FIELDS}).order_by()
+    )
+    return [
+        (
+            UnitAt(row["unit_id"], row["unit__path"], row["unit__valid_from"], row["unit__valid_until"]),
+            row["month"] if months else 0,
+            tuple(row[f"s_{name}"] or 0 for name in FIELDS),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class UnitAt:
+    """A unit a figure was recorded under: where it sits and when it existed."""
+
+    pk: int
+    path: str
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+
+    def valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or self.valid_until > day
+        )
 
 
 # --- one plan ------------------------------------------------------------------------------------
@@ -157,34 +194,72 @@ def unit_targets(unit: Unit, year: int, *, as_of: datetime.date | None = None) -
     """The unit's blood-unit target for the year and its split by month: what plans of that year
     allocate to it (an annual plan preferred over campaigns, which are part of it), else the target of
     the plans it issued itself. With `as_of`, only plans dated on or before that day count."""
+    return units_targets([unit], year, as_of=as_of)[unit.pk]
+
+
+def units_targets(
+    units: list[Unit], year: int, *, as_of: datetime.date | None = None
+) -> dict[int, tuple[int | None, dict[int, int]]]:
+    """unit_targets for many units in a few queries (a report's rows)."""
     plans = _plans_of_year(year)
     if as_of is not None:
         plans = plans.filter(Q(date__lte=as_of) | Q(date__isnull=True))
     allocations = list(
-        Allocation.objects.filter(unit=unit, metric=Metric.BLOOD_UNITS, plan__in=plans)
-        .select_related("plan")
-        .prefetch_related("cells__bucket")
+        Allocation.objects.filter(unit__in=units, metric=Metric.BLOOD_UNITS, plan__in=plans).values_list(
+            "pk", "unit_id", "total", "plan_id", "plan__kind"
+        )
     )
-    annual = [a for a in allocations if a.plan.kind == PlanKind.ANNUAL and a.plan.buckets.count() > 6]
-    chosen = annual or allocations
-    months: dict[int, int] = defaultdict(int)
-    if chosen:
-        for allocation in chosen:
-            for cell in allocation.cells.all():
-                month = _bucket_month(cell.bucket.key, cell.bucket.date)
+    plan_ids = {plan_id for _, _, _, plan_id, _ in allocations}
+    buckets_per_plan = dict(
+        Bucket.objects.filter(plan_id__in=plan_ids)
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .values_list("plan_id", "n")
+    )
+    by_unit: dict[int, list[tuple[int, int | None, bool]]] = defaultdict(list)
+    for pk, unit_id, total, plan_id, kind in allocations:
+        by_unit[unit_id].append((pk, total, kind == PlanKind.ANNUAL and buckets_per_plan.get(plan_id, 0) > 6))
+    chosen = {unit_id: [a for a in found if a[2]] or found for unit_id, found in by_unit.items()}
+    cells: dict[int, list[tuple[str, datetime.date | None, int]]] = defaultdict(list)
+    for allocation_id, key, day, value in AllocationCell.objects.filter(
+        allocation_id__in=[a[0] for found in chosen.values() for a in found]
+    ).values_list("allocation_id", "bucket__key", "bucket__date", "value"):
+        cells[allocation_id].append((key, day, value))
+    # Units no plan allocates to: the targets of the plans they issued themselves, and the months of
+    # those plans' allocations (two queries for all of them).
+    issuers = [unit.pk for unit in units if unit.pk not in chosen]
+    own_targets: dict[int, list[int]] = defaultdict(list)
+    own_months: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    if issuers:
+        own = plans.filter(issuing_unit_id__in=issuers)
+        for issuer, stated in Target.objects.filter(plan__in=own, metric=Metric.BLOOD_UNITS).values_list(
+            "plan__issuing_unit_id", "value"
+        ):
+            own_targets[issuer].append(int(stated))
+        for issuer, key, day, value in (
+            AllocationCell.objects.filter(allocation__plan__in=own, allocation__metric=Metric.BLOOD_UNITS)
+            .values("allocation__plan__issuing_unit_id", "bucket__key", "bucket__date")
+            .annotate(summed=Sum("value"))
+            .values_list("allocation__plan__issuing_unit_id", "bucket__key", "bucket__date", "summed")
+            .order_by()
+        ):
+            month = _bucket_month(key, day)
+            if month:
+                own_months[issuer][month] += value
+    out: dict[int, tuple[int | None, dict[int, int]]] = {}
+    for unit in units:
+        if unit.pk not in chosen:
+            values = own_targets.get(unit.pk)
+            out[unit.pk] = (sum(values) if values else None, dict(own_months.get(unit.pk, {})))
+            continue
+        months: dict[int, int] = defaultdict(int)
+        for pk, _total, _annual in chosen[unit.pk]:
+            for key, day, value in cells[pk]:
+                month = _bucket_month(key, day)
                 if month:
-                    months[month] += cell.value
-        return sum(a.total or 0 for a in chosen), dict(months)
-    own = list(plans.filter(issuing_unit=unit))
-    values = [plan.target_value(Metric.BLOOD_UNITS) for plan in own]
-    values = [int(v) for v in values if v is not None]
-    for plan in own:
-        for allocation in plan.allocations.filter(metric=Metric.BLOOD_UNITS).prefetch_related("cells__bucket"):
-            for cell in allocation.cells.all():
-                month = _bucket_month(cell.bucket.key, cell.bucket.date)
-                if month:
-                    months[month] += cell.value
-    return (sum(values) if values else None), dict(months)
+                    months[month] += value
+        out[unit.pk] = (sum(total or 0 for _, total, _ in chosen[unit.pk]), dict(months))
+    return out
 
 
 def _bucket_month(key: str, day: datetime.date | None) -> int | None:
@@ -234,17 +309,22 @@ class UnitYear:
         }
 
 
+BY_CHOICES = ("month", "unit", "unit-month")
+
+
 def unit_year(unit: Unit, year: int, by: str | None = None, *, today_boundaries: bool = False) -> UnitYear:
-    """All results of the unit's subtree (and of the units that handed over to it) in the year."""
+    """All results of the unit's subtree (and of the units that handed over to it) in the year; `by`
+    "month", "unit" (one level below) or "unit-month" (one level below, each with its twelve months)."""
     paths = reach_paths(unit)
-    found = figures(paths, datetime.date(year, 1, 1), datetime.date(year, 12, 31), by_unit_id=by == "unit")
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if by in ("unit", "unit-month"):
+        found = unit_month_figures(paths, first, last, months=by == "unit-month")
+        on = today() if today_boundaries else min(last, today())
+        return _by_unit(unit, year, found, on, by)
     target, months = unit_targets(unit, year)
-    if by == "unit":
-        on = today() if today_boundaries else min(datetime.date(year, 12, 31), today())
-        return _by_unit(unit, year, found, target, on)
     total = Counts()
     per_month: dict[int, Counts] = defaultdict(Counts)
-    for figure in found:
+    for figure in figures(paths, first, last):
         total = total + figure.counts
         per_month[figure.day.month] += figure.counts
     rows = []
@@ -255,31 +335,67 @@ def unit_year(unit: Unit, year: int, by: str | None = None, *, today_boundaries:
     return UnitYear(unit, year, by, rows, target, total)
 
 
-def _by_unit(root: Unit, year: int, found, target, on: datetime.date) -> UnitYear:
+def _by_unit(root: Unit, year: int, found, on: datetime.date, by: str) -> UnitYear:
     """Rows per unit one level below `root`, in the boundaries valid on `on` (the year's end, or today):
     figures recorded under a unit that later merged follow its successor links (shares split exactly,
-    then rounded)."""
-    graph = UnitGraph.load()
-    sums: dict[int, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    total = Counts()
-    for unit_id, _day, counts in found:
-        total = total + counts
-        for target_id, weight in boundaries.resolve(unit_id, graph.nodes, graph.successors, on).items():
-            owner = _child_of(target_id, root.pk, graph.nodes)
-            for name in FIELDS:
-                sums[owner][name] += getattr(counts, name) * weight
+    then rounded). Each unit's way to its row is worked out once; whole shares are added as integers."""
+    graph: UnitGraph | None = None
+    owners: dict[int, list[tuple[int, Fraction]]] = {}
+    whole: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0] * len(FIELDS))
+    parts: dict[tuple[int, int], list[Fraction]] = {}
+    totals = [0] * len(FIELDS)
+    for unit, month, values in found:
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        shares = owners.get(unit.pk)
+        if shares is None and unit.valid_on(on) and unit.path.startswith(root.path):
+            # What boundaries.resolve gives a unit valid on the day, inside the root: itself, whole; its
+            # row is the unit of its path one level below the root.
+            below = unit.path[len(root.path) :].split("/", 1)[0]
+            shares = owners[unit.pk] = [(int(below) if below else root.pk, Fraction(1))]
+        elif shares is None:
+            graph = graph or UnitGraph.load()
+            merged: dict[int, Fraction] = defaultdict(Fraction)
+            for target_id, weight in boundaries.resolve(unit.pk, graph.nodes, graph.successors, on).items():
+                merged[_child_of(target_id, root.pk, graph.nodes)] += weight
+            shares = owners[unit.pk] = list(merged.items())
+        for owner, weight in shares:
+            if weight == 1:
+                cell = whole[(owner, month)]
+                for i, value in enumerate(values):
+                    cell[i] += value
+            else:
+                part = parts.setdefault((owner, month), [Fraction(0)] * len(FIELDS))
+                for i, value in enumerate(values):
+                    part[i] += value * weight
+    exact: dict[int, dict[int, list]] = defaultdict(dict)  # owner → month → sums (ints, or Fractions)
+    for key in whole.keys() | parts.keys():
+        owner, month = key
+        zero: list[int] = [0] * len(FIELDS)
+        part_sums: list[Fraction] = parts.get(key, [Fraction(0)] * len(FIELDS))
+        exact[owner][month] = [w + p for w, p in zip(whole.get(key, zero), part_sums, strict=True)]
     children = list(root.children.valid_on(on).order_by("kind", "name"))
+    child_ids = {c.pk for c in children}
     units = {u.pk: u for u in children}
-    units.update(Unit.objects.in_bulk([pk for pk in sums if pk not in units]))
-    rounded = {pk: Counts(**{n: int(round(v)) for n, v in values.items()}) for pk, values in sums.items()}
+    units.update(Unit.objects.in_bulk([pk for pk in exact if pk not in child_ids]))
+    order = [*[c.pk for c in children], *[pk for pk in exact if pk not in child_ids]]
+    targets = units_targets([units[pk] for pk in order if pk != root.pk] + [root], year)
     rows, ids = [], []
-    for pk in [*[c.pk for c in children], *[pk for pk in sums if pk not in {c.pk for c in children}]]:
+    for pk in order:
         unit = units[pk]
-        child_target, _ = unit_targets(unit, year) if pk != root.pk else (None, {})
+        child_target, child_months = targets[pk] if pk != root.pk else (None, {})
         name = unit.full_name if pk != root.pk else f"{unit.full_name} (trực tiếp)"
-        rows.append(_row(name, child_target, rounded.get(pk, Counts()), code=unit.code))
+        months = exact.get(pk, {})
+        summed = [sum(column) for column in zip(*months.values(), strict=True)] if months else [0] * len(FIELDS)
+        extra: dict[str, Any] = {"code": unit.code}
+        if by == "unit-month":
+            extra["months"] = [
+                {"month": m, "target": child_months.get(m), "result": int(round(months[m][0])) if m in months else 0}
+                for m in range(1, 13)
+            ]
+        rows.append(_row(name, child_target, Counts(*(int(round(v)) for v in summed)), **extra))
         ids.append(pk)
-    return UnitYear(root, year, "unit", rows, target, total, ids)
+    target = targets[root.pk][0]
+    return UnitYear(root, year, by, rows, target, Counts(*totals), ids)
 
 
 def _child_of(unit_id: int, root_id: int, nodes) -> int:

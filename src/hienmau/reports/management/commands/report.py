@@ -28,7 +28,12 @@ class Command(BaseCommand):
         achievement.add_argument("--plan", help="Số kế hoạch (66 hoặc 66/KH-BCĐ).")
         achievement.add_argument("--unit", help="Mã đơn vị (đơn vị mang mã đó trong năm được chọn).")
         achievement.add_argument("--year", type=int, help="Năm, cùng với --unit.")
-        achievement.add_argument("--by", choices=("month", "unit"), help="Chia theo tháng hoặc theo đơn vị cấp dưới.")
+        achievement.add_argument(
+            "--by",
+            choices=services.BY_CHOICES,
+            help="Chia theo tháng (month), theo đơn vị cấp dưới (unit), hoặc theo đơn vị cấp dưới và từng tháng "
+            "(unit-month).",
+        )
         achievement.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
         ahead = sub.add_parser(
