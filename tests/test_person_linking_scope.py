@@ -266,6 +266,19 @@ def try_self_registration(ctx, how):
             )
 
 
+@linking_path("club roster", takes_cccd=False)  # finds records by number only, never creates one: see below
+def try_club_roster(ctx, how):
+    from hienmau.standby.models import Club
+
+    club = Club.objects.get_or_create(name="CLB hiến máu dự bị Ân Thi", kind="reserve", unit=ctx.tree.an_thi)[0]
+    ctx.client.force_login(ctx.people.district_officer)
+    for number in (ctx.other.cccd, "0911222333"):  # its CCCD or its phone: neither finds the An Giang record
+        data = {"number": number, "joined_on": "01/03/2026", "channel": "sms"}
+        keep(ctx, ctx.client.post(reverse("standby:member_add", args=[club.pk]), data))
+    assert not club.members.exists()
+    assert not TransferRequest.objects.filter(donor=ctx.other).exists()  # a lookup asks nobody for a transfer
+
+
 # --- the checks ------------------------------------------------------------------------------------
 
 
@@ -324,6 +337,7 @@ def test_paths_cover_every_way_a_person_is_linked():
         "registrant list",
         "walk-in",
         "self-registration",
+        "club roster",
     }
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("r/", include("hienmau.drives.public_urls")),
     path("results/", include("hienmau.results.urls")),
     path("reports/", include("hienmau.reports.urls")),
+    path("standby/", include("hienmau.standby.urls")),
     path("switch-unit/", org_views.switch_unit, name="switch_unit"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

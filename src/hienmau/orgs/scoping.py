@@ -310,3 +310,38 @@ def visible_donors(donors: QS, scope: Scope) -> QS:
         | _related_in_scope(donors, "registrations", scope, "drive__organiser__")
         | _related_in_scope(donors, "registrations", scope, "unit__")
     )
+
+
+# --- standby (emergency requests and clubs) -----------------------------------------------------
+
+
+def visible_emergency_requests(requests: QS, scope: Scope) -> QS:
+    """Requests raised by a facility in the scope, or coordinated by an office in it."""
+    if scope.everything:
+        return requests
+    return requests.filter(scope.unit_filter("facility__") | scope.unit_filter("office__"))
+
+
+def editable_emergency_requests(requests: QS, scope: Scope) -> QS:
+    """Editors (officers, facility staff) of the requesting facility's or the coordinating office's side."""
+    if not scope.can_edit:
+        return requests.none()
+    return visible_emergency_requests(requests, scope)
+
+
+def visible_clubs(clubs: QS, scope: Scope | None, user) -> QS:
+    """Clubs attached to a unit in the scope, and the clubs the user chairs (a chair may hold no role)."""
+    chaired = Q(chair=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+    if scope is None:
+        return clubs.filter(chaired)
+    if scope.everything:
+        return clubs
+    return clubs.filter(scope.unit_filter("unit__") | chaired)
+
+
+def editable_clubs(clubs: QS, scope: Scope | None, user) -> QS:
+    """The chair keeps their roster; editors of the scope keep the clubs attached inside it."""
+    chaired = Q(chair=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+    if scope is None or not scope.can_edit:
+        return clubs.filter(chaired)
+    return clubs if scope.everything else clubs.filter(scope.unit_filter("unit__") | chaired)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from hienmau.core import clock
 from hienmau.core.lib.dates import format_date
-from hienmau.donors.models import Donor
+from hienmau.donors.lib.eligibility import Deferral, PastDonation, Person, eligibility, rules_on
+from hienmau.donors.models import Donation, Donor, Outcome
+from hienmau.donors.services import rule_sets
 from hienmau.notify.services import send
 from hienmau.notify.templates import render
 from hienmau.orgs.scoping import Scope, unit_scope
@@ -19,6 +22,7 @@ from hienmau.standby.matching import available_members, group_text, match
 from hienmau.standby.models import (
     Call,
     CallOutcome,
+    Club,
     ClubMember,
     ContactChannel,
     EmergencyRequest,
@@ -129,3 +133,132 @@ def widen_overdue(on: datetime.date) -> list[tuple[EmergencyRequest, list[Call]]
         if calls:
             done.append((request, calls))
     return done
+
+
+# --- club rosters --------------------------------------------------------------------------------
+
+
+class RosterError(Exception):
+    """A roster change refused, with the reason in Vietnamese."""
+
+
+@dataclass
+class RosterLine:
+    member: ClubMember
+    eligible_from: datetime.date | None  # None: cannot give (age, weight) or no birth date
+    eligible_now: bool
+    available: bool
+    last_contact: datetime.datetime | None
+
+
+def roster(club: Club, on: datetime.date) -> list[RosterLine]:
+    """Every member with the next day they may give (the one eligibility rule, whole blood), whether they
+    are available, and when they were last called: three queries for the whole roster."""
+    rules = rules_on(rule_sets(), on)
+    donated = Donation.objects.filter(donor=OuterRef("donor"), outcome=Outcome.DONATED, date__lte=on).order_by(
+        "-date", "-pk"
+    )
+    members = list(
+        club.members.select_related("donor")
+        .annotate(
+            last_date=Subquery(donated.values("date")[:1]),
+            last_component=Subquery(donated.values("component")[:1]),
+            last_contact=Subquery(Call.objects.filter(donor=OuterRef("donor")).order_by("-at").values("at")[:1]),
+        )
+        .order_by("donor__given_name_folded", "donor__name_folded", "pk")
+    )
+    deferrals: dict[int, list[Deferral]] = {}
+    for donor_id, until, reason in Donation.objects.filter(
+        donor__in=[m.donor_id for m in members], outcome=Outcome.DEFERRED, deferral_until__gt=on
+    ).values_list("donor_id", "deferral_until", "deferral_reason"):
+        deferrals.setdefault(donor_id, []).append(Deferral(until=until, reason=reason))
+    lines = []
+    for member in members:
+        donor = member.donor
+        eligible_from, now_ok = None, False
+        if donor.date_of_birth is not None:
+            person = Person(
+                sex=donor.sex or None,
+                date_of_birth=donor.date_of_birth,
+                weight_kg=float(donor.weight_kg) if donor.weight_kg is not None else None,
+            )
+            last = member.last_date  # type: ignore[attr-defined]
+            past = PastDonation(last, member.last_component) if last else None  # type: ignore[attr-defined]
+            verdict = eligibility(person, on, "whole_blood", None, past, deferrals.get(donor.pk, []), rules)
+            now_ok = verdict.eligible
+            eligible_from = on if verdict.eligible else verdict.eligible_from
+        lines.append(
+            RosterLine(member, eligible_from, now_ok, member.available_on(on), member.last_contact)  # type: ignore[attr-defined]
+        )
+    return lines
+
+
+def add_member(club: Club, donor: Donor, joined_on: datetime.date, channel: str) -> ClubMember:
+    if donor.merged_into_id or donor.erased_at:
+        raise RosterError("Hồ sơ người hiến này đã được gộp hoặc xoá, không thêm vào câu lạc bộ được.")
+    member, created = ClubMember.objects.get_or_create(
+        club=club, donor=donor, defaults={"joined_on": joined_on, "channel": channel}
+    )
+    if not created:
+        raise RosterError(f"{donor.full_name} đã có trong danh sách câu lạc bộ.")
+    return member
+
+
+# --- reports -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RequestFigures:
+    request: EmergencyRequest
+    calls: int
+    accepted: int
+    minutes_to_fill: int | None
+
+
+@dataclass
+class ClubFigures:
+    club: Club
+    calls: int
+    answered: int
+    accepted: int
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self.answered / self.calls if self.calls else None
+
+    @property
+    def accept_rate(self) -> float | None:
+        return self.accepted / self.calls if self.calls else None
+
+
+def request_figures(requests) -> list[RequestFigures]:
+    """Calls, yeses and the time from raising to filled, per request (one query)."""
+    rows = requests.annotate(
+        n_calls=Count("calls"), n_accepted=Count("calls", filter=Q(calls__outcome__in=ANSWERED_YES))
+    ).select_related("facility")
+    figures = []
+    for request in rows:
+        minutes = None
+        if request.filled_at:
+            minutes = int((request.filled_at - request.created_at).total_seconds() // 60)
+        figures.append(RequestFigures(request, request.n_calls, request.n_accepted, minutes))
+    return figures
+
+
+def club_figures(clubs, requests) -> list[ClubFigures]:
+    """Per club: calls to its members for the given requests, how many answered at all, how many said yes."""
+    calls = Call.objects.filter(request__in=requests)
+    answered = ~Q(outcome__in=[CallOutcome.PENDING, CallOutcome.NO_ANSWER, CallOutcome.UNREACHABLE])
+    figures = []
+    counts = {
+        row["donor__club_memberships__club"]: row
+        for row in calls.filter(donor__club_memberships__club__in=clubs)
+        .values("donor__club_memberships__club")
+        .annotate(
+            n=Count("pk"), answered=Count("pk", filter=answered), yes=Count("pk", filter=Q(outcome__in=ANSWERED_YES))
+        )
+    }
+    for club in clubs:
+        row = counts.get(club.pk, {})
+        figures.append(ClubFigures(club, row.get("n", 0), row.get("answered", 0), row.get("yes", 0)))
+    return figures
