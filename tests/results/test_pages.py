@@ -119,12 +119,51 @@ def test_the_comparison_table_exports_last_year_and_this_years_plan_and_schedule
     assert leader_of_commune.get(reverse("reports:plan_comparison", args=[imported.plan.pk, "xlsx"])).status_code == 404
 
 
+def test_the_comparison_table_in_word_follows_decree_30_and_holds_the_same_figures(client_for, people, imported):
+    from docx import Document
+    from docx.shared import Mm
+
+    imported.plan.allocations.filter(unit=imported.police).update(prior_plan=300, prior_actual=310, prior_percent=103)
+    with frozen(TODAY):
+        response = client_for(people.province_officer).get(
+            reverse("reports:plan_comparison", args=[imported.plan.pk, "docx"])
+        )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.docx"')
+    document = Document(__import__("io").BytesIO(response.content))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (297, 210)
+    assert round(section.left_margin.mm) == 30 and round(section.right_margin.mm) == 15
+    head, table = document.tables
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head.cell(0, 1).text
+    assert "KIÊN GIANG" in head.cell(0, 0).text and "01/10/2022" not in head.cell(1, 1).text
+    assert "ngày 01 tháng 10 năm 2022" in head.cell(1, 1).text
+    assert "Kèm theo Kế hoạch số 66/KH-BCĐ" in "\n".join(p.text for p in document.paragraphs)
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert cells[0][2] == "Năm 2021" and cells[1][6:10] == ["Tháng 5", "Tháng 6", "Tháng 7", "Tháng 8"]
+    rows = {row[1]: row for row in cells[2:]}
+    assert rows["huyện An Minh"][5:] == ["350", "100", "100", "100", "50", "365", "104,3"]
+    assert rows["Công an tỉnh"][2:6] == ["300", "310", "103,0", "325"]
+    assert rows["Tổng cộng"][-2:] == ["665", "64,9"]
+    assert all(run.font.size is None or run.font.size <= Mm(5) for p in document.paragraphs for run in p.runs)
+
+
+def test_a_long_schedule_is_written_as_text_as_the_seed_002_annex_does():
+    from hienmau.reports.exports import schedule_text
+
+    labels = [f"Tháng {m}" for m in range(1, 13)]
+    values = [None, None, None, 400, None, None, 400, None, None, None, None, 1532]
+    assert schedule_text(labels, values) == "Tháng 4 (400 đv); tháng 7 (400 đv); tháng 12 (1.532 đv)"
+    assert schedule_text(labels, [None] * 12) == ""
+
+
 def test_the_dashboard_opens_on_the_latest_year_in_the_units_boundaries_of_that_year(client_for, people, imported):
     with frozen(TODAY):
         page = visible_text(client_for(people.province_officer).get(reverse("reports:overview")))
         other = visible_text(client_for(people.van_du_focal).get(reverse("reports:overview")))
     assert "tỉnh Kiên Giang" in page and "2022" in page  # today's An Giang stood for Kiên Giang in 2022
     assert "Đơn vị chậm tiến độ" in page and "huyện An Minh" in page and "None" not in page
+    assert "Bản đồ ô tỉ lệ đạt" in page and "104,3%" in page  # An Minh's tile
     assert "Kiên Giang" not in other and "66/KH-BCĐ" not in other
 
 

@@ -30,6 +30,7 @@ from hienmau.core.bulk import insert_with_history
 from hienmau.core.clock import today
 from hienmau.donors.models import Component, Donation, Donor, Outcome
 from hienmau.donors.services import benefit_rate, eligibility_for, issue_certificate
+from hienmau.donors.signals import visits_recorded
 from hienmau.orgs.models import Unit
 
 
@@ -171,6 +172,9 @@ def record_imported(rows: list[tuple[int, Visit, str]]) -> int:
             fields[f"{name}_id"] = unit.pk if unit is not None else None
         values.append({"donor_id": donor_id, **fields, "source_key": key})
     insert_with_history(Donation, values)
+    groups = {(value["facility_id"], value["date"]) for value in values}
+    if groups:
+        visits_recorded.send(Donation, groups=groups)
     return len(values)
 
 

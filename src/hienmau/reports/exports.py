@@ -9,9 +9,17 @@ import datetime
 import io
 from dataclasses import dataclass
 
-from hienmau.core.clock import today
-from hienmau.core.lib.documents import FONT, FONT_STACK, MOTTO, MOTTO_2, safe_cell
+from hienmau.core.lib import word
+from hienmau.core.lib.documents import (
+    FONT,
+    FONT_STACK,
+    MOTTO,
+    MOTTO_2,
+    place_date_line,
+    safe_cell,
+)
 from hienmau.core.lib.numbers import format_int
+from hienmau.core.lib.word import USABLE_W
 from hienmau.orgs.scoping import reach_paths
 from hienmau.plans.models import Plan
 from hienmau.reports import services
@@ -41,6 +49,15 @@ class Comparison:
     bucket_labels: list[str]
     rows: list[ComparisonRow]
     total: ComparisonRow
+    as_of: datetime.date
+
+
+COMPARISON_TITLE = "BẢNG SO SÁNH KẾT QUẢ VÀ KẾ HOẠCH HIẾN MÁU TÌNH NGUYỆN"
+
+
+def comparison_subtitle(plan: Plan, as_of: datetime.date) -> str:
+    reference = f"Kế hoạch số {plan.reference}" if plan.reference else plan.title
+    return f"(Kèm theo {reference}; số liệu đến ngày {as_of:%d/%m/%Y})"
 
 
 def _prior(allocation, year: int) -> tuple[int | None, int | None]:
@@ -101,7 +118,7 @@ def build_comparison(plan: Plan) -> Comparison:
         data.report.total.collected,
         _percent(data.report.total.collected, data.report.total_target),
     )
-    return Comparison(plan, year, [b.label for b in data.buckets], rows, total_row)
+    return Comparison(plan, year, [b.label for b in data.buckets], rows, total_row, data.as_of)
 
 
 def _shown(value):
@@ -145,9 +162,8 @@ def comparison_xlsx(plan: Plan) -> bytes:
     put(1, 1, plan.issuing_unit.full_name.upper(), span=half, bold=True)
     put(1, half + 1, MOTTO, span=ncols - half, bold=True)
     put(2, half + 1, MOTTO_2, span=ncols - half, bold=True, pt=13)
-    put(4, 1, "BẢNG SO SÁNH KẾT QUẢ VÀ KẾ HOẠCH HIẾN MÁU TÌNH NGUYỆN", span=ncols, bold=True, pt=14)
-    reference = f"Kế hoạch số {plan.reference}" if plan.reference else plan.title
-    put(5, 1, f"(Kèm theo {reference}; số liệu đến ngày {today():%d/%m/%Y})", span=ncols, italic=True)
+    put(4, 1, COMPARISON_TITLE, span=ncols, bold=True, pt=14)
+    put(5, 1, comparison_subtitle(plan, data.as_of), span=ncols, italic=True)
     top, sub = 7, 8
     put(top, 1, "STT", rowspan=2, bold=True, border=True)
     put(top, 2, "Đơn vị", rowspan=2, bold=True, border=True)
@@ -225,12 +241,11 @@ def comparison_html(plan: Plan) -> str:
                 "values": [_text(v) for v in [*values, item.result, item.percent]],
             }
         )
-    reference = f"Kế hoạch số {plan.reference}" if plan.reference else plan.title
     return render_to_string(
         "reports/export/comparison.html",
         {
-            "title": "BẢNG SO SÁNH KẾT QUẢ VÀ KẾ HOẠCH HIẾN MÁU TÌNH NGUYỆN",
-            "subtitle": f"(Kèm theo {reference}; số liệu đến ngày {today():%d/%m/%Y})",
+            "title": COMPARISON_TITLE,
+            "subtitle": comparison_subtitle(plan, data.as_of),
             "issuer": plan.issuing_unit.full_name.upper(),
             "motto": MOTTO,
             "motto_2": MOTTO_2,
@@ -251,3 +266,127 @@ def comparison_pdf(plan: Plan) -> bytes:
 
     # Nothing is fetched from outside (fonts come from fontconfig): refuse every URL.
     return HTML(string=comparison_html(plan), url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+
+
+# --- Word ----------------------------------------------------------------------------------------
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MAX_SCHEDULE_COLUMNS = 6  # beyond this the schedule is one text column, as seed 002's annex writes it
+
+
+def schedule_text(labels: list[str], values: list[int | None]) -> str:
+    """'Tháng 5 (100 đv); tháng 6 (100 đv)': the buckets that hold a figure, as the seed 002 annex writes
+    a schedule in one cell."""
+    parts = [f"{label} ({format_int(value)} đv)" for label, value in zip(labels, values) if value]
+    return "; ".join([*parts[:1], *(part[:1].lower() + part[1:] for part in parts[1:])])
+
+
+def comparison_docx(plan: Plan) -> bytes:
+    """The comparison table as a Word document in Decree 30 form: A4 landscape, Times New Roman, the
+    issuing body over a short rule on the left and the motto on the right, the place-and-date line, the
+    title, then the table with its header repeated on every page and page numbers in the footer."""
+    from docx import Document
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    data = build_comparison(plan)
+    as_text = len(data.bucket_labels) > MAX_SCHEDULE_COLUMNS
+    size = 12 if as_text or len(data.bucket_labels) <= 4 else 11
+    document = Document()
+    word.defaults(document, size)
+    word.landscape_a4(document.sections[0])
+
+    def text(paragraph, value, *, bold=False, italic=False, underline=False, pt=None, align="center"):
+        paragraph.alignment = {
+            "center": WD_ALIGN_PARAGRAPH.CENTER,
+            "left": WD_ALIGN_PARAGRAPH.LEFT,
+            "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        }[align]
+        for index, line in enumerate(str(value).split("\n")):
+            if index:
+                paragraph.runs[-1].add_break()
+            run = paragraph.add_run(line)
+            run.bold, run.italic, run.underline, run.font.size = bold, italic, underline, Pt(pt or size)
+        return paragraph
+
+    head = document.add_table(rows=2, cols=2)
+    head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    word.no_borders(head)
+    word.widths(head, [Mm(100), Mm(USABLE_W - 100)])
+    text(head.cell(0, 0).paragraphs[0], plan.issuing_unit.full_name.upper(), bold=True)
+    word.rule(head.cell(0, 0).add_paragraph(), width_mm=100, rule_mm=35)
+    text(head.cell(0, 1).paragraphs[0], MOTTO, bold=True)
+    text(head.cell(0, 1).add_paragraph(), MOTTO_2, bold=True, underline=True, pt=size + 1)
+    text(
+        head.cell(1, 1).paragraphs[0],
+        place_date_line(plan.issuing_unit.document_place, data.as_of),
+        italic=True,
+        pt=size + 1,
+    )
+    head.cell(1, 1).paragraphs[0].paragraph_format.space_before = Pt(6)
+    title = text(document.add_paragraph(), COMPARISON_TITLE, bold=True, pt=size + 2)
+    title.paragraph_format.space_before = Pt(18)
+    text(document.add_paragraph(), comparison_subtitle(plan, data.as_of), italic=True, pt=size + 1)
+    text(
+        document.add_paragraph(), "Đơn vị tính: đơn vị máu", italic=True, align="right"
+    ).paragraph_format.space_before = Pt(6)
+
+    n_schedule = 1 if as_text else len(data.bucket_labels)
+    ncols = 2 + 3 + 1 + n_schedule + 2
+    table = document.add_table(rows=2 + len(data.rows) + 1, cols=ncols)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    fixed = [10, 0, 17, 17, 14, 17, *([0] if as_text else [15] * n_schedule), 19, 14]
+    name_width = (USABLE_W - sum(fixed)) * (0.45 if as_text else 1)
+    schedule_width = USABLE_W - sum(fixed) - name_width
+    widths = [10, name_width, 17, 17, 14, 17, *([schedule_width] if as_text else [15] * n_schedule), 19, 14]
+    word.widths(table, [Mm(w) for w in widths])
+
+    def header(row, col, value, *, rowspan=1, colspan=1):
+        cell = table.cell(row, col)
+        if rowspan > 1 or colspan > 1:
+            cell = cell.merge(table.cell(row + rowspan - 1, col + colspan - 1))
+        text(cell.paragraphs[0], value, bold=True)
+
+    header(0, 0, "STT", rowspan=2)
+    header(0, 1, "Đơn vị", rowspan=2)
+    header(0, 2, f"Năm {data.year - 1}", colspan=3)
+    for offset, label in enumerate(("Kế hoạch", "Thực hiện", "Tỉ lệ %")):
+        header(1, 2 + offset, label)
+    header(0, 5, f"Kế hoạch năm {data.year}", colspan=1 + n_schedule)
+    header(1, 5, "Tổng")
+    if as_text:
+        header(1, 6, "Thời gian thực hiện")
+    else:
+        for index, label in enumerate(data.bucket_labels):
+            header(1, 6 + index, label)
+    result_col = 6 + n_schedule
+    header(0, result_col, "Thực hiện đến nay", colspan=2)
+    header(1, result_col, "Số đơn vị máu")
+    header(1, result_col + 1, "Tỉ lệ %")
+    for index, row in enumerate(table.rows):
+        word.row_flags(row, header=index < 2)
+        for cell in row.cells:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    for offset, item in enumerate([*data.rows, data.total]):
+        r = 2 + offset
+        is_total = item is data.total
+        text(table.cell(r, 0).paragraphs[0], "" if is_total else str(offset + 1), bold=is_total)
+        text(table.cell(r, 1).paragraphs[0], item.name, bold=is_total, align="center" if is_total else "left")
+        schedule = [schedule_text(data.bucket_labels, item.schedule)] if as_text else [_text(v) for v in item.schedule]
+        values = [
+            _text(item.prior_plan),
+            _text(item.prior_actual),
+            _text(item.prior_percent),
+            _text(item.plan),
+            *schedule,
+            _text(item.result),
+            _text(item.percent),
+        ]
+        for k, value in enumerate(values):
+            left = as_text and k == 4
+            text(table.cell(r, 2 + k).paragraphs[0], value, bold=is_total, align="left" if left else "right")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

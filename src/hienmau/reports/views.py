@@ -12,11 +12,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.clock import today
+from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.scoping import get_unit_in_scope
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
 from hienmau.reports import exports, services
-from hienmau.reports.lib.charts import cumulative_lines, percent_bars
+from hienmau.reports.labels import INDICATOR_BASES, INDICATOR_NAMES
+from hienmau.reports.lib.charts import TileInput, cumulative_lines, percent_bars, province_tiles, tile_map
 
 STATUS_LABELS = {"none": _("Chưa có kết quả"), "behind": _("Chậm so với lịch"), "ahead": _("Đạt/vượt lịch"), "": ""}
 
@@ -67,8 +69,8 @@ def plan_achievement(request, pk):
 
 @scope_required
 def plan_comparison(request, pk, fmt):
-    """The comparison table as .xlsx or PDF; only for the issuing side, which sees every unit's row."""
-    if fmt not in ("xlsx", "pdf"):
+    """The comparison table as .xlsx, .docx or PDF; only for the issuing side, which sees every unit's row."""
+    if fmt not in ("xlsx", "docx", "pdf"):
         raise Http404
     scope = request.scope
     plan = Plan.objects.visible_to(scope).select_related("issuing_unit").filter(pk=pk).first()
@@ -79,6 +81,8 @@ def plan_comparison(request, pk, fmt):
     name = f"so-sanh-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{fmt}"
     if fmt == "pdf":
         response = HttpResponse(exports.comparison_pdf(plan), content_type="application/pdf")
+    elif fmt == "docx":
+        response = HttpResponse(exports.comparison_docx(plan), content_type=exports.DOCX_MIME)
     else:
         response = HttpResponse(exports.comparison_xlsx(plan), content_type=exports.XLSX_MIME)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -108,6 +112,7 @@ def unit_achievement(request, pk):
         request,
         "reports/unit_achievement.html",
         {
+            **indicator_context(services.unit_indicators(unit, year)),
             "unit": unit,
             "year": year,
             "by": by,
@@ -119,6 +124,24 @@ def unit_achievement(request, pk):
             "years": list(range(today().year, today().year - 6, -1)),
         },
     )
+
+
+def indicator_context(found) -> dict:
+    mix = found.volume_mix
+    return {
+        "indicators": found,
+        "indicator_rows": [
+            {
+                "name": INDICATOR_NAMES[item.key],
+                "base": INDICATOR_BASES[item.key],
+                "value": item.value,
+                "part": item.part,
+                "whole": item.whole,
+            }
+            for item in found.figures()
+        ],
+        "volume_rows": [(volume, count, mix[volume]) for volume, count in found.volumes.items()],
+    }
 
 
 def _dashboard_unit(scope, year: int):
@@ -133,6 +156,21 @@ def _dashboard_unit(scope, year: int):
         if scope.contains(earlier):
             return earlier
     return unit
+
+
+def _tiles(unit, by_unit):
+    """The tile map of the units one level below (provinces of the nation, communes of a province):
+    territorial units only, each coloured by its achievement of the year."""
+    units = Unit.objects.in_bulk(by_unit.unit_ids or [])
+    items, rows = [], []
+    for unit_id, row in zip(by_unit.unit_ids or [], by_unit.rows):
+        child = units.get(unit_id)
+        if child is None or unit_id == unit.pk or child.kind == UnitKind.ORGANISATION:
+            continue
+        percent = Decimal(str(row["percent"])) if row["percent"] is not None else None
+        items.append(TileInput(unit_id, child.code, child.name, percent))
+        rows.append(row)
+    return (tile_map(items, province_tiles()) if items else None), rows
 
 
 @scope_required
@@ -154,6 +192,7 @@ def overview(request):
     share_due = services.share_of_year_due(year)
     behind = [row for row in ranked if (row["percent"] or 0) < share_due * 100]
     line = cumulative_lines([row["target"] for row in by_month.rows], [row["result"] for row in by_month.rows])
+    tiles, tile_rows = _tiles(unit, by_unit)
     plans = list(Plan.objects.visible_to(scope).select_related("issuing_unit")[:8])
     summaries = [(plan, services.plan_achievement(plan).report) for plan in plans]
     return render(
@@ -172,5 +211,7 @@ def overview(request):
             "share_due": round(share_due * 100),
             "line": line,
             "months": by_month.rows,
+            "tiles": tiles,
+            "tile_rows": tile_rows,
         },
     )

@@ -22,6 +22,7 @@ class Source(models.TextChoices):
     CHECKIN = "checkin", _("Ghi nhận từng người tại điểm hiến")
     SHEET = "sheet", _("Biên bản kết quả của cơ sở tiếp nhận")
     TALLY = "tally", _("Bảng tổng hợp nhập từ tệp")
+    WALKIN = "walkin", _("Hiến tại cơ sở, không theo đợt")
 
 
 class Counts(models.Model):
@@ -64,6 +65,8 @@ class ResultImport(models.Model):
     objects = ResultImportQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("lần nhập bảng kết quả")
+        verbose_name_plural = _("lần nhập bảng kết quả")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -79,6 +82,8 @@ class SheetDetail(Counts):
     result_import = models.ForeignKey(ResultImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("chi tiết biên bản kết quả")
+        verbose_name_plural = _("chi tiết biên bản kết quả")
         constraints = [models.UniqueConstraint(fields=["drive", "unit"], name="results_sheet_detail_unique")]
 
     def __str__(self) -> str:
@@ -86,10 +91,14 @@ class SheetDetail(Counts):
 
 
 class ResultEntry(Counts):
-    """One figure in the ledger: a drive's result for one mobilising unit, or one tally row."""
+    """One figure in the ledger: a drive's result for one mobilising unit, one tally row, or one
+    facility's walk-ins of one day for one unit (`facility` names the group, which may be no facility)."""
 
-    source = models.CharField(max_length=10, choices=Source.choices)
+    source = models.CharField(_("nguồn"), max_length=10, choices=Source.choices)
     drive = models.ForeignKey(Drive, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    facility = models.ForeignKey(
+        Unit, verbose_name=_("cơ sở tiếp nhận"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     result_import = models.ForeignKey(
         ResultImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries"
     )
@@ -99,12 +108,19 @@ class ResultEntry(Counts):
     note = models.CharField(max_length=255, blank=True)
 
     class Meta:
+        verbose_name = _("dòng kết quả")
+        verbose_name_plural = _("dòng kết quả")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "day"], condition=Q(drive__isnull=True), name="results_one_tally_row_per_unit_day"
+                fields=["unit", "day"],
+                condition=Q(drive__isnull=True, source="tally"),
+                name="results_one_tally_row_per_unit_day",
             ),
         ]
-        indexes = [models.Index(fields=["drive"], name="results_entry_drive")]
+        indexes = [
+            models.Index(fields=["drive"], name="results_entry_drive"),
+            models.Index(fields=["day", "facility"], name="results_entry_day_facility"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.day:%d/%m/%Y}: {self.collected}"
@@ -118,6 +134,8 @@ class UnitDayResult(Counts):
     source = models.CharField(max_length=10, choices=Source.choices)
 
     class Meta:
+        verbose_name = _("kết quả theo đơn vị và ngày")
+        verbose_name_plural = _("kết quả theo đơn vị và ngày")
         constraints = [models.UniqueConstraint(fields=["unit", "day", "source"], name="results_unit_day_unique")]
         indexes = [models.Index(fields=["day", "unit"], name="results_unitday_day_unit")]
 

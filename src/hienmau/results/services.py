@@ -1,7 +1,9 @@
 """Keeping the ledger and the per unit × day table in step with what drives and tallies record.
 
 `refresh_drive` is the one function every save path calls (through the drives.signals.results_changed
-signal): check-in outcomes, walk-ins, registrant lists and result sheets. It runs inside the caller's
+signal): check-in outcomes, walk-ins at a drive, registrant lists and result sheets. `refresh_walk_ins`
+does the same for blood given at a facility outside any drive, per facility and day (receivers.py calls
+it when a visit, a drive or a tally row of that facility and day changes). It runs inside the caller's
 transaction, locks the drive, replaces the drive's ledger entries and applies the difference to
 UnitDayResult, so the pre-aggregate never disagrees with the ledger."""
 
@@ -12,6 +14,7 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from hienmau.donors.models import Donation, Outcome
 from hienmau.drives.models import AggregateResult, Drive, Registration, RegistrationStatus
 from hienmau.results.lib import rules
 from hienmau.results.models import ResultEntry, SheetDetail, Source, UnitDayResult
@@ -100,12 +103,66 @@ def apply_changes(ledger: rules.Ledger) -> None:
         ).delete()
 
 
+def _walk_in_visits(facility_id: int | None, day) -> list[rules.WalkIn]:
+    donations = Donation.objects.filter(date=day, facility_id=facility_id, registration__isnull=True)
+    if facility_id is None:  # a drive with no facility writes its title on the visits it records
+        donations = donations.filter(drive_name="")
+    return [
+        rules.WalkIn(
+            donated=row["outcome"] == Outcome.DONATED,
+            volume_ml=row["volume_ml"],
+            mobilised_by=row["mobilised_by_id"],
+            facility=row["facility_id"],
+            commune=row["donor__commune_id"],
+            workplace=row["donor__workplace_id"],
+        )
+        for row in donations.values(
+            "outcome", "volume_ml", "mobilised_by_id", "facility_id", "donor__commune_id", "donor__workplace_id"
+        )
+    ]
+
+
+def refresh_walk_ins(groups) -> None:
+    """Recount the walk-ins of each (facility id or None, day) group into the ledger and the pre-aggregate
+    (rules.walk_in_figures: the facility's own tally of the day, or a drive it held, takes precedence)."""
+    with transaction.atomic():
+        ledger = rules.Ledger()
+        for facility_id, day in sorted(groups, key=lambda group: (group[1], group[0] or 0)):
+            old = ResultEntry.objects.filter(source=Source.WALKIN, drive__isnull=True, facility_id=facility_id, day=day)
+            for entry in old:
+                ledger.add((entry.unit_id, day, Source.WALKIN), _counts(entry), -1)
+            old.delete()
+            reported = facility_id is not None and (
+                ResultEntry.objects.filter(
+                    source=Source.TALLY, drive__isnull=True, unit_id=facility_id, day=day
+                ).exists()
+            )
+            held = facility_id is not None and Drive.objects.filter(facility_id=facility_id, date=day).exists()
+            figures = rules.walk_in_figures(
+                _walk_in_visits(facility_id, day), facility_reported=reported, drive_held=held
+            )
+            entries = []
+            for unit_id, counts in sorted(figures.items()):
+                entries.append(
+                    ResultEntry(
+                        source=Source.WALKIN, facility_id=facility_id, unit_id=unit_id, day=day, **counts.as_dict()
+                    )
+                )
+                ledger.add((unit_id, day, Source.WALKIN), counts)
+            ResultEntry.objects.bulk_create(entries)
+        apply_changes(ledger)
+
+
 def set_tally_entry(unit_id: int, day, counts: rules.Counts, *, result_import=None, line=None, note="") -> bool:
     """Store one tally row that matches no drive (one per unit and day; a corrected file replaces it).
     Returns True when something changed."""
     with transaction.atomic():
         ledger = rules.Ledger()
-        entry = ResultEntry.objects.select_for_update().filter(unit_id=unit_id, day=day, drive__isnull=True).first()
+        entry = (
+            ResultEntry.objects.select_for_update()
+            .filter(unit_id=unit_id, day=day, drive__isnull=True, source=Source.TALLY)
+            .first()
+        )
         if entry is not None:
             if _counts(entry) == counts:
                 return False
@@ -126,4 +183,6 @@ def set_tally_entry(unit_id: int, day, counts: rules.Counts, *, result_import=No
             )
         ledger.add((unit_id, day, Source.TALLY), counts)
         apply_changes(ledger)
+        if entry is None:  # the facility's own tally of the day replaces its walk-ins counted one by one
+            refresh_walk_ins({(unit_id, day)})
         return True

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 BAR_HEIGHT = 18
 BAR_GAP = 8
@@ -102,3 +105,75 @@ def cumulative_lines(targets: list[int | None], results: list[int], *, width: in
         f"{top:,}".replace(",", "."),
         width=width,
     )
+
+
+TILE_W, TILE_H, TILE_GAP = 96, 52, 6
+
+
+@dataclass(frozen=True)
+class TileInput:
+    key: int  # the unit's id
+    code: str
+    name: str
+    percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: int
+    name: str
+    short: str
+    x: int
+    y: int
+    level: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TileMap:
+    tiles: list[Tile]
+    width: int
+    height: int
+    geographic: bool  # laid out as the map of the provinces; else a grid in the order given
+    tile_w: int = TILE_W
+    tile_h: int = TILE_H
+
+
+def _short(name: str, limit: int = 13) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def tile_map(items: list[TileInput], layout: dict[str, tuple[int, int]] | None = None) -> TileMap:
+    """One tile per unit coloured by its achievement (the bars' levels). When every unit has a place in
+    `layout` (code → row, column: the provinces), the tiles form the country's shape; otherwise they are
+    a grid in the order given (a province's communes), about half as many columns as rows."""
+    geographic = bool(items) and layout is not None and all(item.code in layout for item in items)
+    if geographic and layout is not None:
+        places = [layout[item.code] for item in items]
+    else:
+        columns = max(1, min(8, round((len(items) / 2) ** 0.5 * 1.4) or 1))
+        places = [(index // columns, index % columns) for index in range(len(items))]
+    tiles = [
+        Tile(
+            item.key,
+            item.name,
+            _short(item.name),
+            col * (TILE_W + TILE_GAP),
+            row * (TILE_H + TILE_GAP),
+            _level(item.percent),
+            "—" if item.percent is None else f"{item.percent:.1f}%".replace(".", ","),
+        )
+        for item, (row, col) in zip(items, places)
+    ]
+    rows = max((row for row, _ in places), default=-1) + 1
+    cols = max((col for _, col in places), default=-1) + 1
+    return TileMap(
+        tiles, max(cols * (TILE_W + TILE_GAP) - TILE_GAP, 1), max(rows * (TILE_H + TILE_GAP) - TILE_GAP, 1), geographic
+    )
+
+
+@functools.cache
+def province_tiles() -> dict[str, tuple[int, int]]:
+    """The provinces' tile positions (reports/data/province_tiles.json, which states how they were drawn)."""
+    data = json.loads((Path(__file__).resolve().parent.parent / "data" / "province_tiles.json").read_text("utf-8"))
+    return {code: (place[0], place[1]) for code, place in data["tiles"].items()}

@@ -4,6 +4,12 @@
   is the official result; donations recorded one by one count only where no facility figure exists.
 - A result belongs to the unit that mobilised the donors: the registrant's unit when known, else the
   drive's organising unit.
+- Walk-ins (blood given at a facility outside any drive: the donor page's entry, a facility's history)
+  are grouped by facility and day, and that group is treated like a drive: the facility's own tally for
+  the day is the official figure; the individual records count only where there is none, and only when
+  the facility held no drive that day (a drive-less record on a drive day is taken as the drive's, whose
+  official figure already counts it). Each counts for the unit that mobilised the donor, else the
+  facility, else the donor's commune or workplace.
 - A result belongs to a plan's bucket by its date: the month of a month bucket, or the round whose date
   is that day. A result dated outside the plan's period counts for its year and unit, not for the plan.
 """
@@ -81,6 +87,48 @@ def official_figures(facility: dict[int, Counts], individual: dict[int, Counts])
 
 def mobilising_unit(registrant_unit_id: int | None, organiser_id: int) -> int:
     return registrant_unit_id if registrant_unit_id is not None else organiser_id
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """One drive-less visit as the results see it."""
+
+    donated: bool
+    volume_ml: int | None = None
+    mobilised_by: int | None = None
+    facility: int | None = None
+    commune: int | None = None
+    workplace: int | None = None
+
+
+def walk_in_unit(visit: WalkIn) -> int | None:
+    """Who a walk-in counts for: the mobilising unit, else the facility, else the donor's commune or
+    workplace; None when nothing names a unit (the visit is not counted anywhere)."""
+    for unit_id in (visit.mobilised_by, visit.facility, visit.commune, visit.workplace):
+        if unit_id is not None:
+            return unit_id
+    return None
+
+
+def walk_in_figures(visits: list[WalkIn], *, facility_reported: bool, drive_held: bool) -> dict[int, Counts]:
+    """One facility's walk-ins of one day, per unit: nothing when the facility reported the day itself
+    (its tally is the official figure) or held a drive that day (the drive's figure counts them);
+    otherwise each visit once: a donation in its volume column, a deferral as deferred; every visit is
+    also a registration (the person came and was seen)."""
+    if facility_reported or drive_held:
+        return {}
+    figures: dict[int, Counts] = {}
+    for visit in visits:
+        unit_id = walk_in_unit(visit)
+        if unit_id is None:
+            continue
+        counts = figures.setdefault(unit_id, Counts())
+        counts.registered += 1
+        if visit.donated:
+            add_volume(counts, visit.volume_ml)
+        else:
+            counts.deferred += 1
+    return figures
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from hienmau.core.clock import today
 from hienmau.core.lib.numbers import format_int
 from hienmau.reports import outlook, services
+from hienmau.reports.labels import INDICATOR_NAMES
 from hienmau.reports.lib.outlook import DEFAULT_THRESHOLD
 from hienmau.results.importer import ResultImportError, find_plan
 
@@ -35,6 +36,10 @@ class Command(BaseCommand):
             "(unit-month).",
         )
         achievement.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        indicators = sub.add_parser("indicators", help="Các chỉ số của một đơn vị trong một năm.")
+        indicators.add_argument("--unit", required=True, help="Mã đơn vị (đơn vị mang mã đó trong năm được chọn).")
+        indicators.add_argument("--year", type=int, required=True, help="Năm.")
+        indicators.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
 
         ahead = sub.add_parser(
             "outlook",
@@ -59,6 +64,9 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         if action == "outlook":
             self._outlook(options)
+            return
+        if action == "indicators":
+            self._indicators(options)
             return
         try:
             if options.get("plan"):
@@ -107,3 +115,17 @@ class Command(BaseCommand):
                 f"Kiểm tra trên {len(test.months)} tháng trước: sai số mô hình {test.mape:.1f}%, "
                 f"lấy cùng tháng năm trước {test.naive_mape:.1f}%.".replace(".", ",")
             )
+
+    def _indicators(self, options):
+        try:
+            unit = services.unit_for_year(options["unit"], options["year"])
+        except services.ReportError as exc:
+            raise CommandError(str(exc)) from exc
+        data = services.unit_indicators(unit, options["year"]).as_json()
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(f"{unit.full_name}, năm {options['year']}: {format_int(data['collected'])} đơn vị máu")
+        for key, value in data["percent"].items():
+            shown = f"{value:.1f}%".replace(".", ",") if value is not None else "—"
+            self.stdout.write(f"  {INDICATOR_NAMES[key]}: {shown}")
