@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hienmau.donors.models import Donor, Outcome
 from hienmau.donors.recording import Visit, record_donation
 from hienmau.orgs.models import Unit
-from hienmau.reports import services
+from hienmau.reports import unit_indicators
 from hienmau.reports.lib import indicators
 from hienmau.results import services as result_services
 from hienmau.results.lib import rules
@@ -85,7 +85,7 @@ def year_of_an_thi(tree):
 @pytest.mark.django_db
 def test_the_indicators_of_a_districts_year(year_of_an_thi):
     tree = year_of_an_thi
-    found = services.unit_indicators(tree.an_thi, YEAR)
+    found = unit_indicators.unit_indicators(tree.an_thi, YEAR)
     assert (found.collected, found.deferred) == (3, 2)
     assert found.volumes == {"250": 1, "350": 1, "450": 1}
     assert (found.individual_donors, found.first_time, found.repeat, found.rare_donors) == (3, 2, 1, 1)
@@ -117,7 +117,7 @@ def test_results_imported_under_a_campaign_count_as_collected_through_it(year_of
         tree.phu_ung.pk, datetime.date(YEAR, 6, 1), rules.Counts(collected=7), result_import=record
     )
     assert ResultEntry.objects.filter(result_import=record).count() == 1
-    found = services.unit_indicators(tree.an_thi, YEAR)
+    found = unit_indicators.unit_indicators(tree.an_thi, YEAR)
     assert found.campaign_collected == 7
     assert {f.key: f.value for f in found.figures()}["campaign"] == Decimal("70.0")  # 7 of 10
 
@@ -131,3 +131,20 @@ def test_the_command_prints_the_indicators_as_json(year_of_an_thi, capsys):
     assert data["collected"] == 3
     assert data["percent"]["deferral"] == 40.0
     assert data["deferral_reasons"] == [{"reason": "Huyết áp cao", "count": 2}]
+
+
+@pytest.mark.django_db
+def test_demand_coverage_compares_the_months_that_have_a_demand(year_of_an_thi):
+    from hienmau.demand.models import Need
+
+    tree = year_of_an_thi
+    hospital = Unit.objects.create(
+        name="Trung tâm Y tế huyện", kind="organisation", category="hospital", parent=tree.an_thi
+    )
+    Need.objects.create(facility=hospital, month=datetime.date(YEAR, 3, 1), units=2)
+    Need.objects.create(facility=hospital, month=datetime.date(YEAR, 4, 1), blood_group="O+", units=2)
+    Need.objects.create(facility=hospital, month=datetime.date(YEAR, 4, 1), blood_group="A+", units=1)
+    found = unit_indicators.unit_indicators(tree.an_thi, YEAR)
+    assert found.demand_months == [(3, 2, 1), (4, 3, 2)]  # March: 1 given of 2 needed; April: 2 of 3
+    assert {f.key: f.value for f in found.figures()}["demand"] == Decimal("60.0")
+    assert unit_indicators.unit_indicators(tree.hung_yen, YEAR).demand is not None  # the district lies under it

@@ -12,6 +12,7 @@ INDICATOR_NAMES = {
     "deferral": _("Tỉ lệ tạm hoãn"),
     "campaign": _("Thu qua các chiến dịch"),
     "rare": _("Người hiến nhóm máu hiếm Rh(−)"),
+    "demand": _("Đáp ứng nhu cầu máu của cơ sở tiếp nhận"),
 }
 
 INDICATOR_BASES = {
@@ -24,4 +25,5 @@ INDICATOR_BASES = {
     "deferral": _("người tạm hoãn / người được khám"),
     "campaign": _("đơn vị máu / tổng số"),
     "rare": _("người / người hiến trong năm"),
+    "demand": _("đơn vị máu tiếp nhận / nhu cầu, trong các tháng có nhu cầu"),
 }

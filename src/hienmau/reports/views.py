@@ -16,9 +16,10 @@ from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.scoping import get_unit_in_scope
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
-from hienmau.reports import exports, services
+from hienmau.reports import exports, services, unit_indicators
 from hienmau.reports.labels import INDICATOR_BASES, INDICATOR_NAMES
 from hienmau.reports.lib.charts import TileInput, cumulative_lines, percent_bars, province_tiles, tile_map
+from hienmau.reports.lib.indicators import share
 
 STATUS_LABELS = {"none": _("Chưa có kết quả"), "behind": _("Chậm so với lịch"), "ahead": _("Đạt/vượt lịch"), "": ""}
 
@@ -112,7 +113,7 @@ def unit_achievement(request, pk):
         request,
         "reports/unit_achievement.html",
         {
-            **indicator_context(services.unit_indicators(unit, year)),
+            **indicator_context(unit_indicators.unit_indicators(unit, year)),
             "unit": unit,
             "year": year,
             "by": by,
@@ -141,6 +142,7 @@ def indicator_context(found) -> dict:
             for item in found.figures()
         ],
         "volume_rows": [(volume, count, mix[volume]) for volume, count in found.volumes.items()],
+        "demand_rows": [(m, need, got, share(got, need)) for m, need, got in found.demand_months],
     }
 
 

@@ -72,6 +72,17 @@ class Indicators:
     member_units_taking_part: int
     campaign_collected: int
     deferral_reasons: list[tuple[str, int]] = field(default_factory=list)
+    # (month, the facilities' demand, blood units collected) for the months with a demand entered
+    demand_months: list[tuple[int, int, int]] = field(default_factory=list)
+
+    @property
+    def demand(self) -> int | None:
+        return sum(units for _m, units, _c in self.demand_months) or None
+
+    @property
+    def demand_collected(self) -> int:
+        """Collected in the months that have a demand (coverage compares like with like)."""
+        return sum(collected for _m, _units, collected in self.demand_months)
 
     @property
     def repeat(self) -> int:
@@ -108,6 +119,7 @@ class Indicators:
             ),
             Figure("campaign", share(self.campaign_collected, self.collected), self.campaign_collected, self.collected),
             Figure("rare", share(self.rare_donors, self.individual_donors), self.rare_donors, self.individual_donors),
+            Figure("demand", share(self.demand_collected, self.demand), self.demand_collected, self.demand),
         ]
 
     def as_json(self) -> dict:
@@ -133,4 +145,8 @@ class Indicators:
             "campaign_collected": self.campaign_collected,
             "percent": {f.key: number(f.value) for f in self.figures()},
             "deferral_reasons": [{"reason": r, "count": n} for r, n in self.deferral_reasons],
+            "demand_months": [
+                {"month": m, "demand": units, "collected": collected, "percent": number(share(collected, units))}
+                for m, units, collected in self.demand_months
+            ],
         }

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hienmau.core.clock import today
 from hienmau.core.lib.numbers import format_int
-from hienmau.reports import outlook, services
+from hienmau.reports import outlook, services, unit_indicators
 from hienmau.reports.labels import INDICATOR_NAMES
 from hienmau.reports.lib.outlook import DEFAULT_THRESHOLD
 from hienmau.results.importer import ResultImportError, find_plan
@@ -121,7 +121,7 @@ class Command(BaseCommand):
             unit = services.unit_for_year(options["unit"], options["year"])
         except services.ReportError as exc:
             raise CommandError(str(exc)) from exc
-        data = services.unit_indicators(unit, options["year"]).as_json()
+        data = unit_indicators.unit_indicators(unit, options["year"]).as_json()
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
