@@ -33,6 +33,20 @@ def test_allocations_that_do_not_add_up_to_the_target_are_shown(tree, people, di
     assert gap.difference == -25
 
 
+def test_allocating_more_than_the_target_shows_as_a_margin_and_less_as_a_shortfall(
+    tree, people, district_plan, client_for
+):
+    url = reverse("plans:plan_detail", args=[district_plan.pk])
+    district_plan.targets.update(value=160)  # 175 allocated
+    assert services.target_gap(services.grid_plan(district_plan.pk)).margin
+    body = client_for(people.district_officer).get(url).content.decode()
+    assert "175 / 160 (dư 15: mức dự phòng, không phải lỗi)" in body
+    district_plan.targets.update(value=200)
+    assert not services.target_gap(services.grid_plan(district_plan.pk)).margin
+    body = client_for(people.district_officer).get(url).content.decode()
+    assert "175 / 200 (thiếu 25)" in body and 'class="bad"' in body
+
+
 def test_same_organisation_targeted_by_two_plans_for_the_same_year_is_an_overlap(
     tree, people, district_plan, client_for
 ):

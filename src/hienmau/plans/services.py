@@ -185,6 +185,12 @@ class Gap:
     def difference(self):
         return None if self.expected is None else self.actual - self.expected
 
+    @property
+    def margin(self) -> bool:
+        """Allocating more than the target is common practice (a margin for units that fall short): it is
+        shown as a margin, not as an error; only allocating less leaves part of the target uncovered."""
+        return bool(self.difference and self.difference > 0)
+
 
 def target_gap(plan: Plan) -> Gap | None:
     """The plan's own target against the sum of what it allocates, in the metric its rows count."""
