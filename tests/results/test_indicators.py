@@ -89,12 +89,14 @@ def test_the_indicators_of_a_districts_year(year_of_an_thi):
     assert (found.collected, found.deferred) == (3, 2)
     assert found.volumes == {"250": 1, "350": 1, "450": 1}
     assert (found.individual_donors, found.first_time, found.repeat, found.rare_donors) == (3, 2, 1, 1)
+    assert (found.individual_donations, found.repeat_donations) == (3, 1)
     assert found.deferral_reasons == [("Huyết áp cao", 2)]
     percent = {f.key: f.value for f in found.figures()}
     assert percent["population"] == Decimal("0.3")  # 3 units of blood for 1.000 people
     assert percent["staff"] == Decimal("4.0")  # the school: 2 of its 50 staff
     assert percent["deferral"] == Decimal("40.0")  # 2 deferred of 5 examined
     assert percent["repeat"] == Decimal("33.3")
+    assert percent["repeat_donations"] == Decimal("33.3")
     assert percent["units_taking_part"] == Decimal("66.7")  # Vân Du and the school, not Phù Ứng
     assert percent["campaign"] == Decimal("0.0")
 

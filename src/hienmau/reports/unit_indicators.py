@@ -67,6 +67,8 @@ def unit_indicators(unit: Unit, year: int) -> indicators.Indicators:
     )
     earlier = Donation.objects.filter(donor=OuterRef("donor"), outcome=Outcome.DONATED, date__lt=first)
     people = donated.values("donor").annotate(earlier=Exists(earlier), rare=Max("donor__rh")).order_by()
+    again = Donation.objects.filter(donor=OuterRef("donor"), outcome=Outcome.DONATED, date__lt=OuterRef("date"))
+    visits = {"n": donated.count(), "again": donated.filter(Exists(again)).count()}
     donors = first_time = rare = 0
     for row in people:
         donors += 1
@@ -107,6 +109,8 @@ def unit_indicators(unit: Unit, year: int) -> indicators.Indicators:
         deferred=total.deferred,
         individual_donors=donors,
         first_time=first_time,
+        individual_donations=visits["n"] or 0,
+        repeat_donations=visits["again"] or 0,
         rare_donors=rare,
         reserve_registrations=reserve,
         population=_population(unit, on),

@@ -63,6 +63,8 @@ class Indicators:
     deferred: int
     individual_donors: int  # distinct people recorded one by one as giving in the period
     first_time: int
+    individual_donations: int  # donations recorded one by one in the period
+    repeat_donations: int  # among them, those of a person who had given before (hiến máu nhắc lại)
     rare_donors: int  # Rh(-) among them
     reserve_registrations: int
     population: int | None
@@ -112,6 +114,12 @@ class Indicators:
             ),
             Figure("repeat", share(self.repeat, self.individual_donors), self.repeat, self.individual_donors),
             Figure(
+                "repeat_donations",
+                share(self.repeat_donations, self.individual_donations),
+                self.repeat_donations,
+                self.individual_donations,
+            ),
+            Figure(
                 "first_time", share(self.first_time, self.individual_donors), self.first_time, self.individual_donors
             ),
             Figure(
@@ -136,6 +144,8 @@ class Indicators:
             "donors": self.individual_donors,
             "first_time": self.first_time,
             "repeat": self.repeat,
+            "donations": self.individual_donations,
+            "repeat_donations": self.repeat_donations,
             "rare_donors": self.rare_donors,
             "reserve_registrations": self.reserve_registrations,
             "population": self.population,
