@@ -91,6 +91,7 @@ def test_the_indicators_of_a_districts_year(year_of_an_thi):
     assert (found.individual_donors, found.first_time, found.repeat, found.rare_donors) == (3, 2, 1, 1)
     assert (found.individual_donations, found.repeat_donations) == (3, 1)
     assert found.deferral_reasons == [("Huyết áp cao", 2)]
+    assert {code: count for code, _label, count in found.sources} == {"checkin": 0, "sheet": 0, "tally": 0, "walkin": 3}
     percent = {f.key: f.value for f in found.figures()}
     assert percent["population"] == Decimal("0.3")  # 3 units of blood for 1.000 people
     assert percent["staff"] == Decimal("4.0")  # the school: 2 of its 50 staff
@@ -133,6 +134,7 @@ def test_the_command_prints_the_indicators_as_json(year_of_an_thi, capsys):
     assert data["collected"] == 3
     assert data["percent"]["deferral"] == 40.0
     assert data["deferral_reasons"] == [{"reason": "Huyết áp cao", "count": 2}]
+    assert data["sources"]["walkin"] == 3
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from hienmau.reports import outlook
 from hienmau.reports.lib import indicators
 from hienmau.reports.services import figures, unit_year
 from hienmau.results.lib.rules import Counts
-from hienmau.results.models import ResultEntry
+from hienmau.results.models import ResultEntry, Source, UnitDayResult
 
 
 def _under(paths, field: str) -> Q:
@@ -101,6 +101,14 @@ def unit_indicators(unit: Unit, year: int) -> indicators.Indicators:
             Q(drive__plan__kind=PlanKind.CAMPAIGN) | Q(drive__isnull=True, result_import__plan__kind=PlanKind.CAMPAIGN)
         )
     )
+    by_source = dict(
+        UnitDayResult.objects.filter(day__range=(first, last))
+        .filter(_under(paths, "unit"))
+        .values("source")
+        .annotate(n=Sum("collected"))
+        .order_by()
+        .values_list("source", "n")
+    )
     return indicators.Indicators(
         collected=total.collected,
         equivalent_250=total.equivalent_250,
@@ -120,5 +128,6 @@ def unit_indicators(unit: Unit, year: int) -> indicators.Indicators:
         member_units_taking_part=sum(1 for row in members if row["result"]),
         campaign_collected=campaign.aggregate(n=Sum("collected"))["n"] or 0,
         deferral_reasons=indicators.group_reasons(reasons),
+        sources=[(code, str(label), by_source.get(code) or 0) for code, label in Source.choices],
         demand_months=[(m, units, collected) for m, units, collected in demand if units],
     )

@@ -74,6 +74,8 @@ class Indicators:
     member_units_taking_part: int
     campaign_collected: int
     deferral_reasons: list[tuple[str, int]] = field(default_factory=list)
+    # (what the figures came from, in words; blood units): check-in, result sheets, tallies, walk-ins
+    sources: list[tuple[str, str, int]] = field(default_factory=list)  # (code, label, blood units)
     # (month, the facilities' demand, blood units collected) for the months with a demand entered
     demand_months: list[tuple[int, int, int]] = field(default_factory=list)
 
@@ -155,6 +157,7 @@ class Indicators:
             "campaign_collected": self.campaign_collected,
             "percent": {f.key: number(f.value) for f in self.figures()},
             "deferral_reasons": [{"reason": r, "count": n} for r, n in self.deferral_reasons],
+            "sources": {code: count for code, _label, count in self.sources},
             "demand_months": [
                 {"month": m, "demand": units, "collected": collected, "percent": number(share(collected, units))}
                 for m, units, collected in self.demand_months
