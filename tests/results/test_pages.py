@@ -60,6 +60,21 @@ def test_the_unit_page_reads_a_merged_provinces_year_by_unit_and_by_month(client
     assert "Tháng 9" in by_month and "None" not in by_month
 
 
+def test_the_unit_page_reads_any_months_of_the_year_with_their_share_of_the_target(client_for, people, imported, tree):
+    from hienmau.reports import services
+
+    june = services.unit_year(tree.kien_giang, 2022, "unit", period=(6, 6))
+    rows = {row["unit"]: row for row in june.rows}
+    assert (rows["Công an tỉnh"]["target"], rows["Công an tỉnh"]["result"]) == (325, 180)  # all of it in June
+    assert (rows["huyện An Minh"]["target"], rows["huyện An Minh"]["result"]) == (100, 0)  # its May drive is outside
+    month_rows = services.unit_year(tree.kien_giang, 2022, "month", period=(5, 6)).rows
+    assert [row["month"] for row in month_rows] == [5, 6]
+    url = reverse("reports:unit_achievement", args=[tree.kien_giang.pk])
+    with frozen(TODAY):
+        page = visible_text(client_for(people.province_officer).get(url + "?year=2022&from_month=8&to_month=5"))
+    assert "tháng 5–8 năm 2022" in page and "chỉ tiêu các tháng đã chọn" in page and "None" not in page
+
+
 def test_web_import_previews_in_vietnamese_and_saves_an_unknown_unit_once_mapped(
     client_for, people, campaign, tmp_path, tree
 ):

@@ -5,6 +5,7 @@ queries are grouped sums over the pre-aggregate, never over raw donations."""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -312,16 +313,36 @@ class UnitYear:
 BY_CHOICES = ("month", "unit", "unit-month")
 
 
-def unit_year(unit: Unit, year: int, by: str | None = None, *, today_boundaries: bool = False) -> UnitYear:
-    """All results of the unit's subtree (and of the units that handed over to it) in the year; `by`
-    "month", "unit" (one level below) or "unit-month" (one level below, each with its twelve months)."""
+def period_target(target: int | None, months: dict[int, int], period: tuple[int, int]) -> int | None:
+    """The part of a year's target due in the months `period` (first, last): the whole target for the
+    whole year, else the sum of its month split over those months (None when it has no split)."""
+    if period == (1, 12):
+        return target
+    if not months:
+        return None
+    return sum(value for month, value in months.items() if period[0] <= month <= period[1])
+
+
+def unit_year(
+    unit: Unit,
+    year: int,
+    by: str | None = None,
+    *,
+    today_boundaries: bool = False,
+    period: tuple[int, int] = (1, 12),
+) -> UnitYear:
+    """All results of the unit's subtree (and of the units that handed over to it) in the year, or in
+    the months `period` of it; `by` "month", "unit" (one level below) or "unit-month" (one level below,
+    each with its twelve months). Targets are the months' share of the year's target."""
     paths = reach_paths(unit)
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    first = datetime.date(year, period[0], 1)
+    last = datetime.date(year, period[1], calendar.monthrange(year, period[1])[1])
     if by in ("unit", "unit-month"):
         found = unit_month_figures(paths, first, last, months=by == "unit-month")
         on = today() if today_boundaries else min(last, today())
-        return _by_unit(unit, year, found, on, by)
+        return _by_unit(unit, year, found, on, by, period)
     target, months = unit_targets(unit, year)
+    target = period_target(target, months, period)
     total = Counts()
     per_month: dict[int, Counts] = defaultdict(Counts)
     for figure in figures(paths, first, last):
@@ -329,13 +350,16 @@ def unit_year(unit: Unit, year: int, by: str | None = None, *, today_boundaries:
         per_month[figure.day.month] += figure.counts
     rows = []
     if by == "month":
-        rows = [_row(f"Tháng {m}", months.get(m), per_month.get(m, Counts()), month=m) for m in range(1, 13)]
+        rows = [
+            _row(f"Tháng {m}", months.get(m), per_month.get(m, Counts()), month=m)
+            for m in range(period[0], period[1] + 1)
+        ]
     else:
         rows = [_row(unit.full_name, target, total, code=unit.code)]
     return UnitYear(unit, year, by, rows, target, total)
 
 
-def _by_unit(root: Unit, year: int, found, on: datetime.date, by: str) -> UnitYear:
+def _by_unit(root: Unit, year: int, found, on: datetime.date, by: str, period: tuple[int, int] = (1, 12)) -> UnitYear:
     """Rows per unit one level below `root`, in the boundaries valid on `on` (the year's end, or today):
     figures recorded under a unit that later merged follow its successor links (shares split exactly,
     then rounded). Each unit's way to its row is worked out once; whole shares are added as integers."""
@@ -383,6 +407,7 @@ def _by_unit(root: Unit, year: int, found, on: datetime.date, by: str) -> UnitYe
     for pk in order:
         unit = units[pk]
         child_target, child_months = targets[pk] if pk != root.pk else (None, {})
+        child_target = period_target(child_target, child_months, period)
         name = unit.full_name if pk != root.pk else f"{unit.full_name} (trực tiếp)"
         months = exact.get(pk, {})
         summed = [sum(column) for column in zip(*months.values(), strict=True)] if months else [0] * len(FIELDS)
@@ -394,7 +419,7 @@ def _by_unit(root: Unit, year: int, found, on: datetime.date, by: str) -> UnitYe
             ]
         rows.append(_row(name, child_target, Counts(*(int(round(v)) for v in summed)), **extra))
         ids.append(pk)
-    target = targets[root.pk][0]
+    target = period_target(*targets[root.pk], period)
     return UnitYear(root, year, by, rows, target, Counts(*totals), ids)
 
 

@@ -101,7 +101,9 @@ def unit_achievement(request, pk):
     year = min(max(year, 2000), today().year + 1)
     by = request.GET.get("by") if request.GET.get("by") in ("month", "unit") else "unit"
     today_boundaries = request.GET.get("boundaries") == "today"
-    data = services.unit_year(unit, year, by, today_boundaries=today_boundaries)
+    period = (_month(request.GET.get("from_month"), 1), _month(request.GET.get("to_month"), 12))
+    period = (min(period), max(period))
+    data = services.unit_year(unit, year, by, today_boundaries=today_boundaries, period=period)
     rows = []
     for index, row in enumerate(data.rows):
         unit_id = data.unit_ids[index] if data.unit_ids else None
@@ -113,7 +115,7 @@ def unit_achievement(request, pk):
         request,
         "reports/unit_achievement.html",
         {
-            **indicator_context(unit_indicators.unit_indicators(unit, year)),
+            **(indicator_context(unit_indicators.unit_indicators(unit, year)) if period == (1, 12) else {}),
             "unit": unit,
             "year": year,
             "by": by,
@@ -123,8 +125,20 @@ def unit_achievement(request, pk):
             "rows": rows,
             "chart": chart,
             "years": list(range(today().year, today().year - 6, -1)),
+            "period": period,
+            "whole_year": period == (1, 12),
+            "month_choices": list(range(1, 13)),
         },
     )
+
+
+def _month(value, default: int) -> int:
+    """A month number from the query string; anything else is the default (the whole year)."""
+    try:
+        month = int(value)
+    except (TypeError, ValueError):
+        return default
+    return month if 1 <= month <= 12 else default
 
 
 def indicator_context(found) -> dict:
