@@ -152,7 +152,11 @@ def test_the_comparison_table_in_word_follows_decree_30_and_holds_the_same_figur
     assert round(section.left_margin.mm) == 30 and round(section.right_margin.mm) == 15
     head, table = document.tables
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head.cell(0, 1).text
-    assert "KIÊN GIANG" in head.cell(0, 0).text and "01/10/2022" not in head.cell(1, 1).text
+    assert (
+        "BAN CHỈ ĐẠO VẬN ĐỘNG" in head.cell(0, 0).text
+        and "TỈNH KIÊN GIANG" in head.cell(0, 0).text
+        and "01/10/2022" not in head.cell(1, 1).text
+    )
     assert "ngày 01 tháng 10 năm 2022" in head.cell(1, 1).text
     assert "Kèm theo Kế hoạch số 66/KH-BCĐ" in "\n".join(p.text for p in document.paragraphs)
     cells = [[cell.text for cell in row.cells] for row in table.rows]

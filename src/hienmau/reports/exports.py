@@ -15,11 +15,13 @@ from hienmau.core.lib.documents import (
     FONT_STACK,
     MOTTO,
     MOTTO_2,
+    issuing_body,
     place_date_line,
     safe_cell,
 )
 from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.word import USABLE_W
+from hienmau.orgs.models import UnitKind
 from hienmau.orgs.scoping import reach_paths
 from hienmau.plans.models import Plan
 from hienmau.reports import services
@@ -50,6 +52,16 @@ class Comparison:
     rows: list[ComparisonRow]
     total: ComparisonRow
     as_of: datetime.date
+
+
+def issuer_lines(plan: Plan) -> list[str]:
+    """The issuing body at the top left, upper case (Decree 30): the body the plan's number names, then
+    the unit ("BAN CHỈ ĐẠO VẬN ĐỘNG / HIẾN MÁU TÌNH NGUYỆN / TỈNH KIÊN GIANG")."""
+    unit = plan.issuing_unit
+    return [
+        line.upper()
+        for line in issuing_body(plan.suffix, unit.full_name, organisation=unit.kind == UnitKind.ORGANISATION)
+    ]
 
 
 COMPARISON_TITLE = "BẢNG SO SÁNH KẾT QUẢ VÀ KẾ HOẠCH HIẾN MÁU TÌNH NGUYỆN"
@@ -159,7 +171,8 @@ def comparison_xlsx(plan: Plan) -> bytes:
         return cell
 
     half = max(ncols // 2, 2)
-    put(1, 1, plan.issuing_unit.full_name.upper(), span=half, bold=True)
+    put(1, 1, "\n".join(issuer_lines(plan)), span=half, bold=True)
+    sheet.row_dimensions[1].height = 16 * len(issuer_lines(plan))
     put(1, half + 1, MOTTO, span=ncols - half, bold=True)
     put(2, half + 1, MOTTO_2, span=ncols - half, bold=True, pt=13)
     put(4, 1, COMPARISON_TITLE, span=ncols, bold=True, pt=14)
@@ -246,7 +259,7 @@ def comparison_html(plan: Plan) -> str:
         {
             "title": COMPARISON_TITLE,
             "subtitle": comparison_subtitle(plan, data.as_of),
-            "issuer": plan.issuing_unit.full_name.upper(),
+            "issuer_lines": issuer_lines(plan),
             "motto": MOTTO,
             "motto_2": MOTTO_2,
             "year": data.year,
@@ -314,7 +327,7 @@ def comparison_docx(plan: Plan) -> bytes:
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     word.no_borders(head)
     word.widths(head, [Mm(100), Mm(USABLE_W - 100)])
-    text(head.cell(0, 0).paragraphs[0], plan.issuing_unit.full_name.upper(), bold=True)
+    text(head.cell(0, 0).paragraphs[0], "\n".join(issuer_lines(plan)), bold=True)
     word.rule(head.cell(0, 0).add_paragraph(), width_mm=100, rule_mm=35)
     text(head.cell(0, 1).paragraphs[0], MOTTO, bold=True)
     text(head.cell(0, 1).add_paragraph(), MOTTO_2, bold=True, underline=True, pt=size + 1)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from hienmau.core.lib.text import fold_words
+
 FONT = "Times New Roman"
 # For HTML/PDF: Liberation Serif is metric-compatible with Times New Roman; DejaVu Serif has every glyph.
 FONT_STACK = ('"Times New Roman"', '"Liberation Serif"', '"DejaVu Serif"', "serif")
@@ -16,6 +18,29 @@ MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
 # Page margins in millimetres (Decree 30: top and bottom 20, left 30, right 15).
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# The body a document's number suffix names ("66/KH-BCĐ": the steering committee), written above the unit.
+ISSUING_BODIES = {
+    "ubnd": ("Ủy ban nhân dân",),
+    "bcd": ("Ban Chỉ đạo vận động", "hiến máu tình nguyện"),
+    "hctd": ("Hội Chữ thập đỏ",),
+}
+
+
+def issuing_body(suffix: str, unit_name: str, *, organisation: bool = False) -> list[str]:
+    """The lines of the issuing body at the top left of a document: the body its number's suffix names,
+    then the unit ("KH-BCĐ", "tỉnh Kiên Giang" → steering committee of the province); an organisation, or
+    a suffix naming no known body, is the unit alone.
+
+    >>> issuing_body("KH-BCĐ", "tỉnh Kiên Giang")
+    ['Ban Chỉ đạo vận động', 'hiến máu tình nguyện', 'tỉnh Kiên Giang']
+    """
+    abbreviation = fold_words(suffix.split("-", 1)[1]) if "-" in suffix else ""
+    body = ISSUING_BODIES.get(abbreviation.replace(" ", ""))
+    if body and not organisation:
+        return [*body, unit_name]
+    return [unit_name]
 
 
 def document_date(day: datetime.date) -> str:

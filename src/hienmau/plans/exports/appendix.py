@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from hienmau.core.lib.documents import MARGIN_LEFT, MARGIN_RIGHT, place_date_line
+from hienmau.core.lib.documents import MARGIN_LEFT, MARGIN_RIGHT, issuing_body, place_date_line
 from hienmau.core.lib.numbers import format_int
-from hienmau.core.lib.text import fold_words
 from hienmau.orgs.models import UnitKind
 from hienmau.plans.models import Metric, Plan
 
@@ -18,11 +17,6 @@ USABLE_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
 # The body that issues a document is named by the abbreviation after the document type in its number
 # ("KH-UBND": Ủy ban nhân dân). Only unambiguous ones; otherwise the unit's own name stands alone.
 # Each is given as the lines it is set on in the header block, above the unit's name.
-ISSUING_BODIES = {
-    "ubnd": ("Ủy ban nhân dân",),
-    "bcd": ("Ban Chỉ đạo vận động", "hiến máu tình nguyện"),
-    "hctd": ("Hội Chữ thập đỏ",),
-}
 SECTION_NUMBER = re.compile(r"^\s*([IVXLC]+)\s*[.)]\s*(.+)$")
 
 
@@ -125,11 +119,7 @@ def build_appendix(plan: Plan) -> Appendix:
 
 def _issuing_body(plan: Plan) -> list[str]:
     unit = plan.issuing_unit
-    abbreviation = fold_words(plan.suffix.split("-", 1)[1]) if "-" in plan.suffix else ""
-    body = ISSUING_BODIES.get(abbreviation.replace(" ", ""))
-    if body and unit.kind != UnitKind.ORGANISATION:
-        return [*body, unit.full_name]
-    return [unit.full_name]
+    return issuing_body(plan.suffix, unit.full_name, organisation=unit.kind == UnitKind.ORGANISATION)
 
 
 def _issuer_phrase(plan: Plan) -> str:
