@@ -144,3 +144,40 @@ def test_walk_in_figures_count_every_attributable_visit_once(items):
 @given(visits, st.booleans())
 def test_a_reported_day_or_a_drive_day_counts_no_walk_in(items, reported):
     assert rules.walk_in_figures(items, facility_reported=reported, drive_held=not reported) == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_whatever_the_order_of_visits_tallies_and_drives_each_day_is_counted_once(tree, hospital, seed):
+    """Random visits, facility tallies and drives over three days: after every step the pre-aggregate
+    holds, per day, the facility's tally if it reported, nothing if it held a drive, else its visits."""
+    import random
+
+    rng = random.Random(seed)
+    days = [DAY + datetime.timedelta(days=n) for n in range(3)]
+    tallies: dict[datetime.date, int] = {}
+    drives: set[datetime.date] = set()
+    visits: dict[datetime.date, int] = dict.fromkeys(days, 0)
+    for step in range(14):
+        day = rng.choice(days)
+        action = rng.choice(["visit", "visit", "visit", "tally", "drive"])
+        if action == "visit":
+            given_blood(person(f"Người hiến {step}", dob=datetime.date(1990, 1, 1 + step)), hospital, day=day)
+            visits[day] += 1
+        elif action == "tally":
+            tallies[day] = rng.randint(5, 40)
+            services.set_tally_entry(hospital.pk, day, rules.Counts(collected=tallies[day]))
+        elif day not in drives:
+            Drive.objects.create(
+                organiser=tree.an_thi,
+                title="Ngày hội",
+                date=day,
+                start_time=datetime.time(7),
+                site_name="Nhà văn hoá",
+                facility=hospital,
+            )
+            drives.add(day)
+        for each in days:
+            expected = tallies.get(each, 0) + (0 if each in tallies or each in drives else visits[each])
+            stored = sum(row.collected for row in UnitDayResult.objects.filter(day=each))
+            assert stored == expected, (step, action, each)
