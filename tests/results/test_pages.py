@@ -56,7 +56,13 @@ def test_the_unit_page_reads_a_merged_provinces_year_by_unit_and_by_month(client
         by_unit = visible_text(client.get(url + "?year=2022&by=unit"))
         by_month = visible_text(client.get(url + "?year=2022&by=month"))
     assert "huyện An Minh" in by_unit and "720" in by_unit
-    assert "Các chỉ số" in by_unit and "Bảng tổng hợp nhập từ tệp" in by_unit and "Tỉ lệ tạm hoãn" in by_unit
+    assert "Xem các chỉ số của năm" in by_unit  # loaded after the page shows
+    indicators = reverse("reports:unit_indicators", args=[tree.kien_giang.pk]) + "?year=2022"
+    with frozen(TODAY):
+        fragment = client.get(indicators, headers={"HX-Request": "true"}).content.decode()
+        page = visible_text(client.get(indicators))
+    assert "<html" not in fragment and "Bảng tổng hợp nhập từ tệp" in fragment
+    assert "Tỉ lệ tạm hoãn" in page and "tỉnh Kiên Giang" in page and "None" not in page
     assert "Tháng 9" in by_month and "None" not in by_month
 
 

@@ -94,11 +94,7 @@ def plan_comparison(request, pk, fmt):
 def unit_achievement(request, pk):
     scope = request.scope
     unit = get_unit_in_scope(scope, pk)
-    try:
-        year = int(request.GET.get("year") or today().year)
-    except ValueError:
-        year = today().year
-    year = min(max(year, 2000), today().year + 1)
+    year = _year(request.GET.get("year"))
     by = request.GET.get("by") if request.GET.get("by") in ("month", "unit") else "unit"
     today_boundaries = request.GET.get("boundaries") == "today"
     period = (_month(request.GET.get("from_month"), 1), _month(request.GET.get("to_month"), 12))
@@ -115,7 +111,6 @@ def unit_achievement(request, pk):
         request,
         "reports/unit_achievement.html",
         {
-            **(indicator_context(unit_indicators.unit_indicators(unit, year)) if period == (1, 12) else {}),
             "unit": unit,
             "year": year,
             "by": by,
@@ -130,6 +125,25 @@ def unit_achievement(request, pk):
             "month_choices": list(range(1, 13)),
         },
     )
+
+
+@scope_required
+def unit_indicators_page(request, pk):
+    """The unit's indicators for a year: loaded into the unit page after it shows (they read the visits
+    one by one, which takes longer than the pre-aggregate), or as a page of their own without script."""
+    unit = get_unit_in_scope(request.scope, pk)
+    year = _year(request.GET.get("year"))
+    context = {"unit": unit, "year": year, **indicator_context(unit_indicators.unit_indicators(unit, year))}
+    template = "reports/_indicators.html" if request.htmx else "reports/unit_indicators.html"
+    return render(request, template, context)
+
+
+def _year(value) -> int:
+    try:
+        year = int(value or today().year)
+    except ValueError:
+        year = today().year
+    return min(max(year, 2000), today().year + 1)
 
 
 def _month(value, default: int) -> int:
