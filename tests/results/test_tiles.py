@@ -3,6 +3,7 @@ coloured by achievement and linked to its unit's page."""
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,3 +45,23 @@ def test_other_units_form_a_grid_of_distinct_tiles_inside_the_drawing(percents):
     assert not tiles.geographic or not items
     assert len({(t.x, t.y) for t in tiles.tiles}) == len(items)
     assert all(0 <= t.x <= tiles.width - tiles.tile_w and 0 <= t.y <= tiles.height - tiles.tile_h for t in tiles.tiles)
+
+
+@pytest.mark.django_db
+def test_a_former_unit_under_todays_code_shares_todays_tile(tree):
+    from hienmau.reports.services import UnitYear
+    from hienmau.reports.views import _tiles
+    from hienmau.results.lib.rules import Counts
+
+    rows = [
+        {"unit": "tỉnh An Giang", "target": None, "result": 0, "percent": None},
+        {"unit": "tỉnh Hưng Yên", "target": 100, "result": 50, "percent": 50.0},
+        {"unit": "tỉnh Kiên Giang", "target": 7400, "result": 2400, "percent": 32.4},
+    ]
+    by_unit = UnitYear(
+        tree.nation, 2022, "unit", rows, None, Counts(), [tree.an_giang.pk, tree.hung_yen.pk, tree.kien_giang.pk]
+    )
+    tiles, table = _tiles(tree.nation, by_unit)
+    assert tiles.geographic
+    assert [(t.name, t.text) for t in tiles.tiles] == [("An Giang", "32,4%"), ("Hưng Yên", "50,0%")]
+    assert table[0] == {"unit": "tỉnh An Giang", "target": 7400, "result": 2400, "percent": Decimal("32.4")}

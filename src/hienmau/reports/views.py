@@ -20,6 +20,7 @@ from hienmau.reports import exports, services, unit_indicators
 from hienmau.reports.labels import INDICATOR_BASES, INDICATOR_NAMES
 from hienmau.reports.lib.charts import TileInput, cumulative_lines, percent_bars, province_tiles, tile_map
 from hienmau.reports.lib.indicators import share
+from hienmau.results.lib import rules
 
 STATUS_LABELS = {"none": _("Chưa có kết quả"), "behind": _("Chậm so với lịch"), "ahead": _("Đạt/vượt lịch"), "": ""}
 
@@ -190,16 +191,27 @@ def _dashboard_unit(scope, year: int):
 
 def _tiles(unit, by_unit):
     """The tile map of the units one level below (provinces of the nation, communes of a province):
-    territorial units only, each coloured by its achievement of the year."""
+    territorial units only, each coloured by its achievement of the year. A former unit that still
+    carries figures under the same code as today's unit (91: Kiên Giang, then An Giang) shares its tile,
+    target and result added together, named as today's unit."""
     units = Unit.objects.in_bulk(by_unit.unit_ids or [])
-    items, rows = [], []
+    merged: dict[str, dict] = {}
     for unit_id, row in zip(by_unit.unit_ids or [], by_unit.rows):
         child = units.get(unit_id)
         if child is None or unit_id == unit.pk or child.kind == UnitKind.ORGANISATION:
             continue
-        percent = Decimal(str(row["percent"])) if row["percent"] is not None else None
-        items.append(TileInput(unit_id, child.code, child.name, percent))
-        rows.append(row)
+        key = child.code or f"#{unit_id}"
+        tile = merged.setdefault(key, {"unit": None, "target": None, "result": 0})
+        if tile["unit"] is None or (child.valid_until is None and tile["unit"].valid_until is not None):
+            tile["unit"] = child
+        if row["target"] is not None:
+            tile["target"] = (tile["target"] or 0) + row["target"]
+        tile["result"] += row["result"] or 0
+    items, rows = [], []
+    for tile in merged.values():
+        child, percent = tile["unit"], rules.percent(tile["result"], tile["target"])
+        items.append(TileInput(child.pk, child.code, child.name, percent))
+        rows.append({"unit": child.full_name, "target": tile["target"], "result": tile["result"], "percent": percent})
     return (tile_map(items, province_tiles()) if items else None), rows
 
 
@@ -222,7 +234,10 @@ def overview(request):
     share_due = services.share_of_year_due(year)
     behind = [row for row in ranked if (row["percent"] or 0) < share_due * 100]
     line = cumulative_lines([row["target"] for row in by_month.rows], [row["result"] for row in by_month.rows])
-    tiles, tile_rows = _tiles(unit, by_unit)
+    # The map is of today's units (the 34 provinces, a province's communes) when the unit still exists:
+    # figures recorded under former units follow their successor links onto it.
+    mapped = by_unit if unit.valid_until else services.unit_year(unit, year, "unit", today_boundaries=True)
+    tiles, tile_rows = _tiles(unit, mapped)
     plans = list(Plan.objects.visible_to(scope).select_related("issuing_unit")[:8])
     summaries = [(plan, services.plan_achievement(plan).report) for plan in plans]
     return render(
