@@ -17,7 +17,7 @@ def plan_urls(plan_pk):
 def test_every_plan_url_is_404_outside_the_scope(tree, people, district_plan, client_for):
     client = client_for(people.province_officer)  # An Giang: Hưng Yên's plans are none of its business
     urls = plan_urls(district_plan.pk)
-    assert len(urls) == 10  # the export and attachment URLs take a second id; checked below
+    assert len(urls) == 12  # the export and attachment URLs take a second id; checked below
     for url in urls:
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url).status_code == 404, url
@@ -135,10 +135,11 @@ def test_add_row_and_bucket(tree, people, district_plan, client_for):
 
 def test_issue_once(tree, people, district_plan, client_for):
     client = client_for(people.district_officer)
-    client.post(reverse("plans:plan_issue", args=[district_plan.pk]))
+    form = {"number": "14/KH-UBND", "date": "17/01/2024", "signer": "Nguyễn Văn A, Phó Chủ tịch"}
+    client.post(reverse("plans:plan_issue", args=[district_plan.pk]), form)
     district_plan.refresh_from_db()
     assert district_plan.status == PlanStatus.ISSUED
-    response = client.post(reverse("plans:plan_issue", args=[district_plan.pk]), follow=True)
+    response = client.post(reverse("plans:plan_issue", args=[district_plan.pk]), form, follow=True)
     assert "đã được ban hành trước đó" in response.content.decode()
 
 

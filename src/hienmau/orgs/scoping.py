@@ -294,6 +294,26 @@ def may_record_outcomes(scope: Scope, drive) -> bool:
     return scope.role == Role.FACILITY_STAFF and drive.facility_id is not None and scope.contains(drive.facility)
 
 
+# --- unit reports ------------------------------------------------------------------------------------
+
+
+def visible_unit_reports(reports: QS, scope: Scope) -> QS:
+    """A unit's reports on plans: seen by the reporting unit's side and by the issuing office's side."""
+    if scope.everything:
+        return reports
+    return reports.filter(scope.unit_filter("unit__") | scope.unit_filter("plan__issuing_unit__"))
+
+
+def may_write_unit_report(scope: Scope, unit: Unit) -> bool:
+    """Editors of the reporting unit's side (the office above may also enter a report it received on paper)."""
+    return scope.can_edit and scope.contains(unit)
+
+
+def may_decide_unit_reports(scope: Scope, issuing_unit: Unit) -> bool:
+    """Editors of the issuing unit's side approve, return and reopen reports, and close the period."""
+    return scope.can_edit and scope.contains(issuing_unit)
+
+
 # --- donors ------------------------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ class PlanForm(forms.ModelForm):
             "parent_plan",
             "implements_text",
             "received_allocation",
+            "report_deadline",
             "campaign_labels",
             "messages",
             "funding_sources",
@@ -34,6 +35,7 @@ class PlanForm(forms.ModelForm):
             "date": DateInput(),
             "period_start": DateInput(),
             "period_end": DateInput(),
+            "report_deadline": DateInput(),
             "messages": forms.Textarea(attrs={"rows": 3}),
             "funding_sources": forms.Textarea(attrs={"rows": 3}),
             "campaign_labels": forms.CheckboxSelectMultiple,
@@ -128,3 +130,19 @@ class ImportForm(forms.Form):
         if not cleaned.get("file") and not (cleaned.get("text") or "").strip() and not self.errors:
             raise forms.ValidationError(_("Chọn một tệp hoặc dán nội dung bảng."))
         return cleaned
+
+
+class IssueForm(forms.Form):
+    """What a signed plan (or an amendment) carries: number, date, signer."""
+
+    number = forms.CharField(
+        label=_("Số văn bản"),
+        max_length=61,
+        help_text=_("Ví dụ 66 hoặc 66/KH-BCĐ (ký hiệu giữ như hiện có nếu bỏ trống)."),
+    )
+    date = forms.DateField(label=_("Ngày ban hành"), widget=DateInput())
+    signer = forms.CharField(label=_("Người ký"), max_length=120, help_text=_("Họ tên và chức vụ người ký văn bản."))
+
+
+class AmendmentForm(IssueForm):
+    reason = forms.CharField(label=_("Lý do điều chỉnh"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -25,6 +25,7 @@ from hienmau.plans.lib import findings as F
 from hienmau.plans.lib.appendix import Appendix, AppendixError, Paragraph
 from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
+from hienmau.plans.lib.report_deadline import read_report_deadline
 from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
 from hienmau.plans.lib.unit_match import Candidate, match_unit
 from hienmau.plans.models import (
@@ -393,6 +394,11 @@ def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[
             plan = _find_plan(analysis, digest)
             if plan is not None and plan.source_hash == digest:
                 return plan, PlanChanges("unchanged")
+            if plan is not None and not plan.is_open:
+                raise PlanImportError(
+                    f"Kế hoạch {plan.reference or plan.title} đã ban hành: tệp mới không cập nhật được kế hoạch này. "
+                    "Mở kế hoạch và bấm “Điều chỉnh kế hoạch” trước, rồi nhập lại tệp."
+                )
             changes, matched, removed = _diff(plan, planned)
             plan = plan or Plan(issuing_unit=analysis.issuing_unit)
             _save_plan_fields(plan, document, source_name, digest)
@@ -439,6 +445,9 @@ def _save_plan_fields(plan: Plan, document: Document, source_name: str, digest: 
         ),
         "",
     )[:500]
+    deadline = read_report_deadline(document.text, document.date.year if document.date else None)
+    if deadline is not None:
+        plan.report_deadline, plan.report_deadline_source = deadline.date, deadline.sentence
     plan.source_name = source_name[:255]
     plan.source_hash = digest
     plan.save()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ class PlanKind(models.TextChoices):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     ISSUED = "issued", _("Đã ban hành")
+    AMENDING = "amending", _("Đang điều chỉnh")
 
 
 class Metric(models.TextChoices):
@@ -120,9 +122,29 @@ class Plan(models.Model):
     messages = models.TextField(_("thông điệp"), blank=True, help_text=_("Mỗi dòng một thông điệp."))
     funding_sources = models.TextField(_("nguồn kinh phí"), blank=True, help_text=_("Mỗi dòng một nguồn."))
     status = models.CharField(_("trạng thái"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    signer = models.CharField(_("người ký"), max_length=120, blank=True)
+    issued_at = models.DateTimeField(_("thời điểm ban hành trên hệ thống"), null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người bấm ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    report_deadline = models.DateField(
+        _("hạn báo cáo kết quả"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày các đơn vị được giao chỉ tiêu phải gửi báo cáo kết quả về đơn vị ban hành."),
+    )
+    report_deadline_source = models.CharField(
+        _("câu trong văn bản nêu hạn báo cáo"), max_length=500, blank=True, editable=False
+    )
     source_name = models.CharField(_("tệp gốc"), max_length=255, blank=True)
-    source_hash = models.CharField(max_length=64, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    source_hash = models.CharField(_("dấu vân tay tệp gốc"), max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
@@ -147,6 +169,11 @@ class Plan(models.Model):
         if not self.number:
             return ""
         return f"{self.number}/{self.suffix}" if self.suffix else self.number
+
+    @property
+    def is_open(self) -> bool:
+        """A draft, or an issued plan while an amendment is being prepared: its grid may change."""
+        return self.status in (PlanStatus.DRAFT, PlanStatus.AMENDING)
 
     def ordered_buckets(self) -> list[Bucket]:
         return sorted(self.buckets.all(), key=lambda b: bucket_sort_key(b.key))
@@ -287,3 +314,60 @@ class ImportFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_name}: {self.message}"
+
+
+class PlanAmendment(models.Model):
+    """An amendment ("điều chỉnh") of an issued plan: its own number, date and signer, and what changed.
+
+    Opening one takes a snapshot of the plan (fields, targets, every row and cell); issuing it compares
+    the plan with that snapshot, keeps the differences and locks the plan again. The rows keep their ids,
+    so lower plans and drives stay linked."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="amendments")
+    sequence = models.PositiveIntegerField(_("lần điều chỉnh"))
+    number = models.CharField(_("số văn bản điều chỉnh"), max_length=20, blank=True)
+    suffix = models.CharField(_("ký hiệu"), max_length=40, blank=True)
+    date = models.DateField(_("ngày ban hành"), null=True, blank=True)
+    signer = models.CharField(_("người ký"), max_length=120, blank=True)
+    reason = models.TextField(_("lý do điều chỉnh"), blank=True)
+    before = models.JSONField(_("nội dung trước điều chỉnh"), default=dict)
+    changes = models.JSONField(_("các thay đổi"), default=list)
+    opened_at = models.DateTimeField(_("bắt đầu điều chỉnh lúc"), auto_now_add=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người lập điều chỉnh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("ban hành trên hệ thống lúc"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người bấm ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("văn bản điều chỉnh kế hoạch")
+        verbose_name_plural = _("văn bản điều chỉnh kế hoạch")
+        ordering = ["plan", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["plan", "sequence"], name="plans_amendment_unique_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {_('điều chỉnh lần')} {self.sequence}"
+
+    @property
+    def reference(self) -> str:
+        if not self.number:
+            return ""
+        return f"{self.number}/{self.suffix}" if self.suffix else self.number
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None

@@ -11,9 +11,20 @@ from django.db import transaction
 from django.db.models import Max, Prefetch, Sum
 from django.utils.translation import gettext as _
 
+from hienmau.core.clock import now
 from hienmau.orgs.models import Unit
+from hienmau.plans.lib import versions
 from hienmau.plans.lib.buckets import bucket_sort_key
-from hienmau.plans.models import Allocation, AllocationCell, Bucket, Plan, PlanAttachment, PlanKind, PlanStatus
+from hienmau.plans.models import (
+    Allocation,
+    AllocationCell,
+    Bucket,
+    Plan,
+    PlanAmendment,
+    PlanAttachment,
+    PlanKind,
+    PlanStatus,
+)
 
 MAX_CELL_VALUE = 1_000_000
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -112,6 +123,7 @@ def _check_value(value: int | None) -> None:
 def set_cell(allocation: Allocation, bucket: Bucket, value: int | None) -> None:
     if bucket.plan_id != allocation.plan_id:
         raise ValidationError(_("Cột không thuộc kế hoạch này."))
+    require_open(allocation.plan)
     _check_value(value)
     with transaction.atomic():
         # Two people typing into the same new cell at once: the row lock makes the second wait and then
@@ -130,6 +142,7 @@ def set_cell(allocation: Allocation, bucket: Bucket, value: int | None) -> None:
 
 
 def set_total(allocation: Allocation, value: int | None) -> None:
+    require_open(allocation.plan)
     _check_value(value)
     if allocation.total != value:
         allocation.total = value
@@ -137,6 +150,7 @@ def set_total(allocation: Allocation, value: int | None) -> None:
 
 
 def add_bucket(plan: Plan, kind: str, number: int, date: datetime.date | None = None) -> Bucket:
+    require_open(plan)
     if kind not in ("month", "round") or not (1 <= number <= (12 if kind == "month" else 24)):
         raise ValidationError(_("Cột không hợp lệ."))
     bucket, _created = Bucket.objects.get_or_create(plan=plan, key=f"{kind}:{number}", defaults={"date": date})
@@ -152,6 +166,7 @@ def attach_file(plan: Plan, upload) -> PlanAttachment:
 
 
 def add_allocation(plan: Plan, unit: Unit, total: int | None = None, section: str = "") -> Allocation:
+    require_open(plan)
     _check_value(total)
     position = (plan.allocations.aggregate(last=Max("position"))["last"] or 0) + 1
     return Allocation.objects.create(
@@ -159,14 +174,140 @@ def add_allocation(plan: Plan, unit: Unit, total: int | None = None, section: st
     )
 
 
-def issue(plan: Plan) -> Plan:
+class PlanLocked(ValidationError):
+    """A write refused because the plan is issued; the message says so and what to do instead."""
+
+
+def lock_reason(plan: Plan) -> str | None:
+    """Why the plan's content may not change now, or None while it is a draft or being amended."""
+    if plan.is_open:
+        return None
+    issued = _(" ngày %(date)s") % {"date": f"{plan.date:%d/%m/%Y}"} if plan.date else ""
+    reference = plan.reference or plan.title
+    return _(
+        "Kế hoạch %(ref)s đã ban hành%(issued)s nên chỉ xem được. Muốn thay đổi, cán bộ của đơn vị ban hành "
+        "bấm “Điều chỉnh kế hoạch” để lập văn bản điều chỉnh có số và ngày riêng."
+    ) % {"ref": reference, "issued": issued}
+
+
+def require_open(plan: Plan) -> None:
+    reason = lock_reason(plan)
+    if reason:
+        raise PlanLocked(reason)
+
+
+def _document_fields(number: str, date: datetime.date | None, signer: str) -> tuple[str, str, str]:
+    """Number (with its suffix when written "15/KH-BCĐ"), signer: checked as a signed document needs."""
+    number, signer = (number or "").strip(), (signer or "").strip()
+    problems = []
+    if not number:
+        problems.append(_("Nhập số văn bản."))
+    if date is None:
+        problems.append(_("Nhập ngày ban hành."))
+    if not signer:
+        problems.append(_("Nhập người ký."))
+    if problems:
+        raise ValidationError(problems)
+    suffix = ""
+    if "/" in number:
+        number, suffix = (part.strip() for part in number.split("/", 1))
+    if not number.isdigit() or len(number) > 20 or len(suffix) > 40 or len(signer) > 120:
+        raise ValidationError(_("Số văn bản viết dạng “66” hoặc “66/KH-BCĐ”."))
+    return number, suffix, signer
+
+
+def issue(plan: Plan, *, number: str, date: datetime.date, signer: str, user=None) -> Plan:
+    """Issue a draft under its number, date and signer; from then on the plan is read-only."""
+    number, suffix, signer = _document_fields(number, date, signer)
     with transaction.atomic():
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         if locked.status != PlanStatus.DRAFT:
             raise ValidationError(_("Kế hoạch đã được ban hành trước đó."))
+        suffix = suffix or locked.suffix
+        clash = (
+            Plan.objects.filter(issuing_unit=locked.issuing_unit_id, number=number, suffix=suffix, date=date)
+            .exclude(pk=locked.pk)
+            .exists()
+        )
+        if clash:
+            raise ValidationError(
+                _("Đơn vị đã có kế hoạch số %(ref)s ngày %(date)s.")
+                % {"ref": f"{number}/{suffix}", "date": f"{date:%d/%m/%Y}"}
+            )
+        locked.number, locked.suffix, locked.date, locked.signer = number, suffix, date, signer
         locked.status = PlanStatus.ISSUED
+        locked.issued_at = now()
+        locked.issued_by = user
         locked.save()
     return locked
+
+
+def snapshot(plan: Plan) -> versions.Snapshot:
+    """The plan as plain data, for comparing before and after an amendment."""
+    plan = grid_plan(plan.pk)
+    buckets = {b.pk: b for b in plan.buckets.all()}
+    fields = {
+        str(_("Trích yếu")): plan.title,
+        str(_("Từ ngày")): f"{plan.period_start:%d/%m/%Y}" if plan.period_start else "",
+        str(_("Đến ngày")): f"{plan.period_end:%d/%m/%Y}" if plan.period_end else "",
+        str(_("Hạn báo cáo kết quả")): f"{plan.report_deadline:%d/%m/%Y}" if plan.report_deadline else "",
+    }
+    targets = {str(t.get_metric_display()): str(t.value.normalize()) for t in plan.targets.all()}
+    rows = {}
+    for allocation in plan.allocations.all():
+        ordered = sorted(allocation.cells.all(), key=lambda c: bucket_sort_key(buckets[c.bucket_id].key))
+        rows[str(allocation.pk)] = {
+            "unit": allocation.unit_name,
+            "total": allocation.total,
+            "cells": {buckets[c.bucket_id].label: c.value for c in ordered},
+        }
+    return {"fields": fields, "targets": targets, "rows": rows}
+
+
+def open_amendment(plan: Plan, *, user=None) -> PlanAmendment:
+    """Start an amendment of an issued plan: its grid opens for changes until the amendment is issued."""
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        if locked.status == PlanStatus.DRAFT:
+            raise ValidationError(_("Kế hoạch chưa ban hành: sửa trực tiếp, không cần điều chỉnh."))
+        if locked.status == PlanStatus.AMENDING:
+            raise ValidationError(_("Kế hoạch đang có một văn bản điều chỉnh chưa ban hành."))
+        sequence = (locked.amendments.aggregate(last=Max("sequence"))["last"] or 0) + 1
+        amendment = PlanAmendment.objects.create(
+            plan=locked, sequence=sequence, suffix=locked.suffix, before=snapshot(locked), opened_by=user
+        )
+        locked.status = PlanStatus.AMENDING
+        locked.save(update_fields=["status"])
+    return amendment
+
+
+def open_amendment_of(plan: Plan) -> PlanAmendment | None:
+    return plan.amendments.filter(issued_at__isnull=True).order_by("-sequence").first()
+
+
+def issue_amendment(
+    plan: Plan, *, number: str, date: datetime.date, signer: str, reason: str = "", user=None
+) -> PlanAmendment:
+    """Issue the open amendment under its own number, date and signer, keep what changed, lock again."""
+    number, suffix, signer = _document_fields(number, date, signer)
+    with transaction.atomic():
+        locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        amendment = open_amendment_of(locked)
+        if locked.status != PlanStatus.AMENDING or amendment is None:
+            raise ValidationError(_("Không có văn bản điều chỉnh nào đang mở."))
+        if locked.date and date < locked.date:
+            raise ValidationError(_("Ngày điều chỉnh không thể trước ngày ban hành kế hoạch."))
+        changes = versions.differences(amendment.before, snapshot(locked))
+        if not changes:
+            raise ValidationError(_("Kế hoạch chưa thay đổi gì so với khi bắt đầu điều chỉnh."))
+        amendment.number, amendment.suffix = number, suffix or amendment.suffix
+        amendment.date, amendment.signer, amendment.reason = date, signer, (reason or "").strip()
+        amendment.changes = [change.as_dict() for change in changes]
+        amendment.issued_at, amendment.issued_by = now(), user
+        amendment.save()
+        locked.status = PlanStatus.ISSUED
+        locked.save(update_fields=["status"])
+    return amendment
 
 
 # --- cascade -------------------------------------------------------------------------------------

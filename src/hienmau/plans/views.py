@@ -4,7 +4,7 @@ it) or 404; editable only when issued inside it by a role that edits, else 403."
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,12 +21,23 @@ from hienmau.orgs.scoping import (
     scope_queryset,
     scope_required,
     scoped_units,
+    visible_drives,
 )
 from hienmau.plans import exports, services
-from hienmau.plans.forms import AddBucketForm, AddRowForm, CellForm, ImportForm, PlanForm, TargetFormSet
+from hienmau.plans.forms import (
+    AddBucketForm,
+    AddRowForm,
+    AmendmentForm,
+    CellForm,
+    ImportForm,
+    IssueForm,
+    PlanForm,
+    TargetFormSet,
+)
 from hienmau.plans.importer import PlanAlreadyImported, PlanImportError, analyse_file, preview_changes, save_plan
+from hienmau.plans.lib import versions
 from hienmau.plans.lib.appendix import AppendixError
-from hienmau.plans.models import Allocation, Plan
+from hienmau.plans.models import Allocation, Plan, PlanStatus
 
 IMPORT_SESSION_KEY = "hienmau.plan_imports"
 
@@ -41,6 +52,16 @@ def _editable_plan(scope: Scope, pk: int) -> Plan:
     require_editable(
         Plan.objects.editable_by(scope), pk, _("Bạn chỉ xem được kế hoạch này; chỉ đơn vị ban hành mới sửa được.")
     )
+    return plan
+
+
+def _open_plan(scope: Scope, pk: int) -> Plan:
+    """An editable plan whose content may change now: a draft, or an issued plan being amended. An issued
+    plan refuses every write (403) with the reason and what to do instead."""
+    plan = _editable_plan(scope, pk)
+    reason = services.lock_reason(plan)
+    if reason:
+        raise PermissionDenied(reason)
     return plan
 
 
@@ -87,7 +108,7 @@ def plan_create(request):
 
 @scope_required
 def plan_edit(request, pk):
-    plan = _editable_plan(request.scope, pk)
+    plan = _open_plan(request.scope, pk)
     form = _plan_form(request, request.scope, instance=plan)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -115,13 +136,17 @@ def plan_detail(request, pk):
             "overlaps": services.overlaps_for(plan),
             "findings": plan.import_findings.all(),
             "plan_has_prior": services.has_prior(plan),
+            "lock_reason": services.lock_reason(plan),
+            "amendments": plan.amendments.all(),
+            "open_amendment": services.open_amendment_of(plan) if plan.status == PlanStatus.AMENDING else None,
+            "drives": visible_drives(plan.drives.select_related("organiser", "bucket"), scope).order_by("date")[:50],
         },
     )
 
 
 @scope_required
 def plan_grid(request, pk):
-    return _grid_page(request, _editable_plan(request.scope, pk))
+    return _grid_page(request, _open_plan(request.scope, pk))
 
 
 def _grid_page(request, plan: Plan, row_form: AddRowForm | None = None, status: int = 200):
@@ -143,7 +168,7 @@ def _grid_page(request, plan: Plan, row_form: AddRowForm | None = None, status: 
 @require_POST
 def grid_cell(request, pk):
     """htmx: save one cell (or a row's total) and send back the totals that changed."""
-    plan = _editable_plan(request.scope, pk)
+    plan = _open_plan(request.scope, pk)
     form = CellForm(request.POST)
     error = ""
     allocation = None
@@ -176,7 +201,7 @@ def grid_cell(request, pk):
 @require_POST
 def grid_add_row(request, pk):
     scope = request.scope
-    plan = _editable_plan(scope, pk)
+    plan = _open_plan(scope, pk)
     units = scoped_units(scope).descendants_of(plan.issuing_unit, include_self=False)
     form = AddRowForm(request.POST, units=units)
     if form.is_valid():
@@ -196,7 +221,7 @@ def grid_add_row(request, pk):
 @scope_required
 @require_POST
 def grid_add_bucket(request, pk):
-    plan = _editable_plan(request.scope, pk)
+    plan = _open_plan(request.scope, pk)
     form = AddBucketForm(request.POST)
     if form.is_valid():
         try:
@@ -210,7 +235,7 @@ def grid_add_bucket(request, pk):
 
 @scope_required
 def plan_targets(request, pk):
-    plan = _editable_plan(request.scope, pk)
+    plan = _open_plan(request.scope, pk)
     formset = TargetFormSet(request.POST or None, instance=plan)
     if request.method == "POST" and formset.is_valid():
         formset.save()
@@ -220,15 +245,68 @@ def plan_targets(request, pk):
 
 
 @scope_required
-@require_POST
 def plan_issue(request, pk):
+    """Issuing asks for the signed document's number, date and signer, then locks the plan."""
+    plan = _editable_plan(request.scope, pk)
+    if plan.status != PlanStatus.DRAFT:
+        messages.info(request, _("Kế hoạch đã được ban hành trước đó."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    initial = {"number": plan.reference, "date": plan.date}
+    form = IssueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue(plan, **form.cleaned_data, user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Đã ban hành kế hoạch; từ nay kế hoạch chỉ xem được, thay đổi phải lập điều chỉnh.")
+            )
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_issue.html", {"plan": plan, "form": form}, status=422 if form.is_bound else 200)
+
+
+@scope_required
+@require_POST
+def plan_amend(request, pk):
+    """Open an amendment of an issued plan: the grid opens until the amendment is issued."""
     plan = _editable_plan(request.scope, pk)
     try:
-        services.issue(plan)
-        messages.success(request, _("Đã chuyển kế hoạch sang trạng thái ban hành."))
+        amendment = services.open_amendment(plan, user=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    messages.success(
+        request,
+        _("Đã mở điều chỉnh lần %(n)s: sửa bảng phân bổ và chỉ tiêu, rồi bấm “Ban hành điều chỉnh”.")
+        % {"n": amendment.sequence},
+    )
     return redirect("plans:plan_detail", pk=plan.pk)
+
+
+@scope_required
+def plan_amendment_issue(request, pk):
+    plan = _editable_plan(request.scope, pk)
+    amendment = services.open_amendment_of(plan)
+    if plan.status != PlanStatus.AMENDING or amendment is None:
+        messages.info(request, _("Không có văn bản điều chỉnh nào đang mở."))
+        return redirect("plans:plan_detail", pk=plan.pk)
+    form = AmendmentForm(request.POST or None, initial={"number": "", "date": None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.issue_amendment(plan, **form.cleaned_data, user=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã ban hành điều chỉnh lần %(n)s.") % {"n": amendment.sequence})
+            return redirect("plans:plan_detail", pk=plan.pk)
+    changes = versions.differences(amendment.before, services.snapshot(plan))
+    return render(
+        request,
+        "plans/plan_amendment_issue.html",
+        {"plan": plan, "form": form, "amendment": amendment, "changes": changes},
+        status=422 if form.is_bound else 200,
+    )
 
 
 @scope_required

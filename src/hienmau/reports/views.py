@@ -16,7 +16,7 @@ from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.scoping import get_unit_in_scope
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
-from hienmau.reports import exports, services, unit_indicators
+from hienmau.reports import exports, services, submissions, unit_indicators
 from hienmau.reports.labels import INDICATOR_BASES, INDICATOR_NAMES
 from hienmau.reports.lib.charts import TileInput, cumulative_lines, percent_bars, province_tiles, tile_map
 from hienmau.reports.lib.indicators import share
@@ -258,5 +258,6 @@ def overview(request):
             "months": by_month.rows,
             "tiles": tiles,
             "tile_rows": tile_rows,
+            "reporting": submissions.deciding_completeness(scope, Plan.objects.visible_to(scope)),
         },
     )

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -23,3 +24,23 @@ def vn_decimal(value):
     if value is None or value == "":
         return "—"
     return f"{float(value):,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+TIMELINESS_LABELS = {
+    "on_time": _("Đúng hạn"),
+    "late": _("Quá hạn"),
+    "missing": _("Chưa gửi (đã quá hạn)"),
+    "not_due": _("Chưa đến hạn"),
+    "no_deadline": _("Kế hoạch chưa nêu hạn"),
+}
+
+
+@register.filter
+def timeliness_label(code):
+    return TIMELINESS_LABELS.get(code, _("Chưa rõ"))
+
+
+@register.filter
+def count_of(counts, key):
+    """A tally's count for one timeliness code."""
+    return counts.get(key, 0)

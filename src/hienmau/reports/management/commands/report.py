@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hienmau.core.clock import today
 from hienmau.core.lib.numbers import format_int
-from hienmau.reports import outlook, services, unit_indicators
+from hienmau.reports import outlook, services, submissions, unit_indicators
 from hienmau.reports.labels import INDICATOR_NAMES
 from hienmau.reports.lib.outlook import DEFAULT_THRESHOLD
 from hienmau.results.importer import ResultImportError, find_plan
@@ -40,6 +40,11 @@ class Command(BaseCommand):
         indicators.add_argument("--unit", required=True, help="Mã đơn vị (đơn vị mang mã đó trong năm được chọn).")
         indicators.add_argument("--year", type=int, required=True, help="Năm.")
         indicators.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        remind = sub.add_parser(
+            "remind",
+            help="Nhắc các đơn vị chưa gửi báo cáo kết quả: một lần trước hạn và một lần đúng ngày hạn (mỗi lần chỉ gửi một tin).",
+        )
+        remind.add_argument("--days", type=int, default=3, help="Nhắc từ N ngày trước hạn (mặc định 3).")
 
         ahead = sub.add_parser(
             "outlook",
@@ -67,6 +72,9 @@ class Command(BaseCommand):
             return
         if action == "indicators":
             self._indicators(options)
+            return
+        if action == "remind":
+            self._remind(options["days"])
             return
         try:
             if options.get("plan"):
@@ -129,3 +137,14 @@ class Command(BaseCommand):
         for key, value in data["percent"].items():
             shown = f"{value:.1f}%".replace(".", ",") if value is not None else "—"
             self.stdout.write(f"  {INDICATOR_NAMES[key]}: {shown}")
+
+    def _remind(self, days: int) -> None:
+        if days < 1:
+            raise CommandError("--days phải là số ngày từ 1 trở lên.")
+        sent = submissions.send_reminders(days_before=days)
+        for plan, unit, kind, count in sent:
+            when = "đúng hạn hôm nay" if kind == "due" else f"hạn {plan.report_deadline:%d/%m/%Y}"
+            note = f"đã gửi {count} tin" if count else "không có người nhận có địa chỉ thư (hoặc đã nhắc trước đó)"
+            self.stdout.write(f"{unit.full_name} — Kế hoạch {plan.reference or plan.title} ({when}): {note}.")
+        if not sent:
+            self.stdout.write("Không có đơn vị nào cần nhắc hôm nay.")
