@@ -255,7 +255,8 @@ class Generator:
         self.plans = Table(
             Plan,
             ("issuing_unit_id", "number", "suffix", "date", "title", "kind", "period_start", "period_end")
-            + ("implements_text", "messages", "funding_sources", "status", "source_name", "source_hash", "created_at"),
+            + ("implements_text", "messages", "funding_sources", "status", "source_name", "source_hash", "created_at")
+            + ("signer", "report_deadline_source"),
             [self.units],
         )
         self.targets = Table(Target, ("plan_id", "metric", "value", "counting_basis", "note"), [self.plans])
@@ -479,6 +480,7 @@ class Generator:
                 province[0], str(rng.randint(10, 190)), "KH-BCĐ", datetime.date(year, 1, rng.randint(5, 25)),
                 f"Kế hoạch vận động hiến máu tình nguyện năm {year}", "annual", datetime.date(year, 1, 1),
                 datetime.date(year, 12, 31), "", "", "", "issued", SOURCE_NAME, "", self.created_at,
+                "", "",
             )  # fmt: skip
             buckets = {m: self.buckets.add(plan_id, f"month:{m}", None) for m in range(1, 13)}
             months: dict[int, int] = defaultdict(int)
@@ -535,6 +537,7 @@ class Generator:
                 self.nation[0], str(rng.randint(10, 99)), "KH-BCĐ", datetime.date(year, 1, 2),
                 f"Kế hoạch vận động hiến máu tình nguyện toàn quốc năm {year}", "annual", datetime.date(year, 1, 1),
                 datetime.date(year, 12, 31), "", "", "", "issued", SOURCE_NAME, "", self.created_at,
+                "", "",
             )  # fmt: skip
             buckets = {m: self.buckets.add(plan_id, f"month:{m}", None) for m in range(1, 13)}
             total = 0
