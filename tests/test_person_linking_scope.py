@@ -167,6 +167,18 @@ def try_history_import(ctx, how):
     keep(ctx, ctx.client.post(reverse("donors:history_import"), {"facility": ctx.hospital.pk, "file": upload}))
 
 
+@linking_path("old honours list")
+def try_old_honours_list(ctx, how):
+    person = typed(ctx, how)
+    text = "Danh sách tôn vinh năm 2024\nHọ và tên,Ngày sinh,Số CCCD,Số lần hiến\n"
+    text += f"{person['full_name']},{person['dob']},{person['cccd']},21\n"
+    upload = io.BytesIO(text.encode("utf-8"))
+    upload.name = "ton-vinh.csv"
+    ctx.client.force_login(ctx.people.district_officer)
+    keep(ctx, ctx.client.post(reverse("honours:past_import"), {"file": upload}))
+    keep(ctx, ctx.client.get(reverse("honours:review")))
+
+
 @linking_path("registrant list")
 def try_registrant_list(ctx, how):
     person = typed(ctx, how)
@@ -338,6 +350,7 @@ def test_paths_cover_every_way_a_person_is_linked():
         "walk-in",
         "self-registration",
         "club roster",
+        "old honours list",
     }
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("results/", include("hienmau.results.urls")),
     path("reports/", include("hienmau.reports.urls")),
     path("standby/", include("hienmau.standby.urls")),
+    path("honours/", include("hienmau.honours.urls")),
     path("switch-unit/", org_views.switch_unit, name="switch_unit"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -60,7 +60,7 @@ def test_donor_page_shows_next_eligible_date_and_honours(donors, people, client_
         page = client_for(people.district_officer).get(reverse("donors:donor_detail", args=[donors["duc"].pk]))
     body = page.content.decode()
     assert "Có thể hiến lại từ ngày 10/10/2025" in body  # 18/07/2025 + 84 days
-    assert "Mốc tiếp theo: 5 lần" in body
+    assert "Mốc tiếp theo: 20 lần" in body
 
 
 def test_create_warns_about_a_likely_duplicate_then_accepts_when_confirmed(donors, people, client_for, tree):

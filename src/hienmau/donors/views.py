@@ -23,7 +23,6 @@ from hienmau.donors import privacy, recording, registry, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
 from hienmau.donors.importer import HistoryImportError, import_history
 from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
-from hienmau.donors.lib.honours import honour_rules, honours_for
 from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome, ReviewStatus, TransferRequest
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.orgs.scoping import require_edit, scope_queryset, scope_required, scoped_units
@@ -140,7 +139,6 @@ def donor_detail(request, pk):
     donated = [d for d in donations if d.outcome == Outcome.DONATED]
     verdict = services.eligibility_for(donor) if donor.date_of_birth and not donor.erased_at else None
     count = len(donated)
-    honours = honours_for(count)
     return render(
         request,
         "donors/donor_detail.html",
@@ -149,10 +147,6 @@ def donor_detail(request, pk):
             "donations": donations,
             "donated_count": count,
             "verdict": verdict,
-            "honours_reached": honours.reached,
-            "next_honour": honours.upcoming,
-            "honour_source": honour_rules().source,
-            "honour_citation": honour_rules().citation,
             "total_ml": sum(d.volume_ml or 0 for d in donated),
             "duplicates": services.duplicates_for(donor, request.scope) if not donor.merged_into_id else [],
             "merges": DonorMerge.objects.filter(Q(survivor=donor) | Q(merged=donor)).select_related(

@@ -8,7 +8,8 @@ class HonoursConfig(AppConfig):
     verbose_name = _("Tôn vinh, khen thưởng")
 
     def ready(self) -> None:
-        from hienmau.honours import erasure, receivers
+        from hienmau.honours import erasure, panels, receivers
 
         erasure.register()
         receivers.connect()
+        panels.register()

@@ -47,6 +47,7 @@ class MatchStatus(models.TextChoices):
     LINKED = "linked", _("Đã gắn với người hiến máu")
     REVIEW = "review", _("Cần chọn người hiến máu")
     TRANSFER = "transfer", _("Chờ chuyển hồ sơ")
+    UNMATCHED = "unmatched", _("Không có trong sổ người hiến máu")
 
 
 class LocalTier(models.Model):
