@@ -28,6 +28,7 @@ FINDING_LABELS = {
     "percent_mismatch": _("Tỉ lệ % ghi trong tệp không khớp"),
     "invalid_date": _("Ngày không hợp lệ (chưa lưu)"),
     "unknown_unit": _("Không nhận ra đơn vị (chưa lưu)"),
+    "former_unit": _("Tên đơn vị cũ, tính cho đơn vị kế thừa"),
     # plans.lib.findings
     "schedule_unallocated": _("Lịch có đợt chưa phân bổ chỉ tiêu"),
     "note_instead_of_number": _("Ghi chú thay cho số"),

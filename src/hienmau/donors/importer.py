@@ -27,6 +27,7 @@ from hienmau.donors.models import Donation, Donor, HeldDonation, LinkSource
 from hienmau.donors.recording import Visit, record_imported
 from hienmau.donors.registry import RegistryLookup, hold_donation, propose_duplicates, request_transfer
 from hienmau.orgs.models import Unit
+from hienmau.orgs.place_resolver import UnitResolver, address_root
 from hienmau.orgs.scoping import Scope
 
 CHUNK = 2000
@@ -48,6 +49,8 @@ class HistoryImportResult:
     ask: set[str] = field(default_factory=set)  # the units deciding those requests
     proposed: int = 0  # new records proposed as possible duplicates
     duplicates_in_file: list[int] = field(default_factory=list)
+    placed: int = 0  # new records placed in a commune from their written address
+    placed_from_former: int = 0  # … of which written with a commune's name from before the 2025 reform
 
     def summary(self) -> str:
         text = (
@@ -62,6 +65,11 @@ class HistoryImportResult:
             )
         if self.proposed:
             text += f" {self.proposed} hồ sơ mới có thể trùng người đã có: xem mục Cần xem xét."
+        if self.placed:
+            text += f" {self.placed} người mới được xếp vào xã, phường theo địa chỉ"
+            if self.placed_from_former:
+                text += f" ({self.placed_from_former} địa chỉ ghi theo tên xã cũ, xếp vào xã hiện nay)"
+            text += "."
         return text
 
 
@@ -115,11 +123,16 @@ def import_history(
     `dry_run`: everything is checked and counted, then rolled back."""
     rows = read_history(path)
     result = HistoryImportResult(rows=len(rows))
+    # Addresses are read in the facility's province as it is today: an old commune's name lands in
+    # the commune that took it over.
+    resolver = (
+        UnitResolver(address_root(facility), clock.today(), territorial=True) if any(r.address for r in rows) else None
+    )
     created: dict = {}  # the people this import created, by CCCD, phone or name with birth date → id
     try:
         with transaction.atomic():
             for start in range(0, len(rows), CHUNK):
-                _import_chunk(rows[start : start + CHUNK], facility, result, scope, user, created)
+                _import_chunk(rows[start : start + CHUNK], facility, result, scope, user, created, resolver)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -143,7 +156,13 @@ def _visit(row: HistoryRow, facility: Unit) -> Visit:
 
 
 def _import_chunk(
-    rows: list[HistoryRow], facility: Unit, result: HistoryImportResult, scope: Scope | None, user, created: dict
+    rows: list[HistoryRow],
+    facility: Unit,
+    result: HistoryImportResult,
+    scope: Scope | None,
+    user,
+    created: dict,
+    resolver: UnitResolver | None = None,
 ) -> None:
     keys = {source_key(facility, row): row for row in rows}
     done = set(Donation.objects.filter(source_key__in=list(keys)).values_list("source_key", flat=True))
@@ -152,7 +171,7 @@ def _import_chunk(
     todo = [(key, row) for key, row in keys.items() if key not in done]
     if not todo:
         return
-    donor_ids = _donor_ids([row for _, row in todo], result, scope, facility, created)
+    donor_ids = _donor_ids([row for _, row in todo], result, scope, facility, created, resolver)
     for (key, row), donor in zip(todo, donor_ids, strict=True):
         if not isinstance(donor, int):  # the person's record is outside the scope: hold the donation
             assert scope is not None  # without a scope (the whole country) no record is outside it
@@ -181,7 +200,12 @@ class _DonorToCreate:
 
 
 def _donor_ids(
-    rows: list[HistoryRow], result: HistoryImportResult, scope: Scope | None, facility: Unit, created_before: dict
+    rows: list[HistoryRow],
+    result: HistoryImportResult,
+    scope: Scope | None,
+    facility: Unit,
+    created_before: dict,
+    resolver: UnitResolver | None = None,
 ) -> list:
     """The donor id of each row, or the out-of-scope Donor its CCCD belongs to (the row then waits on a
     transfer): found with a few bulk queries, or created, all new people of the chunk in one insert.
@@ -208,6 +232,10 @@ def _donor_ids(
             lookup.remember(donor, *keys)
             if match.candidates:
                 proposals.append((donor, match.candidates))
+            place = resolver.resolve_address(row.address) if resolver is not None and row.address else None
+            if place is not None and place.unit_id is not None:
+                result.placed += 1
+                result.placed_from_former += place.former is not None
             new.append(
                 name
                 | {
@@ -219,6 +247,8 @@ def _donor_ids(
                     "rh": row.rh,
                     "blood_group_source": "facility" if row.abo else "",
                     "consent_emergency": bool(row.emergency_consent),
+                    "address": row.address[:255],
+                    "commune_id": place.unit_id if place is not None else None,
                 }
             )
         found.append(donor)

@@ -184,6 +184,12 @@ class PublicRegistrationForm(forms.Form):
     date_of_birth = forms.DateField(label=_("Ngày sinh"), widget=DateInput())
     sex = forms.ChoiceField(label=_("Giới tính"), choices=[("M", _("Nam")), ("F", _("Nữ"))])
     phone = forms.CharField(label=_("Số điện thoại di động"), max_length=20)
+    address = forms.CharField(
+        label=_("Nơi ở"),
+        max_length=255,
+        required=False,
+        help_text=_("Xã/phường, tỉnh/thành phố; ghi theo tên cũ cũng được (ví dụ: xã Vân Du, huyện Ân Thi, Hưng Yên)."),
+    )
     kind = forms.ChoiceField(label=_("Hình thức"), choices=RegistrationKind.choices, initial=RegistrationKind.DIRECT)
     last_donation = forms.DateField(
         label=_("Lần hiến máu gần nhất"),

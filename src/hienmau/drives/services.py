@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -36,6 +37,7 @@ from hienmau.drives.models import (
 from hienmau.drives.signals import results_changed
 from hienmau.notify.services import send
 from hienmau.orgs.models import Unit
+from hienmau.orgs.place_resolver import UnitResolver, address_root
 from hienmau.orgs.scoping import Scope, unit_scope
 
 
@@ -53,6 +55,9 @@ class Person:
     abo: str = ""
     rh: str = ""
     consent: bool = False  # ticked "may store and contact me" (self-registration)
+    address: str = ""  # as written
+    commune: Unit | None = None  # today's commune of the address (place_addresses), for a new record
+    place_note: str = ""  # how the address was placed (an old commune's successor) or why not
 
     def keys(self) -> tuple:
         return (self.cccd, self.phone, Donor.name_columns(self.full_name)["name_folded"], self.date_of_birth)
@@ -70,7 +75,25 @@ class Person:
             consent_contact=self.consent,
             consent_processing=self.consent,
             consent_date=today() if self.consent else None,
+            address=self.address[:255],
+            commune=self.commune,
         )
+
+
+def place_addresses(people: Iterable[Person], around: Unit) -> None:
+    """Put each person's written address in today's commune, through the one place resolver, among the
+    communes of `around`'s province (as it is today, with the provinces merged into it): an address
+    written before the 2025 reform ("xã Vân Du, huyện Ân Thi") lands in the commune that took it over,
+    with a note; an address that names no commune there, or a commune split in several, is kept as
+    written and placed nowhere."""
+    people = [p for p in people if p.address]
+    if not people:
+        return
+    resolver = UnitResolver(address_root(around), today(), territorial=True)
+    for person in people:
+        found = resolver.resolve_address(person.address)
+        person.commune = resolver.units.get(found.unit_id) if found.unit_id is not None else None
+        person.place_note = found.note if found.former is not None else ""
 
 
 def _lookup(scope: Scope, people: list[Person]) -> registry.RegistryLookup:

@@ -293,6 +293,8 @@ def list_submit(request, pk):
                     "token": token,
                     "source_name": name,
                     "matches": _registry_matches(lines, request.scope),
+                    "places": _placements(lines, drive),
+                    "with_address": any(line.address for line in lines),
                     "valid": [line for line in lines if line.verdict == "ok"],
                     "late": services._is_late(drive),
                 },
@@ -315,6 +317,13 @@ def _registry_matches(lines, scope) -> dict:
     return {number: lookup.match(*person.keys()) for number, person in people.items()}
 
 
+def _placements(lines, drive: Drive) -> dict:
+    """Line → (today's commune or None, note): where confirming puts each new person's written address."""
+    people = {line.line: services.Person(full_name=line.name, address=line.address) for line in lines if line.address}
+    services.place_addresses(people.values(), drive.organiser)
+    return {number: (person.commune, person.place_note) for number, person in people.items()}
+
+
 def _list_confirm(request, drive: Drive, units):
     path, source_name = stashed(request, LIST_SESSION_KEY, request.POST["token"])
     unit = get_object_or_404(units, pk=request.POST.get("unit") or 0)
@@ -335,12 +344,14 @@ def _list_confirm(request, drive: Drive, units):
                 phone=line.phone or "",
                 abo=line.abo or "",
                 rh=line.rh or "",
+                address=line.address,
             ),
             line.kind or "direct",
         )
         for line in result.lines
         if line.verdict == "ok" and line.line in chosen
     ]
+    services.place_addresses([person for _line, person, _kind in people], drive.organiser)
     if not people:
         messages.error(request, _("Không có dòng hợp lệ nào được chọn; không lưu gì."))
         return redirect("drives:list_submit", pk=drive.pk)
@@ -400,7 +411,9 @@ def public_register(request, token):
             sex=data["sex"],
             phone=data["phone"],
             consent=data["consent"],
+            address=" ".join(data["address"].split()),
         )
+        services.place_addresses([person], drive.organiser)
         try:
             registration = services.take_slot(drive, slot, person, kind=data["kind"], source=RegistrationSource.SELF)
         except ValidationError as exc:

@@ -21,13 +21,13 @@ from hienmau.core.lib.dates import parse_date
 from hienmau.core.lib.tables import TableError, read_text
 from hienmau.core.lib.text import fold_words
 from hienmau.orgs.models import Unit, UnitKind
+from hienmau.orgs.place_resolver import UnitResolver
 from hienmau.plans.lib import findings as F
 from hienmau.plans.lib.appendix import Appendix, AppendixError, Paragraph
 from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
 from hienmau.plans.lib.report_deadline import read_report_deadline
 from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
-from hienmau.plans.lib.unit_match import Candidate, match_unit
 from hienmau.plans.models import (
     Allocation,
     AllocationCell,
@@ -108,25 +108,32 @@ def guess_issuing_unit(document: Document) -> Unit | None:
 
 
 def _with_units(document: Document, issuing_unit: Unit | None) -> Analysis:
+    """Match each row's unit inside the issuing unit's reach as it was on the document's date; an old
+    name is taken for the unit covering it that day, with a finding that says so (orgs.place_resolver)."""
     analysis = Analysis(document, issuing_unit, {}, {})
     if not _units_available():
         return analysis
     analysis.issuing_unit = issuing_unit or guess_issuing_unit(document)
-    pool = Unit.objects.all()
-    if analysis.issuing_unit is not None:
-        pool = pool.descendants_of(analysis.issuing_unit, include_self=False)
-    candidates = [Candidate(u.pk, u.name, u.full_name) for u in pool.only("pk", "name", "kind", "category")]
+    resolver = UnitResolver(analysis.issuing_unit, document.date or _last_day(analysis.issuing_unit))
     appendix = analysis.appendix
     for index, row in enumerate(appendix.rows):
-        match = match_unit(row.unit, candidates)
-        analysis.unit_ids[index] = match.unit_id
-        if match.unit_id is None:
-            hint = f" Có thể là: {', '.join(match.suggestions)}." if match.suggestions else ""
-            reason = "trùng tên với nhiều đơn vị" if match.ambiguous else "không khớp đơn vị nào trong hệ thống"
-            appendix.findings.append(F.finding(F.UNKNOWN_UNIT, row.unit, f"“{row.unit}” {reason}.{hint}"))
+        found = resolver.resolve(row.unit)
+        analysis.unit_ids[index] = found.unit_id
+        if found.unit_id is None:
+            appendix.findings.append(F.finding(F.UNKNOWN_UNIT, row.unit, f"{found.problem}.{found.hint}"))
+        elif found.former is not None:
+            appendix.findings.append(F.finding(F.FORMER_UNIT, row.unit, f"{found.note}."))
         if row.delegate_to:
-            analysis.delegate_ids[index] = match_unit(row.delegate_to, candidates).unit_id
+            analysis.delegate_ids[index] = resolver.resolve(row.delegate_to).unit_id
     return analysis
+
+
+def _last_day(unit: Unit | None) -> datetime.date | None:
+    """For an undated table of a unit that has ended (the former Ân Thi district): its last day, so its
+    rows name its units as they were, not today's."""
+    if unit is None or unit.valid_until is None:
+        return None
+    return unit.valid_until - datetime.timedelta(days=1)
 
 
 class PlanImportError(Exception):

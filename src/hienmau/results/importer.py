@@ -20,9 +20,8 @@ from hienmau.core.lib.text import fold_words
 from hienmau.drives import services as drive_services
 from hienmau.drives.models import AggregateResult, Drive
 from hienmau.orgs.models import Unit
-from hienmau.orgs.scoping import reach_paths
+from hienmau.orgs.place_resolver import UnitResolver
 from hienmau.plans.lib.appendix import AppendixError, Paragraph, TableBlock
-from hienmau.plans.lib.unit_match import Candidate, match_unit
 from hienmau.plans.models import Plan
 from hienmau.plans.readers import read_blocks
 from hienmau.results import services
@@ -143,34 +142,33 @@ def analyse(
     plan = plan or _plan_from_text(read.plan)
     analysis = Analysis(source_name or path.name, digest, read, plan, unit, findings=list(read.findings))
     root = unit or (plan.issuing_unit if plan else None)
-    pool = units if units is not None else Unit.objects.all()
-    if root is not None:  # its subtree and those of the units that handed over to it (91 → Kiên Giang)
-        reach = Q(pk__in=[])
-        for prefix in reach_paths(root):
-            reach |= Q(path__startswith=prefix)
-        pool = pool.filter(reach)
-    candidates = [Candidate(u.pk, u.name, u.full_name) for u in pool.only("pk", "name", "kind", "category")]
+    # The root's subtree and those of the units that handed over to it (91 → Kiên Giang), each row's
+    # name read as it was on the row's date: an old name counts for the unit covering it that day.
+    resolver = UnitResolver(root, today(), units=units, include_root=True)
     mapping = mapping or {}
     for row in read.rows:
         if unit is not None and (not row.unit or row.unit == unit.full_name):
             analysis.unit_ids[row.line] = unit.pk
             continue
         chosen = mapping.get(fold_words(row.unit))
-        if chosen is not None and any(c.id == chosen for c in candidates):
+        if chosen is not None and chosen in resolver:
             analysis.unit_ids[row.line] = chosen
             continue
-        match = match_unit(row.unit, candidates)
-        analysis.unit_ids[row.line] = match.unit_id
-        if match.unit_id is None:
-            analysis.suggestions[row.line] = match.suggestions
-            hint = f" Có thể là: {', '.join(match.suggestions)}." if match.suggestions else ""
+        found = resolver.resolve(row.unit, row.date)
+        analysis.unit_ids[row.line] = found.unit_id
+        if found.unit_id is None:
+            analysis.suggestions[row.line] = found.suggestions
             analysis.findings.append(
                 tally.Finding(
                     tally.UNKNOWN_UNIT,
                     row.unit,
                     row.line,
-                    f"Dòng {row.line}: không nhận ra đơn vị “{row.unit}”; dòng này chưa được lưu.{hint}",
+                    f"Dòng {row.line}: {found.problem}; dòng này chưa được lưu.{found.hint}",
                 )
+            )
+        elif found.former is not None:
+            analysis.findings.append(
+                tally.Finding(tally.FORMER_UNIT, row.unit, row.line, f"Dòng {row.line}: {found.note}.")
             )
     if plan is not None:
         buckets = [(b.key, b.date) for b in plan.ordered_buckets()]

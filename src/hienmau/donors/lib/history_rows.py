@@ -34,6 +34,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "deferral_reason": ("ly do hoan", "ly do tam hoan", "ly do"),
     "deferral_until": ("hoan den", "hoan den ngay", "tam hoan den"),
     "blood_group": ("nhom mau", "blood group"),
+    "address": ("dia chi", "noi o", "cho o", "dia chi thuong tru", "dia chi noi o", "noi o hien nay", "address"),
     "benefit_kind": ("hinh thuc ho tro", "nhan tien hay qua", "tien hay qua", "tien qua", "hinh thuc"),
     "benefit_amount": ("so tien", "gia tri ho tro", "gia tri", "amount"),
     "emergency_consent": (
@@ -99,6 +100,7 @@ class HistoryRow:
     benefit_kind: str
     benefit_amount: int | None
     emergency_consent: bool | None = None  # "Đồng ý liên hệ khi cần máu gấp": None when the column is blank
+    address: str = ""  # as written; a new record is placed in today's commune (orgs.place_resolver)
 
 
 def parse_rows(rows: list[list[str]], today: datetime.date | None = None) -> tuple[list[HistoryRow], list[Finding]]:
@@ -208,6 +210,7 @@ class _Row:
             benefit_kind=benefit,
             benefit_amount=amount,
             emergency_consent=consent,
+            address=" ".join(self.cell("address").split()),
         ), []
 
     def _sex(self) -> str | None:

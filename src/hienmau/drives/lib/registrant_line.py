@@ -35,6 +35,7 @@ class LineResult:
     phone: str = ""  # E.164 when valid, else ""
     phone_text: str = ""  # as written
     unit: str = ""
+    address: str = ""  # as written; placed in today's commune when the list is confirmed
     abo: str = ""  # "O" | "A" | "B" | "AB" | ""
     rh: str = ""  # "+" | "-" | ""
     kind: str = "direct"  # "direct" | "reserve" | "" (not understood)
@@ -122,6 +123,7 @@ def check_line(
         phone=phone,
         phone_text=reader.cell("phone"),
         unit=" ".join(reader.cell("unit").split()),
+        address=" ".join(reader.cell("address").split()),
         abo=abo,
         rh=rh,
         kind=reader.kind(),

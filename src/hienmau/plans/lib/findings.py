@@ -10,6 +10,7 @@ PERCENT_MISMATCH = "percent_mismatch"
 SCHEDULE_UNALLOCATED = "schedule_unallocated"
 NOTE_INSTEAD_OF_NUMBER = "note_instead_of_number"
 UNKNOWN_UNIT = "unknown_unit"
+FORMER_UNIT = "former_unit"  # an old name, taken for the unit covering it on the document's date
 INVALID_DATE = "invalid_date"
 REFERENCE_MISMATCH = "reference_mismatch"
 NEGATIVE_NUMBER = "negative_number"
@@ -24,6 +25,7 @@ CODES = (
     SCHEDULE_UNALLOCATED,
     NOTE_INSTEAD_OF_NUMBER,
     UNKNOWN_UNIT,
+    FORMER_UNIT,
     INVALID_DATE,
     REFERENCE_MISMATCH,
     NEGATIVE_NUMBER,

@@ -27,6 +27,7 @@ DUPLICATE_ROW = "duplicate_row"
 INVALID_DATE = "invalid_date"
 FUTURE_DATE = "future_date"
 UNKNOWN_UNIT = "unknown_unit"
+FORMER_UNIT = "former_unit"  # an old name, stored for the unit covering it on the row's date
 OUTSIDE_PERIOD = "outside_period"
 PERCENT_MISMATCH = "percent_mismatch"
 RUNNING_TOTAL_MISMATCH = "running_total_mismatch"

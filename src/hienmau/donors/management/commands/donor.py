@@ -121,6 +121,8 @@ class Command(BaseCommand):
                         "already_imported": result.already_imported,
                         "held": result.held,
                         "proposed": result.proposed,
+                        "placed": result.placed,
+                        "placed_from_former": result.placed_from_former,
                         "findings": [],
                     },
                     ensure_ascii=False,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from hienmau.plans.lib.unit_match import Candidate, core_name, match_unit
+from hienmau.orgs.lib.unit_match import Candidate, core_name, match_unit
 
 KIEN_GIANG = [
     Candidate(1, "Rạch Giá", "thành phố Rạch Giá"),
