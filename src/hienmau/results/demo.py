@@ -8,6 +8,8 @@ import datetime
 import tempfile
 from pathlib import Path
 
+from hienmau.donors.models import Donation, Donor
+from hienmau.donors.recording import Visit, record_donation
 from hienmau.drives.models import Drive
 from hienmau.orgs.models import Unit
 from hienmau.plans.models import Plan
@@ -67,12 +69,35 @@ def _drives(plan: Plan, hospital: Unit | None) -> None:
         )
 
 
+# Walk-ins at the hospital (blood given at its blood bank, outside any drive): three on 14/6/2022, a day
+# its own tally reports (the tally's figure counts, not these), two on 28/6/2022 (counted one by one).
+WALK_INS = (
+    ("Danh Thị Huyền", "F", D(1994, 2, 11), D(2022, 6, 14)),
+    ("Thạch Văn Sơn", "M", D(1988, 9, 3), D(2022, 6, 14)),
+    ("Lâm Quốc Bảo", "M", D(1999, 12, 20), D(2022, 6, 14)),
+    ("Trương Mỹ Linh", "F", D(1996, 5, 7), D(2022, 6, 28)),
+    ("Huỳnh Văn Tài", "M", D(1985, 1, 30), D(2022, 6, 28)),
+)
+
+
+def _walk_ins(hospital: Unit) -> int:
+    if Donation.objects.filter(bag_number__startswith="KG-TC-").exists():
+        return 0
+    for number, (name, sex, born, day) in enumerate(WALK_INS):
+        donor = Donor.objects.create(
+            full_name=name, date_of_birth=born, sex=sex, weight_kg=55, commune=None, is_synthetic=True
+        )
+        record_donation(donor, Visit(date=day, facility=hospital, volume_ml=350, bag_number=f"KG-TC-{number:03d}"))
+    return len(WALK_INS)
+
+
 def load_demo(write=None):
     plan = Plan.objects.filter(number="66", issuing_unit__code="91").first()
     if plan is None:
         return
     hospital = Unit.objects.filter(name="Bệnh viện Đa khoa tỉnh", parent=plan.issuing_unit).first()
     _drives(plan, hospital)
+    walk_ins = _walk_ins(hospital) if hospital is not None else 0
     data = tally_xlsx(
         _lines(),
         facility="Bệnh viện Đa khoa tỉnh Kiên Giang",
@@ -91,3 +116,8 @@ def load_demo(write=None):
             f"{result['totals']['saved']} đơn vị máu được lưu, {len(record.pending_rows)} dòng giữ lại để sửa, "
             f"{'có' if changed else 'không có'} thay đổi."
         )
+        if walk_ins:
+            write(
+                f"Hiến tại cơ sở, không theo đợt (tự tạo): {walk_ins} lượt tại Bệnh viện Đa khoa tỉnh; 3 lượt ngày "
+                "14/6/2022 không tính thêm vì bảng tổng hợp của bệnh viện đã báo cáo ngày đó."
+            )
