@@ -17,10 +17,10 @@ from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.demand.lib.need_rows import NeedRow, drop_duplicates, parse_rows
 from hienmau.demand.models import Need
+from hienmau.orgs.lib.unit_match import Candidate, UnitIndex
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.scoping import Scope, facilities_serving, superuser_scope
 from hienmau.plans.lib.appendix import AppendixError, Paragraph, TableBlock
-from hienmau.plans.lib.unit_match import Candidate, match_unit
 from hienmau.plans.readers import read_blocks
 
 UNKNOWN_FACILITY = "unknown_unit"
@@ -115,14 +115,15 @@ class FacilityMatcher:
                     self.with_place.append(
                         Candidate(unit.pk, f"{unit.name} {place.name}", f"{unit.name} {place.full_name}")
                     )
+        self._names, self._with_place = UnitIndex(self.names), UnitIndex(self.with_place)
 
     def find(self, written: str) -> tuple[int | None, tuple[str, ...]]:
         codes = self.by_code.get(written.strip().lower(), [])
         if len(codes) == 1:
             return codes[0], ()
-        match = match_unit(written, self.names)
+        match = self._names.match(written)
         if match.unit_id is None and not match.ambiguous:
-            other = match_unit(written, self.with_place)
+            other = self._with_place.match(written)
             if other.unit_id is not None:
                 return other.unit_id, ()
         return match.unit_id, match.suggestions
