@@ -152,3 +152,10 @@ def test_demand_coverage_compares_the_months_that_have_a_demand(year_of_an_thi):
     assert found.demand_months == [(3, 2, 1), (4, 3, 2)]  # March: 1 given of 2 needed; April: 2 of 3
     assert {f.key: f.value for f in found.figures()}["demand"] == Decimal("60.0")
     assert unit_indicators.unit_indicators(tree.hung_yen, YEAR).demand is not None  # the district lies under it
+
+
+@pytest.mark.django_db
+def test_indicators_of_some_months_count_only_those_months(year_of_an_thi):
+    found = unit_indicators.unit_indicators(year_of_an_thi.an_thi, YEAR, (4, 5))
+    assert (found.collected, found.deferred, found.individual_donors) == (2, 2, 2)  # April's two, May's deferrals
+    assert found.first_time == 2 and found.deferral_reasons == [("Huyết áp cao", 2)]

@@ -56,7 +56,7 @@ def test_the_unit_page_reads_a_merged_provinces_year_by_unit_and_by_month(client
         by_unit = visible_text(client.get(url + "?year=2022&by=unit"))
         by_month = visible_text(client.get(url + "?year=2022&by=month"))
     assert "huyện An Minh" in by_unit and "720" in by_unit
-    assert "Xem các chỉ số của năm" in by_unit  # loaded after the page shows
+    assert "Xem các chỉ số của thời gian đã chọn" in by_unit  # loaded after the page shows
     indicators = reverse("reports:unit_indicators", args=[tree.kien_giang.pk]) + "?year=2022"
     with frozen(TODAY):
         fragment = client.get(indicators, headers={"HX-Request": "true"}).content.decode()
@@ -79,6 +79,10 @@ def test_the_unit_page_reads_any_months_of_the_year_with_their_share_of_the_targ
     with frozen(TODAY):
         page = visible_text(client_for(people.province_officer).get(url + "?year=2022&from_month=8&to_month=5"))
     assert "tháng 5–8 năm 2022" in page and "chỉ tiêu các tháng đã chọn" in page and "None" not in page
+    indicators = reverse("reports:unit_indicators", args=[tree.kien_giang.pk])
+    with frozen(TODAY):
+        june = client_for(people.province_officer).get(indicators + "?year=2022&from_month=6&to_month=6")
+    assert "tháng 6–6 năm 2022" in visible_text(june)
 
 
 def test_web_import_previews_in_vietnamese_and_saves_an_unknown_unit_once_mapped(

@@ -5,6 +5,7 @@ achievement reports count it."""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from django.db.models import Exists, Max, OuterRef, Q, Sum
@@ -50,18 +51,21 @@ def _population(unit: Unit, on: datetime.date) -> int | None:
     return sum(known) if known else None
 
 
-def unit_indicators(unit: Unit, year: int) -> indicators.Indicators:
-    """The indicators of the issue for the unit's subtree (and its predecessors') in the year."""
+def unit_indicators(unit: Unit, year: int, period: tuple[int, int] = (1, 12)) -> indicators.Indicators:
+    """The indicators of the issue for the unit's subtree (and its predecessors') in the year, or in the
+    months `period` of it ("repeat" then means having given before the period)."""
     paths = reach_paths(unit)
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    months = range(period[0], period[1] + 1)
+    first = datetime.date(year, period[0], 1)
+    last = datetime.date(year, period[1], calendar.monthrange(year, period[1])[1])
     on = min(last, today())
     total = Counts()
     per_month: dict[int, int] = {}
     for figure in figures(paths, first, last):
         total = total + figure.counts
         per_month[figure.day.month] = per_month.get(figure.day.month, 0) + figure.counts.collected
-    need = outlook.demand_by_month(paths, [datetime.date(year, m, 1) for m in range(1, 13)])
-    demand = [(m, need[datetime.date(year, m, 1)], per_month.get(m, 0)) for m in range(1, 13)]
+    need = outlook.demand_by_month(paths, [datetime.date(year, m, 1) for m in months])
+    demand = [(m, need[datetime.date(year, m, 1)], per_month.get(m, 0)) for m in months]
     donated = Donation.objects.filter(outcome=Outcome.DONATED, date__range=(first, last)).filter(
         attributed_donations(paths)
     )
@@ -93,7 +97,9 @@ def unit_indicators(unit: Unit, year: int) -> indicators.Indicators:
     staff_collected = (
         sum(f.counts.collected for f in figures([p for p, _ in organisations], first, last)) if staff else 0
     )
-    members = [row for row in unit_year(unit, year, "unit").rows if not row["unit"].endswith("(trực tiếp)")]
+    members = [
+        row for row in unit_year(unit, year, "unit", period=period).rows if not row["unit"].endswith("(trực tiếp)")
+    ]
     campaign = (
         ResultEntry.objects.filter(day__range=(first, last))
         .filter(_under(paths, "unit"))

@@ -98,8 +98,7 @@ def unit_achievement(request, pk):
     year = _year(request.GET.get("year"))
     by = request.GET.get("by") if request.GET.get("by") in ("month", "unit") else "unit"
     today_boundaries = request.GET.get("boundaries") == "today"
-    period = (_month(request.GET.get("from_month"), 1), _month(request.GET.get("to_month"), 12))
-    period = (min(period), max(period))
+    period = _period(request)
     data = services.unit_year(unit, year, by, today_boundaries=today_boundaries, period=period)
     rows = []
     for index, row in enumerate(data.rows):
@@ -134,7 +133,15 @@ def unit_indicators_page(request, pk):
     one by one, which takes longer than the pre-aggregate), or as a page of their own without script."""
     unit = get_unit_in_scope(request.scope, pk)
     year = _year(request.GET.get("year"))
-    context = {"unit": unit, "year": year, **indicator_context(unit_indicators.unit_indicators(unit, year))}
+    period = _period(request)
+    found = unit_indicators.unit_indicators(unit, year, period)
+    context = {
+        "unit": unit,
+        "year": year,
+        "period": period,
+        "whole_year": period == (1, 12),
+        **indicator_context(found),
+    }
     template = "reports/_indicators.html" if request.htmx else "reports/unit_indicators.html"
     return render(request, template, context)
 
@@ -145,6 +152,12 @@ def _year(value) -> int:
     except ValueError:
         year = today().year
     return min(max(year, 2000), today().year + 1)
+
+
+def _period(request) -> tuple[int, int]:
+    """The months chosen (from, to), in order; the whole year by default."""
+    period = (_month(request.GET.get("from_month"), 1), _month(request.GET.get("to_month"), 12))
+    return min(period), max(period)
 
 
 def _month(value, default: int) -> int:
