@@ -49,16 +49,23 @@ def read_blocks(path: Path) -> list[Block]:
 
 
 def split_title_rows(rows: list[list[str]]) -> list[Block]:
-    """Rows with at most one filled cell above the table are titles ("PHỤ LỤC", "Kèm theo…"), not header."""
-    blocks: list[Block] = []
-    index = 0
-    while index < len(rows) and sum(1 for cell in rows[index] if cell.strip()) <= 1:
-        text = next((cell for cell in rows[index] if cell.strip()), "")
-        if text:
-            blocks.append(Paragraph(text.strip()))
-        index += 1
-    if index < len(rows):
-        blocks.append(TableBlock(rows[index:]))
+    """Rows with at most one filled cell above the table are titles ("PHỤ LỤC", "Kèm theo…"), and below
+    its last row of two or more cells the recipients and signatures ("Nơi nhận:", "TM. BAN CHỈ ĐẠO"):
+    paragraphs, not header or units."""
+
+    def filled(row: list[str]) -> int:
+        return sum(1 for cell in row if cell.strip())
+
+    def paragraphs(part: list[list[str]]) -> list[Block]:
+        texts = (next((cell for cell in row if cell.strip()), "") for row in part)
+        return [Paragraph(text.strip()) for text in texts if text]
+
+    start = next((i for i, row in enumerate(rows) if filled(row) > 1), len(rows))
+    end = max((i for i, row in enumerate(rows) if filled(row) > 1), default=len(rows) - 1) + 1
+    blocks = paragraphs(rows[:start])
+    if start < len(rows):
+        blocks.append(TableBlock(rows[start:end]))
+        blocks += paragraphs(rows[end:])
     return blocks
 
 

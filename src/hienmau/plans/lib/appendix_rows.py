@@ -99,7 +99,10 @@ class _Subtotal:
     total: int | None
     buckets: dict[str, int]
     grand: bool
-    rows: list[Row] = field(default_factory=list)  # what a section subtotal ("Tổng I", "Cộng") covers
+    rows: list[Row] = field(default_factory=list)
+    comma_grouped: list[str] = field(
+        default_factory=list
+    )  # "7,411": read as 7.411, with a finding  # what a section subtotal ("Tổng I", "Cộng") covers
 
 
 def read_table(
@@ -138,6 +141,8 @@ def read_table(
             continue
         if _is_total_label(label):
             subtotal = _read_subtotal(raw, columns, label)
+            if subtotal.comma_grouped:
+                appendix.findings.append(_comma_finding(subtotal, table_number, position))
             if not subtotal.grand:
                 subtotal.rows, segment = segment, []
             subtotals.append(subtotal)
@@ -156,6 +161,8 @@ def read_table(
                         line=position,
                     )
                 )
+                if unlabelled.comma_grouped:
+                    appendix.findings.append(_comma_finding(unlabelled, table_number, position))
             continue
         line += 1
         row = _read_row(raw, columns, name, section, table_number, line, appendix)
@@ -183,13 +190,31 @@ def _unlabelled_total(raw: list[str], columns: list[Column], rows: list[Row]) ->
 def _read_subtotal(raw: list[str], columns: list[Column], label: str) -> _Subtotal:
     total: int | None = None
     buckets: dict[str, int] = {}
+    comma_grouped: list[str] = []
     for column in columns:
-        value, _ = _plain_number(_cell(raw, column.index))
+        if column.role not in ("total", "bucket"):
+            continue
+        value, note = _plain_number(_cell(raw, column.index))
+        if note and _COMMA_GROUPED.fullmatch(note):
+            comma_grouped.append(note)
+            value = int(note.replace(",", ""))
         if column.role == "total":
             total = value
-        elif column.role == "bucket" and value is not None and column.bucket is not None:  # a bucket column has one
+        elif value is not None and column.bucket is not None:  # a bucket column has one
             buckets[column.bucket] = value
-    return _Subtotal(label=label.strip(), total=total, buckets=buckets, grand=_is_grand_total(label))
+    return _Subtotal(label.strip(), total, buckets, _is_grand_total(label), comma_grouped=comma_grouped)
+
+
+def _comma_finding(subtotal: _Subtotal, table_number: int, position: int) -> F.Finding:
+    read_as = ", ".join(format_int(int(t.replace(",", ""))) for t in subtotal.comma_grouped)
+    return F.finding(
+        F.COMMA_THOUSANDS,
+        None,
+        f"Bảng {table_number}, dòng {position} ({subtotal.label or 'dòng tổng'}): số “"
+        f"{'”, “'.join(subtotal.comma_grouped)}” viết dấu phẩy ngăn cách hàng nghìn; đã đọc là {read_as} "
+        "(hãy sửa nếu đó là số thập phân).",
+        line=position,
+    )
 
 
 def _read_row(raw, columns, name, section, table_number, line, appendix: Appendix) -> Row:
