@@ -17,7 +17,7 @@ def plan_urls(plan_pk):
 def test_every_plan_url_is_404_outside_the_scope(tree, people, district_plan, client_for):
     client = client_for(people.province_officer)  # An Giang: Hưng Yên's plans are none of its business
     urls = plan_urls(district_plan.pk)
-    assert len(urls) == 12  # the export and attachment URLs take a second id; checked below
+    assert len(urls) == 13  # the export and attachment URLs take a second id; checked below
     for url in urls:
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url).status_code == 404, url

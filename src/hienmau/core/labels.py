@@ -33,6 +33,18 @@ FINDING_LABELS = {
     "schedule_unallocated": _("Lịch có đợt chưa phân bổ chỉ tiêu"),
     "note_instead_of_number": _("Ghi chú thay cho số"),
     "reference_mismatch": _("Số hiệu kế hoạch không khớp"),
+    # plans.drafting (next year's draft)
+    "source_not_issued": _("Kế hoạch gốc chưa ban hành"),
+    "no_result_kept_target": _("Chưa có kết quả: giữ tỉ trọng chỉ tiêu năm trước"),
+    "no_population_kept_share": _("Chưa có số dân: giữ tỉ trọng chỉ tiêu năm trước"),
+    "no_weights_even_split": _("Không có trọng số: chia đều"),
+    "split_across_successors": _("Địa bàn chia cho nhiều đơn vị kế thừa"),
+    "merged_into_successor": _("Gộp nhiều đơn vị cũ"),
+    "replaced_by_successor": _("Thay bằng đơn vị kế thừa"),
+    "issuer_replaced": _("Đơn vị ban hành đã thay đổi"),
+    "no_successor_link": _("Chưa có liên kết kế thừa"),
+    "unit_unknown": _("Dòng chưa gắn với đơn vị"),
+    "draft_review": _("Dự thảo cần rà soát"),
     # results.lib.tally
     "duplicate_row": _("Dòng trùng (không lưu hai lần)"),
     "future_date": _("Ngày ở tương lai (chưa lưu)"),

@@ -23,6 +23,7 @@ from hienmau.core.lib.numbers import format_int
 from hienmau.orgs.lib import boundaries
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.services import UnitGraph
+from hienmau.plans import services
 from hienmau.plans.lib import drafting as rules
 from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
 from hienmau.plans.lib.findings import finding
@@ -281,7 +282,7 @@ def build_draft(
     except rules.DraftingError as exc:
         raise DraftError(str(exc)) from exc
     found: list[Finding] = []
-    if source.status != PlanStatus.ISSUED:
+    if source.status == PlanStatus.DRAFT:
         found.append(
             finding(
                 SOURCE_NOT_ISSUED,
@@ -480,6 +481,7 @@ def save_draft(draft: Draft, rows: list[tuple[DraftRow, int, dict[str, int] | No
     source = draft.source
     old_year = source_year(source)
     shift = draft.year - old_year if old_year is not None else 0
+    period = services.plan_period(source)
     edited = rows if rows is not None else [(row, row.proposed, row.parts) for row in draft.rows]
     with transaction.atomic():
         plan = Plan.objects.create(
@@ -487,8 +489,8 @@ def save_draft(draft: Draft, rows: list[tuple[DraftRow, int, dict[str, int] | No
             suffix=source.suffix,
             title=move_years(source.title, old_year, draft.year),
             kind=source.kind,
-            period_start=move_date(source.period_start, shift),
-            period_end=move_date(source.period_end, shift),
+            period_start=move_date(period[0], shift) if period else None,
+            period_end=move_date(period[1], shift) if period else None,
             implements_text=source.implements_text,
             messages=move_years(source.messages, old_year, draft.year),
             funding_sources=source.funding_sources,
@@ -545,3 +547,33 @@ def save_draft(draft: Draft, rows: list[tuple[DraftRow, int, dict[str, int] | No
             ]
         )
     return plan
+
+
+def edited_rows(
+    draft: Draft, values: Mapping[int, int | None], parts: Mapping[tuple[int, str], int | None]
+) -> list[tuple[DraftRow, int, dict[str, int] | None]]:
+    """The officer's figures over the proposal: `values[i]` is row i's total, `parts[i, key]` its month or
+    round. Every row needs a total of 0 or more, and its parts must add up to it; the first row that does
+    not is refused by name."""
+    out: list[tuple[DraftRow, int, dict[str, int] | None]] = []
+    for index, row in enumerate(draft.rows):
+        value = values.get(index, row.proposed)
+        if value is None or value < 0 or value > services.MAX_CELL_VALUE:
+            raise DraftError(
+                f"{row.name}: chỉ tiêu mới phải là số nguyên từ 0 đến {format_int(services.MAX_CELL_VALUE)}."
+            )
+        row_parts: dict[str, int] | None = None
+        if draft.bucket_keys:
+            row_parts = {}
+            for key in draft.bucket_keys:
+                part = parts.get((index, key), (row.parts or {}).get(key, 0))
+                if part is None or part < 0:
+                    raise DraftError(f"{row.name} — {draft.bucket_label(key)}: phải là số nguyên từ 0 trở lên.")
+                row_parts[key] = part
+            if sum(row_parts.values()) != value:
+                raise DraftError(
+                    f"{row.name}: các tháng/đợt cộng lại {format_int(sum(row_parts.values()))}, "
+                    f"khác chỉ tiêu của đơn vị ({format_int(value)})."
+                )
+        out.append((row, value, row_parts))
+    return out

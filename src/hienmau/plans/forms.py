@@ -146,3 +146,45 @@ class IssueForm(forms.Form):
 
 class AmendmentForm(IssueForm):
     reason = forms.CharField(label=_("Lý do điều chỉnh"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DraftForm(forms.Form):
+    """Next year's plan from this one: the new year, total, method and rounding step."""
+
+    METHOD_CHOICES = (
+        ("actual", _("Theo kết quả thực hiện năm trước (đơn vị chưa có kết quả giữ tỉ trọng chỉ tiêu)")),
+        ("plan", _("Theo chỉ tiêu năm trước")),
+        ("population", _("Theo dân số (cơ quan, đơn vị giữ tỉ trọng năm trước)")),
+        ("blend", _("Kết hợp các cách trên theo tỉ trọng")),
+    )
+    year = VietnameseIntegerField(label=_("Năm của kế hoạch mới"), min_value=2000, max_value=2100)
+    total = VietnameseIntegerField(label=_("Tổng chỉ tiêu mới (đơn vị máu)"), min_value=1, max_value=MAX_CELL_VALUE)
+    method = forms.ChoiceField(label=_("Cách chia"), choices=METHOD_CHOICES, initial="actual")
+    blend_actual = VietnameseIntegerField(
+        label=_("Tỉ trọng theo kết quả (%)"), min_value=0, max_value=100, required=False, initial=50
+    )
+    blend_plan = VietnameseIntegerField(
+        label=_("Tỉ trọng theo chỉ tiêu (%)"), min_value=0, max_value=100, required=False, initial=0
+    )
+    blend_population = VietnameseIntegerField(
+        label=_("Tỉ trọng theo dân số (%)"), min_value=0, max_value=100, required=False, initial=50
+    )
+    step = VietnameseIntegerField(
+        label=_("Làm tròn chỉ tiêu mỗi đơn vị theo bội số của"), min_value=1, max_value=1000, initial=5
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") == "blend" and not any(
+            cleaned.get(name) for name in ("blend_actual", "blend_plan", "blend_population")
+        ):
+            self.add_error("blend_actual", _("Cách kết hợp cần ít nhất một tỉ trọng lớn hơn 0."))
+        return cleaned
+
+    @property
+    def weights(self) -> str:
+        """The blend as the drafting rules read it ("actual=50,population=50"), or "" for other methods."""
+        if self.cleaned_data.get("method") != "blend":
+            return ""
+        names = {"blend_actual": "actual", "blend_plan": "plan", "blend_population": "population"}
+        return ",".join(f"{method}={self.cleaned_data.get(field) or 0}" for field, method in names.items())

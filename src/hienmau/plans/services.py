@@ -33,7 +33,7 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 def grid_plan(plan_id: int) -> Plan:
     """The plan with everything the grid shows, in a handful of queries."""
     return (
-        Plan.objects.select_related("issuing_unit", "received_allocation__plan")
+        Plan.objects.select_related("issuing_unit", "received_allocation__plan", "previous_plan")
         .prefetch_related(
             "buckets",
             "targets",

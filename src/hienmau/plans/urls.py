@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hienmau.plans import views
+from hienmau.plans import draft_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/issue/", views.plan_issue, name="plan_issue"),
     path("<int:pk>/amend/", views.plan_amend, name="plan_amend"),
     path("<int:pk>/amend/issue/", views.plan_amendment_issue, name="plan_amendment_issue"),
+    path("<int:pk>/draft-next-year/", draft_views.plan_draft, name="plan_draft"),
     path("<int:pk>/history/", views.plan_history, name="plan_history"),
     path("<int:pk>/attachments/", views.plan_attach, name="plan_attach"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.plan_attachment, name="plan_attachment"),

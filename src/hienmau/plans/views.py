@@ -130,6 +130,8 @@ def plan_detail(request, pk):
             "plan": plan,
             "grid": grid,
             "can_edit": can_edit,
+            # Drafting next year's plan from this one: an editing role, on a plan that has allocations.
+            "can_draft": can_edit and bool(grid.rows),
             "target_gap": services.target_gap(plan),
             "received_gap": services.received_gap(plan),
             "lower_plans": services.lower_plan_gaps(plan),

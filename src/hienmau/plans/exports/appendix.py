@@ -168,13 +168,15 @@ NAME_MIN, NOTE_MIN = 55.0, 28.0  # mm: what Đơn vị and Ghi chú keep however
 def _number_columns(plan: Plan, allocations) -> list[NumberColumn]:
     columns = []
     if any(a.prior_plan is not None or a.prior_actual is not None or a.prior_percent is not None for a in allocations):
-        group = f"Năm {plan.date.year - 1}" if plan.date else "Năm trước"
+        group = _prior_group(plan)
         columns += [
             NumberColumn("prior_plan", "Kế hoạch", group, 22),
             NumberColumn("prior_actual", "Thực hiện", group, 22),
             NumberColumn("prior_percent", "Tỷ lệ %", group, 19),
         ]
-    columns.append(NumberColumn("total", "Tổng", "", 18))
+    year = next((d.year for d in (plan.period_start, plan.date) if d is not None), None)
+    drafted = columns and year and plan.previous_plan_id  # a draft's annex: this year's plan beside last year's
+    columns.append(NumberColumn("total", f"Kế hoạch năm {year}" if drafted else "Tổng", "", 22 if drafted else 18))
     buckets = plan.ordered_buckets()
     kinds = frozenset(b.key.partition(":")[0] for b in buckets)
     group = {frozenset({"round"}): "Chia theo đợt", frozenset({"month"}): "Chia theo tháng"}.get(
@@ -188,6 +190,20 @@ def _number_columns(plan: Plan, allocations) -> list[NumberColumn]:
         NumberColumn(f"bucket:{b.pk}", b.label, group, round(max(11.0, w * scale), 1)) for b, w in zip(buckets, wanted)
     ]
     return columns
+
+
+def _prior_group(plan: Plan) -> str:
+    """'Năm 2022' over last year's columns: the year of the plan it was drafted from, else the year before."""
+    previous = plan.previous_plan
+    if previous is not None:
+        for day in (previous.period_start, previous.period_end, previous.date):
+            if day is not None:
+                return f"Năm {day.year}"
+    if plan.date:
+        return f"Năm {plan.date.year - 1}"
+    if plan.period_start:
+        return f"Năm {plan.period_start.year - 1}"
+    return "Năm trước"
 
 
 def _text_widths(numbers: list[NumberColumn]) -> tuple[float, float]:

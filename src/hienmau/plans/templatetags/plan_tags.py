@@ -45,3 +45,26 @@ def plan_visible(plan, scope) -> bool:
     if plan is None or scope is None:
         return False
     return visible_plans(Plan.objects.filter(pk=plan.pk), scope).exists()
+
+
+@register.filter
+def tenth(value):
+    """104.3 → '104,3' (a percentage to one decimal, as the comparison annex writes it); None → '—'."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):.1f}".replace(".", ",")
+
+
+@register.filter
+def signed(value):
+    """+150 / −20 / 0: a change against last year's figure."""
+    if value is None or value == "":
+        return ""
+    number = int(value)
+    return f"+{format_int(number)}" if number > 0 else (f"−{format_int(-number)}" if number < 0 else "0")
+
+
+@register.filter
+def bucket_of(draft, key):
+    """A draft's column title: 'Tháng 5', or 'Đợt I (15/03/2026)' with the round's date moved to the new year."""
+    return draft.bucket_label(key)
