@@ -9,6 +9,7 @@ from hienmau.donors.services import rule_sets
 from hienmau.drives.models import Drive, RegistrationKind, RosterEntry
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
+from hienmau.plans.models import Plan
 
 
 class TimeInput(forms.TimeInput):
@@ -16,12 +17,73 @@ class TimeInput(forms.TimeInput):
 
 
 class MonthForm(forms.Form):
-    """?year=&month= of the drive calendar; anything else is a message, not a server error."""
+    """?month=2021-07 (or ?year=2021&month=7) of the drive calendar; anything else is a message, not a
+    server error. `view` is the month grid, a week or the list."""
 
     year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
-    month = forms.IntegerField(min_value=1, max_value=12, required=False)
+    month = forms.CharField(max_length=7, required=False)
+    week = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    view = forms.ChoiceField(choices=[("month", "month"), ("week", "week"), ("list", "list")], required=False)
 
     PROBLEM = _("Tháng hoặc năm không hợp lệ (năm từ 1900 đến 2100, tháng từ 1 đến 12); đang hiện tháng này.")
+
+    def clean(self):
+        cleaned = super().clean()
+        text = (cleaned.get("month") or "").strip()
+        year, month = cleaned.get("year"), None
+        if text:
+            if "-" in text:
+                head, _sep, tail = text.partition("-")
+                if not (head.isdigit() and tail.isdigit()) or year is not None and int(head) != year:
+                    raise forms.ValidationError(self.PROBLEM)
+                year, month = int(head), int(tail)
+            elif text.isdigit():
+                month = int(text)
+            else:
+                raise forms.ValidationError(self.PROBLEM)
+            if not (1 <= month <= 12 and (year is None or 1900 <= year <= 2100)):
+                raise forms.ValidationError(self.PROBLEM)
+        cleaned["year"], cleaned["month"] = year, month
+        return cleaned
+
+
+class DriveSearchForm(forms.Form):
+    """The drive list's search, filters and order; a wrong value is a message, never a server error."""
+
+    SORTS = [
+        ("-date", _("Mới nhất trước")),
+        ("date", _("Cũ nhất trước")),
+        ("title", _("Theo tên")),
+        ("organiser", _("Theo đơn vị tổ chức")),
+    ]
+    q = forms.CharField(label=_("Tìm"), required=False, max_length=200)
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=Unit.objects.none(), required=False)
+    start = forms.DateField(label=_("Từ ngày"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Đến ngày"), required=False, widget=DateInput())
+    phase = forms.ChoiceField(label=_("Tình trạng"), required=False)
+    facility = forms.ModelChoiceField(label=_("Cơ sở tiếp nhận"), queryset=Unit.objects.none(), required=False)
+    plan = forms.ModelChoiceField(label=_("Kế hoạch"), queryset=Plan.objects.none(), required=False)
+    sort = forms.ChoiceField(label=_("Sắp xếp"), choices=SORTS, required=False)
+
+    def __init__(self, *args, units=None, facilities=None, plans=None, phases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
+        self.fields["unit"].empty_label = _("Mọi đơn vị")
+        self.fields["facility"].queryset = facilities if facilities is not None else Unit.objects.none()
+        self.fields["facility"].empty_label = _("Mọi cơ sở")
+        self.fields["plan"].queryset = plans if plans is not None else Plan.objects.none()
+        self.fields["plan"].empty_label = _("Mọi kế hoạch")
+        self.fields["plan"].label_from_instance = lambda p: p.reference or p.title[:60]
+        self.fields["unit"].label_from_instance = lambda u: u.full_name
+        self.fields["facility"].label_from_instance = lambda u: u.full_name
+        self.fields["phase"].choices = [("", _("Mọi tình trạng")), *phases]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return cleaned
 
 
 class DriveForm(forms.ModelForm):

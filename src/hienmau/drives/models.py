@@ -3,15 +3,18 @@ registrant lists, registrations, check-in outcomes, and results."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hienmau.core.clock import today
 from hienmau.donors.models import Component, Donation, Donor
+from hienmau.drives.lib import phases
 from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
@@ -23,8 +26,20 @@ def new_token() -> str:
 
 
 class DriveStatus(models.TextChoices):
+    """What is stored: planned until someone closes or cancels the drive. What a page shows is the drive's
+    phase (DrivePhase, from the date and the results: drives/lib/phases.py)."""
+
     PLANNED = "planned", _("Đang chuẩn bị")
     CLOSED = "closed", _("Đã kết thúc")
+    CANCELLED = "cancelled", _("Đã huỷ")
+
+
+class DrivePhase(models.TextChoices):
+    PLANNED = phases.PLANNED, _("Đang chuẩn bị")
+    OPEN = phases.OPEN, _("Đang nhận đăng ký")
+    HELD = phases.HELD, _("Đã tổ chức, chờ kết quả")
+    CLOSED = phases.CLOSED, _("Đã kết thúc, có kết quả")
+    CANCELLED = phases.CANCELLED, _("Đã huỷ")
 
 
 class DriveQuerySet(models.QuerySet):
@@ -36,6 +51,28 @@ class DriveQuerySet(models.QuerySet):
 
     def editable_by(self, scope: Scope) -> DriveQuerySet:
         return scoping.editable_drives(self, scope)
+
+    def with_results_flag(self) -> DriveQuerySet:
+        """Each drive with `has_results`: a result sheet line or a donation recorded at it."""
+        return self.annotate(
+            has_results=Exists(AggregateResult.objects.filter(drive=OuterRef("pk")))
+            | Exists(Registration.objects.filter(drive=OuterRef("pk"), status=RegistrationStatus.DONATED))
+        )
+
+    def in_phase(self, phase: str, today: datetime.date) -> DriveQuerySet:
+        """Drives in one phase on `today` (the same rule as drives/lib/phases.py, as a query)."""
+        drives = self.with_results_flag()
+        stored_open = Q(status=DriveStatus.PLANNED)
+        done = Q(status=DriveStatus.CLOSED) | stored_open & Q(has_results=True, date__lte=today)
+        taking = Q(public_registration=True) | Q(list_deadline__gte=today)
+        if phase == phases.CANCELLED:
+            return drives.filter(status=DriveStatus.CANCELLED)
+        if phase == phases.CLOSED:
+            return drives.filter(done)
+        if phase == phases.HELD:
+            return drives.filter(stored_open, date__lt=today, has_results=False)
+        upcoming = drives.filter(stored_open, date__gte=today).exclude(has_results=True, date__lte=today)
+        return upcoming.filter(taking) if phase == phases.OPEN else upcoming.exclude(taking)
 
 
 class Drive(models.Model):
@@ -95,6 +132,29 @@ class Drive(models.Model):
     @property
     def expected_registrations(self) -> int:
         return self.expected_direct + self.expected_reserve
+
+    def phase_on(self, today: datetime.date) -> str:
+        has_results = getattr(self, "has_results", None)
+        if has_results is None:
+            has_results = (
+                self.aggregate_results.exists() or self.registrations.filter(status=RegistrationStatus.DONATED).exists()
+            )
+        return phases.phase(
+            self.status,
+            self.date,
+            today,
+            has_results=bool(has_results),
+            public_registration=self.public_registration,
+            list_deadline=self.list_deadline,
+        )
+
+    @property
+    def phase(self) -> str:
+        return self.phase_on(today())
+
+    @property
+    def phase_label(self) -> str:
+        return str(DrivePhase(self.phase).label)
 
 
 class TimeSlot(models.Model):

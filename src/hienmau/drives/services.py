@@ -319,12 +319,29 @@ def _part(drive: Drive, part: DrivePart | None) -> DrivePart:
     return part if part is not None else DrivePart(drive)
 
 
+def drive_text_filter(text: str) -> Q:
+    """Drives whose name, place or address holds the words (as typed), or whose organiser's or
+    participating unit's name holds them (accent-insensitive, on the units' folded names)."""
+    query = Q()
+    folded = fold(text)
+    for word, folded_word in zip(text.split(), folded.split()):
+        query &= (
+            Q(title__icontains=word)
+            | Q(site_name__icontains=word)
+            | Q(site_address__icontains=word)
+            | Q(organiser__name_folded__contains=folded_word)
+            | Q(pk__in=TimeSlot.objects.filter(unit__name_folded__contains=folded_word).values("drive"))
+        )
+    return query
+
+
 def calendar_drives(scope: Scope, first: datetime.date, last: datetime.date) -> list[Drive]:
     """The drives between two days the scope sees, each with `participants` and `registered` counted as
     its part of the drive (a participating unit counts only its own)."""
     drives = list(
         Drive.objects.visible_to(scope)
         .filter(date__range=(first, last))
+        .with_results_flag()
         .select_related("organiser", "facility")
         .prefetch_related("slots__unit")
         .annotate(

@@ -5,6 +5,7 @@ from hienmau.drives import views
 app_name = "drives"
 urlpatterns = [
     path("", views.drive_calendar, name="drive_calendar"),
+    path("list/", views.drive_list, name="drive_list"),
     path("new/", views.drive_create, name="drive_create"),
     path("<int:pk>/", views.drive_detail, name="drive_detail"),
     path("<int:pk>/edit/", views.drive_edit, name="drive_edit"),

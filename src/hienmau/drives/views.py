@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from hienmau.drives import services
 from hienmau.drives.forms import (
     AggregateForm,
     DriveForm,
+    DriveSearchForm,
     MonthForm,
     PublicRegistrationForm,
     RegistrantListForm,
@@ -30,7 +32,8 @@ from hienmau.drives.forms import (
     typed_list_text,
 )
 from hienmau.drives.lib.registrant_list import ListFormatError, check_lines, read_list
-from hienmau.drives.models import Drive, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
+from hienmau.drives.models import Drive, DrivePhase, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
+from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.scoping import (
     facilities_serving,
     get_visible_or_404,
@@ -60,36 +63,103 @@ def _editable(request, pk) -> Drive:
 
 @scope_required
 def drive_calendar(request):
-    """Province-wide calendar by month: every drive with its expected units and participating units."""
+    """Drives by month (?month=2021-07), by week (?view=week&week=2021-07-05) or as the month's list."""
     day = today()
     asked = MonthForm(request.GET)
     valid = asked.is_valid()
     year = (asked.cleaned_data["year"] if valid else None) or day.year
     month = (asked.cleaned_data["month"] if valid else None) or day.month
+    view = (asked.cleaned_data.get("view") if valid else None) or "month"
     if not valid:
         messages.error(request, MonthForm.PROBLEM)
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    week_start = None
+    if view == "week":
+        anchor = (asked.cleaned_data.get("week") if valid else None) or (
+            day if (year, month) == (day.year, day.month) else first
+        )
+        week_start = anchor - datetime.timedelta(days=anchor.weekday())
+        first, last = week_start, week_start + datetime.timedelta(days=6)
     drives = services.calendar_drives(request.scope, first, last)
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     by_day: dict[datetime.date, list[Drive]] = {}
     for drive in drives:
         by_day.setdefault(drive.date, []).append(drive)
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = last + datetime.timedelta(days=1)
+    if week_start is not None:
+        weeks = [[week_start + datetime.timedelta(days=i) for i in range(7)]]
+        previous, following = week_start - datetime.timedelta(days=7), week_start + datetime.timedelta(days=7)
+    else:
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+        previous, following = (first - datetime.timedelta(days=1)).replace(day=1), last + datetime.timedelta(days=1)
     return render(
         request,
         "drives/drive_calendar.html",
         {
-            "weeks": [[(d, by_day.get(d, []), d.month == month) for d in week] for week in weeks],
+            "weeks": [[(d, by_day.get(d, []), week_start is not None or d.month == month) for d in w] for w in weeks],
             "drives": drives,
-            "month": first,
+            "month": datetime.date(year, month, 1),
+            "first": first,
+            "last": last,
+            "view": view,
             "previous": previous,
             "following": following,
+            "years": list(range(day.year + 1, day.year - 8, -1)),
+            "month_numbers": list(range(1, 13)),
             "total_units": sum(d.target_units or 0 for d in drives),
             "can_create": request.scope.can_edit,
         },
         status=200 if valid else 400,
+    )
+
+
+DRIVE_SORTS = {"-date": ("-date", "-start_time"), "date": ("date", "start_time"), "title": ("title",)}
+DRIVE_SORTS["organiser"] = ("organiser__name", "-date")
+
+
+@scope_required
+def drive_list(request):
+    """Every drive the scope sees, searched (name, place, unit), filtered (period, tình trạng, facility,
+    plan, unit) and sorted, fifty a page."""
+    scope = request.scope
+    units = scoped_units(scope).exclude(kind=UnitKind.NATIONAL).order_by("depth", "name")
+    form = DriveSearchForm(
+        request.GET or None,
+        units=units,
+        facilities=Unit.objects.filter(pk__in=Drive.objects.visible_to(scope).values("facility")).order_by("name"),
+        plans=Plan.objects.visible_to(scope),
+        phases=DrivePhase.choices,
+    )
+    drives = Drive.objects.visible_to(scope).with_results_flag().select_related("organiser", "facility", "plan")
+    sort = "-date"
+    if form.is_bound and not form.is_valid():
+        messages.error(request, errors_in_one_line(form, "; "))
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data["q"]:
+            drives = drives.filter(services.drive_text_filter(data["q"]))
+        if data["unit"]:
+            unit = data["unit"]
+            drives = drives.filter(
+                Q(organiser__path__startswith=unit.path) | Q(pk__in=TimeSlot.objects.filter(unit=unit).values("drive"))
+            )
+        if data["start"]:
+            drives = drives.filter(date__gte=data["start"])
+        if data["end"]:
+            drives = drives.filter(date__lte=data["end"])
+        if data["facility"]:
+            drives = drives.filter(facility=data["facility"])
+        if data["plan"]:
+            drives = drives.filter(plan=data["plan"])
+        if data["phase"]:
+            drives = drives.in_phase(data["phase"], today())
+        sort = data["sort"] or sort
+    page = Paginator(drives.order_by(*DRIVE_SORTS[sort], "pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "drives/drive_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "can_create": scope.can_edit, "today": today()},
     )
 
 

@@ -251,9 +251,14 @@ def visible_plans(plans: QS, scope: Scope) -> QS:
     return plans.filter(scope.unit_filter("issuing_unit__") | _related_in_scope(plans, "allocations", scope, "unit__"))
 
 
+def may_make_plans(scope: Scope) -> bool:
+    """Editors of a steering committee's side; a collecting facility's staff act on drives, not plans."""
+    return scope.can_edit and scope.role != Role.FACILITY_STAFF
+
+
 def editable_plans(plans: QS, scope: Scope) -> QS:
-    """Editors of the issuing unit's side."""
-    if not scope.can_edit:
+    """Editors of the issuing unit's side (not facility staff)."""
+    if not may_make_plans(scope):
         return plans.none()
     return plans if scope.everything else plans.filter(scope.unit_filter("issuing_unit__"))
 

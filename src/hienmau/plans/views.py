@@ -16,6 +16,7 @@ from hienmau.core.uploads import forget, stash, stashed
 from hienmau.orgs.scoping import (
     Scope,
     get_visible_or_404,
+    may_make_plans,
     require_edit,
     require_editable,
     scope_queryset,
@@ -89,7 +90,7 @@ def plan_list(request):
         "plans/plan_list.html",
         {
             "plans": plans,
-            "can_create": scope.can_edit,
+            "can_create": may_make_plans(scope),
         },
     )
 
@@ -98,6 +99,8 @@ def plan_list(request):
 def plan_create(request):
     scope = request.scope
     require_edit(scope)
+    if not may_make_plans(scope):
+        raise PermissionDenied(_("Nhân viên cơ sở tiếp nhận máu không lập kế hoạch."))
     form = _plan_form(request, scope)
     if request.method == "POST" and form.is_valid():
         plan = form.save()
@@ -373,6 +376,8 @@ def plan_export(request, pk, fmt):
 def plan_import(request):
     scope = request.scope
     require_edit(scope)
+    if not may_make_plans(scope):
+        raise PermissionDenied(_("Nhân viên cơ sở tiếp nhận máu không lập kế hoạch."))
     units = scoped_units(scope).exclude(kind="organisation")
     if request.method == "POST" and request.POST.get("token"):
         if request.POST.get("cancel"):  # the kept file goes as soon as the user gives up on it
