@@ -1,7 +1,7 @@
 """Demo reports on plans: seed 000 (Kiên Giang 66/KH-BCĐ) asks its units to report "trước ngày
 10/9/2022", read from its text. Two districts reported (prefilled from the hospital's tally, completed
 with made-up volunteers, media items and difficulties): An Minh approved, Rạch Giá returned with a
-comment; the others are missing. The An Thi plan (seed 001) gets a synthetic deadline so that the
+comment; the others are missing. The campaign is then drafted for 2023 from its results. The An Thi plan (seed 001) gets a synthetic deadline so that the
 commune focal points of Vân Du and Phù Ứng have a report to send and the district one to approve."""
 
 import datetime
@@ -9,6 +9,8 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from hienmau.core.clock import frozen
+from hienmau.core.lib.numbers import format_int
+from hienmau.plans import drafting
 from hienmau.plans.models import Plan
 from hienmau.reports import submissions
 from hienmau.reports.models import UnitReport
@@ -63,4 +65,19 @@ def load_demo(write=None) -> None:
                 submissions.submit(report, van_du, {"volunteers": 12, "media_items": 2})
     if write is not None:
         write(f"Báo cáo của đơn vị: {UnitReport.objects.count()} báo cáo mẫu (kế hoạch 66/KH-BCĐ và 14/KH-UBND).")
-    return
+    _next_year_draft(write)
+
+
+def _next_year_draft(write=None) -> None:
+    """Seed 000's campaign drafted for 2023 from its 2022 results (the hospital's tally): 8.000 units
+    shared by what each unit achieved, in steps of 5, each in its own months. Once; a draft to review."""
+    source = Plan.objects.filter(number="66", suffix="KH-BCĐ", issuing_unit__code="91").first()
+    if source is None or Plan.objects.filter(previous_plan=source).exists():
+        return
+    with frozen(datetime.date(2022, 12, 15)):
+        plan = drafting.save_draft(drafting.build_draft(source, year=2023, total=8000))
+    if write is not None:
+        write(
+            f"Dự thảo kế hoạch năm 2023 lập từ kế hoạch {source.reference}: {plan.allocations.count()} đơn vị, "
+            f"tổng {format_int(plan.allocated_total())} đơn vị máu."
+        )
