@@ -64,3 +64,34 @@ def test_unknown_facility_is_refused(tmp_path, hospital):
     path = workbook(tmp_path, GOOD)
     with pytest.raises(CommandError, match="mã “KHONG-CO”"):
         call_command("donor", "import-history", str(path), "--facility", "KHONG-CO")
+
+
+def test_a_facility_group_confirms_replaces_a_declared_one_and_flags_disagreement(
+    tmp_path, donors, hospital, monkeypatch
+):
+    import datetime
+
+    duc = donors["duc"]
+    path = _book(tmp_path, _rows(["", "", ""]), monkeypatch)
+    duc.abo, duc.rh, duc.blood_group_source = "A", "+", "self"
+    duc.save()
+    _run(path)
+    duc.refresh_from_db()
+    assert (duc.abo, duc.rh, duc.blood_group_source) == ("O", "+", "facility")  # the file's facility result
+    assert duc.blood_group_date == datetime.date(2025, 11, 9)
+    assert "thay cho A Rh+ (tự khai)" in duc.blood_group_conflict
+
+
+def test_a_facility_group_on_record_is_never_overwritten(tmp_path, donors, hospital, monkeypatch):
+    import datetime
+
+    duc = donors["duc"]
+    duc.abo, duc.rh, duc.blood_group_source = "B", "+", "facility"
+    duc.blood_group_date = datetime.date(2024, 1, 1)
+    duc.save()
+    _run(_book(tmp_path, _rows(["", "", ""]), monkeypatch))
+    duc.refresh_from_db()
+    assert (duc.abo, duc.rh, duc.blood_group_date) == ("B", "+", datetime.date(2024, 1, 1))
+    assert "khác với B Rh+ (cơ sở y tế xác nhận, 01/01/2024)" in duc.blood_group_conflict
+    hoa = Donor.objects.get(full_name="Phạm Thị Hoa")
+    assert (hoa.blood_group_source, hoa.blood_group_date) == ("facility", datetime.date(2025, 11, 9))

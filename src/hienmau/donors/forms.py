@@ -45,13 +45,21 @@ class DonorForm(forms.ModelForm):
             "abo",
             "rh",
             "blood_group_source",
+            "blood_group_date",
+            "blood_group_conflict",
             "weight_kg",
             "clubs",
             "consent_contact",
             "consent_processing",
             "consent_date",
         ]
-        widgets = {"date_of_birth": DateInput(), "consent_date": DateInput(), "clubs": forms.CheckboxSelectMultiple}
+        widgets = {
+            "date_of_birth": DateInput(),
+            "consent_date": DateInput(),
+            "blood_group_date": DateInput(),
+            "clubs": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"blood_group_conflict": _("Xoá dòng này sau khi đã kiểm tra lại nhóm máu của người hiến.")}
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

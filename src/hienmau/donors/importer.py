@@ -22,8 +22,9 @@ from hienmau.core.lib.findings import Finding
 from hienmau.core.lib.tables import TableError, read_rows
 from hienmau.core.lib.text import fold
 from hienmau.core.limits import value_problems
+from hienmau.donors.lib.blood_group import GroupRecord, reconcile
 from hienmau.donors.lib.history_rows import HistoryRow, parse_rows
-from hienmau.donors.models import Donation, Donor, HeldDonation, LinkSource
+from hienmau.donors.models import BloodGroupSource, Donation, Donor, HeldDonation, LinkSource
 from hienmau.donors.recording import Visit, record_imported
 from hienmau.donors.registry import RegistryLookup, hold_donation, propose_duplicates, request_transfer
 from hienmau.orgs.models import Unit
@@ -185,7 +186,34 @@ def _import_chunk(
         ids = {donor_id for _, row, donor_id in linked if row.emergency_consent is consent}
         if ids:
             Donor.objects.filter(pk__in=ids).update(consent_emergency=consent)
+    _reconcile_groups([(donor_id, row) for _, row, donor_id in linked if row.abo])
     result.donations_created += len(linked)
+
+
+def _reconcile_groups(found: list[tuple[int, HistoryRow]]) -> None:
+    """A facility's result on a row is a facility-confirmed group: it replaces a declared one, and a
+    disagreement is flagged on the record (donors/lib/blood_group.py). One query to read; a save (with
+    its history row) only for the records whose group, source or flag change, which are few."""
+    if not found:
+        return
+    donors = Donor.objects.only(
+        "abo", "rh", "blood_group_source", "blood_group_date", "blood_group_conflict", "full_name"
+    ).in_bulk({donor_id for donor_id, _ in found})
+    for donor_id, row in sorted(found, key=lambda item: item[1].date):
+        donor = donors[donor_id]
+        current = GroupRecord(donor.abo, donor.rh, donor.blood_group_source, donor.blood_group_date)
+        decision = reconcile(current, GroupRecord(row.abo, row.rh, BloodGroupSource.FACILITY, row.date))
+        record = decision.record
+        conflict = decision.conflict or donor.blood_group_conflict
+        if (record.abo, record.rh, record.source, conflict) == (
+            current.abo, current.rh, current.source, donor.blood_group_conflict
+        ):  # fmt: skip
+            continue  # the same group from the same source again: no new history row for a later date
+        donor.abo, donor.rh, donor.blood_group_source, donor.blood_group_date = (
+            record.abo, record.rh, record.source, record.on
+        )  # fmt: skip
+        donor.blood_group_conflict = conflict[:255]
+        donor.save(update_fields=["abo", "rh", "blood_group_source", "blood_group_date", "blood_group_conflict"])
 
 
 @dataclass(frozen=True)
@@ -246,6 +274,7 @@ def _donor_ids(
                     "abo": row.abo,
                     "rh": row.rh,
                     "blood_group_source": "facility" if row.abo else "",
+                    "blood_group_date": row.date if row.abo else None,
                     "consent_emergency": bool(row.emergency_consent),
                     "address": row.address[:255],
                     "commune_id": place.unit_id if place is not None else None,

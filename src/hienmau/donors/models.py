@@ -37,6 +37,7 @@ class RhFactor(models.TextChoices):
 
 class BloodGroupSource(models.TextChoices):
     SELF_DECLARED = "self", _("Tự khai")
+    CARD = "card", _("Theo thẻ, giấy chứng nhận hiến máu")
     FACILITY = "facility", _("Cơ sở y tế xác nhận")
 
 
@@ -174,6 +175,9 @@ class Donor(models.Model):
     blood_group_source = models.CharField(
         _("nguồn thông tin nhóm máu"), max_length=10, choices=BloodGroupSource.choices, blank=True
     )
+    blood_group_date = models.DateField(_("ngày xác định nhóm máu"), null=True, blank=True)
+    # A source that disagreed with the group on record (donors/lib/blood_group.py): flagged, not overwritten.
+    blood_group_conflict = models.CharField(_("nhóm máu cần kiểm tra"), max_length=255, blank=True)
     weight_kg = models.DecimalField(_("cân nặng (kg)"), max_digits=5, decimal_places=1, null=True, blank=True)
     household = models.ForeignKey(
         Household,

@@ -47,6 +47,7 @@ MERGE_FIELDS = (
     "abo",
     "rh",
     "blood_group_source",
+    "blood_group_date",
     "weight_kg",
     "household",
     "consent_date",

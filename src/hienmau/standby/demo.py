@@ -35,7 +35,7 @@ def load_demo(write=None) -> int:
         return 0
     communes = list(Unit.objects.filter(kind="commune", path__startswith=hospital.parent.path)[:6])
     chair, _created = get_user_model().objects.get_or_create(
-        username=CHAIR[0], defaults={"first_name": CHAIR[2].split()[-1], "last_name": " ".join(CHAIR[2].split()[:-1])}
+        username=CHAIR[0], defaults={"first_name": " ".join(CHAIR[2].split()[:-1]), "last_name": CHAIR[2].split()[-1]}
     )
     chair.set_password(CHAIR[1])
     chair.save()

@@ -27,6 +27,12 @@ from hienmau.orgs.scoping import Scope, visible_donors
 from hienmau.standby.lib import matching as M
 from hienmau.standby.models import Call, ClubMember, MemberStatus
 
+_SOURCE_WORDS = {
+    BloodGroupSource.FACILITY: "cơ sở y tế đã xác nhận",
+    BloodGroupSource.CARD: "theo thẻ hiến máu",
+    BloodGroupSource.SELF_DECLARED: "tự khai, cần xét nghiệm lại",
+    "": "chưa rõ nguồn, cần xét nghiệm lại",
+}
 _NEARNESS = {0: "cùng xã, phường", 1: "cùng quận, huyện", 2: "cùng tỉnh, thành phố"}
 
 
@@ -142,11 +148,9 @@ def match(
             continue
         steps = M.distance(near.path, [path for path in (row["commune__path"], row["workplace__path"]) if path])
         group = (row["abo"], row["rh"])
-        confirmed = row["blood_group_source"] == BloodGroupSource.FACILITY
-        reasons = [
-            f"nhóm máu {group_text(group)} phù hợp"
-            + (" (cơ sở y tế đã xác nhận)" if confirmed else " (tự khai, cần xét nghiệm lại)")
-        ]
+        source = row["blood_group_source"]
+        confirmed = source in (BloodGroupSource.FACILITY, BloodGroupSource.CARD)
+        reasons = [f"nhóm máu {group_text(group)} phù hợp ({_SOURCE_WORDS.get(source, _SOURCE_WORDS[''])})"]
         reasons.append(f"đủ điều kiện hiến {COMPONENT_LABELS[component]} ngày {format_date(on)}")
         if row["club_name"]:
             reasons.append(f"thành viên {row['club_name']}")
