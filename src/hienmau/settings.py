@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hienmau.core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -92,6 +93,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("HIENMAU_TEST_SQLITE", "") or None
+
+# A PostgreSQL streaming replica for reports and dashboards (core/replica.py; scripts/replica starts one).
+_replica_url = env_str("HIENMAU_REPLICA_URL", "")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["hienmau.core.replica.ReplicaRouter"]
+HIENMAU_REPLICA_STICKY_SECONDS = env_int("HIENMAU_REPLICA_STICKY_SECONDS", 30)
+HIENMAU_REPLICA_READS = env_bool("HIENMAU_REPLICA_READS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.clock import today
+from hienmau.core.replica import reads_from_replica
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.scoping import get_unit_in_scope
 from hienmau.orgs.views import scope_required
@@ -25,6 +26,7 @@ from hienmau.results.lib import rules
 STATUS_LABELS = {"none": _("Chưa có kết quả"), "behind": _("Chậm so với lịch"), "ahead": _("Đạt/vượt lịch"), "": ""}
 
 
+@reads_from_replica
 @scope_required
 def plan_achievement(request, pk):
     scope = request.scope
@@ -91,6 +93,7 @@ def plan_comparison(request, pk, fmt):
     return response
 
 
+@reads_from_replica
 @scope_required
 def unit_achievement(request, pk):
     scope = request.scope
@@ -228,6 +231,7 @@ def _tiles(unit, by_unit):
     return (tile_map(items, province_tiles()) if items else None), rows
 
 
+@reads_from_replica
 @scope_required
 def overview(request):
     """The scope's dashboard: headline figures, units ranked by achievement, month by month against the
