@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from hienmau.core.lib import findings as F
 from hienmau.core.lib.findings import Finding
@@ -129,15 +130,23 @@ class FacilityMatcher:
         return match.unit_id, match.suggestions
 
 
-def analyse(path: Path, scope: Scope | None = None) -> DemandImport:
+def facilities_for(scope: Scope | None) -> QuerySet[Unit]:
+    """The collecting facilities whose need the scope may enter: those inside it (the command line, with
+    no scope, every facility)."""
+    scope = scope or superuser_scope()
+    if scope is None:
+        return Unit.objects.none()
+    return facilities_serving(scope).filter(scope.unit_filter()).order_by("path")
+
+
+def analyse(path: Path, scope: Scope | None = None, source_name: str = "") -> DemandImport:
     """Read and check the file; nothing is stored."""
     rows, problems = parse_rows(file_rows(path))
     if any(p.code == F.HEADER for p in problems):
         raise DemandImportError(problems)
-    scope = scope or superuser_scope()
-    facilities = list(facilities_serving(scope)) if scope is not None else []
+    facilities = list(facilities_for(scope))
     matcher = FacilityMatcher(facilities)
-    result = DemandImport(path.name, rows, findings=problems)
+    result = DemandImport(source_name or path.name, rows, findings=problems)
     known: list[NeedRow] = []
     for row in rows:
         facility_id, suggestions = matcher.find(row.facility)
@@ -192,3 +201,20 @@ def save(result: DemandImport, user=None, *, dry_run: bool = False) -> DemandImp
 
 def import_file(path: Path, scope: Scope | None = None, user=None, *, dry_run: bool = False) -> DemandImport:
     return save(analyse(path, scope), user, dry_run=dry_run)
+
+
+def set_need(facility: Unit, month, units: int, blood_group: str = "", user=None) -> str:
+    """Enter one month's need by hand (the facility's row locked): "created", "updated" or "unchanged"."""
+    with transaction.atomic():
+        Unit.objects.select_for_update().filter(pk=facility.pk).exists()
+        need = Need.objects.filter(facility=facility, month=month.replace(day=1), blood_group=blood_group).first()
+        if need is None:
+            Need.objects.create(
+                facility=facility, month=month, blood_group=blood_group, units=units, source_name="", updated_by=user
+            )
+            return "created"
+        if need.units == units:
+            return "unchanged"
+        need.units, need.updated_by = units, user
+        need.save()
+        return "updated"

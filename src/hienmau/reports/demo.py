@@ -12,7 +12,7 @@ from hienmau.core.clock import frozen
 from hienmau.core.lib.numbers import format_int
 from hienmau.plans import drafting
 from hienmau.plans.models import Plan
-from hienmau.reports import submissions
+from hienmau.reports import demo_outlook, submissions
 from hienmau.reports.models import UnitReport
 
 SYNTHETIC = "Dữ liệu mẫu tự tạo (không có trong văn bản gốc)"
@@ -66,6 +66,7 @@ def load_demo(write=None) -> None:
     if write is not None:
         write(f"Báo cáo của đơn vị: {UnitReport.objects.count()} báo cáo mẫu (kế hoạch 66/KH-BCĐ và 14/KH-UBND).")
     _next_year_draft(write)
+    demo_outlook.load(write)  # the supply outlook's history, demand and bookings
 
 
 def _next_year_draft(write=None) -> None:

@@ -17,11 +17,13 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from hienmau.core.clock import today
+from hienmau.core.lib.numbers import format_int
 from hienmau.demand.models import Need
 from hienmau.donors.models import Donor
 from hienmau.donors.services import eligibility_for
 from hienmau.drives.models import Drive, DriveStatus, Registration, RegistrationKind, RegistrationStatus
-from hienmau.orgs.models import Unit
+from hienmau.notify import services as notify
+from hienmau.orgs.models import Membership, Role, Unit
 from hienmau.orgs.scoping import reach_paths, unit_scope, visible_donors, visible_drives
 from hienmau.reports import services
 from hienmau.reports.lib import outlook as model
@@ -244,13 +246,13 @@ def donors_who_may_give(unit: Unit, months: list[Month]) -> dict[Month, dict[str
 
 
 def drives_with_room(unit: Unit, as_of: datetime.date, last: Month, limit: int = 8) -> list[dict]:
-    """Planned drives of the unit's scope from the as-of day to the end of the outlook with places left
-    (slots' quotas, else the expected registrations, less the registrations made)."""
+    """Planned drives of the unit's scope from the as-of day to the end of month `last` (the last month
+    flagged) with places left (slots' quotas, else the expected registrations, less the registrations made)."""
     end = model.add_months(last, 1) - datetime.timedelta(days=1)
     drives = (
         visible_drives(Drive.objects.all(), unit_scope(unit))
         .filter(date__gt=as_of, date__lte=end, status=DriveStatus.PLANNED)
-        .annotate(quota=Sum("slots__quota", distinct=True))
+        .annotate(quota=Sum("slots__quota"))
         .order_by("date")
     )
     rows: list[dict] = []
@@ -346,6 +348,35 @@ def outlook(
         result.actions = Actions(
             behind=units_behind(unit, as_of),
             donors=donors_who_may_give(unit, flagged),
-            drives=drives_with_room(unit, as_of, months[-1]) if flagged else [],
+            drives=drives_with_room(unit, as_of, flagged[-1]) if flagged else [],
         )
     return result
+
+
+# --- the office's warning ------------------------------------------------------------------------------
+
+
+def alert_red_months(result: Outlook) -> int:
+    """Tell the unit's standing office (its officers with an e-mail address) of each month the outlook
+    flags, once per month and person (the outbox keeps one message per purpose); returns messages queued."""
+    if not result.flagged:
+        return 0
+    officers = list(
+        Membership.objects.filter(unit=result.unit, role=Role.OFFICER)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
+    )
+    queued = 0
+    for month in result.flagged:
+        body = (
+            f"Cảnh báo nguồn máu tháng {month.month:%m/%Y} — {result.unit.full_name}: dự kiến tiếp nhận "
+            f"{format_int(month.expected)} đơn vị máu ({format_int(month.low)}–{format_int(month.high)}), nhu cầu của "
+            f"các cơ sở tiếp nhận {format_int(month.demand)}, thiếu {format_int(-month.gap)}. Xem trang Triển vọng "
+            "nguồn máu để biết các đơn vị, người hiến dự bị và đợt hiến máu có thể bù phần thiếu."
+        )
+        for membership in officers:
+            purpose = f"outlook:{result.unit.pk}:{month.month:%Y-%m}:{membership.user_id}"
+            _message, created = notify.send("email", membership.user.email, body, purpose)
+            queued += int(created)
+    return queued

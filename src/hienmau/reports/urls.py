@@ -14,4 +14,5 @@ urlpatterns = [
     path("plans/<int:pk>/submissions/period/", submission_views.period_close, name="period_close"),
     path("plans/<int:pk>/units/<int:unit_pk>/report/", submission_views.unit_report, name="unit_report"),
     path("plans/<int:pk>/consolidated.<str:fmt>", submission_views.consolidated_export, name="consolidated_export"),
+    path("units/<int:pk>/outlook/", views.unit_outlook, name="unit_outlook"),
 ]

@@ -3,6 +3,7 @@ overview. Every plan and unit is reached through the scope (404 outside it)."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -18,9 +19,18 @@ from hienmau.orgs.scoping import get_unit_in_scope
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
 from hienmau.reports import exports, services, submissions, unit_indicators
+from hienmau.reports import outlook as supply
 from hienmau.reports.labels import INDICATOR_BASES, INDICATOR_NAMES
-from hienmau.reports.lib.charts import TileInput, cumulative_lines, percent_bars, province_tiles, tile_map
+from hienmau.reports.lib.charts import (
+    TileInput,
+    cumulative_lines,
+    outlook_chart,
+    percent_bars,
+    province_tiles,
+    tile_map,
+)
 from hienmau.reports.lib.indicators import share
+from hienmau.reports.lib.outlook import DEFAULT_THRESHOLD, add_months, month_of
 from hienmau.results.lib import rules
 
 STATUS_LABELS = {"none": _("Chưa có kết quả"), "behind": _("Chậm so với lịch"), "ahead": _("Đạt/vượt lịch"), "": ""}
@@ -257,6 +267,8 @@ def overview(request):
     tiles, tile_rows = _tiles(unit, mapped)
     plans = list(Plan.objects.visible_to(scope).select_related("issuing_unit")[:8])
     summaries = [(plan, services.plan_achievement(plan).report) for plan in plans]
+    ahead = supply.outlook(scope.unit, add_months(month_of(today()), 1), 6)
+    supply.alert_red_months(ahead)
     return render(
         request,
         "reports/overview.html",
@@ -276,5 +288,74 @@ def overview(request):
             "tiles": tiles,
             "tile_rows": tile_rows,
             "reporting": submissions.deciding_completeness(scope, Plan.objects.visible_to(scope)),
+            "ahead": ahead,
+            "ahead_chart": _outlook_chart(ahead),
+        },
+    )
+
+
+def _outlook_chart(result: supply.Outlook):
+    rows = result.months
+    return outlook_chart(
+        [f"{m.month:%m/%Y}" for m in rows],
+        [m.expected for m in rows],
+        [m.low for m in rows],
+        [m.high for m in rows],
+        [m.demand for m in rows],
+        [m.planned for m in rows],
+        [m.flag for m in rows],
+    )
+
+
+def _month_param(text: str | None, default):
+    try:
+        return supply.parse_month_option(text) if text else default
+    except supply.OutlookError:
+        return default
+
+
+def _number_param(text: str | None, default: float, low: float, high: float) -> float:
+    try:
+        value = float((text or "").replace(",", ".").rstrip("%"))
+    except ValueError:
+        return default
+    return min(max(value, low), high)
+
+
+@scope_required
+def unit_outlook(request, pk):
+    """The supply outlook of a unit of the scope: the months ahead against its facilities' need, how each
+    figure was made, the backtest, and what could close a gap. `as_of` replays a past day (a backtest)."""
+    unit = get_unit_in_scope(request.scope, pk)
+    now = today()
+    as_of = now
+    if request.GET.get("as_of"):
+        try:
+            as_of = min(datetime.date.fromisoformat(request.GET["as_of"]), now)
+        except ValueError:
+            as_of = now
+    first = _month_param(request.GET.get("from"), add_months(month_of(as_of), 1))
+    count = int(_number_param(request.GET.get("months"), 6, 1, 24))
+    threshold = _number_param(request.GET.get("threshold"), DEFAULT_THRESHOLD, 0, 99)
+    result = supply.outlook(unit, first, count, as_of=as_of, threshold=threshold, with_actions=True)
+    actions = result.actions
+    return render(
+        request,
+        "reports/outlook.html",
+        {
+            "unit": unit,
+            "result": result,
+            "chart": _outlook_chart(result),
+            "first": first,
+            "count": count,
+            "threshold": threshold,
+            "as_of": as_of,
+            "past": as_of < now,
+            "actions": actions,
+            "donor_rows": sorted(actions.donors.items()) if actions else [],
+            "low_factor": round((1 - result.spread[0]) * 100),
+            "high_factor": round((result.spread[1] - 1) * 100),
+            "show_up_percent": round(result.show_up * 100),
+            "default_show_up": supply.DEFAULT_SHOW_UP,
         },
     )

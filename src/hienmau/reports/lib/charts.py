@@ -177,3 +177,89 @@ def province_tiles() -> dict[str, tuple[int, int]]:
     """The provinces' tile positions (reports/data/province_tiles.json, which states how they were drawn)."""
     data = json.loads((Path(__file__).resolve().parent.parent / "data" / "province_tiles.json").read_text("utf-8"))
     return {code: (place[0], place[1]) for code, place in data["tiles"].items()}
+
+
+@dataclass(frozen=True)
+class OutlookColumn:
+    x: float  # centre
+    label: str
+    flag: bool
+    planned_y: float  # top of the planned bar
+    band_x: float  # left edge of the column's shaded area
+    band_width: float
+    bar_x: float = 0
+    planned_height: float = 0
+
+
+@dataclass(frozen=True)
+class OutlookChart:
+    """Months ahead: the expected range as a band, expected and demand as lines, planned as bars; flagged
+    months shaded."""
+
+    columns: list[OutlookColumn]
+    band_points: str  # polygon: high left to right, then low right to left
+    expected_points: str
+    demand_points: str
+    top_label: str
+    bar_width: float
+    width: int = 700
+    height: int = 240
+    left: int = 50
+    top: int = 20
+    bottom: int = 210
+
+    @property
+    def plot_height(self) -> int:
+        return self.bottom - self.top
+
+
+def outlook_chart(
+    labels: list[str],
+    expected: list[int],
+    low: list[int],
+    high: list[int],
+    demand: list[int],
+    planned: list[int],
+    flags: list[bool],
+    *,
+    width: int = 700,
+) -> OutlookChart:
+    count = len(labels)
+    top = max([*high, *demand, *planned, *expected, 1])
+    left, top_y, bottom = 50, 20, 210
+    step = (width - left - 20) / max(count, 1)
+
+    def x(index: int) -> float:
+        return left + step * (index + 0.5)
+
+    def y(value: int) -> float:
+        return bottom - (bottom - top_y) * value / top
+
+    def points(values: list[int]) -> str:
+        return " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+
+    band = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(high)]
+    band += [f"{x(i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(low)))]
+    bar = step * 0.35
+    columns = [
+        OutlookColumn(
+            round(x(i), 1),
+            labels[i],
+            flags[i],
+            round(y(planned[i]), 1),
+            round(left + step * i, 1),
+            round(step, 1),
+            round(x(i) - bar / 2, 1),
+            round(bottom - y(planned[i]), 1),
+        )
+        for i in range(count)
+    ]
+    return OutlookChart(
+        columns,
+        " ".join(band),
+        points(expected),
+        points(demand) if any(demand) else "",
+        f"{top:,}".replace(",", "."),
+        round(bar, 1),
+        width=width,
+    )

@@ -44,3 +44,24 @@ def timeliness_label(code):
 def count_of(counts, key):
     """A tally's count for one timeliness code."""
     return counts.get(key, 0)
+
+
+@register.filter
+def mul100(value):
+    """A share (0.083) as a percentage (8.3)."""
+    return None if value is None else float(value) * 100
+
+
+@register.filter
+def iso_day(value):
+    """'2026-02-24' → '24/02/2026'."""
+    try:
+        year, month, day = str(value).split("-")
+    except ValueError:
+        return value
+    return f"{day}/{month}/{year}"
+
+
+@register.filter
+def neg(value):
+    return -value

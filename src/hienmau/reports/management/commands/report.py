@@ -120,8 +120,9 @@ class Command(BaseCommand):
         if data.backtest:
             test = data.backtest
             self.stdout.write(
-                f"Kiểm tra trên {len(test.months)} tháng trước: sai số mô hình {test.mape:.1f}%, "
-                f"lấy cùng tháng năm trước {test.naive_mape:.1f}%.".replace(".", ",")
+                f"Kiểm tra trên {len(test.months)} tháng trước: sai số mô hình {test.mape:.1f}%, ".replace(".", ",")
+                + f"lấy cùng tháng năm trước {test.naive_mape:.1f}%".replace(".", ",")
+                + "."
             )
 
     def _indicators(self, options):
