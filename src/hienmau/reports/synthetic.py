@@ -123,7 +123,14 @@ class Table:
     def __init__(self, model: type[models.Model], attnames: Sequence[str], parents: Sequence[Table] = ()):
         self.model = model
         self.parents = parents  # written before this table's rows: PostgreSQL checks their keys at once
-        self.attnames = ("id", *attnames)
+        # Fields the generator does not fill (and any a later migration adds) take their default.
+        listed = {"id", *attnames}
+        rest = [f for f in model._meta.concrete_fields if f.attname not in listed]
+        self.defaults = tuple(
+            timezone.now() if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
+            for f in rest
+        )
+        self.attnames = ("id", *attnames, *(f.attname for f in rest))
         self.columns = [_column(model, name) for name in self.attnames]
         self.rows: list[tuple] = []
         self.written = 0
@@ -141,7 +148,7 @@ class Table:
     def add(self, *values) -> int:
         key = self.next_id
         self.next_id += 1
-        self.rows.append((key, *values))
+        self.rows.append((key, *values, *self.defaults))
         if len(self.rows) >= 50_000:
             self.flush()
         return key
