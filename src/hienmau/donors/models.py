@@ -281,13 +281,14 @@ class Donation(models.Model):
         Donor, verbose_name=_("người hiến"), on_delete=models.PROTECT, related_name="donations", db_index=False
     )
     date = models.DateField(_("ngày"))
-    facility = models.ForeignKey(
+    facility = models.ForeignKey(  # indexed by donors_donation_facility_date (facility first)
         Unit,
         verbose_name=_("cơ sở tiếp nhận"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="collected_donations",
+        db_index=False,
     )
     drive_name = models.CharField(_("đợt / điểm hiến máu"), max_length=255, blank=True)
     mobilised_by = models.ForeignKey(
@@ -339,7 +340,11 @@ class Donation(models.Model):
         verbose_name = _("lần hiến máu")
         verbose_name_plural = _("lần hiến máu")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["donor", "-date"], name="donors_donation_donor_date")]
+        indexes = [
+            models.Index(fields=["donor", "-date"], name="donors_donation_donor_date"),
+            # A facility's visits of a day: the walk-ins results recount on every visit saved there.
+            models.Index(fields=["facility", "date"], name="donors_donation_facility_date"),
+        ]
         constraints = [  # unique constraints here, not unique=True: see Donor.Meta
             models.CheckConstraint(
                 condition=Q(outcome="deferred") | Q(volume_ml__isnull=False),
