@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('donors', '0008_donor_emergency_consent'),
+        ('donors', '0009_blood_group_date_and_conflict'),
         ('orgs', '0003_successor_link_approval'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
