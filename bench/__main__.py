@@ -4,7 +4,8 @@
 donors, default 1.000.000, PostgreSQL only); `python -m bench achievement [province|national] [--write]`
 (bench/achievement.py: achievement roll-ups on the `hienmau bench seed` dataset, ratios to hand-written SQL,
 the table written into docs/benchmarks.md); `python -m bench reference` loads the official unit lists
-(bench/reference.py: about 14,700 units) and measures search, a province officer's scope and the resolver.
+(bench/reference.py: about 14,700 units) and measures search, a province officer's scope and the resolver;
+`python -m bench appendix [ROWS ...]` reads appendices of 400 and 10,000 rows in every format (bench/appendix.py).
 
 - unit search: accent-insensitive search in a national-size tree (10.000+ units), p50/p95 per query
 - scope: building a province officer's scope and filtering units through it
@@ -123,6 +124,10 @@ if __name__ == "__main__":
         from bench import achievement
 
         achievement.main(sys.argv[2:])
+    elif sys.argv[1:2] == ["appendix"]:
+        from bench import appendix
+
+        appendix.main(sys.argv[2:])
     elif sys.argv[1:2] == ["donors"]:
         from bench import donors
 

@@ -297,3 +297,38 @@ def render(variant: Variant, directory: Path, kind: str) -> Path:
     else:
         raise ValueError(kind)
     return path
+
+
+def as_html(blocks: list) -> str:
+    """The variant as Word puts it on the clipboard: paragraphs, and tables whose merged header cells are
+    real colspan/rowspan cells, with Word's noise (&nbsp;, <o:p>, styles)."""
+    import html
+
+    parts = ["<html><head><style>p.MsoNormal{margin:0}</style></head><body>"]
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(f"<p class=MsoNormal>{html.escape(block.text)}<o:p></o:p></p>")
+            continue
+        rows = _widen(block.rows)
+        depth = header_row_count(rows)
+        parts.append("<table border=1>")
+        for r, row in enumerate(rows):
+            cells = []
+            if r == 0 and depth == 2:
+                for group in _groups(row):
+                    text = html.escape(row[group[0]])
+                    if len(group) > 1:
+                        cells.append(f"<td colspan={len(group)}>{text}</td>")
+                    elif not rows[1][group[0]].strip():
+                        cells.append(f"<td rowspan=2>{text}</td>")  # one cell over both header rows
+                    else:
+                        cells.append(f"<td>{text}</td>")
+            elif r == 1 and depth == 2:
+                spanned = {g[0] for g in _groups(rows[0]) if len(g) == 1 and not row[g[0]].strip()}
+                cells = [f"<td>{html.escape(c)}</td>" for i, c in enumerate(row) if i not in spanned]
+            else:
+                cells = [f"<td><p>{html.escape(c) or '&nbsp;'}</p></td>" for c in row]
+            parts.append("<tr>" + "".join(cells) + "</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "".join(parts)

@@ -44,13 +44,16 @@ def save_upload(upload, token: str | None = None) -> Path:
     return target
 
 
-def stash(request, session_key: str, *, upload=None, text: str = "", pasted_name: str = "") -> tuple[str, Path, str]:
-    """Keep an upload, or pasted text as a .txt file, for a later step. Returns (token, path, display name)."""
+def stash(
+    request, session_key: str, *, upload=None, text: str = "", pasted_name: str = "", suffix: str = ".txt"
+) -> tuple[str, Path, str]:
+    """Keep an upload, or pasted text as a file (.txt, or .html for a table pasted as HTML), for a later
+    step. Returns (token, path, display name)."""
     token = uuid.uuid4().hex
     if upload:
         path, name = save_upload(upload, token), upload.name
     else:
-        path, name = imports_dir() / f"{token}.txt", pasted_name
+        path, name = imports_dir() / f"{token}{suffix if suffix in ('.txt', '.html') else '.txt'}", pasted_name
         with _open_private(path) as out:
             out.write(text.encode("utf-8"))
         path.chmod(0o600)

@@ -104,6 +104,9 @@ class ImportForm(forms.Form):
         label=_("Hoặc dán bảng / toàn văn bản"),
         widget=forms.Textarea(attrs={"rows": 10, "placeholder": _("Sao chép bảng từ Word hoặc Excel rồi dán vào đây")}),
     )
+    # What the browser's clipboard held as HTML when a table was pasted from Word or Excel (filled by
+    # plans/static/plans/paste.js): read instead of the plain text, keeping merged headers and empty cells.
+    html = forms.CharField(required=False, widget=forms.HiddenInput)
     issuing_unit = forms.ModelChoiceField(
         queryset=Unit.objects.none(),
         required=False,
@@ -116,6 +119,11 @@ class ImportForm(forms.Form):
         if units is not None:
             self.fields["issuing_unit"].queryset = units
 
+    def pasted_html(self) -> str:
+        """The pasted HTML when it holds a table and no file was chosen; "" otherwise."""
+        markup = self.cleaned_data.get("html") or ""
+        return markup if not self.cleaned_data.get("file") and "<table" in markup.lower() else ""
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and upload.size > MAX_UPLOAD_BYTES:
@@ -127,7 +135,8 @@ class ImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("file") and not (cleaned.get("text") or "").strip() and not self.errors:
+        pasted = (cleaned.get("text") or "").strip() or "<table" in (cleaned.get("html") or "").lower()
+        if not cleaned.get("file") and not pasted and not self.errors:
             raise forms.ValidationError(_("Chọn một tệp hoặc dán nội dung bảng."))
         return cleaned
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from hienmau.core.lib.tables import (
     MAX_XLSX_UNCOMPRESSED_BYTES,
+    HtmlTable,
     TableError,
     check_size,
     converted,
+    read_html,
     read_pdf,
     read_rows,
     read_text,
@@ -24,7 +26,7 @@ from hienmau.plans.lib.appendix import AppendixError, Block, Paragraph, TableBlo
 from hienmau.plans.lib.appendix_columns import header_row_count
 from hienmau.plans.lib.document import blocks_from_text
 
-SUPPORTED = (".txt", ".tsv", ".csv", ".xlsx", ".xls", ".ods", ".docx", ".doc", ".odt", ".pdf")
+SUPPORTED = (".txt", ".tsv", ".csv", ".xlsx", ".xls", ".ods", ".docx", ".doc", ".odt", ".pdf", ".html", ".htm")
 
 
 def read_blocks(path: Path) -> list[Block]:
@@ -40,6 +42,8 @@ def read_blocks(path: Path) -> list[Block]:
                 return _docx_blocks(document, shown_name=path.name)
         if suffix == ".pdf":
             return _pdf_blocks(path)
+        if suffix in (".html", ".htm"):
+            return html_blocks(read_text(path), path.name)
         if suffix in (".xlsx", ".xls", ".ods", ".csv"):
             return split_title_rows(read_rows(path))
         text = read_text(path)
@@ -67,6 +71,39 @@ def split_title_rows(rows: list[list[str]]) -> list[Block]:
         blocks.append(TableBlock(rows[start:end]))
         blocks += paragraphs(rows[end:])
     return blocks
+
+
+def html_blocks(markup: str, name: str = "bảng dán") -> list[Block]:
+    """A table pasted from Word or Excel as HTML: paragraphs (title block, signatures) and tables, a merged
+    header's title once over its columns, empty cells kept; a merged cell in the data rows is refused as
+    in a Word file."""
+    blocks: list[Block] = []
+    for item in read_html(markup):
+        if isinstance(item, str):
+            blocks.append(Paragraph(item))
+            continue
+        number = sum(isinstance(b, TableBlock) for b in blocks) + 1
+        blocks.append(_html_table(item, name, number))
+    return blocks
+
+
+def _html_table(table: HtmlTable, name: str, number: int) -> TableBlock:
+    kept = [i for i, row in enumerate(table.rows) if any(cell.strip() for cell in row)]
+    rows = [table.rows[i] for i in kept]
+    header = header_row_count(rows) if rows else 0
+    for position, index in enumerate(kept):
+        if position >= header and index in table.merged_rows and _merged_figures(table, index):
+            raise AppendixError(
+                f"Bảng {number} trong {name}, dòng {index + 1}: có ô gộp trong phần số liệu; "
+                "hãy tách ô (mỗi đơn vị một dòng, mỗi số một ô) rồi dán lại."
+            )
+    return TableBlock(rows, source=f"{name}#table{number}")
+
+
+def _merged_figures(table: HtmlTable, index: int) -> bool:
+    """A data row's merge matters only when the row has figures (a section title spanning the row does not)."""
+    filled = [cell for cell in table.rows[index] if cell.strip()]
+    return len(filled) > 1
 
 
 def _pdf_blocks(path: Path) -> list[Block]:
@@ -109,23 +146,23 @@ def _docx_blocks(path: Path, shown_name: str = "") -> list[Block]:
 
 
 def _docx_table(table, name: str, number: int) -> TableBlock:
-    """Cell texts of a Word table. Merged cells repeat the same XML cell; in the header that is a group
-    title (kept once), in the data rows nobody can tell which row the value belongs to (refused)."""
-    grid = [list(row.cells) for row in table.rows]
+    """Cell texts of a Word table. A merged cell's text is kept once, in its first row and column; in the
+    header that is a group title, in the data rows nobody can tell which row the value belongs to
+    (refused). Read from the table's XML row by row (python-docx's `row.cells` rebuilds the whole grid for
+    every row, which made a 10,000-row table take minutes)."""
+    from docx.table import _Cell
+
     texts: list[list[str]] = []
     merged_at: list[bool] = []
-    above: set = set()
-    for cells in grid:
-        row_texts, merged, seen = [], False, set()
-        previous = None
-        for cell in cells:
-            element = cell._tc
-            repeat = element is previous or any(element is other for other in above)
-            merged = merged or repeat
-            row_texts.append("" if repeat else cell.text.strip())
-            previous = element
-            seen.add(element)
-        above = seen
+    for tr in table._tbl.tr_lst:
+        row_texts: list[str] = []
+        merged = False
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            continued = tc.vMerge == "continue"
+            merged = merged or continued or span > 1
+            row_texts.append("" if continued else _Cell(tc, table).text.strip())
+            row_texts += [""] * (span - 1)
         texts.append(row_texts)
         merged_at.append(merged)
     header = header_row_count(texts)

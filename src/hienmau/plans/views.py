@@ -386,12 +386,14 @@ def plan_import(request):
         return _import_confirm(request, scope, units)
     form = ImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
+        markup = form.pasted_html()
         token, path, name = stash(
             request,
             IMPORT_SESSION_KEY,
             upload=form.cleaned_data.get("file"),
-            text=form.cleaned_data.get("text", ""),
-            pasted_name=_("văn bản dán"),
+            text=markup or form.cleaned_data.get("text", ""),
+            pasted_name=_("bảng dán từ Word/Excel") if markup else _("văn bản dán"),
+            suffix=".html" if markup else ".txt",
         )
         try:
             analysis = analyse_file(path, form.cleaned_data.get("issuing_unit"))

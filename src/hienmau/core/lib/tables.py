@@ -1,5 +1,6 @@
 """Reading a spreadsheet-like file into rows of strings: .csv, .xlsx, legacy .xls (xlrd), pasted
-tab-separated text, the tables of a text PDF (pdfplumber), and .ods/.odt/.doc through a LibreOffice
+tab-separated text, a table pasted in the browser as HTML (Word's and Excel's clipboard, merged cells
+kept), the tables of a text PDF (pdfplumber), and .ods/.odt/.doc through a LibreOffice
 headless conversion (soffice; the server may not have it, then the message says so).
 
 Every importer starts here, so the guards against hostile files live here once: a size cap; for .xlsx a
@@ -22,6 +23,8 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -396,3 +399,139 @@ def converted(path: Path) -> Iterator[Path]:
                 f"hãy mở tệp, lưu lại dưới dạng .{target} rồi tải lên."
             )
         yield result
+
+
+# ---- HTML: a table pasted from Word or Excel in the browser ---------------------------------------------
+
+
+@dataclass
+class HtmlTable:
+    """A table of an HTML clipboard: each merged cell's text once, in its first row and column, blanks in
+    the cells it covers (as a merged header reads in Word); `merged_rows` are the rows (0-based) that hold
+    or are covered by a merged cell, for a reader to refuse merging inside its data."""
+
+    rows: list[list[str]]
+    merged_rows: set[int] = field(default_factory=set)
+
+
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "br", "title"}
+_SKIPPED_TAGS = {"style", "script", "head", "xml"}
+
+
+class _HtmlTables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[str | HtmlTable] = []
+        self.text: list[str] = []  # the paragraph being read, outside tables
+        self.depth = 0  # nested tables: an inner table's text belongs to the outer cell
+        self.skipping = 0
+        self.rows: list[list[tuple[str, int, int]]] = []
+        self.cell: list[str] | None = None
+        self.span = (1, 1)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIPPED_TAGS:
+            self.skipping += 1
+            return
+        if tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                self._paragraph()
+                self.rows = []
+            return
+        if self.depth == 1 and tag == "tr":
+            self.rows.append([])
+        elif self.depth == 1 and tag in ("td", "th"):
+            values = dict(attrs)
+            self.cell = []
+            self.span = (_span(values.get("rowspan")), _span(values.get("colspan")))
+        elif tag in _BLOCK_TAGS:
+            self._space() if self.depth else self._paragraph()
+
+    def handle_endtag(self, tag):
+        if tag in _SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+            return
+        if tag == "table" and self.depth:
+            self.depth -= 1
+            if self.depth == 0:
+                self._cell()
+                self.items.append(_grid(self.rows))
+            return
+        if self.depth == 1 and tag in ("td", "th"):
+            self._cell()
+        elif tag in _BLOCK_TAGS:
+            self._space() if self.depth else self._paragraph()
+
+    def handle_data(self, data):
+        if self.skipping:
+            return
+        (self.cell if self.depth and self.cell is not None else self.text).append(data)
+
+    def _space(self) -> None:
+        if self.cell is not None:
+            self.cell.append(" ")
+
+    def _cell(self) -> None:
+        if self.cell is None:
+            return
+        if not self.rows:
+            self.rows.append([])
+        text = " ".join("".join(self.cell).replace("\xa0", " ").split())
+        self.rows[-1].append((text, *self.span))
+        self.cell = None
+
+    def _paragraph(self) -> None:
+        text = " ".join("".join(self.text).replace("\xa0", " ").split())
+        if text:
+            self.items.append(text)
+        self.text = []
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 1000))
+    except ValueError:
+        return 1
+
+
+def _grid(rows: list[list[tuple[str, int, int]]]) -> HtmlTable:
+    """Place cells with their spans on a grid (a cell of an earlier row spanning down takes its column)."""
+    grid: list[list[str]] = []
+    merged: set[int] = set()
+    covered: dict[tuple[int, int], bool] = {}
+    for r, cells in enumerate(rows):
+        line: list[str] = []
+        column = 0
+        for text, rowspan, colspan in cells:
+            while covered.get((r, column)):
+                line.append("")
+                merged.add(r)
+                column += 1
+            line += [text] + [""] * (colspan - 1)
+            if rowspan > 1 or colspan > 1:
+                merged.add(r)
+            for below in range(1, rowspan):
+                for c in range(column, column + colspan):
+                    covered[(r + below, c)] = True
+            column += colspan
+        while covered.get((r, column)):
+            line.append("")
+            merged.add(r)
+            column += 1
+        grid.append(line)
+    width = max((len(line) for line in grid), default=0)
+    return HtmlTable([line + [""] * (width - len(line)) for line in grid], merged)
+
+
+def read_html(markup: str) -> list[str | HtmlTable]:
+    """Paragraphs and tables of an HTML clipboard (Word's or Excel's "text/html"), in order."""
+    if len(markup) > MAX_FILE_BYTES:
+        raise TableError("Bảng dán quá lớn: hãy lưu thành tệp rồi tải lên.")
+    parser = _HtmlTables()
+    parser.feed(markup)
+    parser.close()
+    parser._paragraph()
+    if any(len(item.rows) > MAX_ROWS for item in parser.items if isinstance(item, HtmlTable)):
+        raise TableError(_too_many_rows())
+    return parser.items

@@ -355,7 +355,9 @@ def _check_row(row: Row, columns: list[Column], numeric_notes: str, schedule_tex
 
 def _check_negative(row: Row, appendix: Appendix) -> None:
     """A target or a count below zero is a typing error (a dash read as a minus), never a plan."""
-    written = [("tổng số", row.total)] + [(bucket_label(k), v) for k, v in sorted(row.buckets.items())]
+    written: list[tuple[str, int | None]] = [("tổng số", row.total)]
+    # Only a negative bucket needs its label (a label is a translation lookup: thousands of rows × 12 months).
+    written += [(bucket_label(k), v) for k, v in sorted(row.buckets.items()) if v < 0]
     if row.prior:
         written += [("kế hoạch năm trước", row.prior["plan"]), ("thực hiện năm trước", row.prior["actual"])]
     for what, value in written:
