@@ -60,11 +60,14 @@ class Analysis:
         return self.appendix.result()
 
 
-def analyse_file(path: Path, issuing_unit: Unit | None = None) -> Analysis:
+def analyse_file(
+    path: Path, issuing_unit: Unit | None = None, meanings: dict[int, dict[int, str]] | None = None
+) -> Analysis:
+    """`meanings`: the column meanings a person corrected in the preview (table → column → meaning)."""
     if path.suffix.lower() in (".txt", ".tsv", ""):
-        document = analyse_text(_read_text(path))
+        document = analyse_text(_read_text(path), meanings)
     else:
-        document = analyse_document(read_blocks(path))
+        document = analyse_document(read_blocks(path), meanings)
     return _with_units(document, issuing_unit)
 
 

@@ -38,6 +38,7 @@ from hienmau.plans.forms import (
 from hienmau.plans.importer import PlanAlreadyImported, PlanImportError, analyse_file, preview_changes, save_plan
 from hienmau.plans.lib import versions
 from hienmau.plans.lib.appendix import AppendixError
+from hienmau.plans.lib.appendix_columns import is_meaning
 from hienmau.plans.models import Allocation, Plan, PlanStatus
 
 IMPORT_SESSION_KEY = "hienmau.plan_imports"
@@ -383,6 +384,8 @@ def plan_import(request):
         if request.POST.get("cancel"):  # the kept file goes as soon as the user gives up on it
             forget(request, IMPORT_SESSION_KEY, request.POST["token"])
             return redirect("plans:plan_import")
+        if request.POST.get("remap"):
+            return _import_remap(request, scope, units)
         return _import_confirm(request, scope, units)
     form = ImportForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
@@ -401,29 +404,109 @@ def plan_import(request):
             path.unlink(missing_ok=True)
             form.add_error(None, str(exc))
         else:
-            if analysis.issuing_unit and not scope.contains(analysis.issuing_unit):
-                analysis.issuing_unit = None
-            return render(
-                request,
-                "plans/plan_import_preview.html",
-                {
-                    "analysis": analysis,
-                    "result": analysis.result(),
-                    "token": token,
-                    "source_name": name,
-                    "units": units.order_by("depth", "name"),
-                    "buckets": analysis.document.appendix.buckets,
-                    "changes": preview_changes(analysis),
-                },
-            )
+            return _import_preview(request, scope, units, analysis, token, name, {})
     return render(request, "plans/plan_import.html", {"form": form})
+
+
+def _meaning_choices() -> list[tuple[str, str]]:
+    """What a column may be taken to mean, in the order the preview offers them."""
+    return [
+        ("unit", _("Tên đơn vị")),
+        ("total", _("Tổng (chỉ tiêu)")),
+        *((f"month:{m}", _("Tháng %(n)s") % {"n": m}) for m in range(1, 13)),
+        *((f"round:{n}", _("Đợt %(n)s") % {"n": r}) for n, r in enumerate(("I", "II", "III", "IV", "V", "VI"), 1)),
+        ("prior_plan", _("Năm trước – Kế hoạch")),
+        ("prior_actual", _("Năm trước – Thực hiện")),
+        ("prior_percent", _("Năm trước – Tỉ lệ %")),
+        ("schedule", _("Thời gian tiếp nhận (chữ)")),
+        ("note", _("Ghi chú")),
+        ("stt", _("Số thứ tự")),
+        ("other", _("Không dùng")),
+    ]
+
+
+def _meaning_of(column) -> str:
+    return column.bucket if column.role == "bucket" and column.bucket else column.role
+
+
+def _form_value(code: str) -> str:
+    """A meaning as a form value ("month:5" → "month5"): the page carries no bucket keys."""
+    return code.replace(":", "")
+
+
+def _from_form(value: str) -> str:
+    kind, number = value.rstrip("0123456789"), value[len(value.rstrip("0123456789")) :]
+    return f"{kind}:{number}" if kind in ("month", "round") and number else value
+
+
+def _meanings_from(post) -> dict[int, dict[int, str]]:
+    """The column meanings posted by the preview ("column-<table>-<index>": meaning)."""
+    meanings: dict[int, dict[int, str]] = {}
+    for key, value in post.items():
+        parts = key.split("-")
+        code = _from_form(value)
+        if len(parts) == 3 and parts[0] == "column" and parts[1].isdigit() and parts[2].isdigit() and is_meaning(code):
+            meanings.setdefault(int(parts[1]), {})[int(parts[2])] = code
+    return meanings
+
+
+def _import_preview(request, scope: Scope, units, analysis, token: str, name: str, meanings: dict):
+    if analysis.issuing_unit and not scope.contains(analysis.issuing_unit):
+        analysis.issuing_unit = None
+    labels = dict(_meaning_choices())
+    choices = [(_form_value(code), label) for code, label in _meaning_choices()]
+    tables = [
+        [
+            {
+                "field": f"column-{number}-{column.index}",
+                "header": column.header or "—",
+                "meaning": _form_value(_meaning_of(column)),
+                "label": labels.get(_meaning_of(column), _meaning_of(column)),
+                "corrected": column.index in meanings.get(number, {}),
+            }
+            for column in columns
+        ]
+        for number, columns in enumerate(analysis.appendix.tables, start=1)
+    ]
+    return render(
+        request,
+        "plans/plan_import_preview.html",
+        {
+            "analysis": analysis,
+            "result": analysis.result(),
+            "token": token,
+            "source_name": name,
+            "units": units.order_by("depth", "name"),
+            "buckets": analysis.document.appendix.buckets,
+            "changes": preview_changes(analysis),
+            "tables": tables,
+            "choices": choices,
+            "meanings": [
+                (f"column-{t}-{i}", _form_value(code)) for t, columns in meanings.items() for i, code in columns.items()
+            ],
+        },
+    )
+
+
+def _import_remap(request, scope: Scope, units):
+    """Read the kept file again with the column meanings the person corrected."""
+    path, name = stashed(request, IMPORT_SESSION_KEY, request.POST["token"])
+    issuing = units.filter(pk=request.POST.get("issuing_unit") or 0).first()
+    meanings = _meanings_from(request.POST)
+    try:
+        analysis = analyse_file(path, issuing, meanings)
+    except AppendixError as exc:
+        messages.error(request, _("Không đọc được với các cột đã chọn: %(e)s") % {"e": exc})
+        analysis = analyse_file(path, issuing)
+        meanings = {}
+    return _import_preview(request, scope, units, analysis, request.POST["token"], name, meanings)
 
 
 def _import_confirm(request, scope: Scope, units):
     path, name = stashed(request, IMPORT_SESSION_KEY, request.POST["token"])
     issuing = get_object_or_404(units, pk=request.POST.get("issuing_unit") or 0)
     try:
-        analysis = analyse_file(path, issuing)
+        analysis = analyse_file(path, issuing, _meanings_from(request.POST))
         plan, changes = save_plan(analysis, source_name=name)
     except PlanAlreadyImported as exc:
         messages.error(request, str(exc))

@@ -27,7 +27,8 @@ from hienmau.plans.lib.appendix_rows import _Subtotal, read_table
 from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
 
 
-def read_appendix(blocks: list[Block]) -> Appendix:
+def read_appendix(blocks: list[Block], meanings: dict[int, dict[int, str]] | None = None) -> Appendix:
+    """`meanings`: table number (1-based) → column index → the meaning a person chose in the preview."""
     appendix = Appendix()
     tables = [b for b in blocks if isinstance(b, TableBlock) and _usable(b)]
     if not tables:
@@ -47,7 +48,10 @@ def read_appendix(blocks: list[Block]) -> Appendix:
         if block not in tables:
             continue
         table_number += 1
-        columns, subtotals, section = read_table(block, table_number, section, appendix, inherited)
+        columns, subtotals, section = read_table(
+            block, table_number, section, appendix, inherited, (meanings or {}).get(table_number)
+        )
+        appendix.tables.append(columns)
         inherited = columns
         for column in columns:
             if column.bucket:

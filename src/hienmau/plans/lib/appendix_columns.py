@@ -71,7 +71,28 @@ def _looks_numeric(text: str) -> bool:
         return False
 
 
-def analyse_columns(header: list[list[str]], width: int) -> list[Column]:
+# What a person may say a column means in the preview (plans/views.py): a role, or a bucket key.
+MEANINGS = ("stt", "unit", "total", "note", "schedule", "prior_plan", "prior_actual", "prior_percent", "other")
+_BUCKET_KEY = re.compile(r"^(month:(?:[1-9]|1[0-2])|round:(?:[1-9]|1[0-9]|20))$")
+
+
+def is_meaning(code: str) -> bool:
+    return code in MEANINGS or bool(_BUCKET_KEY.match(code))
+
+
+def apply_meanings(columns: list[Column], meanings: dict[int, str]) -> None:
+    """What the person chose in the preview replaces what the header was taken to mean."""
+    for column in columns:
+        code = meanings.get(column.index)
+        if code is None or not is_meaning(code):
+            continue
+        if _BUCKET_KEY.match(code):
+            column.role, column.bucket = "bucket", code
+        else:
+            column.role, column.bucket, column.bucket_date = code, None, None
+
+
+def analyse_columns(header: list[list[str]], width: int, meanings: dict[int, str] | None = None) -> list[Column]:
     columns: list[Column] = []
     years: dict[int, int] = {}
     for index, (combined, lowest) in enumerate(combine_header_rows(header, width)):
@@ -107,6 +128,7 @@ def analyse_columns(header: list[list[str]], width: int) -> list[Column]:
             column.bucket, column.bucket_date = bucket
         columns.append(column)
     _split_plan_columns(columns, years)
+    apply_meanings(columns, meanings or {})
     if not any(c.role == "unit" for c in columns):
         raise AppendixError("Không nhận ra cột tên đơn vị trong bảng (cần tiêu đề như “Đơn vị” hoặc “Tên đơn vị”).")
     return columns

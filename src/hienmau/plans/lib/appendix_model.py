@@ -66,6 +66,7 @@ class Appendix:
     buckets: list[Bucket] = field(default_factory=list)
     has_prior: bool = False
     metric: str = "blood_units"
+    tables: list[list[Column]] = field(default_factory=list)  # each table's columns, as read (the preview)
 
     @property
     def computed_total(self) -> int:

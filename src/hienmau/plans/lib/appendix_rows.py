@@ -17,6 +17,7 @@ from hienmau.plans.lib.appendix_columns import (
     _is_column_numbers,
     _section_title,
     analyse_columns,
+    apply_meanings,
     header_row_count,
 )
 from hienmau.plans.lib.appendix_model import Appendix, Column, Row, TableBlock
@@ -106,15 +107,21 @@ class _Subtotal:
 
 
 def read_table(
-    block: TableBlock, table_number: int, section: str | None, appendix: Appendix, inherited: list[Column] | None = None
+    block: TableBlock,
+    table_number: int,
+    section: str | None,
+    appendix: Appendix,
+    inherited: list[Column] | None = None,
+    meanings: dict[int, str] | None = None,
 ) -> tuple[list[Column], list[_Subtotal], str | None]:
     rows = [r for r in block.rows if any(c.strip() for c in r) and not _is_column_numbers(r)]
     header_count = header_row_count(rows)
     width = max(len(r) for r in rows)
     if header_count == 0 and inherited is not None:
-        columns = inherited
+        columns = [Column(c.index, c.role, c.header, c.bucket, c.bucket_date) for c in inherited]
+        apply_meanings(columns, meanings or {})
     else:
-        columns = analyse_columns(rows[:header_count], width)
+        columns = analyse_columns(rows[:header_count], width, meanings)
     unit_col = next(c for c in columns if c.role == "unit")
     subtotals: list[_Subtotal] = []
     segment: list[Row] = []

@@ -236,11 +236,11 @@ def quota_list(document: Document) -> Appendix | None:
     return appendix
 
 
-def analyse_document(blocks: list[Block]) -> Document:
+def analyse_document(blocks: list[Block], meanings: dict[int, dict[int, str]] | None = None) -> Document:
     document = Document(blocks)
     read_header(document)
     try:
-        document.appendix = read_appendix(blocks)
+        document.appendix = read_appendix(blocks, meanings)
     except AppendixError:
         document.appendix = quota_list(document)
         if document.appendix is None:
@@ -249,12 +249,12 @@ def analyse_document(blocks: list[Block]) -> Document:
     return document
 
 
-def analyse_text(text: str) -> Document:
+def analyse_text(text: str, meanings: dict[int, dict[int, str]] | None = None) -> Document:
     if not any("\t" in line for line in text.splitlines()) and "," in text and text.count("\n") >= 1:
         try:
             rows = read_text_rows(text)
         except TableError as exc:
             raise AppendixError(str(exc)) from exc
         if rows and max(len(r) for r in rows) >= 2 and sum(1 for r in rows if len(r) >= 2) >= len(rows) // 2:
-            return analyse_document([TableBlock(rows)])
-    return analyse_document(blocks_from_text(text))
+            return analyse_document([TableBlock(rows)], meanings)
+    return analyse_document(blocks_from_text(text), meanings)
