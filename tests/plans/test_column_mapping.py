@@ -35,12 +35,16 @@ def test_a_column_taken_for_nothing_is_corrected_to_the_total_and_saved_so(tree,
     assert "Được hiểu là" in body and 'name="column-1-4"' in body
     token = preview.context["token"]
 
-    remapped = client.post(url, {"token": token, "remap": "1", "issuing_unit": tree.an_thi.pk, "column-1-4": "total"})
+    remapped = client.post(
+        url,
+        {"token": token, "remap": "1", "issuing_unit": tree.an_thi.pk, "column-1-0": "stt", "column-1-4": "total"},
+    )
     assert [r["total"] for r in remapped.context["result"]["rows"]] == [54, 61]
     assert (
         remapped.context["tables"][0][4]["corrected"] and remapped.context["tables"][0][4]["label"] == "Tổng (chỉ tiêu)"
     )
-    assert ("column-1-4", "total") in remapped.context["meanings"]
+    assert remapped.context["meanings"] == [("column-1-4", "total")]  # the unchanged STT is no correction
+    assert not remapped.context["tables"][0][0]["corrected"]
     assert 'type="hidden" name="column-1-4" value="total"' in remapped.content.decode()
 
     saved = client.post(url, {"token": token, "issuing_unit": tree.an_thi.pk, "column-1-4": "total"})

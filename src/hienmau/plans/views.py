@@ -494,6 +494,16 @@ def _import_remap(request, scope: Scope, units):
     issuing = units.filter(pk=request.POST.get("issuing_unit") or 0).first()
     meanings = _meanings_from(request.POST)
     try:
+        # Only what differs from the header's own reading is a correction (every select is posted).
+        read = {
+            n: {c.index: _meaning_of(c) for c in columns}
+            for n, columns in enumerate(analyse_file(path, issuing).appendix.tables, start=1)
+        }
+        meanings = {
+            n: changed
+            for n, chosen in meanings.items()
+            if (changed := {i: code for i, code in chosen.items() if read.get(n, {}).get(i) != code})
+        }
         analysis = analyse_file(path, issuing, meanings)
     except AppendixError as exc:
         messages.error(request, _("Không đọc được với các cột đã chọn: %(e)s") % {"e": exc})
