@@ -3,9 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from hienmau.orgs import views as org_views
+from hienmau.reports import home_views
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("units/", include("hienmau.orgs.urls")),
     path("plans/", include("hienmau.plans.urls")),
     path("donors/", include("hienmau.donors.urls")),

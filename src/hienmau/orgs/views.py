@@ -33,22 +33,18 @@ from hienmau.orgs.services import (
 )
 
 
-@scope_required
-def home(request):
-    scope = request.scope
+def home_context(scope) -> dict:
+    """What the home page shows of the unit tree: counts by kind, ceased units, recent changes, links to decide.
+    The home view itself (with each role's work) is reports.home, the app that sees every other."""
     units = scoped_units(scope).current()
     counts = dict(units.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     kinds = [(kind, counts.get(kind.value, 0)) for kind in UnitKind if kind != UnitKind.NATIONAL]
-    return render(
-        request,
-        "orgs/home.html",
-        {
-            "kind_counts": kinds,
-            "ceased_count": scoped_units(scope).exclude(pk__in=units.values("pk")).count(),
-            "recent_changes": history_entries(Unit, scoped_units(scope), limit=8),
-            "proposals": proposals_to_decide(scope)[:20],
-        },
-    )
+    return {
+        "kind_counts": kinds,
+        "ceased_count": scoped_units(scope).exclude(pk__in=units.values("pk")).count(),
+        "recent_changes": history_entries(Unit, scoped_units(scope), limit=8),
+        "proposals": proposals_to_decide(scope)[:20],
+    }
 
 
 @scope_required
