@@ -2,15 +2,21 @@
 exact totals, the reform's successors, what is stored and what is refused."""
 
 import datetime
+import io
 import json
+import shutil
+import subprocess
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from docx import Document
+from docx.enum.section import WD_ORIENT
 
 from hienmau.core.clock import frozen
 from hienmau.orgs.models import Unit, UnitCategory, UnitKind
 from hienmau.orgs.services import link_successor
+from hienmau.plans.exports import appendix_docx, appendix_pdf
 from hienmau.plans.models import Allocation, ImportFinding, Plan, PlanStatus
 from hienmau.results.lib.rules import Counts
 from hienmau.results.services import set_tally_entry
@@ -206,3 +212,30 @@ def test_a_district_row_is_split_across_the_communes_that_took_its_area(tree):
     ]
     split = [f for f in result["findings"] if f["code"] == "split_across_successors"]
     assert split and split[0]["unit"] == "huyện Ân Thi" and "xã Ân Thi, xã Xuân Trúc" in split[0]["message"]
+
+
+def test_the_drafts_document_is_its_text_then_the_comparison_annex(imported):
+    imported.plan.implements_text = "Hướng dẫn số 10/HD-BCĐQG ngày 24/02/2022"
+    imported.plan.save()
+    draft("--from", "66", "--year", 2023, "--total", 1100)
+    plan = Plan.objects.get(previous_plan=imported.plan)
+    document = Document(io.BytesIO(appendix_docx(plan)))
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE]
+    words = "\n".join(p.text for p in document.paragraphs)
+    assert "KẾ HOẠCH" in words and "Chiến dịch những giọt máu hồng - hè năm 2023" in words
+    assert "Vận động và tiếp nhận tối thiểu 1.100 đơn vị máu" in words
+    assert "năm 2022: kế hoạch 1.025, thực hiện 665 đơn vị máu, đạt 64,9 %" in words
+    assert "Căn cứ Hướng dẫn số 10/HD-BCĐQG ngày 24/02/2022 (*)" in words and "DỰ THẢO" in words
+    head = document.tables[0]
+    assert head.cell(1, 1).text == "Kiên Giang, ngày … tháng … năm 2023"
+    annex = document.tables[-1]
+    header = [cell.text for cell in annex.rows[0].cells]
+    assert "Năm 2022" in header and "Kế hoạch năm 2023" in header
+    content = appendix_pdf(plan)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    assert "KẾ HOẠCH" in text and "PHỤ LỤC" in text and "Kế hoạch" in text and "104" in text
+    # A plan not drafted from another keeps its appendix alone.
+    plain = Document(io.BytesIO(appendix_docx(imported.plan)))
+    assert "DỰ THẢO" not in "\n".join(p.text for p in plain.paragraphs)

@@ -127,7 +127,13 @@ def _issuer_phrase(plan: Plan) -> str:
 
 
 def _place_date(plan: Plan) -> str:
-    return place_date_line(plan.issuing_unit.document_place, plan.date) if plan.date else ""
+    if plan.date:
+        return place_date_line(plan.issuing_unit.document_place, plan.date)
+    if plan.previous_plan_id and plan.period_start:  # a draft: dated when it is signed
+        place = plan.issuing_unit.document_place
+        dotted = f"ngày … tháng … năm {plan.period_start.year}"
+        return f"{place}, {dotted}" if place else dotted[0].upper() + dotted[1:]
+    return ""
 
 
 def _attached_line(plan: Plan) -> str:

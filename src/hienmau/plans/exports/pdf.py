@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hienmau.core.lib.documents import FONT_STACK, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MOTTO, MOTTO_2
 from hienmau.plans.exports.appendix import bucket_header, build_appendix, value_text
+from hienmau.plans.exports.plan_text import build_plan_text
 from hienmau.plans.models import Plan
 
 
@@ -11,6 +12,7 @@ def appendix_html(plan: Plan) -> str:
     from django.template.loader import render_to_string
 
     data = build_appendix(plan)
+    text = build_plan_text(plan, data.body_lines)
     header = [[c for c in data.header_cells() if c.row == level] for level in range(data.header_rows)]
     for cell in header[1] if len(header) > 1 else []:
         cell.text = bucket_header(cell.text)
@@ -34,6 +36,7 @@ def appendix_html(plan: Plan) -> str:
         "plans/export/appendix.html",
         {
             "a": data,
+            "text": text,
             "header": header,
             "rows": rows,
             "motto": MOTTO,

@@ -21,6 +21,7 @@ from hienmau.plans.exports.appendix import (
     build_appendix,
     value_text,
 )
+from hienmau.plans.exports.plan_text import PlanText, build_plan_text
 from hienmau.plans.models import Plan
 
 
@@ -29,15 +30,17 @@ def appendix_docx(plan: Plan) -> bytes:
     from docx import Document
 
     document = Document()
-    _DocxWriter(document, build_appendix(plan)).write()
+    data = build_appendix(plan)
+    _DocxWriter(document, data, build_plan_text(plan, data.body_lines)).write()
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
 class _DocxWriter:
-    def __init__(self, document, data: Appendix):
+    def __init__(self, document, data: Appendix, plan_text: PlanText | None = None):
         self.document, self.data, self.size = document, data, data.font_pt
+        self.plan_text = plan_text
 
     def text(self, paragraph, text, *, bold=False, italic=False, underline=False, pt=None, align="center"):
         """Text in a paragraph; a newline in it becomes a line break."""
@@ -58,6 +61,8 @@ class _DocxWriter:
 
     def write(self) -> None:
         _docx_defaults(self.document, self.size)
+        if self.plan_text is not None:
+            self.text_pages(self.plan_text)
         self.page()
         self.header_block()
         self.table()
@@ -66,13 +71,47 @@ class _DocxWriter:
         from docx.enum.section import WD_ORIENT
         from docx.shared import Mm
 
-        section = self.document.sections[0]
+        section = self.document.sections[-1]
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(PAGE_W), Mm(PAGE_H)
         section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
         section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
         section.header_distance = section.footer_distance = Mm(10)
         _docx_page_numbers(section.footer.paragraphs[0])
+
+    def text_pages(self, text: PlanText) -> None:
+        """The draft's text on portrait pages (first section); the annex starts a landscape section."""
+        from docx.enum.section import WD_SECTION
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.shared import Mm, Pt
+
+        document, size = self.document, self.size + 1
+        section = document.sections[0]
+        section.page_width, section.page_height = Mm(PAGE_H), Mm(PAGE_W)
+        section.top_margin, section.bottom_margin = Mm(MARGIN_TOP), Mm(MARGIN_BOTTOM)
+        section.left_margin, section.right_margin = Mm(MARGIN_LEFT), Mm(MARGIN_RIGHT)
+        _docx_page_numbers(section.footer.paragraphs[0])
+        usable = PAGE_H - MARGIN_LEFT - MARGIN_RIGHT
+        head = document.add_table(rows=2, cols=2)
+        head.alignment = WD_TABLE_ALIGNMENT.CENTER
+        _docx_no_borders(head)
+        _docx_widths(head, [Mm(75), Mm(usable - 75)])
+        self.text(head.cell(0, 0).paragraphs[0], "\n".join(text.body_lines), bold=True)
+        _docx_rule(head.cell(0, 0).add_paragraph(), width_mm=75, rule_mm=30)
+        self.text(head.cell(0, 1).paragraphs[0], MOTTO, bold=True)
+        self.text(head.cell(0, 1).add_paragraph(), MOTTO_2, bold=True, underline=True, pt=size)
+        self.text(head.cell(1, 0).paragraphs[0], text.number_line, pt=size)
+        self.text(head.cell(1, 1).paragraphs[0], text.place_date, italic=True, pt=size)
+        if text.notice:
+            self.text(document.add_paragraph(), text.notice, italic=True, pt=size, align="left")
+        self.text(document.add_paragraph(), "KẾ HOẠCH", bold=True, pt=size + 1).paragraph_format.space_before = Pt(12)
+        self.text(document.add_paragraph(), text.title, bold=True, pt=size + 1)
+        for heading, paragraphs in text.sections:
+            self.text(document.add_paragraph(), heading, bold=True, pt=size, align="left")
+            for line in paragraphs:
+                paragraph = self.text(document.add_paragraph(), line, pt=size, align="left")
+                paragraph.paragraph_format.first_line_indent = Mm(10)
+        document.add_section(WD_SECTION.NEW_PAGE)
 
     def header_block(self) -> None:
         """A borderless 2×2 table (body | motto, number | place-date), then the appendix title lines."""
