@@ -76,14 +76,14 @@ def test_nobody_is_proposed_twice_for_a_tier_received_at_any_level(tree_codes):
     tree = tree_codes
     got_20 = donor("Lê Văn Tám", datetime.date(1979, 1, 1), tree.van_du)
     give(got_20, 25)
-    past(got_20, 20, 2023)
+    past(got_20, 20, 2024, count=23)  # as recorded by the end of 2024
     got_30_missed_nothing = donor("Phạm Minh Đức", datetime.date(1975, 2, 1), tree.van_du)
     give(got_30_missed_nothing, 33)
-    past(got_30_missed_nothing, 20, 2019)
-    past(got_30_missed_nothing, 30, 2024)
+    past(got_30_missed_nothing, 20, 2022, count=23)
+    past(got_30_missed_nothing, 30, 2024, count=31)
     ready_for_30 = donor("Đỗ Thị Lan", datetime.date(1982, 11, 20), tree.phu_ung)
     give(ready_for_30, 31)
-    past(ready_for_30, 20, 2020)
+    past(ready_for_30, 20, 2022, count=21)
     assert candidates() == [{"donor_id": ready_for_30.pk, "name": "Đỗ Thị Lan", "count": 31, "tier": 30}]
 
 
@@ -100,18 +100,19 @@ def test_merged_duplicates_count_each_day_once(tree_codes):
     assert candidates() == [{"donor_id": survivor.pk, "name": "Vũ Thị Mai", "count": 20, "tier": 20}]
 
 
-def test_an_old_lists_count_counts_and_its_honour_is_received(tree_codes):
+def test_an_old_lists_count_counts_with_the_donations_recorded_after_its_year(tree_codes):
     tree = tree_codes
     person = donor("Hoàng Văn Nam", datetime.date(1970, 3, 3), tree.van_du)
-    give(person, 4)  # only the last few are recorded here
-    past(person, 20, 2019, count=29)
-    assert candidates() == []  # 29 as of 2019: the 20 is received, the 30 not reached
-    give(person, 1, last=CUTOFF - datetime.timedelta(days=400))
-    past(person, 30, 2026, count=30)  # a later list does not count before the cut-off's year… but is received
+    give(person, 3)  # 14/06/2025, 16/03/2025, 16/12/2024: all after the list's year
+    give(person, 1, last=datetime.date(2019, 3, 1))  # in the list's year: already in its count
+    past(person, 20, 2019, count=26)
+    # 26 + 3 = 29: the 20 is received, the 30 not reached yet.
     assert candidates() == []
-    Honour.objects.filter(year=2026).delete()
-    Honour.objects.filter(year=2019).update(count=31)
-    assert candidates() == [{"donor_id": person.pk, "name": "Hoàng Văn Nam", "count": 31, "tier": 30}]
+    give(person, 1, last=datetime.date(2024, 1, 10))
+    assert candidates() == [{"donor_id": person.pk, "name": "Hoàng Văn Nam", "count": 30, "tier": 30}]
+    # An honour of a year after the cut-off's is received (never proposed again) but adds no count.
+    past(person, 30, 2026, count=30)
+    assert candidates() == []
 
 
 def test_only_the_units_scope_is_proposed_and_local_tiers_and_the_tiers_option_apply(tree_codes):

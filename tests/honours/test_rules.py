@@ -94,6 +94,25 @@ def test_the_count_is_the_larger_of_recorded_and_stated(recorded, stated):
 
 
 @settings(deadline=None)
+@given(
+    stated=st.lists(st.tuples(st.integers(1, 100), st.integers(2000, 2030)), max_size=4),
+    days=st.lists(st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31)), max_size=30),
+    cutoff=st.dates(datetime.date(2000, 1, 1), datetime.date(2030, 12, 31)),
+)
+def test_a_stated_count_adds_only_the_donations_after_its_year(stated, days, cutoff):
+    result = C.stated_count(stated, days, cutoff)
+    in_force = [(c, y) for c, y in stated if y <= cutoff.year]
+    if not in_force:
+        assert result == 0
+    else:
+        assert (
+            max(c for c, _ in in_force) <= result <= max(c for c, _ in in_force) + len({d for d in days if d <= cutoff})
+        )
+        # Each donation day counts once, and only after an honour's year.
+        assert result == max(c + len({d for d in days if y < d.year and d <= cutoff}) for c, y in in_force)
+
+
+@settings(deadline=None)
 @given(count=st.integers(0, 200), tiers=tier_sets)
 def test_once_honoured_at_the_proposed_tier_nobody_is_proposed_again(count, tiers):
     first = C.proposed_tier(count, frozenset(), tiers)

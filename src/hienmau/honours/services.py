@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,20 +102,28 @@ def received_tiers(donor_ids: list[int], *, excluding_round: int | None = None) 
 
 
 def stated_counts(donor_ids: list[int], cutoff: datetime.date) -> dict[int, int]:
-    """The highest count an honour (an old list's, or an earlier round's) gave for each person, in a year up
-    to the cut-off's."""
-    stated: dict[int, int] = {}
+    """Per person, the count the honours they received give as of the cut-off (lib.candidates.stated_count:
+    an honour's stated count plus the donations recorded after its year)."""
+    stated: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for chunk in _chunks(sorted(donor_ids)):
         rows = (
             _honours_of(chunk)
             .filter(year__lte=cutoff.year)
-            .annotate(person=Coalesce(F("donor__merged_into_id"), F("donor_id")))
-            .values("person")
-            .annotate(n=Max("count"))
+            .values_list("donor_id", "donor__merged_into_id", "count", "year")
         )
-        for row in rows:
-            stated[row["person"]] = max(stated.get(row["person"], 0), row["n"])
-    return stated
+        for donor_id, merged_into, count, year in rows:
+            stated[merged_into or donor_id].append((count, year))
+    days: dict[int, list[datetime.date]] = defaultdict(list)
+    for chunk in _chunks(sorted(stated)):
+        rows = (
+            Donation.objects.filter(outcome=Outcome.DONATED, date__lte=cutoff)
+            .filter(person_q(chunk))
+            .annotate(person=Coalesce(F("donor__merged_into_id"), F("donor_id")))
+            .values_list("person", "date")
+        )
+        for person, day in rows:
+            days[person].append(day)
+    return {person: C.stated_count(pairs, days.get(person, []), cutoff) for person, pairs in stated.items()}
 
 
 def people(donors: list[Donor], cutoff: datetime.date, *, excluding_round: int | None = None) -> list[C.Person]:

@@ -5,12 +5,16 @@ every tier they already received (at any level, in any round or old list): nobod
 tier, and nobody is proposed for a lower tier than one they hold.
 
 Their count is the larger of the donations recorded up to the cut-off (each day once: a merged duplicate
-that held the same visit counts it once) and the highest count an old honours list stated for them in a
-year up to the cut-off's (those donations were given, even when no record of them was kept here).
+that held the same visit counts it once) and, for each honour they received in a year up to the
+cut-off's, the count it stated plus the donations recorded after that year ended (a list of 2019 saying
+29 donations, and four recorded since 2020: 33). Donations of the honour's own year are never added to
+its count, so nothing is counted twice; the stated donations count even when no record of them was kept.
 """
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hienmau.honours.lib.tiers import tier_for
@@ -31,6 +35,19 @@ class Candidate:
     name: str
     count: int
     tier: int
+
+
+def stated_count(stated: Iterable[tuple[int, int]], days: Iterable[datetime.date], cutoff: datetime.date) -> int:
+    """The best count the honours received give: for each (count, year) up to the cut-off's year, the count
+    plus the distinct donation days after that year and up to the cut-off. 0 without honours."""
+    days = sorted({d for d in days if d <= cutoff})
+    best = 0
+    for count, year in stated:
+        if year > cutoff.year:
+            continue
+        after = sum(1 for d in days if d.year > year)
+        best = max(best, count + after)
+    return best
 
 
 def count_of(person: Person) -> int:
