@@ -1,0 +1,90 @@
+"""Demo data: Hưng Yên's own tiers (5, 10, 15 donations); an old list of Ân Thi's 2023 honours (made-up
+people of the demo registry, one of them written with a birth year only and one nobody has, both waiting
+for ctd.anthi to choose); the year-end 2024 round approved (its list and certificates print) and the
+14/6/2025 round as a draft to review."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+import tempfile
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Count
+
+from hienmau.donors.models import Donor
+from hienmau.honours.importer import import_past
+from hienmau.honours.models import HonourRound, LocalTier, Occasion
+from hienmau.honours.services import approve_round, create_round
+from hienmau.orgs.models import Unit
+from hienmau.orgs.scoping import unit_scope
+
+LOCAL = (
+    (5, "Giấy khen của Hội Chữ thập đỏ tỉnh"),
+    (10, "Giấy khen của Ban Chỉ đạo vận động hiến máu tình nguyện tỉnh"),
+    (15, "Giấy khen của Ban Chỉ đạo vận động hiến máu tình nguyện tỉnh"),
+)
+
+
+def _old_list(donors: list[Donor]) -> str:
+    lines = [
+        "BAN CHỈ ĐẠO VẬN ĐỘNG HIẾN MÁU TÌNH NGUYỆN HUYỆN ÂN THI\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "",
+        "DANH SÁCH NGƯỜI HIẾN MÁU TÌNH NGUYỆN TIÊU BIỂU ĐƯỢC TÔN VINH NĂM 2023",
+        "(dữ liệu mẫu tự tạo, không phải người thật)",
+        "STT\tHọ và tên\tNăm sinh\t\tĐịa chỉ\tSố lần hiến\tGhi chú",
+        "\t\tNam\tNữ\t\t\t",
+    ]
+    counts = (14, 16, 27, 26)  # by the end of 2023; each has given 4 more times since
+    for number, (donor, count) in enumerate(zip(donors, counts, strict=False), start=1):
+        born = f"{donor.date_of_birth:%d/%m/%Y}"
+        male, female = (born, "") if donor.sex == "M" else ("", born)
+        lines.append(f"{number}\t{donor.full_name}\t{male}\t{female}\t{donor.commune.full_name}\t{count}\t")
+    if len(donors) > 4:  # written with a birth year only: an officer chooses
+        d = donors[4]
+        lines.append(f"5\t{d.full_name}\t{d.date_of_birth.year}\t\t{d.commune.full_name}\t16\t")
+    lines.append("6\tTrương Văn Mẫu\t1975\t\tXã Văn Nhuệ\t21\tchưa có trong sổ")
+    lines.append("\tTổng cộng: 06 người\t\t\t\t\t")
+    return "\n".join(lines) + "\n"
+
+
+@transaction.atomic
+def load_demo(write=None) -> int:
+    an_thi = Unit.objects.filter(code="329").first()
+    if an_thi is None or an_thi.parent is None or HonourRound.objects.filter(unit=an_thi).exists():
+        return 0
+    for count, award in LOCAL:
+        LocalTier.objects.get_or_create(
+            unit=an_thi.parent,
+            subject="individual",
+            count=count,
+            defaults={"award": award, "citation": "Mốc tôn vinh của tỉnh (dữ liệu mẫu)"},
+        )
+    given = (
+        Donor.objects.filter(is_synthetic=True, commune__parent=an_thi, date_of_birth__isnull=False)
+        .annotate(n=Count("donations"))
+        .filter(n=4)
+        .order_by("pk")
+    )
+    twins = {
+        key
+        for key, n in Counter(Donor.objects.active().values_list("name_folded", "date_of_birth")).items()
+        if n > 1
+    }
+    donors = [d for d in given if (d.name_folded, d.date_of_birth) not in twins][:5]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ton-vinh-2023.txt"
+        path.write_text(_old_list(donors), encoding="utf-8")
+        imported = import_past(path, an_thi, unit_scope(an_thi))
+    year_end = create_round(an_thi, Occasion.YEAR_END, datetime.date(2024, 12, 31), None)
+    approve_round(year_end, None, "18/QĐ-BCĐ", datetime.date(2025, 1, 10))
+    june = create_round(an_thi, Occasion.JUNE_14, datetime.date(2025, 6, 14), None)
+    if write:
+        write(
+            f"Tôn vinh: mốc 5, 10, 15 lần của tỉnh Hưng Yên; danh sách tôn vinh năm 2023 của huyện Ân Thi "
+            f"({imported.count('linked')} dòng đã gắn, {imported.count('review')} dòng chờ chọn người); "
+            f"đợt cuối năm 2024 đã duyệt ({year_end.honours.count()} người), đợt 14/6/2025 đang lập "
+            f"({june.honours.count()} người đề xuất)."
+        )
+    return 1
