@@ -20,4 +20,6 @@ def test_an_thi_has_an_old_list_an_approved_round_and_a_draft():
     assert not approved.is_draft and approved.honours.count() == 2
     assert draft.is_draft and draft.honours.count() == 2
     # Nobody approved at the year's end is proposed again on 14/6.
-    assert not set(approved.honours.values_list("donor", flat=True)) & set(draft.honours.values_list("donor", flat=True))
+    assert not set(approved.honours.values_list("donor", flat=True)) & set(
+        draft.honours.values_list("donor", flat=True)
+    )

@@ -6,8 +6,8 @@ for ctd.anthi to choose); the year-end 2024 round approved (its list and certifi
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from django.db import transaction
@@ -68,9 +68,7 @@ def load_demo(write=None) -> int:
         .order_by("pk")
     )
     twins = {
-        key
-        for key, n in Counter(Donor.objects.active().values_list("name_folded", "date_of_birth")).items()
-        if n > 1
+        key for key, n in Counter(Donor.objects.active().values_list("name_folded", "date_of_birth")).items() if n > 1
     }
     donors = [d for d in given if (d.name_folded, d.date_of_birth) not in twins][:5]
     with tempfile.TemporaryDirectory() as folder:
