@@ -6,6 +6,7 @@ donors, default 1.000.000, PostgreSQL only); `python -m bench achievement [provi
 the table written into docs/benchmarks.md); `python -m bench reference` loads the official unit lists
 (bench/reference.py: about 14,700 units) and measures search, a province officer's scope and the resolver;
 `python -m bench appendix [ROWS ...]` reads appendices of 400 and 10,000 rows in every format (bench/appendix.py).
+`python -m bench standby [N]` matches emergency requests over N donors (bench/standby.py, PostgreSQL only).
 
 - unit search: accent-insensitive search in a national-size tree (10.000+ units), p50/p95 per query
 - scope: building a province officer's scope and filtering units through it
@@ -128,6 +129,10 @@ if __name__ == "__main__":
         from bench import appendix
 
         appendix.main(sys.argv[2:])
+    elif sys.argv[1:2] == ["standby"]:
+        from bench import standby
+
+        standby.main(int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000)
     elif sys.argv[1:2] == ["donors"]:
         from bench import donors
 

@@ -231,6 +231,8 @@ class Donor(models.Model):
                 name="donors_vietnamese_order",
             ),
             models.Index(fields=["phone"], name="donors_phone"),
+            # Emergency matching starts from the compatible groups (standby/matching.py; bench/standby.py).
+            models.Index(fields=["abo", "rh"], name="donors_blood_group"),
         ]
         constraints = [models.UniqueConstraint(fields=["cccd"], name="donors_unique_cccd")]
 
