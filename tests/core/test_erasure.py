@@ -239,6 +239,9 @@ NOT_ABOUT_PEOPLE = {
     "plans.ImportFinding": "what a plan import found in a document",
     "donors.EligibilityRuleSet": "the values of a circular's rules",
     "results.ResultImport": "a tally's rows and findings: units, dates and blood-unit counts, no person",
+    "plans.PlanAmendment": "why a plan's targets changed and the targets before and after, per unit",
+    "reports.UnitReport": "a unit's activities, difficulties and proposals for a period, and the office's comment",
+    "reports.ReportEvent": "the office's comment when it returns or approves a unit's report",
 }
 
 

@@ -116,10 +116,12 @@ def test_a_plan_preview_file_is_removed_on_cancel(tree, people, client_for, var_
 
 
 @pytest.mark.django_db
-def test_messages_written_to_the_outbox_are_owner_only(var_dir, settings):
+def test_messages_written_to_the_outbox_are_owner_only(var_dir, settings, django_capture_on_commit_callbacks):
     from hienmau.notify.services import send
 
     settings.HIENMAU_NOTIFY_BACKEND = "file"
-    message, _sent = send("sms", "+84912345678", "Nhắc lịch hiến máu", "test:1")
+    # Urgent, so quiet hours never hold it back; delivered when the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        send("sms", "+84912345678", "Nhắc lịch hiến máu", "test:1", urgent=True)
     (path,) = (var_dir / "outbox").iterdir()
     assert path.read_text(encoding="utf-8").startswith("To: +84912345678") and mode(path) == 0o600

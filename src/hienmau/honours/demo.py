@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.db import transaction
@@ -27,7 +28,7 @@ LOCAL = (
 )
 
 
-def _old_list(donors: list[Donor]) -> str:
+def _old_list(donors: Sequence[Donor]) -> str:
     lines = [
         "BAN CHỈ ĐẠO VẬN ĐỘNG HIẾN MÁU TÌNH NGUYỆN HUYỆN ÂN THI\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "",
@@ -38,11 +39,13 @@ def _old_list(donors: list[Donor]) -> str:
     ]
     counts = (14, 16, 27, 26)  # by the end of 2023; each has given 4 more times since
     for number, (donor, count) in enumerate(zip(donors, counts, strict=False), start=1):
+        assert donor.date_of_birth is not None and donor.commune is not None  # chosen so above
         born = f"{donor.date_of_birth:%d/%m/%Y}"
         male, female = (born, "") if donor.sex == "M" else ("", born)
         lines.append(f"{number}\t{donor.full_name}\t{male}\t{female}\t{donor.commune.full_name}\t{count}\t")
     if len(donors) > 4:  # written with a birth year only: an officer chooses
         d = donors[4]
+        assert d.date_of_birth is not None and d.commune is not None
         lines.append(f"5\t{d.full_name}\t{d.date_of_birth.year}\t\t{d.commune.full_name}\t16\t")
     lines.append("6\tTrương Văn Mẫu\t1975\t\tXã Văn Nhuệ\t21\tchưa có trong sổ")
     lines.append("\tTổng cộng: 06 người\t\t\t\t\t")

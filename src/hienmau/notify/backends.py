@@ -149,7 +149,7 @@ BACKENDS = {
 
 def backend_name(channel: str | None = None) -> str:
     per_channel = getattr(settings, "HIENMAU_NOTIFY_BACKENDS", {}) or {}
-    return per_channel.get(channel) or getattr(settings, "HIENMAU_NOTIFY_BACKEND", "console")
+    return str(per_channel.get(channel) or getattr(settings, "HIENMAU_NOTIFY_BACKEND", "console"))
 
 
 def get_backend(channel: str | None = None, name: str | None = None):

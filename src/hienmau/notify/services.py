@@ -26,7 +26,8 @@ PENDING = (Status.QUEUED, Status.RETRYING)
 
 
 def quiet_hours() -> tuple[int, int]:
-    return tuple(getattr(settings, "HIENMAU_QUIET_HOURS", (21, 7)))  # type: ignore[return-value]
+    start, end = getattr(settings, "HIENMAU_QUIET_HOURS", (21, 7))
+    return int(start), int(end)
 
 
 def rate_limit() -> tuple[int, datetime.timedelta]:

@@ -57,6 +57,9 @@ def _report_items(scope: Scope, on: datetime.date) -> list[Item]:
     items = []
     recent = on - datetime.timedelta(days=60)  # a report never started on a plan long past is not today's work
     for plan in submissions.plans_with_reporting(Plan.objects.visible_to(scope))[:50]:
+        deadline = plan.report_deadline
+        if deadline is None:  # plans_with_reporting keeps plans with a deadline; this tells the type checker
+            continue
         deciding = may_decide_unit_reports(scope, plan.issuing_unit)
         rows = submissions.required_reports(plan, on=on)
         reference = plan.reference or plan.title[:50]
@@ -65,15 +68,15 @@ def _report_items(scope: Scope, on: datetime.date) -> list[Item]:
             waiting = sum(1 for r in rows if r.report and r.report.status == ReportStatus.SUBMITTED)
             if waiting:
                 items.append(Item(_("Báo cáo chờ duyệt — Kế hoạch %(ref)s") % {"ref": reference}, plan_url, waiting))
-            if on <= plan.report_deadline <= on + DEADLINE_WINDOW:
+            if on <= deadline <= on + DEADLINE_WINDOW:
                 missing = sum(1 for r in rows if r.report is None or r.report.first_submitted_at is None)
-                note = _("hạn %(date)s") % {"date": f"{plan.report_deadline:%d/%m/%Y}"}
+                note = _("hạn %(date)s") % {"date": f"{deadline:%d/%m/%Y}"}
                 label = _("Đơn vị chưa gửi báo cáo — Kế hoạch %(ref)s") % {"ref": reference}
                 items.append(Item(label, plan_url, missing, note))
         for row in rows:
             own = row.unit.pk == scope.unit.pk or not deciding and may_write_unit_report(scope, row.unit)
             to_do = row.report is None or row.report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
-            if not (own and to_do) or row.report is None and plan.report_deadline < recent:
+            if not (own and to_do) or row.report is None and deadline < recent:
                 continue
             returned = row.report is not None and row.report.status == ReportStatus.RETURNED
             label = (
@@ -81,11 +84,9 @@ def _report_items(scope: Scope, on: datetime.date) -> list[Item]:
                 if returned
                 else _("Báo cáo cần gửi — %(unit)s, Kế hoạch %(ref)s")
             ) % {"unit": row.unit.full_name, "ref": reference}
-            note = _("hạn %(date)s") % {"date": f"{plan.report_deadline:%d/%m/%Y}"}
+            note = _("hạn %(date)s") % {"date": f"{deadline:%d/%m/%Y}"}
             url = reverse("reports:unit_report", args=[plan.pk, row.unit.pk])
-            items.append(
-                Item(label, url, None, note, urgent=returned or plan.report_deadline <= on + datetime.timedelta(days=3))
-            )
+            items.append(Item(label, url, None, note, urgent=returned or deadline <= on + datetime.timedelta(days=3)))
     return items
 
 
@@ -93,8 +94,10 @@ def _week(scope: Scope, on: datetime.date) -> list[WeekDrive]:
     drives = calendar_drives(scope, on, on + datetime.timedelta(days=6))
     found = []
     for drive in drives:
-        quota = sum(slot.quota for slot in drive.slots.all() if slot.unit is None or slot.unit in drive.participants)
-        found.append(WeekDrive(drive, drive.registered, quota))
+        # calendar_drives annotates each drive with the units taking part and the registrants the scope sees
+        participants, registered = getattr(drive, "participants"), getattr(drive, "registered")  # noqa: B009
+        quota = sum(slot.quota or 0 for slot in drive.slots.all() if slot.unit is None or slot.unit in participants)
+        found.append(WeekDrive(drive, registered, quota))
     return found
 
 

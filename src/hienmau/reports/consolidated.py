@@ -88,7 +88,8 @@ def build(plan: Plan) -> Consolidated:
         assert allocation.unit_id is not None
         targets[allocation.unit_id] = targets.get(allocation.unit_id, 0) + (allocation.total or 0)
     rows = required_reports(plan)
-    lines, missing = [], []
+    lines: list[Line] = []
+    missing: list[str] = []
     notes: dict[str, list[tuple[str, str]]] = {
         "Kết quả hoạt động": [],
         "Khó khăn, vướng mắc": [],

@@ -206,7 +206,8 @@ LEVEL_LABELS = {
 
 
 def level_label(unit: Unit) -> str:
-    return str(LEVEL_LABELS.get(unit.kind, unit.get_kind_display()))
+    label = LEVEL_LABELS.get(UnitKind(unit.kind))
+    return str(label) if label is not None else unit.get_kind_display()
 
 
 def _first_sent(report: UnitReport | None) -> datetime.date | None:

@@ -171,7 +171,8 @@ def roster(club: Club, on: datetime.date) -> list[RosterLine]:
     for donor_id, until, reason in Donation.objects.filter(
         donor__in=[m.donor_id for m in members], outcome=Outcome.DEFERRED, deferral_until__gt=on
     ).values_list("donor_id", "deferral_until", "deferral_reason"):
-        deferrals.setdefault(donor_id, []).append(Deferral(until=until, reason=reason))
+        if until is not None:  # the filter above excludes open-ended rows; this tells the type checker
+            deferrals.setdefault(donor_id, []).append(Deferral(until=until, reason=reason))
     lines = []
     for member in members:
         donor = member.donor
@@ -182,14 +183,12 @@ def roster(club: Club, on: datetime.date) -> list[RosterLine]:
                 date_of_birth=donor.date_of_birth,
                 weight_kg=float(donor.weight_kg) if donor.weight_kg is not None else None,
             )
-            last = member.last_date  # type: ignore[attr-defined]
-            past = PastDonation(last, member.last_component) if last else None  # type: ignore[attr-defined]
+            last = member.last_date
+            past = PastDonation(last, member.last_component) if last else None
             verdict = eligibility(person, on, "whole_blood", None, past, deferrals.get(donor.pk, []), rules)
             now_ok = verdict.eligible
             eligible_from = on if verdict.eligible else verdict.eligible_from
-        lines.append(
-            RosterLine(member, eligible_from, now_ok, member.available_on(on), member.last_contact)  # type: ignore[attr-defined]
-        )
+        lines.append(RosterLine(member, eligible_from, now_ok, member.available_on(on), member.last_contact))
     return lines
 
 
@@ -259,6 +258,7 @@ def club_figures(clubs, requests) -> list[ClubFigures]:
         )
     }
     for club in clubs:
-        row = counts.get(club.pk, {})
-        figures.append(ClubFigures(club, row.get("n", 0), row.get("answered", 0), row.get("yes", 0)))
+        found = counts.get(club.pk)
+        n, answered_n, yes = (found["n"], found["answered"], found["yes"]) if found else (0, 0, 0)
+        figures.append(ClubFigures(club, n, answered_n, yes))
     return figures
