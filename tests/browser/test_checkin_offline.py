@@ -143,11 +143,13 @@ def test_checkin_survives_losing_the_network_and_counts_each_outcome_once(
     page.set_viewport_size({"width": 390, "height": 844})
     page.fill("#q", "thi")
     page.wait_for_function("document.querySelectorAll('#checkin-results li.reg').length === 2")
-    screenshot("checkin-phone-pending")
     row(page, "Trần Thị An").locator("button[data-outcome=deferred]").click()
     page.wait_for_selector("#outcome-dialog[open]")
     page.screenshot(path=str(screenshot("checkin-phone-dialog")), full_page=False)
     page.click("#outcome-cancel")
+    # Taken after the tap: a full-page screenshot leaves Chromium's scroll position behind the layout, and
+    # a tap right after it lands beside the button.
+    screenshot("checkin-phone-pending")
     page.set_viewport_size({"width": 1280, "height": 860})
 
     # Back online. The first answer is lost on the way back (the server did record it), so the page

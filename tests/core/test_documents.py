@@ -28,11 +28,14 @@ def test_formulas_are_quoted():
 
 
 def test_no_export_writes_its_own_date_line_or_motto():
-    """The motto and the 'ngày … tháng … năm' line are written once, in core/lib/documents.py."""
+    """The motto and the 'ngày … tháng … năm' line are written once, in core/lib/documents.py.
+
+    Demo modules are exempt: they build the documents offices send in (an old honours list with its own
+    motto), which are importer input, not exports."""
     writers = []
     for path in SRC.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
-        if path.name == "documents.py":
+        if path.name in ("documents.py", "demo.py"):
             continue
         if (
             "CỘNG HÒA XÃ HỘI CHỦ NGHĨA" in text

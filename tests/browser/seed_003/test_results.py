@@ -132,6 +132,8 @@ def test_results_close_and_result_sheet(live_server, seed, registered, page, log
         page.goto(f"{base}/drives/?year=2021&month=7")
         cell = page.locator("a.cal-drive", has_text="Hành trình đỏ")
         assert "240 đv" in cell.inner_text()
-        assert page.locator("table.table tbody tr", has_text="Hành trình đỏ").locator("td").last.inner_text() == "461"
+        day_row = page.locator("table.table tbody tr", has_text="Hành trình đỏ").locator("td")
+        assert day_row.nth(6).inner_text() == "461"  # registered
+        assert day_row.last.inner_text() == "Đã kết thúc, có kết quả"
         shot("seed-003-6b-calendar")
     assert console_errors == []
