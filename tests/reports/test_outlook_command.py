@@ -12,7 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from hienmau.core.clock import frozen
 from hienmau.drives.models import Drive, Registration
+from hienmau.notify.models import Message
 from hienmau.results import services as results
 from hienmau.results.lib.rules import Counts
 
@@ -87,3 +89,26 @@ def test_without_history_or_demand_nothing_is_flagged(tree):
     data = run("--unit", "33", "--from", "2026-01", "--months", "2", "--as-of", "2025-12-01")
     assert [m["expected"] for m in data["months"]] == [0, 0]
     assert not any(m["flag"] for m in data["months"]) and data["backtest"] is None
+
+
+def test_the_daily_alert_run_tells_each_office_of_its_red_months_once(province, people):
+    people.province_officer.email = "vp.angiang@example.vn"
+    people.province_officer.save()
+    runs = []
+    with frozen(D(2025, 12, 10)):
+        for _ in range(2):
+            out = StringIO()
+            call_command("report", "outlook-alerts", stdout=out)
+            runs.append(out.getvalue())
+    messages = list(Message.objects.filter(purpose__startswith="outlook:"))
+    assert runs[0].startswith("1 tỉnh có tháng dự kiến thiếu máu; ") and runs[1].endswith(
+        "0 tin cảnh báo mới được gửi.\n"
+    )
+    assert f"{len(messages)} tin cảnh báo mới" in runs[0] and len(messages) >= 1
+    assert {m.recipient for m in messages} == {"vp.angiang@example.vn"}
+    assert any("tháng 02/2026" in m.body for m in messages)  # Tết 2026 falls on 17 February
+
+
+def test_the_alert_run_refuses_a_silly_horizon(tree):
+    with pytest.raises(CommandError, match="Số tháng phải từ 1 đến 24"):
+        call_command("report", "outlook-alerts", "--months", "0", stdout=StringIO())

@@ -23,7 +23,7 @@ from hienmau.donors.models import Donor
 from hienmau.donors.services import eligibility_for
 from hienmau.drives.models import Drive, DriveStatus, Registration, RegistrationKind, RegistrationStatus
 from hienmau.notify import services as notify
-from hienmau.orgs.models import Membership, Role, Unit
+from hienmau.orgs.models import Membership, Role, Unit, UnitKind
 from hienmau.orgs.scoping import reach_paths, unit_scope, visible_donors, visible_drives
 from hienmau.reports import services
 from hienmau.reports.lib import outlook as model
@@ -380,3 +380,19 @@ def alert_red_months(result: Outlook) -> int:
             _message, created = notify.send("email", membership.user.email, body, purpose)
             queued += int(created)
     return queued
+
+
+def alert_provinces(as_of: datetime.date, months: int = 6) -> tuple[int, int]:
+    """The daily run of the warning: for every province in force with its facilities' need entered, the
+    outlook of the months after this one, and its standing office told of each month that turns red (once
+    per month and person). Returns (provinces with a red month, messages queued)."""
+    start = model.add_months(model.month_of(as_of), 1)
+    last = model.add_months(start, months - 1)
+    red = queued = 0
+    for province in Unit.objects.filter(kind=UnitKind.PROVINCE).valid_on(as_of).order_by("code", "pk"):
+        if not Need.objects.under(reach_paths(province)).filter(month__gte=start, month__lte=last).exists():
+            continue
+        result = outlook(province, start, months, as_of=as_of)
+        red += int(bool(result.flagged))
+        queued += alert_red_months(result)
+    return red, queued

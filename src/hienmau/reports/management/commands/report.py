@@ -65,10 +65,19 @@ class Command(BaseCommand):
             help=f"Cảnh báo khi dự kiến thấp hơn nhu cầu quá bao nhiêu %% (mặc định {DEFAULT_THRESHOLD}).",
         )
         ahead.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
+        alerts = sub.add_parser(
+            "outlook-alerts",
+            help="Báo cho văn phòng thường trực mỗi tỉnh các tháng tới dự kiến thiếu máu (mỗi tháng, mỗi người một "
+            "lần); chạy hằng ngày.",
+        )
+        alerts.add_argument("--months", type=int, default=6, help="Số tháng tới được xét (mặc định 6).")
 
     def handle(self, *args, action, **options):
         if action == "outlook":
             self._outlook(options)
+            return
+        if action == "outlook-alerts":
+            self._outlook_alerts(options["months"])
             return
         if action == "indicators":
             self._indicators(options)
@@ -124,6 +133,12 @@ class Command(BaseCommand):
                 + f"lấy cùng tháng năm trước {test.naive_mape:.1f}%".replace(".", ",")
                 + "."
             )
+
+    def _outlook_alerts(self, months: int) -> None:
+        if not 1 <= months <= 24:
+            raise CommandError("Số tháng phải từ 1 đến 24.")
+        red, queued = outlook.alert_provinces(today(), months)
+        self.stdout.write(f"{red} tỉnh có tháng dự kiến thiếu máu; {queued} tin cảnh báo mới được gửi.")
 
     def _indicators(self, options):
         try:
