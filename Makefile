@@ -38,8 +38,8 @@ test: install
 	@scripts/ensure-system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# LibreOffice headless, to read .doc/.odt/.ods appendices (large: installed only when asked for; or set
-# HIENMAU_LIBREOFFICE=1 for `make run` / `make test`).
+# LibreOffice headless, to read .doc/.odt/.ods appendices: `make test` installs it; `make run` only when asked
+# for here or with HIENMAU_LIBREOFFICE=1.
 libreoffice:
 	@scripts/ensure-system-packages libreoffice
 
