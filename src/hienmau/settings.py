@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "hienmau.standby",
     "hienmau.reports",
     "hienmau.honours",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "hienmau.api",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +168,37 @@ HIENMAU_NOTIFY_MAX_ATTEMPTS = env_int("HIENMAU_NOTIFY_MAX_ATTEMPTS", 6)
 HIENMAU_QUIET_HOURS = env_hours("HIENMAU_QUIET_HOURS", (21, 7))
 # At most N messages per person in H hours (emergencies not counted): "3/24".
 HIENMAU_NOTIFY_RATE_LIMIT = env_rate("HIENMAU_NOTIFY_RATE_LIMIT", (3, 24))
+
+# The JSON API (hienmau/api, docs/api.md): tokens only, scoped like the pages, JSON errors in Vietnamese.
+HIENMAU_API_REQUESTS_PER_MINUTE = env_int("HIENMAU_API_REQUESTS_PER_MINUTE", 120)  # per token (per address without)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["hienmau.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["hienmau.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["hienmau.api.throttling.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "hienmau.api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "hienmau.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "hienmau API",
+    "DESCRIPTION": "Read the units, plans, drives, donors (masked), results and honours a token's unit "
+    "reaches, and push a facility's day of donations. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hienmau.api.schema.add_error_responses",
+    ],
+}
 
 LOGGING = {
     "version": 1,

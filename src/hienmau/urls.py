@@ -20,6 +20,7 @@ urlpatterns = [
     path("standby/", include("hienmau.standby.urls")),
     path("honours/", include("hienmau.honours.urls")),
     path("demand/", include("hienmau.demand.urls")),
+    path("api/", include("hienmau.api.urls")),
     path("switch-unit/", org_views.switch_unit, name="switch_unit"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -251,6 +251,23 @@ def visible_plans(plans: QS, scope: Scope) -> QS:
     return plans.filter(scope.unit_filter("issuing_unit__") | _related_in_scope(plans, "allocations", scope, "unit__"))
 
 
+def sees_plan_whole(scope: Scope, plan) -> bool:
+    """The issuing side sees every allocation of a plan and its totals; a unit it allocates to, its own rows."""
+    return scope.everything or scope.contains(plan.issuing_unit)
+
+
+def sees_allocation(scope: Scope, plan, allocation) -> bool:
+    """One allocation row of a visible plan: the issuing side's, or the allocated unit's own."""
+    return sees_plan_whole(scope, plan) or (allocation.unit_id is not None and scope.contains(allocation.unit))
+
+
+def visible_allocations(allocations: QS, scope: Scope) -> QS:
+    """Allocation rows the scope sees (`sees_allocation` as a query)."""
+    if scope.everything:
+        return allocations
+    return allocations.filter(scope.unit_filter("plan__issuing_unit__") | scope.unit_filter("unit__"))
+
+
 def may_make_plans(scope: Scope) -> bool:
     """Editors of a steering committee's side; a collecting facility's staff act on drives, not plans."""
     return scope.can_edit and scope.role != Role.FACILITY_STAFF
@@ -283,6 +300,18 @@ def drives_seen_whole(drives: QS, scope: Scope) -> QS:
     if scope.everything:
         return drives
     return drives.filter(scope.unit_filter("organiser__") | scope.unit_filter("facility__"))
+
+
+def visible_registrations(registrations: QS, scope: Scope) -> QS:
+    """Registrations of drives the scope sees whole, and those of its own units elsewhere (the part of a
+    drive a taking-part unit sees: drives.services.DrivePart)."""
+    if scope.everything:
+        return registrations
+    drives = registrations.model._meta.get_field("drive").related_model._default_manager.all()
+    return registrations.filter(
+        Q(drive__in=drives_seen_whole(drives, scope).values("pk"))
+        | Q(drive__in=visible_drives(drives, scope).values("pk")) & scope.unit_filter("unit__")
+    )
 
 
 def editable_drives(drives: QS, scope: Scope) -> QS:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hienmau.core.clock import today
 from hienmau.core.replica import reads_from_replica
 from hienmau.orgs.models import Unit, UnitKind
-from hienmau.orgs.scoping import get_unit_in_scope
+from hienmau.orgs.scoping import get_unit_in_scope, sees_allocation, sees_plan_whole
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
 from hienmau.reports import exports, services, submissions, unit_indicators
@@ -44,11 +44,11 @@ def plan_achievement(request, pk):
     if plan is None:
         raise Http404
     data = services.plan_achievement(plan)
-    whole = scope.everything or scope.contains(plan.issuing_unit)
+    whole = sees_plan_whole(scope, plan)
     rows = []
     for line in data.report.lines:
         allocation = data.allocations[line.key]
-        if not whole and not (allocation.unit_id and scope.contains(allocation.unit)):
+        if not sees_allocation(scope, plan, allocation):
             continue
         rows.append(
             {
