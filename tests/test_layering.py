@@ -18,6 +18,7 @@ ALLOWED = {
     "reports": {"core", "orgs", "plans", "donors", "drives", "results", "demand", "notify"},
     "standby": {"core", "orgs", "donors", "notify"},
     "honours": {"core", "orgs", "plans", "donors", "drives", "results", "reports"},
+    "humanitarian": {"core", "orgs", "plans", "donors", "results", "reports"},
     # The JSON API sits on top: it reads every app through its scoping and services, and owns no rules.
     "api": {"core", "orgs", "plans", "donors", "drives", "results", "reports", "standby", "honours"},
 }

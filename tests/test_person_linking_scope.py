@@ -569,3 +569,70 @@ def test_a_new_person_from_a_walk_in_is_found_by_the_unit_that_took_them(ctx):
     outsider = member("officer.an_giang", ctx.tree.an_giang, Role.OFFICER)
     client.force_login(outsider)
     assert client.get(reverse("donors:donor_detail", args=[newcomer.pk])).status_code == 404
+
+
+# --- humanitarian addresses (beneficiaries are people too) ----------------------------------------
+
+
+def test_another_provinces_beneficiary_is_never_visible(ctx, tmp_path, settings):
+    """The An Giang donor is also on An Giang's file as a humanitarian address. No Ân Thi user reaches
+    that record by any beneficiary path: page, edit, reveal, documents, erasure, list, search, report,
+    exports; and recording someone with her CCCD in Ân Thi links nothing to her record."""
+    from hienmau.humanitarian.models import Beneficiary, BeneficiaryDocument
+    from hienmau.humanitarian.services import attach_document
+
+    settings.MEDIA_ROOT = tmp_path
+    place = Unit.objects.get(name="Mỹ Hoà Hưng")
+    theirs = Beneficiary.objects.create(
+        unit=place,
+        kind="person",
+        full_name=ctx.other.full_name,
+        cccd=ctx.other.cccd,
+        phone=ctx.other.phone,
+        address=ctx.other.address,
+        status="established",
+        established_on=datetime.date(2026, 1, 5),
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = attach_document(theirs, SimpleUploadedFile("don.pdf", b"%PDF", "application/pdf"), None)
+    client = ctx.client
+    for user in (ctx.people.district_officer, ctx.people.van_du_focal):
+        client.force_login(user)
+        for name, args in (
+            ("beneficiary_detail", [theirs.pk]),
+            ("beneficiary_edit", [theirs.pk]),
+            ("beneficiary_erase", [theirs.pk]),
+            ("document_download", [theirs.pk, document.pk]),
+        ):
+            assert client.get(reverse(f"humanitarian:{name}", args=args)).status_code == 404, name
+        for field in ("cccd", "phone"):
+            url = reverse("humanitarian:beneficiary_reveal", args=[theirs.pk, field])
+            assert client.post(url, {"reason": "xem"}).status_code == 404
+        for name, args in (("humanitarian:pledge_create", [theirs.pk]), ("humanitarian:document_upload", [theirs.pk])):
+            assert client.post(reverse(name, args=args), {}).status_code == 404
+        for query in ("", "Châu", ctx.other.full_name):
+            listing = client.get(reverse("humanitarian:beneficiary_list"), {"q": query}).content.decode()
+            assert f"/humanitarian/{theirs.pk}/" not in listing
+            assert listing.count(ctx.other.full_name) == (1 if query == ctx.other.full_name else 0)  # the box
+        report = client.get(reverse("humanitarian:report")).content.decode()
+        assert "Mỹ Hoà Hưng" not in report
+        for fmt in ("xlsx", "docx"):
+            exported = client.get(reverse("humanitarian:report_export", args=[fmt]))
+            assert exported.status_code == 200 and b"Hoa Hung" not in exported.content
+    # The Ân Thi officer records someone with her CCCD: a record of their own, nothing joined to hers.
+    client.force_login(ctx.people.district_officer)
+    created = client.post(
+        reverse("humanitarian:beneficiary_create"),
+        {
+            "unit": ctx.tree.van_du.pk,
+            "kind": "person",
+            "full_name": "Nguyễn Văn Khác",
+            "cccd": ctx.other.cccd,
+            "status": "surveyed",
+        },
+    )
+    assert created.status_code == 302 and ctx.other.full_name not in created.content.decode()
+    mine = Beneficiary.objects.get(full_name="Nguyễn Văn Khác")
+    assert mine.unit == ctx.tree.van_du and Beneficiary.objects.get(pk=theirs.pk).unit == place
+    assert BeneficiaryDocument.objects.filter(beneficiary=theirs).count() == 1

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "hienmau.standby",
     "hienmau.reports",
     "hienmau.honours",
+    "hienmau.humanitarian",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("hienmau.reports.urls")),
     path("standby/", include("hienmau.standby.urls")),
     path("honours/", include("hienmau.honours.urls")),
+    path("humanitarian/", include("hienmau.humanitarian.urls")),
     path("demand/", include("hienmau.demand.urls")),
     path("api/", include("hienmau.api.urls")),
     path("switch-unit/", org_views.switch_unit, name="switch_unit"),

@@ -25,6 +25,7 @@ from hienmau.core.lib.text import fold
 from hienmau.donors.models import Donation, Donor, DuplicateProposal
 from hienmau.drives import services as drive_services
 from hienmau.drives.models import Drive, Registration, RegistrationStatus, TimeSlot
+from hienmau.humanitarian.models import Beneficiary
 from hienmau.orgs.models import Unit
 
 NAME = "Quách Thị Diệu Linh"
@@ -85,6 +86,7 @@ def traces_in_files(root: Path) -> list[str]:
 @pytest.fixture
 def var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
     settings.HIENMAU_NOTIFY_BACKEND = "file"
     return tmp_path
 
@@ -184,6 +186,31 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
         officer.post(
             reverse("donors:donor_reveal", args=[person.pk, "phone"]), HTTP_HX_PROMPT=f"Gọi cho chị {NAME} {PHONE}"
         )
+        # The same person on file as a humanitarian address (by her CCCD), with a document and a reveal.
+        assert (
+            officer.post(
+                reverse("humanitarian:beneficiary_create"),
+                {
+                    "unit": tree.van_du.pk,
+                    "kind": "person",
+                    "full_name": NAME,
+                    "date_of_birth": f"{BORN:%d/%m/%Y}",
+                    "cccd": CCCD,
+                    "phone": PHONE,
+                    "address": "Số 5 ngõ 12 thôn Đông",
+                    "situation": f"Chị {NAME} nuôi mẹ già",
+                    "status": "surveyed",
+                },
+            ).status_code
+            == 302
+        )
+        beneficiary = Beneficiary.objects.get(cccd=CCCD)
+        paper = SimpleUploadedFile("ho-so.pdf", f"Đơn đề nghị của {NAME}, CCCD {CCCD}".encode(), "application/pdf")
+        officer.post(reverse("humanitarian:document_upload", args=[beneficiary.pk]), {"file": paper})
+        assert beneficiary.documents.exists()
+        officer.post(
+            reverse("humanitarian:beneficiary_reveal", args=[beneficiary.pk, "phone"]), {"reason": f"Gọi {NAME}"}
+        )
         # Merge: every other record of hers is merged into the first.
         # The self-registered one is not linked to her (the public page links nobody): it waits in the
         # review queue as a possible duplicate, and is merged from there.
@@ -226,6 +253,7 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
     assert traces_in_database(secrets) == []
     assert traces_in_files(var_dir) == []
     person.refresh_from_db()
+    assert Beneficiary.objects.get(pk=beneficiary.pk).erased_at is not None
     assert person.donations.filter(outcome="donated").count() == 2  # the counts stay, anonymous
     assert hers.count() == 3
 

@@ -1,7 +1,7 @@
 """Uploaded or pasted files kept between "check" and "confirm": stored under var/imports with a random
 token, remembered in the user's session, so one user's token never opens another user's file.
 
-This is the one place that writes uploads. They hold people's names, so the files are readable by the
+This is the one place that writes uploads (files kept with a record go through `private_storage`). They hold people's names, so the files are readable by the
 service's account only (0600, in a 0700 directory), removed on confirm or cancel (`forget`), removed
 after a day by `hienmau purge-uploads` (`purge_old_uploads`), and erased with a person (`erase_uploads`).
 """
@@ -16,10 +16,18 @@ import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.http import Http404
 
 MAX_AGE = datetime.timedelta(days=1)
+
+
+def private_storage() -> FileSystemStorage:
+    """Where files kept with a record that names a person are stored (a humanitarian beneficiary's
+    documents): under MEDIA_ROOT (read when used, so tests may move it), 0600 files in 0700 folders, never
+    served as static media: a view that checks the scope sends them."""
+    return FileSystemStorage(file_permissions_mode=0o600, directory_permissions_mode=0o700)
 
 
 def imports_dir() -> Path:

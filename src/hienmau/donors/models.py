@@ -373,12 +373,15 @@ class RevealLogQuerySet(models.QuerySet):
 
 
 class RevealLog(models.Model):
-    """Who looked at a donor's full CCCD or phone number or exported their record, when and why
+    """Who looked at a person's full CCCD or phone number or exported their record, when and why
     (sensitive personal data). Rows are never deleted: erasure keeps them, pointing at the anonymised
-    record."""
+    record. The person is a donor, or a record of an app above donors that holds people the same way
+    (a humanitarian beneficiary), named by its model label and id so donors imports nothing above it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="reveals")
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT, related_name="reveals", null=True, blank=True)
+    subject = models.CharField(max_length=60, blank=True)  # "humanitarian.beneficiary"; "" for a donor
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     field = models.CharField(max_length=20)  # "cccd", "phone" or "export"
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
     at = models.DateTimeField(auto_now_add=True)
@@ -389,9 +392,16 @@ class RevealLog(models.Model):
         verbose_name = _("nhật ký xem dữ liệu cá nhân")
         verbose_name_plural = _("nhật ký xem dữ liệu cá nhân")
         ordering = ["-at"]
+        indexes = [models.Index(fields=["subject", "subject_id"], name="donors_reveal_subject")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(donor__isnull=False, subject="") | Q(donor__isnull=True, subject_id__isnull=False),
+                name="donors_reveal_one_person",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.donor_id} — {self.field}"
+        return f"{self.user} — {self.donor_id or f'{self.subject}#{self.subject_id}'} — {self.field}"
 
     def delete(self, *args, **kwargs):
         raise PermissionError("reveal-log rows are an access record and are never deleted")

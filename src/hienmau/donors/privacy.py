@@ -27,15 +27,29 @@ def masked(field: str, value: str | None) -> str:
     return MASKS[field](value) if value else ""
 
 
-def reveal(donor: Donor, field: str, user, reason: str) -> str:
-    """The full value of a masked field, after logging who asked, when and why."""
+def subject_of(record: models.Model) -> dict:
+    """How a reveal-log row names the person: a donor by its key, any other record (a humanitarian
+    beneficiary, which masks the same fields) by its model label and id."""
+    if isinstance(record, Donor):
+        return {"donor": record}
+    return {"subject": record._meta.label_lower, "subject_id": record.pk}
+
+
+def reveals_of(record: models.Model):
+    """The reveal-log rows about one person's record, newest first."""
+    return RevealLog.objects.filter(**subject_of(record)).select_related("user")
+
+
+def reveal(record: models.Model, field: str, user, reason: str) -> str:
+    """The full value of a masked field of a donor (or of another record holding CCCD and phone, such as a
+    humanitarian beneficiary), after logging who asked, when and why."""
     if field not in REVEALABLE:
         raise ValidationError(_("Trường này không thể hiển thị."))
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError(_("Ghi lý do cần xem số đầy đủ."), code="reason")
-    RevealLog.objects.create(user=user, donor=donor, field=field, reason=reason[:500])
-    return getattr(donor, field) or ""
+    RevealLog.objects.create(user=user, field=field, reason=reason[:500], **subject_of(record))
+    return getattr(record, field) or ""
 
 
 def export_donor(donor: Donor, user) -> bytes:
@@ -188,7 +202,11 @@ def erase_donor_records(identity: Identity) -> None:
             Household.history.filter(history_id=row.history_id).update(
                 name=identity.scrub(row.name), note=identity.scrub(row.note)
             )
-    for log in RevealLog.objects.filter(donor__in=ids):
+    # Other records of the person (identity.extra["subjects"]: {"humanitarian.beneficiary": {ids}}).
+    about = Q(donor__in=ids)
+    for label, subject_ids in identity.extra.get("subjects", {}).items():
+        about |= Q(subject=label, subject_id__in=subject_ids)
+    for log in RevealLog.objects.filter(about):
         if identity.mentioned_in(log.reason):
             RevealLog.objects.filter(pk=log.pk).update(reason=identity.scrub(log.reason))
 

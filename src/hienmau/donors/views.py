@@ -4,7 +4,6 @@ CCCD and phone are masked unless an officer reveals them, which is logged."""
 from __future__ import annotations
 
 from collections import Counter
-from urllib.parse import unquote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +24,7 @@ from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImport
 from hienmau.donors.importer import HistoryImportError, import_history
 from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
 from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome, ReviewStatus, TransferRequest
+from hienmau.donors.reveal_views import reveal_response
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.orgs.scoping import require_edit, scope_queryset, scope_required, scoped_units
 
@@ -160,27 +161,9 @@ def donor_detail(request, pk):
 @scope_required
 @require_POST
 def donor_reveal(request, pk, field):
-    """htmx: the full value in place of the masked one, once a reason is given (asked by the button's
-    prompt, sent as the HX-Prompt header, or as a "reason" form field)."""
+    """htmx: the full value in place of the masked one, once a reason is given (logged)."""
     donor = _donor(request, pk)
-    if field not in privacy.REVEALABLE:
-        raise Http404
-    # htmx sends a non-ASCII prompt answer URI-encoded (header values are ASCII).
-    reason = request.POST.get("reason") or unquote(request.headers.get("HX-Prompt", ""))
-    try:
-        value = privacy.reveal(donor, field, request.user, reason)
-    except ValidationError as exc:
-        return render(
-            request,
-            "donors/_masked_value.html",
-            {
-                "donor": donor,
-                "field": field,
-                "value": privacy.masked(field, getattr(donor, field)),
-                "error": exc.messages[0],
-            },
-        )
-    return render(request, "donors/_masked_value.html", {"donor": donor, "field": field, "revealed": value or "—"})
+    return reveal_response(request, donor, field, reverse("donors:donor_reveal", args=[donor.pk, field]))
 
 
 @scope_required

@@ -399,3 +399,28 @@ def editable_clubs(clubs: QS, scope: Scope | None, user) -> QS:
     if scope is None or not scope.can_edit:
         return clubs.filter(chaired)
     return clubs if scope.everything else clubs.filter(scope.unit_filter("unit__") | chaired)
+
+
+# --- humanitarian addresses ---------------------------------------------------------------------
+
+
+def visible_beneficiaries(beneficiaries: QS, scope: Scope) -> QS:
+    """Humanitarian addresses (households, people) of a commune in the scope: the people's own place, as
+    for donors; a sponsor elsewhere never widens who sees them."""
+    return beneficiaries if scope.everything else beneficiaries.filter(scope.unit_filter("unit__"))
+
+
+def editable_beneficiaries(beneficiaries: QS, scope: Scope) -> QS:
+    """Editors (officers, focal points are read-only) of the commune's side; not a facility's staff."""
+    if not scope.can_edit or scope.role == Role.FACILITY_STAFF:
+        return beneficiaries.none()
+    return visible_beneficiaries(beneficiaries, scope)
+
+
+def visible_sponsors(sponsors: QS, scope: Scope) -> QS:
+    """Sponsors kept by a unit in the scope, and those that pledged to an address the scope sees."""
+    if scope.everything:
+        return sponsors
+    return sponsors.filter(
+        scope.unit_filter("unit__") | _related_in_scope(sponsors, "pledges", scope, "beneficiary__unit__")
+    )

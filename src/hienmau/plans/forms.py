@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from hienmau.core.forms import VietnameseIntegerField, vietnamese_number_fields
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
-from hienmau.plans.models import CampaignLabel, Plan, Target
+from hienmau.plans.models import CampaignLabel, Metric, Plan, Target
 from hienmau.plans.services import MAX_CELL_VALUE
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -83,10 +83,18 @@ class AddRowForm(forms.Form):
     total = VietnameseIntegerField(required=False, label=_("Tổng"), min_value=0, max_value=MAX_CELL_VALUE)
     section = forms.CharField(required=False, label=_("Nhóm"), max_length=255)
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, metrics: tuple[str, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+        if metrics:  # a plan of a kind that splits other metrics than blood units (KIND_METRICS)
+            self.fields["metric"] = forms.ChoiceField(
+                label=_("Chỉ tiêu"), choices=[(m, Metric(m).label) for m in metrics]
+            )
+
+    @property
+    def metric(self) -> str:
+        return self.cleaned_data.get("metric") or Metric.BLOOD_UNITS
 
 
 class AddBucketForm(forms.Form):

@@ -21,6 +21,8 @@ class PlanKind(models.TextChoices):
     ANNUAL = "annual", _("Kế hoạch năm")
     CAMPAIGN = "campaign", _("Chiến dịch")
     DRIVE = "drive", _("Một đợt / ngày hội")
+    # Seed 004, part 2: "Mỗi tổ chức, mỗi cá nhân gắn với một địa chỉ nhân đạo" (the humanitarian app).
+    HUMANITARIAN = "humanitarian", _("Cuộc vận động “Địa chỉ nhân đạo”")
 
 
 class PlanStatus(models.TextChoices):
@@ -40,10 +42,20 @@ class Metric(models.TextChoices):
     POPULATION_PERCENT = "population_percent", _("% dân số tham gia hiến máu")
     STAFF_PERCENT = "staff_percent", _("% cán bộ cơ quan thành viên tham gia")
     UNITS_PERCENT = "units_percent", _("% đơn vị hưởng ứng")
+    # The humanitarian-address drive (seed 004, part 2): counted by the humanitarian app.
+    HUMANITARIAN_ADDRESSES = "humanitarian_addresses", _("Địa chỉ nhân đạo được xác lập")
+    SPONSORS = "sponsors", _("Nhà tài trợ, mạnh thường quân được vận động")
 
     @property
     def is_percent(self) -> bool:
         return self.value.endswith("_percent")
+
+
+# The metrics a plan of a kind splits across units, when not blood units: a humanitarian-address plan
+# allocates addresses to set up and sponsors to find (two rows per unit, one per metric).
+KIND_METRICS: dict[str, tuple[str, ...]] = {
+    PlanKind.HUMANITARIAN: (Metric.HUMANITARIAN_ADDRESSES, Metric.SPONSORS),
+}
 
 
 class CountingBasis(models.TextChoices):

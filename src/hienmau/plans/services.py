@@ -19,6 +19,7 @@ from hienmau.plans.models import (
     Allocation,
     AllocationCell,
     Bucket,
+    Metric,
     Plan,
     PlanAmendment,
     PlanAttachment,
@@ -165,12 +166,20 @@ def attach_file(plan: Plan, upload) -> PlanAttachment:
     return PlanAttachment.objects.create(plan=plan, file=upload, name=upload.name[:255])
 
 
-def add_allocation(plan: Plan, unit: Unit, total: int | None = None, section: str = "") -> Allocation:
+def add_allocation(
+    plan: Plan, unit: Unit, total: int | None = None, section: str = "", metric: str = Metric.BLOOD_UNITS
+) -> Allocation:
     require_open(plan)
     _check_value(total)
     position = (plan.allocations.aggregate(last=Max("position"))["last"] or 0) + 1
     return Allocation.objects.create(
-        plan=plan, unit=unit, unit_name=unit.full_name, total=total, section=section, position=position
+        plan=plan,
+        unit=unit,
+        unit_name=unit.full_name,
+        total=total,
+        section=section,
+        position=position,
+        metric=metric,
     )
 
 

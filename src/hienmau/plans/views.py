@@ -39,7 +39,7 @@ from hienmau.plans.importer import PlanAlreadyImported, PlanImportError, analyse
 from hienmau.plans.lib import versions
 from hienmau.plans.lib.appendix import AppendixError
 from hienmau.plans.lib.appendix_columns import is_meaning
-from hienmau.plans.models import Allocation, Plan, PlanStatus
+from hienmau.plans.models import KIND_METRICS, Allocation, Plan, PlanStatus
 
 IMPORT_SESSION_KEY = "hienmau.plan_imports"
 
@@ -163,7 +163,7 @@ def _grid_page(request, plan: Plan, row_form: AddRowForm | None = None, status: 
         {
             "plan": plan,
             "grid": services.build_grid(plan),
-            "row_form": row_form or AddRowForm(units=units),
+            "row_form": row_form or AddRowForm(units=units, metrics=KIND_METRICS.get(plan.kind, ())),
             "bucket_form": AddBucketForm(),
         },
         status=status,
@@ -209,11 +209,11 @@ def grid_add_row(request, pk):
     scope = request.scope
     plan = _open_plan(scope, pk)
     units = scoped_units(scope).descendants_of(plan.issuing_unit, include_self=False)
-    form = AddRowForm(request.POST, units=units)
+    form = AddRowForm(request.POST, units=units, metrics=KIND_METRICS.get(plan.kind, ()))
     if form.is_valid():
         try:
             services.add_allocation(
-                plan, form.cleaned_data["unit"], form.cleaned_data["total"], form.cleaned_data["section"]
+                plan, form.cleaned_data["unit"], form.cleaned_data["total"], form.cleaned_data["section"], form.metric
             )
         except ValidationError as exc:
             form.add_error("total", exc)

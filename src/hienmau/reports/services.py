@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -141,14 +141,24 @@ def plan_period(plan: Plan, buckets=None) -> rules.Period | None:
     return rules.plan_period(plan.period_start, plan.period_end, plan.date, [(b.key, b.date) for b in buckets])
 
 
-def plan_achievement(plan: Plan, as_of: datetime.date | None = None) -> PlanAchievement:
+FigureSource = Callable[[list[str], datetime.date, datetime.date], list[achievement.Figure]]
+
+
+def plan_achievement(
+    plan: Plan,
+    as_of: datetime.date | None = None,
+    *,
+    metric: str = Metric.BLOOD_UNITS,
+    source: FigureSource | None = None,
+) -> PlanAchievement:
+    """Target against result per allocation of `metric`. Blood units count the recorded results; another
+    metric brings its own figures (`source(paths, first, last)`: per unit path × day, the count in
+    `Counts.collected`), e.g. the humanitarian addresses set up, and is counted by the same rules."""
     as_of = as_of or today()
     buckets = plan.ordered_buckets()
     pairs = [(b.key, b.date) for b in buckets]
     period = plan_period(plan, buckets)
-    allocations = list(
-        plan.allocations.filter(metric=Metric.BLOOD_UNITS).select_related("unit").prefetch_related("cells__bucket")
-    )
+    allocations = list(plan.allocations.filter(metric=metric).select_related("unit").prefetch_related("cells__bucket"))
     inputs = [
         achievement.AllocationInput(
             key=a.pk,
@@ -164,7 +174,7 @@ def plan_achievement(plan: Plan, as_of: datetime.date | None = None) -> PlanAchi
     if period is not None:
         first = datetime.date(period.start.year, 1, 1)
         last = datetime.date(period.end.year, 12, 31)
-        found = figures(paths, first, last)
+        found = (source or figures)(paths, first, last)
     report = achievement.plan_report(inputs, found, period, pairs, as_of, issuer_path=plan.issuing_unit.path)
     return PlanAchievement(plan, period, buckets, report, {a.pk: a for a in allocations}, as_of)
 
