@@ -47,7 +47,7 @@ SPONSORS = (
 )
 # (commune, name, kind, members, needs, situation, status, pledges: (sponsor index, need, amount, qty, freq,
 #  start, end, deliveries: (date, value, qty)))
-HOUSEHOLDS = (
+HOUSEHOLDS: tuple[tuple, ...] = (
     (
         "Phú Mỹ",
         "Thạch Thị Mẫu Một",
@@ -233,9 +233,9 @@ def load_demo(write=None) -> int:
     Target.objects.create(plan=plan, metric=Metric.HUMANITARIAN_ADDRESSES, value=sum(a for a, _ in DISTRICTS.values()))
     Target.objects.create(plan=plan, metric=Metric.SPONSORS, value=sum(s for _, s in DISTRICTS.values()))
     position = 0
-    for code, (addresses, sponsors) in DISTRICTS.items():
+    for code, (addresses, sponsor_target) in DISTRICTS.items():
         district = districts[code]
-        for metric, total in ((Metric.HUMANITARIAN_ADDRESSES, addresses), (Metric.SPONSORS, sponsors)):
+        for metric, total in ((Metric.HUMANITARIAN_ADDRESSES, addresses), (Metric.SPONSORS, sponsor_target)):
             position += 1
             Allocation.objects.create(
                 plan=plan, unit=district, unit_name=district.full_name, metric=metric, total=total, position=position

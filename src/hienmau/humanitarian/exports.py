@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from hienmau.core.lib import word
 from hienmau.core.lib.documents import FONT, MOTTO, MOTTO_2, a4_sheet, issuing_body, place_date_line, safe_cell
 from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.word import USABLE_W
@@ -69,7 +70,7 @@ def table(context: dict) -> Table:
     total = ["", "Tổng cộng", "", ""] + [
         _n(v) for v in (t.recorded, t.established, t.supported, t.sponsors, t.promised, t.delivered, t.cards)
     ]
-    targets = []
+    targets: list[list[str]] = []
     for achievement in context["targets"]:
         for line in achievement.report.lines:
             allocation = achievement.allocations[line.key]
@@ -170,8 +171,6 @@ def docx(data: Table) -> bytes:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
-
-    from hienmau.core.lib import word
 
     size = 11
     document = Document()

@@ -4,12 +4,15 @@ erases what it holds about the person (the reveal log's reasons, kept uploads, t
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienmau.core.erasure import Identity, erase_everywhere, register_eraser
+from hienmau.donors.models import RevealLog
 from hienmau.humanitarian.models import Beneficiary, BeneficiaryDocument, Delivery, Pledge, Sponsor
 
 SUBJECT = "humanitarian.beneficiary"
@@ -63,8 +66,12 @@ def erase_beneficiary_records(identity: Identity) -> None:
         beneficiary.save()
         documents = list(BeneficiaryDocument.objects.filter(beneficiary=beneficiary))
         for document in documents:
-            transaction.on_commit(lambda f=document.file: f.delete(save=False))
+            transaction.on_commit(partial(document.file.delete, save=False))
         BeneficiaryDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
+    # Reveal-log reasons about these records (a donor's erasure reaches them by CCCD, not by subject).
+    for log in RevealLog.objects.filter(subject=SUBJECT, subject_id__in=ids):
+        if identity.mentioned_in(log.reason):
+            RevealLog.objects.filter(pk=log.pk).update(reason=identity.scrub(log.reason))
     # Sponsors who are the person (by name or phone), and notes anywhere in the drive that name them.
     phones = identity.phone_forms()
     for sponsor in Sponsor.objects.filter(

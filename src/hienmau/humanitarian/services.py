@@ -143,7 +143,7 @@ def address_figures(paths: list[str], first: datetime.date, last: datetime.date)
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return [Figure(r["unit__path"], r["established_on"], Counts(collected=r["n"])) for r in rows]
+    return [Figure(r["unit__path"], r["established_on"], Counts(collected=r["n"])) for r in rows if r["established_on"]]
 
 
 def sponsor_figures(paths: list[str], first: datetime.date, last: datetime.date) -> list[Figure]:
@@ -214,17 +214,17 @@ def coverage_by_unit(beneficiaries: QuerySet[Beneficiary], plan: Plan | None = N
     counts = beneficiaries.values("unit").annotate(
         recorded=Count("pk"), established=Count("pk", filter=~Q(status=BeneficiaryStatus.SURVEYED))
     )
-    for row in counts.order_by():
-        per_unit[row["unit"]] += Coverage(row["recorded"], row["established"])
+    for counted in counts.order_by():
+        per_unit[counted["unit"]] += Coverage(counted["recorded"], counted["established"])
     supported = (
         beneficiaries.filter(pledges__deliveries__isnull=False).values("unit").annotate(n=Count("pk", distinct=True))
     )
-    for row in supported.order_by():
-        per_unit[row["unit"]] += Coverage(supported=row["n"])
+    for helped in supported.order_by():
+        per_unit[helped["unit"]] += Coverage(supported=helped["n"])
     pledges = Pledge.objects.filter(beneficiary__in=beneficiaries.values("pk"))
     sponsors = pledges.values("beneficiary__unit").annotate(n=Count("sponsor", distinct=True)).order_by()
-    for row in sponsors:
-        per_unit[row["beneficiary__unit"]] += Coverage(sponsors=row["n"])
+    for paired in sponsors:
+        per_unit[paired["beneficiary__unit"]] += Coverage(sponsors=paired["n"])
     for pledge in pledges.values("beneficiary__unit", "amount", "frequency", "start", "end"):
         value = promised_value(pledge["amount"], pledge["frequency"], pledge["start"], pledge["end"]) or 0
         per_unit[pledge["beneficiary__unit"]] += Coverage(promised=value)
@@ -237,8 +237,9 @@ def coverage_by_unit(beneficiaries: QuerySet[Beneficiary], plan: Plan | None = N
         )
         .order_by()
     )
-    for row in deliveries:
-        per_unit[row["pledge__beneficiary__unit"]] += Coverage(delivered=row["value"] or 0, cards=row["cards"] or 0)
+    for arrived in deliveries:
+        unit_id = arrived["pledge__beneficiary__unit"]
+        per_unit[unit_id] += Coverage(delivered=arrived["value"] or 0, cards=arrived["cards"] or 0)
     units = list(Unit.objects.filter(pk__in=per_unit).select_related("parent"))
     related = linked_paths(units)
     areas = list(priority_areas(plan))

@@ -131,9 +131,10 @@ def beneficiary_detail(request, pk):
             "pledge_form": PledgeForm(
                 sponsors=Sponsor.objects.filter(pk__in=scoping.visible_sponsors(Sponsor.objects.all(), request.scope)),
                 initial={"start": today()},
+                auto_id="pledge-%s",
             ),
-            "delivery_form": DeliveryForm(initial={"date": today()}),
-            "document_form": DocumentForm(),
+            "delivery_form": DeliveryForm(initial={"date": today()}, auto_id="delivery-%s"),
+            "document_form": DocumentForm(auto_id="document-%s"),
         },
     )
 

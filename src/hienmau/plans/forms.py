@@ -83,7 +83,7 @@ class AddRowForm(forms.Form):
     total = VietnameseIntegerField(required=False, label=_("Tổng"), min_value=0, max_value=MAX_CELL_VALUE)
     section = forms.CharField(required=False, label=_("Nhóm"), max_length=255)
 
-    def __init__(self, *args, units=None, metrics: tuple[str, ...] = (), **kwargs):
+    def __init__(self, *args, units=None, metrics=(), **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units

@@ -170,7 +170,7 @@ def plan_achievement(
         for a in allocations
     ]
     paths = sorted({i.unit_path for i in inputs if i.unit_path} | {plan.issuing_unit.path})
-    found = []
+    found: list[achievement.Figure] = []
     if period is not None:
         first = datetime.date(period.start.year, 1, 1)
         last = datetime.date(period.end.year, 12, 31)
