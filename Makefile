@@ -25,13 +25,13 @@ run: install
 	$(DEV_ENV) $(BIN)/hienmau runserver 127.0.0.1:8000
 
 # The production stack locally: gunicorn with deploy/gunicorn.conf.py, static files collected and served by
-# WhiteNoise, DEBUG off. Needs DATABASE_URL (PostgreSQL) and HIENMAU_SECRET_KEY, as production does.
+# WhiteNoise, DEBUG off, plain HTTP on loopback (HIENMAU_HTTPS=0 unless set). Needs DATABASE_URL (PostgreSQL) and HIENMAU_SECRET_KEY, as production does.
 serve-prod: install
 	@test -n "$$DATABASE_URL" || { echo "serve-prod: đặt DATABASE_URL (PostgreSQL), ví dụ postgres://postgres@127.0.0.1:5432/hienmau" >&2; exit 2; }
 	@test -n "$$HIENMAU_SECRET_KEY" || { echo "serve-prod: đặt HIENMAU_SECRET_KEY" >&2; exit 2; }
 	$(BIN)/hienmau migrate --noinput
 	$(BIN)/hienmau collectstatic --noinput
-	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
+	HIENMAU_HTTPS=$${HIENMAU_HTTPS:-0} $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 # Uses DATABASE_URL when set (CI: the PostgreSQL server on 127.0.0.1:5432), SQLite otherwise.
 test: install

@@ -100,3 +100,11 @@ def fake_gateway(settings):
     settings.HIENMAU_NOTIFY_TIMEOUT = 0.5
     yield gateway
     gateway.stop()
+
+
+@pytest.fixture(autouse=True)
+def _empty_rate_counters():
+    """Rate limits (core/ratelimit.py) count per address; every test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("HIENMAU_SECRET_KEY", "tests-only-not-a-secret")
+# The test client and the live server speak plain HTTP (tests/core/test_security_headers.py checks HTTPS).
+os.environ.setdefault("HIENMAU_HTTPS", "0")
 
 from hienmau.settings import *  # noqa: F403
 
@@ -16,3 +18,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
     DATABASES["default"]["TEST"]["NAME"] = str(VAR_DIR / "test-suite.sqlite3")  # noqa: F405
 HIENMAU_QUIET_HOURS = (0, 0)  # the suite runs at any hour; quiet hours have their own tests
+# Rate counters in memory, emptied before each test (tests/conftest.py), never in var/.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -4,9 +4,11 @@ Nothing here writes a file. Serving in production (HIENMAU_DEBUG unset) refuses 
 HIENMAU_SECRET_KEY and DATABASE_URL (see wsgi.py); `make run` sets HIENMAU_DEBUG=1 itself.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.env import env_bool, env_hours, env_int, env_list, env_map, env_rate, env_str
@@ -34,6 +36,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
     "hienmau.core",
     "hienmau.orgs",
     "hienmau.plans",
@@ -61,14 +65,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hienmau.core.middleware.IdleSessionMiddleware",
     "hienmau.core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "hienmau.core.middleware.SecurityHeadersMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hienmau.orgs.middleware.ActiveUnitMiddleware",
     # Last, so its 400 page has the signed-in layout; it answers before any view runs.
     "hienmau.core.middleware.InputGuardMiddleware",
+    # After everything else (django-axes asks for it last): turns a locked-out login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hienmau.urls"
@@ -86,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hienmau.orgs.context_processors.active_unit",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -112,11 +122,56 @@ HIENMAU_REPLICA_READS = env_bool("HIENMAU_REPLICA_READS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id for new and changed passwords; older hashes still verify and are rehashed at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("HIENMAU_PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out (docs/security.md): an account after HIENMAU_LOGIN_FAILURES failed logins for
+# HIENMAU_LOGIN_COOLOFF_MINUTES (django-axes, in the database); an address after
+# HIENMAU_RATE_LOGIN_FAILURES ("count/seconds") failed logins, whatever the account (core/ratelimit.py).
+AXES_FAILURE_LIMIT = env_int("HIENMAU_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HIENMAU_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for "ip_address" among the parameters above: it would lock an address at the accounts'
+# limit (5), i.e. a whole office behind one NAT address after five typos of five people. The address has its
+# own, higher limit (HIENMAU_RATE_LOGIN_FAILURES), tested in tests/core/test_access_limits.py.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hienmau.core.auth_views.account_locked_out"
+AXES_CLIENT_IP_CALLABLE = "hienmau.core.ratelimit.client_ip"
+AXES_VERBOSE = False
+HIENMAU_RATE_LOGIN_FAILURES = env_rate("HIENMAU_RATE_LOGIN_FAILURES", (30, 900))
+# Public pages, per address: self-registration submissions and certificate checks.
+HIENMAU_RATE_SELF_REGISTRATION = env_rate("HIENMAU_RATE_SELF_REGISTRATION", (20, 600))
+HIENMAU_RATE_CERTIFICATE_CHECK = env_rate("HIENMAU_RATE_CERTIFICATE_CHECK", (30, 60))
+# Idle timeout: a session ends after this long without a request (core/middleware.IdleSessionMiddleware).
+SESSION_COOKIE_AGE = env_int("HIENMAU_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Rate counters, shared by every worker on the machine.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -149,8 +204,50 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-SESSION_COOKIE_SECURE = env_bool("HIENMAU_SECURE_COOKIES", False)
+# Trusted reverse proxies in front of gunicorn (nginx: 1); the client address is read behind them.
+HIENMAU_PROXY_COUNT = env_int("HIENMAU_PROXY_COUNT", 0)
+
+# --- Transport and headers (docs/security.md) ---------------------------------------------------------
+# Serving without DEBUG means HTTPS: redirect, HSTS, secure cookies. HIENMAU_HTTPS=0 only for a plain-HTTP
+# trial on a closed network (`make serve-prod` on loopback); `manage.py check --deploy` then warns.
+HIENMAU_HTTPS = env_bool("HIENMAU_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("HIENMAU_SECURE_COOKIES", HIENMAU_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = HIENMAU_HTTPS
+SECURE_HSTS_SECONDS = env_int("HIENMAU_HSTS_SECONDS", 31_536_000) if HIENMAU_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HIENMAU_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HIENMAU_HSTS_PRELOAD", True)
+# Behind a reverse proxy (HIENMAU_PROXY_COUNT > 0) the proxy says whether the client came over HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HIENMAU_PROXY_COUNT else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# core/middleware.SecurityHeadersMiddleware: the camera only for this site's own pages (check-in QR scan).
+HIENMAU_PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()"
+)
+# django-csp: no inline script anywhere (app.js holds the shared behaviours); the few inline <style>
+# blocks carry the request's nonce; style attributes are allowed (they cannot run code).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

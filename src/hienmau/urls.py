@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from hienmau.core import auth_views as auth_login
 from hienmau.orgs import views as org_views
 from hienmau.reports import home_views
 
@@ -23,7 +24,7 @@ urlpatterns = [
     path("demand/", include("hienmau.demand.urls")),
     path("api/", include("hienmau.api.urls")),
     path("switch-unit/", org_views.switch_unit, name="switch_unit"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", auth_login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

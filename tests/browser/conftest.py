@@ -1,8 +1,10 @@
 """Playwright driving Debian's chromium (installed by scripts/ensure-system-packages) against live_server."""
 
+import functools
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,20 @@ def chromium_path() -> str:
     return path
 
 
+def wait_for_function(page, expression: str, arg=None, timeout: float | None = None, polling=None):
+    """Playwright's own wait_for_function runs its predicate through eval() inside the page, which the
+    Content-Security-Policy (no 'unsafe-eval') refuses; this polls with page.evaluate, which goes through
+    the DevTools protocol, until the expression is truthy."""
+    deadline = time.monotonic() + (timeout or 15_000) / 1000
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout or 15_000} ms for {expression!r}")
+        page.wait_for_timeout(100)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -47,6 +63,7 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.wait_for_function = functools.partial(wait_for_function, page)
     yield page
     context.close()
 

@@ -69,11 +69,12 @@ def env_hours(name: str, default: tuple[int, int]) -> tuple[int, int]:
 
 
 def env_rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    """ "3/24" → (3, 24): at most 3 in 24 hours; "0/24" for no limit."""
+    """ "3/24" → (3, 24): at most 3 in 24 periods (hours for the notify limit, seconds for the request
+    limits of core/ratelimit.py); "0/24" for no limit."""
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     count, sep, hours = raw.strip().partition("/")
     if sep and count.strip().isdigit() and hours.strip().isdigit() and int(hours) > 0:
         return int(count), int(hours)
-    raise ImproperlyConfigured(f"{name}={raw!r}: expected a count and hours like 3/24.")
+    raise ImproperlyConfigured(f"{name}={raw!r}: expected a count and a period like 3/24.")

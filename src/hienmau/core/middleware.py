@@ -1,4 +1,5 @@
 import json
+import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -91,3 +92,36 @@ def _json_strings(body: bytes) -> list[str]:
         elif isinstance(item, list):
             stack += item
     return found
+
+
+class IdleSessionMiddleware:
+    """A signed-in session ends after SESSION_COOKIE_AGE seconds without a request (idle timeout).
+
+    Django sets a session's expiry when it is saved; touching the session at most once a minute saves it
+    again, pushing the expiry forward without writing on every request (SESSION_SAVE_EVERY_REQUEST)."""
+
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - int(request.session.get("_seen", 0)) >= self.TOUCH_EVERY:
+                request.session["_seen"] = now
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django's SecurityMiddleware does not set: Permissions-Policy (settings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions = settings.HIENMAU_PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions)
+        return response

@@ -10,6 +10,7 @@ import re
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from hienmau.core.ratelimit import rate_limited
 from hienmau.donors.lib.certificate_text import component_phrase, masked_name
 from hienmau.donors.models import Donation
 
@@ -33,6 +34,7 @@ def _certificate(token: str) -> Donation | None:
 
 
 @require_safe
+@rate_limited("HIENMAU_RATE_CERTIFICATE_CHECK")
 def certificate_verify(request, token):
     donation = _certificate(token)
     if donation is None:

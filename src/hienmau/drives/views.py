@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.clock import today
 from hienmau.core.forms import errors_in_one_line
+from hienmau.core.ratelimit import rate_limited
 from hienmau.core.uploads import forget, stash, stashed
 from hienmau.drives import services
 from hienmau.drives.forms import (
@@ -456,6 +457,7 @@ def _list_confirm(request, drive: Drive, units):
 # --- public self-registration --------------------------------------------------------------------
 
 
+@rate_limited("HIENMAU_RATE_SELF_REGISTRATION", methods=("POST",))
 def public_register(request, token):
     drive = get_object_or_404(Drive, public_token=token, public_registration=True)
     slots = list(drive.slots.filter(unit__isnull=True).annotate(taken=Count("registrations")))
