@@ -98,3 +98,13 @@ def test_over_https_settings_the_site_redirects_and_sends_hsts(client, settings)
     assert response.status_code == 301 and response["Location"].startswith("https://")
     secure = client.get(reverse("login"), secure=True)
     assert secure["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.django_db
+def test_the_api_documentation_runs_its_script_from_files(client):
+    for name in ("api:docs", "api:redoc"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.content.decode()), name
+        assert _csp(response)["script-src"] == ["'self'"]
+    assert client.get(reverse("api:docs") + "?script")["Content-Type"] == "application/javascript"
