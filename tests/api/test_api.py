@@ -266,3 +266,9 @@ def test_a_read_only_or_outside_token_cannot_push(world, api):
     assert response.status_code == 404  # the hospital is outside the commune's scope
     invalid = api("facility").post("/api/v1/donations/push/", "{}", "application/json")
     assert invalid.status_code == 400 and invalid.json()["code"] == "invalid"
+
+
+def test_a_nul_character_is_refused_before_any_view_in_the_api_error_shape(world, api):
+    response = api("district").get("/api/v1/units/", {"kind": "x\x00"})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input" and "NUL" in response.json()["message"]

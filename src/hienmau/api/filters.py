@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 
 from hienmau.donors.models import Donation, Donor
 from hienmau.drives.models import Drive, Registration
@@ -13,8 +14,21 @@ from hienmau.orgs.scoping import scoped_units
 from hienmau.plans.models import Allocation, Plan
 from hienmau.standby.models import EmergencyRequest
 
-ID = {"min_value": 1, "max_value": 2**31 - 1}
-YEAR = {"min_value": 1900, "max_value": 2199}
+MAX_ID = 2**31 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """A record id: 1 to 2³¹ − 1 (larger numbers are refused before any query)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1900, "maximum": 2199})
+class YearFilter(filters.NumberFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1900, max_value=2199, **kwargs)
 
 
 class ScopedFilterSet(filters.FilterSet):
@@ -22,7 +36,7 @@ class ScopedFilterSet(filters.FilterSet):
     does not reach gives an empty list, as if it did not exist."""
 
     UNIT_FIELDS: tuple[str, ...] = ()
-    unit = filters.NumberFilter(method="in_unit", help_text="A unit id: its subtree.", **ID)
+    unit = IdFilter(method="in_unit", help_text="A unit id: its subtree.")
 
     def in_unit(self, queryset, name, value):
         unit = scoped_units(self.request.scope).filter(pk=int(value)).first()
@@ -49,7 +63,7 @@ class UnitFilter(ScopedFilterSet):
 
 class PlanFilter(ScopedFilterSet):
     UNIT_FIELDS = ("issuing_unit__",)
-    year = filters.NumberFilter(field_name="date__year", **YEAR)
+    year = YearFilter(field_name="date__year")
     status = filters.ChoiceFilter(choices=Plan._meta.get_field("status").choices)
     kind = filters.ChoiceFilter(choices=Plan._meta.get_field("kind").choices)
 
@@ -60,7 +74,7 @@ class PlanFilter(ScopedFilterSet):
 
 class AllocationFilter(ScopedFilterSet):
     UNIT_FIELDS = ("unit__",)
-    plan = filters.NumberFilter(field_name="plan_id", **ID)
+    plan = IdFilter(field_name="plan_id")
 
     class Meta:
         model = Allocation
@@ -72,7 +86,7 @@ class DriveFilter(ScopedFilterSet):
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
     status = filters.ChoiceFilter(choices=Drive._meta.get_field("status").choices)
-    plan = filters.NumberFilter(field_name="plan_id", **ID)
+    plan = IdFilter(field_name="plan_id")
 
     class Meta:
         model = Drive
@@ -81,7 +95,7 @@ class DriveFilter(ScopedFilterSet):
 
 class RegistrationFilter(ScopedFilterSet):
     UNIT_FIELDS = ("unit__",)
-    drive = filters.NumberFilter(field_name="drive_id", **ID)
+    drive = IdFilter(field_name="drive_id")
     status = filters.ChoiceFilter(choices=Registration._meta.get_field("status").choices)
 
     class Meta:
@@ -104,7 +118,7 @@ class DonationFilter(ScopedFilterSet):
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
     outcome = filters.ChoiceFilter(choices=Donation._meta.get_field("outcome").choices)
-    donor = filters.NumberFilter(field_name="donor_id", **ID)
+    donor = IdFilter(field_name="donor_id")
     bag_number = filters.CharFilter(max_length=40)
 
     class Meta:
@@ -125,9 +139,9 @@ class EmergencyRequestFilter(ScopedFilterSet):
 
 class HonourFilter(ScopedFilterSet):
     UNIT_FIELDS = ("owner__",)
-    year = filters.NumberFilter(field_name="year", **YEAR)
+    year = YearFilter(field_name="year")
     status = filters.ChoiceFilter(choices=Honour._meta.get_field("status").choices)
-    round = filters.NumberFilter(field_name="round_id", **ID)
+    round = IdFilter(field_name="round_id")
 
     class Meta:
         model = Honour

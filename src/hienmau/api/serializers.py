@@ -15,6 +15,14 @@ from hienmau.plans.models import Allocation, Plan
 from hienmau.standby.models import Call, EmergencyRequest
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$", "example": "07:30"})
+class ClockTime(serializers.TimeField):
+    """A time of day as written on the pages, "07:30" (JSON Schema's "time" format asks for a zone)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class UnitRefSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(read_only=True)
 
@@ -98,7 +106,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class AllocationSerializer(serializers.ModelSerializer):
-    unit = UnitRefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True, allow_null=True)
     metric_label = serializers.CharField(source="get_metric_display", read_only=True)
     cells = serializers.SerializerMethodField()
 
@@ -113,7 +121,9 @@ class AllocationSerializer(serializers.ModelSerializer):
 
 
 class SlotSerializer(serializers.ModelSerializer):
-    unit = UnitRefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True, allow_null=True)
+    start_time = ClockTime(read_only=True)
+    end_time = ClockTime(read_only=True)
 
     class Meta:
         model = TimeSlot
@@ -122,7 +132,9 @@ class SlotSerializer(serializers.ModelSerializer):
 
 class DriveSerializer(serializers.ModelSerializer):
     organiser = UnitRefSerializer(read_only=True)
-    facility = UnitRefSerializer(read_only=True)
+    start_time = ClockTime(read_only=True)
+    end_time = ClockTime(read_only=True, allow_null=True)
+    facility = UnitRefSerializer(read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     slots = serializers.SerializerMethodField()
 
@@ -154,7 +166,7 @@ class DriveSerializer(serializers.ModelSerializer):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
-    unit = UnitRefSerializer(read_only=True)
+    unit = UnitRefSerializer(read_only=True, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -168,8 +180,8 @@ class DonorSerializer(serializers.ModelSerializer):
     phone = serializers.SerializerMethodField(help_text="Masked, as on the pages.")
     sex_label = serializers.CharField(source="get_sex_display", read_only=True)
     blood_group = serializers.CharField(read_only=True)
-    commune = UnitRefSerializer(read_only=True)
-    workplace = UnitRefSerializer(read_only=True)
+    commune = UnitRefSerializer(read_only=True, allow_null=True)
+    workplace = UnitRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Donor
@@ -196,8 +208,8 @@ class DonorSerializer(serializers.ModelSerializer):
 
 
 class DonationSerializer(serializers.ModelSerializer):
-    facility = UnitRefSerializer(read_only=True)
-    mobilised_by = UnitRefSerializer(read_only=True)
+    facility = UnitRefSerializer(read_only=True, allow_null=True)
+    mobilised_by = UnitRefSerializer(read_only=True, allow_null=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     component_label = serializers.CharField(source="get_component_display", read_only=True)
 
@@ -249,8 +261,8 @@ class CallSerializer(serializers.ModelSerializer):
 
 
 class EmergencyRequestSerializer(serializers.ModelSerializer):
-    facility = UnitRefSerializer(read_only=True)
-    office = UnitRefSerializer(read_only=True)
+    facility = UnitRefSerializer(read_only=True, allow_null=True)
+    office = UnitRefSerializer(read_only=True, allow_null=True)
     component_label = serializers.CharField(source="get_component_display", read_only=True)
     urgency_label = serializers.CharField(source="get_urgency_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -315,6 +327,11 @@ class FiguresSerializer(serializers.Serializer):
     percent = serializers.FloatField(allow_null=True)
 
 
+class YearQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    by = serializers.ChoiceField(choices=["month", "unit"], required=False)
+
+
 class AchievementRowSerializer(FiguresSerializer):
     unit = serializers.CharField()
 
@@ -360,7 +377,7 @@ class PushSerializer(serializers.Serializer):
         min_value=1, max_value=2**31 - 1, help_text="The collecting facility (unit id)."
     )
     date = serializers.DateField()
-    rows = PushRowSerializer(many=True, allow_empty=False, max_length=5000)
+    rows = serializers.ListField(child=PushRowSerializer(), min_length=1, max_length=5000)
 
 
 class PushedRowSerializer(serializers.Serializer):

@@ -75,7 +75,9 @@ class UnitViewSet(ScopedViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", int, description="Default: this year."),
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": 2000, "maximum": 2100}, description="Default: this year."
+            ),
             OpenApiParameter("by", str, enum=["month", "unit"], description="Rows per month or per unit below."),
         ],
         responses=s.AchievementSerializer,
@@ -85,8 +87,9 @@ class UnitViewSet(ScopedViewSet):
     def achievement(self, request, pk=None):
         """Target, result and % of the unit's subtree in a year (reports.services.unit_year)."""
         unit = self.get_object()
-        year = _bounded(request.query_params.get("year"), today().year, 2000, today().year + 1)
-        by = request.query_params.get("by") if request.query_params.get("by") in ("month", "unit") else None
+        query = s.YearQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year, by = query.validated_data.get("year", today().year), query.validated_data.get("by")
         data = report_services.unit_year(unit, year, by).as_json()
         rows = [{key: row[key] for key in ("unit", "target", "result", "percent")} for row in data["rows"]]
         totals = {key: data["totals"][key] for key in ("target", "result", "percent")}
@@ -258,11 +261,3 @@ def not_found(request, path=""):
     return JsonResponse(
         {"code": "not_found", "message": _("Không tìm thấy, hoặc ngoài phạm vi của khoá này.")}, status=404
     )
-
-
-def _bounded(value, default: int, low: int, high: int) -> int:
-    try:
-        number = int(value) if value not in (None, "") else default
-    except ValueError:
-        return default
-    return min(max(number, low), high)

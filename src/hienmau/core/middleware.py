@@ -53,6 +53,8 @@ class InputGuardMiddleware:
             problem = _("Dữ liệu gửi lên quá lớn; hãy gửi tệp thay vì dán nội dung dài.")
         if problem is None:
             return self.get_response(request)
+        if request.path.startswith("/api/"):  # the JSON API's error shape (hienmau/api/errors.py)
+            return JsonResponse({"code": "invalid_input", "message": problem}, status=400)
         if request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
             return JsonResponse({"ok": False, "error": problem}, status=400)
         return render(request, "400.html", {"message": problem}, status=400)
