@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hienmau.core import clock
 from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope
@@ -105,7 +106,7 @@ class ReportEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    at = models.DateTimeField(_("lúc"), default=clock.now, editable=False)  # the one clock, as the report's dates
     comment = models.TextField(_("ý kiến"), blank=True)
 
     class Meta:
