@@ -112,7 +112,7 @@ class ReportEvent(models.Model):
     class Meta:
         verbose_name = _("bước xử lý báo cáo")
         verbose_name_plural = _("bước xử lý báo cáo")
-        ordering = ["at", "pk"]
+        ordering = ["pk"]  # the order the steps were taken (each locks the report first)
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.at:%d/%m/%Y %H:%M}"
