@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from hienmau.core.lib.dates import date_from_parts
@@ -26,9 +27,13 @@ LONG_DATE = re.compile(
     r"ngày\s+\*?\s*(?P<d>\d{1,2})\s*\*?\s+tháng\s+\*?\s*(?P<m>\d{1,2})\s*\*?\s+năm\s+\*?\s*(?P<y>\d{4})"
 )
 SHORT_DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?:\s*/\s*(?P<y>\d{4}))?(?![\d/])")
+# An appendix's title block: "(Kèm theo Kế hoạch số 14/KH-UBND ngày 17/01/2024 của …)", the date also
+# written "ngày 17 tháng 01 năm 2024"; Word's bold marks (*17*) and stray spaces are allowed.
 APPENDIX_REF = re.compile(
     r"Kèm theo Kế hoạch số\s*\*?\s*(?P<num>\d{1,5})\s*\*?\s*/\s*(?P<suffix>[A-ZĐ][A-ZĐ\-\s]*?[A-ZĐ])\s+ngày\s+"
-    r"\*?\s*(?P<d>\d{1,2})\s*\*?\s*/\s*\*?\s*(?P<m>\d{1,2})\s*\*?\s*/\s*(?P<y>\d{4})"
+    r"(?:\*?\s*(?P<d>\d{1,2})\s*\*?\s*/\s*\*?\s*(?P<m>\d{1,2})\s*\*?\s*/\s*(?P<y>\d{4})"
+    r"|\*?\s*(?P<ld>\d{1,2})\s*\*?\s+tháng\s+\*?\s*(?P<lm>\d{1,2})\s*\*?\s+năm\s+\*?\s*(?P<ly>\d{4}))",
+    re.I,
 )
 IMPLEMENTS = re.compile(
     r"(?:Thực hiện|Căn cứ)\s+(?P<kind>Kế hoạch|Hướng dẫn|Quyết định|Công văn)\s+số\s*(?P<num>\d{1,5})\s*/\s*(?P<suffix>[A-ZĐ][A-ZĐ\-\s]*?[A-ZĐ])\s+ngày\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})"
@@ -118,6 +123,13 @@ def read_header(document: Document) -> None:
         document.date = date_from_parts(place_date.group("d"), place_date.group("m"), place_date.group("y"))
         if document.number:
             document.number.date = document.date
+    if document.number is None:
+        # An appendix pasted without its plan: the title block's "(Kèm theo Kế hoạch số … ngày …)" says
+        # which plan it belongs to, so that the import fills the number and date or finds that plan.
+        cited = next(appendix_references(text), None)
+        if cited is not None:
+            document.number = Reference(cited.number, cited.suffix, document.date or cited.date)
+            document.date = document.date or cited.date
     for match in IMPLEMENTS.finditer(text):
         d, m, y = match.group("date").split("/")
         document.implements.append(
@@ -125,6 +137,16 @@ def read_header(document: Document) -> None:
                 match.group("kind"),
                 Reference(match.group("num"), re.sub(r"\s+", "", match.group("suffix")), date_from_parts(d, m, y)),
             )
+        )
+
+
+def appendix_references(text: str) -> Iterator[Reference]:
+    """Each plan an appendix says it is attached to, in the order written."""
+    for match in APPENDIX_REF.finditer(text):
+        short = match.group("d") is not None
+        day, month, year = (match.group(k) for k in (("d", "m", "y") if short else ("ld", "lm", "ly")))
+        yield Reference(
+            match.group("num"), re.sub(r"\s+", "", match.group("suffix")), date_from_parts(day, month, year)
         )
 
 
@@ -159,12 +181,7 @@ def date_findings(document: Document) -> list[F.Finding]:
 def reference_findings(document: Document) -> list[F.Finding]:
     findings = []
     number = document.number
-    for match in APPENDIX_REF.finditer(document.text):
-        cited = Reference(
-            match.group("num"),
-            re.sub(r"\s+", "", match.group("suffix")),
-            date_from_parts(match.group("d"), match.group("m"), match.group("y")),
-        )
+    for cited in appendix_references(document.text):
         if number and cited.number != number.number:
             findings.append(
                 F.finding(
