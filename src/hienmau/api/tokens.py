@@ -60,3 +60,8 @@ def find_token(raw: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+def tokens_of(user):
+    """A user's own tokens, newest first: nobody else lists or revokes them."""
+    return ApiToken.objects.filter(user=user)
