@@ -32,7 +32,7 @@ def test_record_pair_deliver_and_report(live_server, page, tree, people, places,
     page.click("summary:has-text('Kết nối với nhà tài trợ')")
     page.select_option("#pledge-sponsor", str(places.sponsor.pk))
     page.select_option("#pledge-need", "health_insurance")
-    page.fill("#pledge-amount", "1.105.650")
+    page.fill("#pledge-amount", "4.422.600")  # four cards, once
     page.fill("#pledge-quantity", "4")
     page.fill("#pledge-start", "01/01/2026")
     page.click("button:has-text('Ghi cam kết')")

@@ -54,8 +54,8 @@ def table(context: dict) -> Table:
         rows.append(
             [
                 str(index),
-                line.unit.full_name,
-                line.unit.parent.full_name if line.unit.parent else "",
+                line.name,
+                line.parent_name,
                 "Ưu tiên" if line.priority else "",
                 _n(c.recorded),
                 _n(c.established),

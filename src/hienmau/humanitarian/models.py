@@ -15,6 +15,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hienmau.core.lib.text import fold
 from hienmau.core.uploads import private_storage
 from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
@@ -61,6 +62,7 @@ class Beneficiary(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("xã, phường"), on_delete=models.PROTECT, related_name="beneficiaries")
     kind = models.CharField(_("đối tượng"), max_length=12, choices=BeneficiaryKind.choices)
     full_name = models.CharField(_("họ và tên (chủ hộ)"), max_length=120)
+    name_folded = models.CharField(max_length=120, blank=True, editable=False)  # searched without accents
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     cccd = models.CharField(_("số CCCD"), max_length=12, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=16, blank=True)
@@ -91,6 +93,10 @@ class Beneficiary(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.full_name)
+        super().save(*args, **kwargs)
 
     @property
     def need_labels(self) -> list[str]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hienmau.core.erasure import Identity, erase_everywhere, register_eraser
+from hienmau.core.lib.text import fold
 from hienmau.donors.models import RevealLog
 from hienmau.humanitarian.models import Beneficiary, BeneficiaryDocument, Delivery, Pledge, Sponsor
 
@@ -55,7 +56,7 @@ def erase_beneficiary_records(identity: Identity) -> None:
     now = timezone.now()
     for beneficiary in Beneficiary.objects.filter(pk__in=ids):
         reference = _("Người được hỗ trợ đã xoá dữ liệu #%(id)s") % {"id": beneficiary.pk}
-        values = {**ERASED_VALUES, "full_name": reference}
+        values = {**ERASED_VALUES, "full_name": reference, "name_folded": fold(reference)}
         Beneficiary.history.filter(id=beneficiary.pk).update(**values)
         for name, value in values.items():
             setattr(beneficiary, name, value)

@@ -176,22 +176,32 @@ def plan_targets(plan: Plan, as_of: datetime.date | None = None) -> list[report_
 
 def linked_paths(units: list[Unit]) -> dict[int, set[str]]:
     """Each unit's own path and those of the units linked to it by approved successor links, followed both
-    ways (the former communes it took over, the commune that took it over), a round of queries per step."""
-    related = {unit.pk: {unit.path} for unit in units}
+    ways (the former communes it took over, the commune that took it over): one query per step of the
+    walk for all the units together, then each unit's reach in memory."""
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    paths = {unit.pk: unit.path for unit in units}
+    seen = set(paths)
+    frontier = set(paths)
+    while frontier:
+        links = SuccessorLink.objects.approved().filter(Q(successor__in=frontier) | Q(predecessor__in=frontier))
+        found = set()
+        for pred, pred_path, succ, succ_path in links.values_list(
+            "predecessor", "predecessor__path", "successor", "successor__path"
+        ):
+            neighbours[pred].add(succ)
+            neighbours[succ].add(pred)
+            paths[pred], paths[succ] = pred_path, succ_path
+            found |= {pred, succ}
+        frontier = found - seen
+        seen |= found
+    related = {}
     for unit in units:
-        seen, frontier = {unit.pk}, {unit.pk}
-        while frontier:
-            links = SuccessorLink.objects.approved().filter(Q(successor__in=frontier) | Q(predecessor__in=frontier))
-            nxt = set()
-            for pred, pred_path, succ, succ_path in links.values_list(
-                "predecessor", "predecessor__path", "successor", "successor__path"
-            ):
-                for pk, path in ((pred, pred_path), (succ, succ_path)):
-                    if pk not in seen:
-                        seen.add(pk)
-                        nxt.add(pk)
-                        related[unit.pk].add(path)
-            frontier = nxt
+        reached, stack = {unit.pk}, [unit.pk]
+        while stack:
+            for other in neighbours[stack.pop()] - reached:
+                reached.add(other)
+                stack.append(other)
+        related[unit.pk] = {paths[pk] for pk in reached}
     return related
 
 
@@ -206,6 +216,20 @@ class CoverageLine:
     coverage: Coverage
     priority: bool
     reasons: list[str]
+
+    @property
+    def name(self) -> str:
+        """'xã Phú Mỹ (cũ)' for a commune that no longer exists (merged on 1/7/2025)."""
+        former = self.unit.valid_until is not None and self.unit.valid_until <= today()
+        return f"{self.unit.full_name} ({_('cũ')})" if former else self.unit.full_name
+
+    @property
+    def parent_name(self) -> str:
+        parent = self.unit.parent
+        if parent is None:
+            return ""
+        former = parent.valid_until is not None and parent.valid_until <= today()
+        return f"{parent.full_name} ({_('cũ')})" if former else parent.full_name
 
 
 def coverage_by_unit(beneficiaries: QuerySet[Beneficiary], plan: Plan | None = None) -> list[CoverageLine]:
@@ -225,9 +249,12 @@ def coverage_by_unit(beneficiaries: QuerySet[Beneficiary], plan: Plan | None = N
     sponsors = pledges.values("beneficiary__unit").annotate(n=Count("sponsor", distinct=True)).order_by()
     for paired in sponsors:
         per_unit[paired["beneficiary__unit"]] += Coverage(sponsors=paired["n"])
-    for pledge in pledges.values("beneficiary__unit", "amount", "frequency", "start", "end"):
-        value = promised_value(pledge["amount"], pledge["frequency"], pledge["start"], pledge["end"]) or 0
-        per_unit[pledge["beneficiary__unit"]] += Coverage(promised=value)
+    # An open-ended recurring pledge has no total: what it delivered so far stands for it.
+    for pledge in pledges.values("beneficiary__unit", "amount", "frequency", "start", "end").annotate(
+        got=Sum("deliveries__value")
+    ):
+        value = promised_value(pledge["amount"], pledge["frequency"], pledge["start"], pledge["end"])
+        per_unit[pledge["beneficiary__unit"]] += Coverage(promised=(pledge["got"] or 0) if value is None else value)
     deliveries = (
         Delivery.objects.filter(pledge__in=pledges)
         .values("pledge__beneficiary__unit")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hienmau.core.clock import today
+from hienmau.core.lib.text import fold
 from hienmau.donors import privacy as donor_privacy
 from hienmau.donors.reveal_views import reveal_response
 from hienmau.humanitarian import exports, privacy, services
@@ -46,7 +47,8 @@ def beneficiary_list(request):
     )
     query = request.GET.get("q", "").strip()
     if query:
-        beneficiaries = beneficiaries.filter(Q(full_name__icontains=query) | Q(address__icontains=query))
+        # Accents optional, the same on SQLite and PostgreSQL: the folded copy of the name.
+        beneficiaries = beneficiaries.filter(Q(name_folded__contains=fold(query)) | Q(address__icontains=query))
     status = request.GET.get("status", "")
     if status in BeneficiaryStatus.values:
         beneficiaries = beneficiaries.filter(status=status)
