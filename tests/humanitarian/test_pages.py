@@ -321,3 +321,12 @@ def test_pages_run_no_query_per_row(tree, people, places, client_for, django_ass
             assert client.get(url).status_code == 200
     report = client.get(reverse("humanitarian:report")).context
     assert len(report["lines"]) == 15 and all(line.priority for line in report["lines"])  # today's communes via links
+
+
+def test_the_plan_page_names_each_rows_metric_and_totals_them_apart(tree, people, places, client_for):
+    plan = Plan.objects.create(issuing_unit=tree.an_giang, title="Địa chỉ nhân đạo 2027", kind=PlanKind.HUMANITARIAN)
+    add_allocation(plan, places.today_commune, 6, metric=Metric.HUMANITARIAN_ADDRESSES)
+    add_allocation(plan, places.today_commune, 3, metric=Metric.SPONSORS)
+    page = client_for(people.province_officer).get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "Tổng cộng — địa chỉ nhân đạo được xác lập" in page and ">9<" not in page
+    assert f"{reverse('humanitarian:report')}?plan={plan.pk}" in page

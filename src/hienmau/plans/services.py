@@ -86,6 +86,16 @@ class Grid:
         return sum(row.allocation.total or 0 for row in self.rows)
 
     @property
+    def metric_totals(self) -> list[tuple[str, int]]:
+        """(label, total) per metric when the rows count several (a humanitarian plan's addresses and
+        sponsors), which are not added together; empty when every row counts the same thing."""
+        totals: dict[str, int] = {}
+        for row in self.rows:
+            label = str(row.allocation.get_metric_display())
+            totals[label] = totals.get(label, 0) + (row.allocation.total or 0)
+        return list(totals.items()) if len(totals) > 1 else []
+
+    @property
     def sections(self) -> list[tuple[str, list[GridRow]]]:
         grouped: list[tuple[str, list[GridRow]]] = []
         for row in self.rows:
