@@ -70,17 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     body = {"facility": args.facility, "date": args.date, "rows": read_rows(args.file)}
     status, answer = call(args.url, args.token, "POST", "/api/v1/donations/push/", body)
     report: dict = {"push": answer}
-    if status != 200:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 1
-    if args.drive:
-        status, results = call(args.url, args.token, "GET", f"/api/v1/drives/{args.drive}/results/")
-        report["results"] = results
-        if status != 200:
-            print(json.dumps(report, ensure_ascii=False, indent=2))
-            return 1
-    print(json.dumps(report, ensure_ascii=False, indent=2))
-    return 0
+    ok = status == 200
+    if ok and args.drive:
+        status, report["results"] = call(args.url, args.token, "GET", f"/api/v1/drives/{args.drive}/results/")
+        ok = status == 200
+    sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
