@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hienmau.donors import views
+from hienmau.donors import access_log_views, views
 
 app_name = "donors"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/export/", views.donor_export, name="donor_export"),
     path("<int:pk>/erase/", views.donor_erase, name="donor_erase"),
     path("<int:pk>/reveal/<str:field>/", views.donor_reveal, name="donor_reveal"),
+    path("access-log/", access_log_views.access_log_page, name="access_log"),
     path("<int:pk>/merge/<int:other_pk>/", views.merge_preview, name="merge_preview"),
     path("merges/<int:merge_pk>/undo/", views.merge_undo, name="merge_undo"),
 ]
