@@ -21,6 +21,7 @@ from hienmau.donors import registry
 from hienmau.donors.models import Donation, Donor, LinkSource, Outcome, TransferRequest
 from hienmau.donors.recording import Override, Visit, record_donation, record_imported
 from hienmau.donors.services import issue_certificate
+from hienmau.drives.lib import clashes
 from hienmau.drives.lib.outcomes import Step, next_step
 from hienmau.drives.models import (
     AggregateResult,
@@ -356,6 +357,49 @@ def calendar_drives(scope: Scope, first: datetime.date, last: datetime.date) -> 
         drive.registered = drive.registered_all if seen else drive.registered_own
         drive.participants = [s.unit for s in drive.slots.all() if s.unit_id and (seen or scope.contains(s.unit))]
     return drives
+
+
+@dataclass
+class Clash:
+    drive: Drive
+    reasons: list[str]
+
+    @property
+    def label(self) -> str:
+        words = {clashes.SAME_SITE: _("cùng địa điểm"), clashes.SAME_FACILITY: _("cùng cơ sở tiếp nhận")}
+        return ", ".join(str(words[r]) for r in self.reasons)
+
+
+@dataclass
+class Clashes:
+    """Drives the one being saved would clash with: those the scope sees, and how many others it does not."""
+
+    seen: list[Clash] = field(default_factory=list)
+    unseen: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.seen) or self.unseen > 0
+
+
+def clashing_drives(scope: Scope, booking: clashes.Booking, exclude_pk: int | None = None) -> Clashes:
+    """Drives not cancelled on the same day, at overlapping hours, at the same site or with the same
+    collecting facility (drives/lib/clashes.py). Only drives the scope sees are named; the others of the
+    facility are counted, so that an officer knows to call the facility without seeing other units' plans."""
+    same_day = Drive.objects.filter(date=booking.day).exclude(status=DriveStatus.CANCELLED)
+    if exclude_pk is not None:
+        same_day = same_day.exclude(pk=exclude_pk)
+    visible = set(Drive.objects.visible_to(scope).filter(date=booking.day).values_list("pk", flat=True))
+    found = Clashes()
+    for drive in same_day.select_related("organiser", "facility").order_by("start_time", "pk"):
+        other = clashes.Booking(drive.date, drive.start_time, drive.end_time, drive.site_name, drive.facility_id)
+        reasons = clashes.clash(booking, other)
+        if not reasons:
+            continue
+        if drive.pk in visible:
+            found.seen.append(Clash(drive, reasons))
+        else:
+            found.unseen += 1
+    return found
 
 
 @dataclass

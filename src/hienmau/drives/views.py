@@ -32,6 +32,7 @@ from hienmau.drives.forms import (
     TypedPeopleFormSet,
     typed_list_text,
 )
+from hienmau.drives.lib import clashes
 from hienmau.drives.lib.registrant_list import ListFormatError, check_lines, read_list
 from hienmau.drives.models import Drive, DrivePhase, DriveStatus, RegistrationSource, RosterEntry, TimeSlot
 from hienmau.orgs.models import Unit, UnitKind
@@ -174,26 +175,42 @@ def _drive_form(request, instance=None):
     )
 
 
+def _clashes(request, form: DriveForm, exclude_pk: int | None = None) -> services.Clashes | None:
+    """A valid form whose drive clashes with others (same site or facility, same day, overlapping hours):
+    the form comes back with a warning until the person confirms with "Vẫn lưu" (a warning, not a refusal:
+    two drives may share a large site on purpose)."""
+    if request.method != "POST" or request.POST.get("confirm_clash") or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    facility = data.get("facility")
+    booking = clashes.Booking(
+        data["date"], data["start_time"], data.get("end_time"), data["site_name"], facility.pk if facility else None
+    )
+    return services.clashing_drives(request.scope, booking, exclude_pk) or None
+
+
 @scope_required
 def drive_create(request):
     require_edit(request.scope)
     form = _drive_form(request)
-    if request.method == "POST" and form.is_valid():
+    found = _clashes(request, form)
+    if request.method == "POST" and form.is_valid() and not found:
         drive = form.save()
         messages.success(request, _("Đã tạo đợt hiến máu."))
         return redirect("drives:drive_detail", pk=drive.pk)
-    return render(request, "drives/drive_form.html", {"form": form, "drive": None})
+    return render(request, "drives/drive_form.html", {"form": form, "drive": None, "clashes": found})
 
 
 @scope_required
 def drive_edit(request, pk):
     drive = _editable(request, pk)
     form = _drive_form(request, instance=drive)
-    if request.method == "POST" and form.is_valid():
+    found = _clashes(request, form, drive.pk)
+    if request.method == "POST" and form.is_valid() and not found:
         form.save()
         messages.success(request, _("Đã lưu thay đổi."))
         return redirect("drives:drive_detail", pk=drive.pk)
-    return render(request, "drives/drive_form.html", {"form": form, "drive": drive})
+    return render(request, "drives/drive_form.html", {"form": form, "drive": drive, "clashes": found})
 
 
 @scope_required
