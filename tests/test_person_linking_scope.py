@@ -602,6 +602,7 @@ def test_another_provinces_beneficiary_is_never_visible(ctx, tmp_path, settings)
         for name, args in (
             ("beneficiary_detail", [theirs.pk]),
             ("beneficiary_edit", [theirs.pk]),
+            ("beneficiary_history", [theirs.pk]),
             ("beneficiary_erase", [theirs.pk]),
             ("document_download", [theirs.pk, document.pk]),
         ):

@@ -330,3 +330,27 @@ def test_the_plan_page_names_each_rows_metric_and_totals_them_apart(tree, people
     page = client_for(people.province_officer).get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     assert "Tổng cộng — địa chỉ nhân đạo được xác lập" in page and ">9<" not in page
     assert f"{reverse('humanitarian:report')}?plan={plan.pk}" in page
+
+
+def test_the_history_shows_changes_with_the_numbers_masked(tree, people, places, client_for):
+    officer = client_for(people.province_officer)
+    record(officer, places.phu_my)
+    b = Beneficiary.objects.get()
+    officer.post(
+        reverse("humanitarian:beneficiary_edit", args=[b.pk]),
+        {
+            "unit": places.phu_my.pk,
+            "kind": "household",
+            "full_name": b.full_name,
+            "cccd": "091186000123",
+            "phone": "0987654321",
+            "status": "surveyed",
+            "needs": ["money"],
+        },
+    )
+    page = officer.get(reverse("humanitarian:beneficiary_history", args=[b.pk])).content.decode()
+    assert "098****321" in page and "0987654321" not in page and "+84987654321" not in page
+    assert (
+        client_for(people.district_officer).get(reverse("humanitarian:beneficiary_history", args=[b.pk])).status_code
+        == 404
+    )

@@ -223,13 +223,13 @@ def docx(data: Table) -> bytes:
                     shade(cell)
             word.row_flags(table.rows[r], header=False)
 
-    rest = USABLE_W - (10 + 15 + 15 + 17 + 17 + 17 + 24 + 24 + 17)
-    grid(HEADER, [*data.rows, data.total], [10, rest * 0.55, rest * 0.45, 15, 15, 17, 17, 17, 24, 24, 17], 3)
+    rest = USABLE_W - (12 + 18 + 15 + 17 + 17 + 17 + 24 + 24 + 17)
+    grid(HEADER, [*data.rows, data.total], [12, rest * 0.55, rest * 0.45, 18, 15, 17, 17, 17, 24, 24, 17], 3)
     if data.targets:
         text(document.add_paragraph(), "Chỉ tiêu được giao và kết quả", bold=True).paragraph_format.space_before = Pt(
             12
         )
-        grid(TARGET_HEADER, data.targets, [10, USABLE_W - 10 - 70 - 60, 70, 20, 20, 20])
+        grid(TARGET_HEADER, data.targets, [12, USABLE_W - 12 - 70 - 60, 70, 20, 20, 20])
     if data.note:
         text(document.add_paragraph(), data.note, italic=True, align="left")
     out = io.BytesIO()

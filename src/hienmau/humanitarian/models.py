@@ -15,6 +15,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from hienmau.core.lib.identity import mask_cccd, mask_phone
 from hienmau.core.lib.text import fold
 from hienmau.core.uploads import private_storage
 from hienmau.orgs import scoping
@@ -83,7 +84,7 @@ class Beneficiary(models.Model):
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = BeneficiaryQuerySet.as_manager()
 
-    masked_fields = ("cccd", "phone")  # core.audit masks them in history diffs
+    masked_fields = {"cccd": mask_cccd, "phone": mask_phone}  # core.audit masks them in history diffs
 
     class Meta:
         verbose_name = _("địa chỉ nhân đạo")

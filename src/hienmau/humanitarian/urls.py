@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.beneficiary_create, name="beneficiary_create"),
     path("<int:pk>/", views.beneficiary_detail, name="beneficiary_detail"),
     path("<int:pk>/edit/", views.beneficiary_edit, name="beneficiary_edit"),
+    path("<int:pk>/history/", views.beneficiary_history, name="beneficiary_history"),
     path("<int:pk>/reveal/<str:field>/", views.beneficiary_reveal, name="beneficiary_reveal"),
     path("<int:pk>/erase/", views.beneficiary_erase, name="beneficiary_erase"),
     path("<int:pk>/pledges/", views.pledge_create, name="pledge_create"),

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hienmau.core.audit import history_entries
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
 from hienmau.donors import privacy as donor_privacy
 from hienmau.donors.reveal_views import reveal_response
 from hienmau.humanitarian import exports, privacy, services
 from hienmau.humanitarian.forms import BeneficiaryForm, DeliveryForm, DocumentForm, PledgeForm, SponsorForm
-from hienmau.humanitarian.models import Beneficiary, BeneficiaryStatus, Need, Pledge, Sponsor
+from hienmau.humanitarian.models import Beneficiary, BeneficiaryStatus, Delivery, Need, Pledge, Sponsor
 from hienmau.orgs import scoping
 from hienmau.orgs.scoping import get_visible_or_404, require_edit, require_editable, scope_required, scoped_units
 from hienmau.plans.models import Plan, PlanKind
@@ -139,6 +140,20 @@ def beneficiary_detail(request, pk):
             "document_form": DocumentForm(auto_id="document-%s"),
         },
     )
+
+
+@scope_required
+def beneficiary_history(request, pk):
+    """Who changed the record, its pledges and deliveries, when and what (CCCD and phone masked)."""
+    beneficiary = _beneficiary(request, pk)
+    pledges = Pledge.objects.filter(beneficiary=beneficiary)
+    entries = (
+        history_entries(Beneficiary, Beneficiary.objects.filter(pk=beneficiary.pk), limit=100)
+        + history_entries(Pledge, pledges, limit=100)
+        + history_entries(Delivery, Delivery.objects.filter(pledge__in=pledges), limit=200)
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return render(request, "humanitarian/beneficiary_history.html", {"b": beneficiary, "entries": entries})
 
 
 @scope_required
