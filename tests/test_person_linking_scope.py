@@ -291,6 +291,18 @@ def try_club_roster(ctx, how):
     assert not TransferRequest.objects.filter(donor=ctx.other).exists()  # a lookup asks nobody for a transfer
 
 
+@linking_path("volunteer roster", takes_cccd=False)  # finds records by number only, never creates one
+def try_volunteer_roster(ctx, how):
+    from hienmau.outreach.models import Volunteer
+
+    ctx.client.force_login(ctx.people.district_officer)
+    for number in (ctx.other.cccd, "0911222333"):  # its CCCD or its phone: neither finds the An Giang record
+        data = {"unit": ctx.tree.van_du.pk, "number": number, "joined_on": "01/03/2026"}
+        keep(ctx, ctx.client.post(reverse("outreach:volunteer_list"), data))
+    assert not Volunteer.objects.filter(donor=ctx.other).exists()
+    assert not TransferRequest.objects.filter(donor=ctx.other).exists()  # a lookup asks nobody for a transfer
+
+
 # --- the checks ------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 measured with a few rows, then must stay within that count with many more (no query per row)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -11,6 +12,8 @@ from django.urls import reverse
 from hienmau.donors.models import Donation, Donor
 from hienmau.drives.models import Drive, TimeSlot
 from hienmau.orgs.models import Unit
+from hienmau.outreach import services as outreach
+from hienmau.outreach.models import Activity
 from tests.plans.conftest import make_plan
 
 
@@ -188,3 +191,33 @@ def test_donor_history(tree, people, client_for, hospital, django_assert_max_num
         django_assert_max_num_queries,
     )
     assert "xã Phù Ứng" in body
+
+
+def test_outreach_plan_activities_and_volunteer_roster(tree, people, client_for, django_assert_max_num_queries):
+    plan = make_plan(tree.an_thi, "14", [(tree.van_du, 10, [5, 5])])
+    client = client_for(people.district_officer)
+
+    def activities(n, start=0):
+        for i in range(start, start + n):
+            Activity.objects.create(
+                plan=plan, unit=tree.van_du, kind="news", date=datetime.date(2024, 3, 1), title=f"Tin {i}"
+            )
+
+    def volunteers(n, start=0):
+        for person in donors_in(tree.van_du, n, start):
+            volunteer = outreach.add_volunteer(tree.van_du, person, datetime.date(2024, 3, 1))
+            outreach.record_service(volunteer, date=datetime.date(2024, 3, 15), hours=Decimal(2), plan=plan)
+
+    activities(2)
+    body = check_no_query_per_row(
+        client,
+        reverse("outreach:plan_activities", args=[plan.pk]),
+        lambda: activities(12, 2),
+        django_assert_max_num_queries,
+    )
+    assert "Tin 13" in body
+    volunteers(2)
+    body = check_no_query_per_row(
+        client, reverse("outreach:volunteer_list"), lambda: volunteers(12, 2), django_assert_max_num_queries
+    )
+    assert body.count("/outreach/volunteers/") >= 14

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hienmau.reports",
     "hienmau.honours",
     "hienmau.humanitarian",
+    "hienmau.outreach",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("standby/", include("hienmau.standby.urls")),
     path("honours/", include("hienmau.honours.urls")),
     path("humanitarian/", include("hienmau.humanitarian.urls")),
+    path("outreach/", include("hienmau.outreach.urls")),
     path("demand/", include("hienmau.demand.urls")),
     path("api/", include("hienmau.api.urls")),
     path("account/api-tokens/", include("hienmau.api.account_urls")),

@@ -27,6 +27,7 @@ from hienmau.drives import services as drive_services
 from hienmau.drives.models import Drive, Registration, RegistrationStatus, TimeSlot
 from hienmau.humanitarian.models import Beneficiary
 from hienmau.orgs.models import Unit
+from hienmau.outreach.models import Service, Sponsor, Volunteer
 
 NAME = "Quách Thị Diệu Linh"
 BORN = datetime.date(1987, 3, 14)
@@ -211,6 +212,24 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
         officer.post(
             reverse("humanitarian:beneficiary_reveal", args=[beneficiary.pk, "phone"]), {"reason": f"Gọi {NAME}"}
         )
+        # Volunteer roster: found by her CCCD, a note and her hours naming her; a sponsor whose contact she is.
+        joined = officer.post(
+            reverse("outreach:volunteer_list"),
+            {
+                "unit": tree.van_du.pk,
+                "number": CCCD,
+                "joined_on": f"{DAY:%d/%m/%Y}",
+                "skills": f"Chị {NAME} lo hậu cần",
+            },
+        )
+        assert joined.status_code == 302
+        volunteer = Volunteer.objects.get(donor=person)
+        served = officer.post(
+            reverse("outreach:volunteer_detail", args=[volunteer.pk]),
+            {"date": f"{DAY:%d/%m/%Y}", "hours": "4", "task": f"Gọi {PHONE} hẹn đón tiếp"},
+        )
+        assert served.status_code == 302
+        Sponsor.objects.create(unit=tree.an_thi, name="Công ty May Ân Thi", contact=f"{NAME}, {PHONE}")
         # Merge: every other record of hers is merged into the first.
         # The self-registered one is not linked to her (the public page links nobody): it waits in the
         # review queue as a possible duplicate, and is merged from there.
@@ -256,6 +275,9 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
     assert Beneficiary.objects.get(pk=beneficiary.pk).erased_at is not None
     assert person.donations.filter(outcome="donated").count() == 2  # the counts stay, anonymous
     assert hers.count() == 3
+    # Her hours still count for the plan's figures, on the anonymised record, and she left the roster.
+    assert Service.objects.filter(volunteer__donor=person, hours=4).exists()
+    assert Volunteer.objects.get(donor=person).status == "left"
 
 
 PERSONAL_FIELD_NAMES = {"full_name", "cccd", "phone", "date_of_birth", "address", "recipient", "bag_number"}

@@ -424,3 +424,39 @@ def visible_sponsors(sponsors: QS, scope: Scope) -> QS:
     return sponsors.filter(
         scope.unit_filter("unit__") | _related_in_scope(sponsors, "pledges", scope, "beneficiary__unit__")
     )
+
+
+# --- outreach (activities, volunteers, budgets) ----------------------------------------------------
+
+
+def visible_outreach(activities: QS, scope: Scope) -> QS:
+    """Activities of a unit in the scope, and the activities done under plans issued in it."""
+    if scope.everything:
+        return activities
+    return activities.filter(scope.unit_filter("unit__") | scope.unit_filter("plan__issuing_unit__"))
+
+
+def visible_volunteers(volunteers: QS, scope: Scope) -> QS:
+    """Rosters of the units in the scope (never another unit's people, whatever plan they served)."""
+    return volunteers.filter(scope.unit_filter("unit__"))
+
+
+def editable_outreach(records: QS, scope: Scope) -> QS:
+    """Editors of the unit that did the work (an office above may enter it for them)."""
+    if not scope.can_edit or scope.role == Role.FACILITY_STAFF:
+        return records.none()
+    return records if scope.everything else records.filter(scope.unit_filter("unit__"))
+
+
+def may_record_outreach(scope: Scope, unit: Unit) -> bool:
+    return scope.can_edit and scope.role != Role.FACILITY_STAFF and scope.contains(unit)
+
+
+def visible_budgets(plans: QS, scope: Scope) -> QS:
+    """A plan's budget (estimate, spending, sponsors) is the issuing side's: units given a target by the
+    plan see its targets, not its money."""
+    return plans if scope.everything else plans.filter(scope.unit_filter("issuing_unit__"))
+
+
+def editable_budgets(plans: QS, scope: Scope) -> QS:
+    return editable_plans(plans, scope)

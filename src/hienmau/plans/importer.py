@@ -27,7 +27,7 @@ from hienmau.plans.lib.appendix import Appendix, AppendixError, Paragraph
 from hienmau.plans.lib.buckets import bucket_label, bucket_sort_key
 from hienmau.plans.lib.document import Document, analyse_document, analyse_text
 from hienmau.plans.lib.report_deadline import read_report_deadline
-from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets
+from hienmau.plans.lib.targets import stated_funding, stated_messages, stated_targets, stated_without_figure
 from hienmau.plans.models import (
     Allocation,
     AllocationCell,
@@ -528,6 +528,9 @@ def _save_targets(plan: Plan, document: Document, metric: str, stated_total: int
                 "counting_basis": CountingBasis.DONATIONS if name == Metric.BLOOD_UNITS else "",
             },
         )
+    for name in stated_without_figure(document.text):
+        # Never replaces a figure someone typed on the targets page.
+        Target.objects.get_or_create(plan=plan, metric=name, defaults={"value": None, "note": "Theo nội dung văn bản"})
     paragraphs = [b.text for b in document.blocks if isinstance(b, Paragraph)]
     changed = []
     for name, lines in (("messages", stated_messages(paragraphs)), ("funding_sources", stated_funding(paragraphs))):

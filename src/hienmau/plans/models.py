@@ -213,7 +213,8 @@ class PlanAttachment(models.Model):
 class Target(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     metric = models.CharField(_("chỉ tiêu"), max_length=30, choices=Metric.choices)
-    value = models.DecimalField(_("giá trị"), max_digits=12, decimal_places=2)
+    # Blank when the plan's text sets the target without a figure (seed 000: "các tin, bài … được đăng tải").
+    value = models.DecimalField(_("giá trị"), max_digits=12, decimal_places=2, null=True, blank=True)
     counting_basis = models.CharField(
         _("cách tính"),
         max_length=12,
@@ -230,7 +231,10 @@ class Target(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "metric"], name="plans_target_unique_metric")]
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()}: {self.value}"
+        return f"{self.get_metric_display()}: {self.value if self.value is not None else NO_FIGURE}"
+
+
+NO_FIGURE = _("văn bản không ghi số lượng")
 
 
 class Bucket(models.Model):

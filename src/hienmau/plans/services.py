@@ -16,6 +16,7 @@ from hienmau.orgs.models import Unit
 from hienmau.plans.lib import versions
 from hienmau.plans.lib.buckets import bucket_sort_key
 from hienmau.plans.models import (
+    NO_FIGURE,
     Allocation,
     AllocationCell,
     Bucket,
@@ -271,7 +272,10 @@ def snapshot(plan: Plan) -> versions.Snapshot:
         str(_("Đến ngày")): f"{plan.period_end:%d/%m/%Y}" if plan.period_end else "",
         str(_("Hạn báo cáo kết quả")): f"{plan.report_deadline:%d/%m/%Y}" if plan.report_deadline else "",
     }
-    targets = {str(t.get_metric_display()): str(t.value.normalize()) for t in plan.targets.all()}
+    targets = {
+        str(t.get_metric_display()): str(t.value.normalize()) if t.value is not None else str(NO_FIGURE)
+        for t in plan.targets.all()
+    }
     rows = {}
     for allocation in plan.allocations.all():
         ordered = sorted(allocation.cells.all(), key=lambda c: bucket_sort_key(buckets[c.bucket_id].key))

@@ -246,7 +246,8 @@ def units_targets(
         for issuer, stated in Target.objects.filter(plan__in=own, metric=Metric.BLOOD_UNITS).values_list(
             "plan__issuing_unit_id", "value"
         ):
-            own_targets[issuer].append(int(stated))
+            if stated is not None:  # a target stated without a figure adds nothing
+                own_targets[issuer].append(int(stated))
         for issuer, key, day, value in (
             AllocationCell.objects.filter(allocation__plan__in=own, allocation__metric=Metric.BLOOD_UNITS)
             .values("allocation__plan__issuing_unit_id", "bucket__key", "bucket__date")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from hienmau.core.lib.documents import place_date_line
 from hienmau.core.lib.numbers import format_int
 from hienmau.orgs.models import UnitKind
-from hienmau.plans.models import Metric, Plan, PlanStatus
+from hienmau.plans.models import NO_FIGURE, Metric, Plan, PlanStatus
 
 REVIEW_MARK = " (*)"
 
@@ -54,7 +54,10 @@ def build_plan_text(plan: Plan, body_lines: list[str]) -> PlanText | None:
     last_result = sum(a.prior_actual or 0 for a in allocations)
     targets = []
     for target in sorted(plan.targets.all(), key=lambda t: t.metric != Metric.BLOOD_UNITS):
-        value = format_int(int(target.value)) if target.value == int(target.value) else str(target.value)
+        if target.value is None:
+            value = str(NO_FIGURE)
+        else:
+            value = format_int(int(target.value)) if target.value == int(target.value) else str(target.value)
         if target.metric == Metric.BLOOD_UNITS:
             targets.append(
                 f"Vận động và tiếp nhận tối thiểu {format_int(plan.allocated_total())} đơn vị máu từ người hiến máu "
@@ -62,7 +65,7 @@ def build_plan_text(plan: Plan, body_lines: list[str]) -> PlanText | None:
                 f"{format_int(last_result)} đơn vị máu, đạt {_percent(last_result, last_target)} %)."
             )
         else:
-            unit_word = "%" if Metric(target.metric).is_percent else ""
+            unit_word = "%" if Metric(target.metric).is_percent and target.value is not None else ""
             targets.append(f"{target.get_metric_display()}: {value}{unit_word}{REVIEW_MARK}.")
     sections.append(("I. CHỈ TIÊU", targets))
     if plan.period_start and plan.period_end:

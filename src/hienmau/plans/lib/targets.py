@@ -25,6 +25,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("blood_units", re.compile(r"(?:tiep nhan|van dong)[^.\n]{0,40}?" + NUMBER + r"\s*don vi mau")),
     ("volunteers", re.compile(r"(?:it nhat|toi thieu|van dong)\s*" + NUMBER + r"\s*tinh nguyen vien")),
+    ("media_items", re.compile(r"(?:it nhat|toi thieu|co)\s*" + NUMBER + r"\s*(?:tin,?\s*bai|bai viet|tin)\b")),
     ("staff_percent", re.compile(PERCENT + r"\s*can bo")),
     ("population_percent", re.compile(PERCENT + r"\s*dan so")),
     ("units_percent", re.compile(PERCENT + r"\s*cac (?:huyen|xa|don vi|dia phuong)")),
@@ -32,11 +33,14 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 APPENDIX_START = re.compile(r"^\s*phu luc\b", re.M)
 
 
-def stated_targets(text: str) -> dict[str, Decimal]:
+def _body(text: str) -> str:
     body = fold(text)
     end = APPENDIX_START.search(body)
-    if end:
-        body = body[: end.start()]
+    return body[: end.start()] if end else body
+
+
+def stated_targets(text: str) -> dict[str, Decimal]:
+    body = _body(text)
     found: dict[str, Decimal] = {}
     for metric, pattern in PATTERNS:
         match = pattern.search(body)
@@ -48,6 +52,25 @@ def stated_targets(text: str) -> dict[str, Decimal]:
         else:
             found[metric] = Decimal(int(raw.replace(".", "")))
     return found
+
+
+# Targets a plan sets without a figure: seed 000 asks for "các tin, bài phản ánh các hoạt động của Chiến
+# dịch được đăng tải trên các phương tiện thông tin đại chúng" beside its 300 volunteers, and no number.
+MENTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "media_items",
+        re.compile(r"\btin,?\s*bai\b[^.;\n]{0,80}?\b(?:duoc )?(?:dang tai|dang|phat song|phat)\b"),
+    ),
+)
+
+
+def stated_without_figure(text: str) -> set[str]:
+    """Metrics the text sets as a target but gives no figure for (and no figure elsewhere either).
+
+    Nothing is guessed: the plan page shows what was done against "no figure stated"."""
+    body = _body(text)
+    numbered = stated_targets(text)
+    return {metric for metric, pattern in MENTIONS if metric not in numbered and pattern.search(body)}
 
 
 MESSAGES_HEADING = re.compile(r"thong diep")
