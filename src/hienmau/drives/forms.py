@@ -9,6 +9,7 @@ from hienmau.donors.services import rule_sets
 from hienmau.drives.models import Drive, RegistrationKind, RosterEntry
 from hienmau.orgs.forms import DateInput
 from hienmau.orgs.models import Unit
+from hienmau.plans import slogans
 from hienmau.plans.models import Plan
 
 
@@ -107,6 +108,7 @@ class DriveForm(forms.ModelForm):
             "expected_direct",
             "expected_reserve",
             "list_deadline",
+            "slogan",
             "public_registration",
         ]
         widgets = {
@@ -127,6 +129,9 @@ class DriveForm(forms.ModelForm):
             self.fields["facility"].error_messages["invalid_choice"] = _(
                 "Chỉ chọn được cơ sở tiếp nhận máu trong phạm vi của bạn hoặc của tỉnh, trung ương."
             )
+        # The slogans offered (a datalist on the field): the plans' own messages, then the seeds'.
+        self.slogans = slogans.offered(plans.exclude(messages="")[:20] if plans is not None else ())
+        self.fields["slogan"].widget.attrs["list"] = "slogans"
         if plans is not None:
             self.fields["plan"].queryset = plans
             self.fields["bucket"].queryset = self.fields["bucket"].queryset.filter(plan__in=plans)

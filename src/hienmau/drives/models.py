@@ -114,6 +114,12 @@ class Drive(models.Model):
     expected_direct = models.PositiveIntegerField(_("số người hiến trực tiếp dự kiến"), default=0)
     expected_reserve = models.PositiveIntegerField(_("số người dự bị dự kiến"), default=0)
     list_deadline = models.DateField(_("hạn gửi danh sách"), null=True, blank=True)
+    slogan = models.CharField(
+        _("thông điệp"),
+        max_length=255,
+        blank=True,
+        help_text=_("In trên thông báo và trang đăng ký; chọn một thông điệp của kế hoạch hoặc tự viết."),
+    )
     public_registration = models.BooleanField(_("cho phép người hiến tự đăng ký"), default=False)
     public_token = models.CharField(max_length=24, unique=True, default=new_token, editable=False)
     status = models.CharField(_("trạng thái"), max_length=10, choices=DriveStatus.choices, default=DriveStatus.PLANNED)

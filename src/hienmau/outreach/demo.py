@@ -189,6 +189,8 @@ def load_demo(write=None) -> int:
                 rosters.append((school, _students(school, size, rng)))
         volunteers = _volunteers(kien_giang, rosters, rng)
         _budget(kien_giang, BUDGETS["66"])
+        # The campaign's drives announced with one of the plan's slogans.
+        Drive.objects.filter(plan=kien_giang, slogan="").update(slogan="Mỗi giọt máu cho đi - Một cuộc đời ở lại")
         if write:
             write(
                 f"Tuyên truyền và kinh phí (KH 66/KH-BCĐ): {len(KIEN_GIANG)} hoạt động, {volunteers} tình nguyện "
