@@ -27,7 +27,7 @@ from hienmau.drives import services as drive_services
 from hienmau.drives.models import Drive, Registration, RegistrationStatus, TimeSlot
 from hienmau.humanitarian.models import Beneficiary
 from hienmau.orgs.models import Unit
-from hienmau.outreach.models import Service, Sponsor, Volunteer
+from hienmau.outreach.models import Service, Volunteer
 
 NAME = "Quách Thị Diệu Linh"
 BORN = datetime.date(1987, 3, 14)
@@ -212,7 +212,7 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
         officer.post(
             reverse("humanitarian:beneficiary_reveal", args=[beneficiary.pk, "phone"]), {"reason": f"Gọi {NAME}"}
         )
-        # Volunteer roster: found by her CCCD, a note and her hours naming her; a sponsor whose contact she is.
+        # Volunteer roster: found by her CCCD, a note and her hours naming her.
         joined = officer.post(
             reverse("outreach:volunteer_list"),
             {
@@ -229,7 +229,6 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
             {"date": f"{DAY:%d/%m/%Y}", "hours": "4", "task": f"Gọi {PHONE} hẹn đón tiếp"},
         )
         assert served.status_code == 302
-        Sponsor.objects.create(unit=tree.an_thi, name="Công ty May Ân Thi", contact=f"{NAME}, {PHONE}")
         # Merge: every other record of hers is merged into the first.
         # The self-registered one is not linked to her (the public page links nobody): it waits in the
         # review queue as a possible duplicate, and is merged from there.

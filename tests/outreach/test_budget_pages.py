@@ -13,7 +13,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from hienmau.donors.models import Donation, Donor
-from hienmau.outreach.models import BudgetLine, Contribution, Expense, Sponsor
+from hienmau.humanitarian.models import Sponsor
+from hienmau.outreach.models import BudgetLine, Contribution, Expense
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db

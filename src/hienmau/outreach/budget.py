@@ -12,9 +12,10 @@ from django.db.models import Q, Sum
 
 from hienmau.core.clock import today
 from hienmau.donors.models import Donation, Outcome
+from hienmau.humanitarian.models import Sponsor
 from hienmau.orgs.scoping import reach_paths
 from hienmau.outreach.lib import budget
-from hienmau.outreach.models import BudgetCategory, Contribution, Expense, FundingSource, Sponsor
+from hienmau.outreach.models import BudgetCategory, Contribution, Expense, FundingSource
 from hienmau.plans.models import Plan
 from hienmau.reports.services import plan_achievement, plan_period
 
@@ -80,9 +81,15 @@ def plan_budget(plan: Plan) -> PlanBudget:
 
 
 def record_contribution(plan: Plan, sponsor_name: str, **fields) -> Contribution:
-    """A sponsor's money or gift; the sponsor is found by name among the issuing unit's, else added."""
+    """A sponsor's money or gift; the sponsor is found by name among the issuing unit's sponsors (the one
+    list the humanitarian addresses use too), else added there as an organisation."""
+    name = " ".join(sponsor_name.split())
     with transaction.atomic():
-        sponsor, _created = Sponsor.objects.get_or_create(unit=plan.issuing_unit, name=" ".join(sponsor_name.split()))
+        sponsor = Sponsor.objects.filter(unit=plan.issuing_unit, name=name).order_by("pk").first()
+        if sponsor is None:
+            sponsor = Sponsor.objects.create(
+                unit=plan.issuing_unit, name=name, kind=Sponsor.Kind.ORGANISATION, joined_on=fields["date"]
+            )
         return Contribution.objects.create(plan=plan, sponsor=sponsor, **fields)
 
 

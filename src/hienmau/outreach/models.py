@@ -1,6 +1,6 @@
 """The communication work and the money behind a plan: outreach activities (leaflets, talks, news items…),
 the volunteers of a unit and their hours, and the plan's budget (estimate by line and source, spending with
-receipts, sponsors and their contributions)."""
+receipts, sponsors' contributions)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from hienmau.donors.models import Donor
 from hienmau.drives.models import Drive
+from hienmau.humanitarian.models import Sponsor
 from hienmau.orgs import scoping
 from hienmau.orgs.models import Unit
 from hienmau.plans.models import Plan
@@ -183,31 +184,13 @@ class BudgetLine(models.Model):
         return f"{self.get_category_display()} — {self.get_source_display()}: {self.amount}"
 
 
-class Sponsor(models.Model):
-    """An organisation or person who gives money or gifts; kept per unit so the next plan finds them."""
-
-    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị vận động"), on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("tên nhà tài trợ"), max_length=255)
-    contact = models.CharField(_("người liên hệ"), max_length=255, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("nhà tài trợ")
-        verbose_name_plural = _("nhà tài trợ")
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="outreach_sponsor_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Contribution(models.Model):
     """Money or gifts a sponsor gave towards a plan (in-kind gifts at their value)."""
 
     plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="contributions")
+    # The unit's sponsors are one list, kept by the humanitarian app (addresses and plans share them).
     sponsor = models.ForeignKey(
-        Sponsor, verbose_name=_("nhà tài trợ"), on_delete=models.PROTECT, related_name="contributions"
+        Sponsor, verbose_name=_("nhà tài trợ"), on_delete=models.PROTECT, related_name="plan_contributions"
     )
     date = models.DateField(_("ngày nhận"))
     source = models.CharField(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0005_issue_amend'),
+        ('plans', '0006_alter_allocation_metric_and_more'),
     ]
 
     operations = [
