@@ -3,7 +3,7 @@ one source, the donors' benefits on their line, the cost per unit only once bloo
 
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hienmau.outreach.lib.budget import BENEFITS, Line, compare
@@ -29,6 +29,7 @@ def run(estimate, spending, benefits=0, received=(), units=0):
     )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines, lines, st.integers(0, 10**9), contributions, st.integers(0, 10_000))
 def test_every_dong_is_counted_once_by_category_and_by_source(estimate, spending, benefits, received, units):
     result = run(estimate, spending, benefits, received, units)
@@ -40,6 +41,7 @@ def test_every_dong_is_counted_once_by_category_and_by_source(estimate, spending
     assert [r.key for r in result.by_category] == [c for c in CATEGORIES if any(r.key == c for r in result.by_category)]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines, st.integers(1, 10**9))
 def test_donor_benefits_land_on_their_line_from_the_state_budget(spending, benefits):
     with_benefits, without = run([], spending, benefits), run([], spending, 0)
@@ -50,6 +52,7 @@ def test_donor_benefits_land_on_their_line_from_the_state_budget(spending, benef
     assert state["state"] == {r.source: r.spent for r in without.by_source}.get("state", 0) + benefits
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines, st.integers(0, 10_000))
 def test_cost_per_unit_is_the_actual_over_the_units_collected(spending, units):
     result = run([], spending, units=units)

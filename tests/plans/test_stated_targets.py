@@ -2,7 +2,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hienmau.plans.lib.document import blocks_from_text
@@ -74,6 +74,7 @@ def test_the_other_seeds_set_no_media_target():
         assert stated_without_figure(seed(name)) == set()
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(1, 99_999), st.sampled_from(["tin, bài", "tin bài", "bài viết"]))
 def test_a_stated_number_of_news_items_is_read_with_its_figure(number, words):
     grouped = f"{number:,}".replace(",", ".")
@@ -82,6 +83,7 @@ def test_a_stated_number_of_news_items_is_read_with_its_figure(number, words):
     assert stated_without_figure(text) == set()
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet="abcdeghiklmnoprsuvxy ,.\n-", max_size=200))
 def test_text_that_never_names_news_items_sets_no_media_target(text):
     assert "media_items" not in stated_targets(text)
