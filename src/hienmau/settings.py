@@ -166,6 +166,10 @@ HIENMAU_RATE_CERTIFICATE_CHECK = env_rate("HIENMAU_RATE_CERTIFICATE_CHECK", (30,
 SESSION_COOKIE_AGE = env_int("HIENMAU_SESSION_IDLE_MINUTES", 60) * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Retention (core/retention.py, `hienmau purge`, run daily): how long what is kept only for a while stays.
+HIENMAU_RETAIN_UPLOAD_HOURS = env_int("HIENMAU_RETAIN_UPLOAD_HOURS", 24)  # previews nobody confirmed
+HIENMAU_RETAIN_OUTBOX_DAYS = env_int("HIENMAU_RETAIN_OUTBOX_DAYS", 90)  # messages sent, failed or refused
+HIENMAU_RETAIN_LOGIN_RECORDS_DAYS = env_int("HIENMAU_RETAIN_LOGIN_RECORDS_DAYS", 90)  # django-axes' records
 # Rate counters, shared by every worker on the machine.
 CACHES = {
     "default": {
@@ -281,6 +285,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hienmau.api.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # The throttle's client address: REMOTE_ADDR, or behind N trusted proxies the one they saw (without this,
+    # DRF would take X-Forwarded-For as the client wrote it, and a new made-up address would dodge the limit).
+    "NUM_PROXIES": HIENMAU_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "hienmau API",

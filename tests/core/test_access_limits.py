@@ -129,3 +129,12 @@ def test_an_idle_session_ends_and_an_active_one_is_kept_alive(client, settings):
     Session.objects.filter(pk=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+def test_the_api_throttle_counts_by_the_real_address_not_a_made_up_forwarded_one(rf):
+    from rest_framework.request import Request
+
+    from hienmau.api.throttling import PerTokenThrottle
+
+    request = Request(rf.get("/api/v1/units/", REMOTE_ADDR="192.0.2.50", HTTP_X_FORWARDED_FOR="6.6.6.6"))
+    assert PerTokenThrottle().get_ident(request) == "192.0.2.50"

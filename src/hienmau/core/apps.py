@@ -9,9 +9,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed
 
+        from hienmau.core import retention
         from hienmau.core.erasure import register_eraser
         from hienmau.core.ratelimit import login_failed
         from hienmau.core.uploads import erase_uploads
 
         register_eraser(erase_uploads)
+        retention.register()
         user_login_failed.connect(login_failed, dispatch_uid="hienmau.core.ratelimit.login_failed")

@@ -8,6 +8,7 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Thông báo")
 
     def ready(self) -> None:
-        from hienmau.notify import erasure
+        from hienmau.notify import erasure, retention
 
         erasure.register()
+        retention.register()
