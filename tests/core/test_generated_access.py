@@ -77,6 +77,7 @@ class World:
     beneficiary: Beneficiary
     pledge: Pledge
     document: BeneficiaryDocument
+    api_token: object
 
 
 def world(tree) -> World:
@@ -184,10 +185,11 @@ def world(tree) -> World:
     document = BeneficiaryDocument.objects.create(
         beneficiary=beneficiary, name="giay-xac-nhan.pdf", file=ContentFile(b"%PDF", name="x.pdf")
     )
+    api_token, _raw = create_token(ag_user, Membership.objects.get(user=ag_user), "Hệ thống bệnh viện An Giang")
     return World(
         tree, commune, hospital, donor, other_donor, donation, plan, attachment, drive, registration, roster,
         emergency, call, club, club_member, honour_round, honour, tier, result_import, unit_report, proposal,
-        transfer, merge, link, beneficiary, pledge, document,
+        transfer, merge, link, beneficiary, pledge, document, api_token,
     )  # fmt: skip
 
 
@@ -270,6 +272,8 @@ ARGUMENTS: dict[str, Kwargs] = {
     "honours:review_choose": lambda w: {"honour_pk": w.honour.pk},
     "honours:tier_delete": lambda w: {"pk": w.tier.pk},
     "humanitarian:beneficiary_detail": lambda w: {"pk": w.beneficiary.pk},
+    "humanitarian:beneficiary_history": lambda w: {"pk": w.beneficiary.pk},
+    "api_tokens:token_revoke": lambda w: {"pk": w.api_token.pk},
     "humanitarian:beneficiary_edit": lambda w: {"pk": w.beneficiary.pk},
     "humanitarian:beneficiary_reveal": lambda w: {"pk": w.beneficiary.pk, "field": "cccd"},
     "humanitarian:beneficiary_erase": lambda w: {"pk": w.beneficiary.pk},
