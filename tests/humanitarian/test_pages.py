@@ -194,6 +194,7 @@ def test_report_shows_coverage_by_commune_with_priority_through_the_tree_and_lin
     assert lines["Phú Mỹ"].priority  # under the former district named a priority area
     assert lines["Giang Thành"].priority  # today's commune that took over Phú Mỹ
     assert not lines["Mỹ Lâm"].priority
+    assert lines["Phú Mỹ"].today == ["xã Giang Thành"] and lines["Mỹ Lâm"].today == []
     assert (
         lines["Phú Mỹ"].coverage.cards,
         lines["Phú Mỹ"].coverage.supported,
@@ -248,7 +249,11 @@ def test_the_report_exports_in_the_official_format(tree, people, places, client_
 
         sheet = load_workbook(io.BytesIO(response.content)).active
         cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
-        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells and "xã Phú Mỹ (cũ)" in cells and "Ưu tiên" in cells
+        assert (
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in cells
+            and "xã Phú Mỹ (cũ)\n(nay: xã Giang Thành)" in cells
+            and "Ưu tiên" in cells
+        )
         assert any(c.startswith("An Giang, ngày 01 tháng 12 năm 2026") for c in cells)
     else:
         from docx import Document

@@ -54,7 +54,7 @@ def table(context: dict) -> Table:
         rows.append(
             [
                 str(index),
-                line.name,
+                line.name + (f"\n(nay: {', '.join(line.today)})" if line.today else ""),
                 line.parent_name,
                 "Ưu tiên" if line.priority else "",
                 _n(c.recorded),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +25,7 @@ from hienmau.humanitarian.models import (
     PriorityArea,
     Sponsor,
 )
-from hienmau.orgs.models import SuccessorLink, Unit
+from hienmau.orgs.models import SuccessorLink, Unit, UnitKind
 from hienmau.plans.models import Metric, Plan
 from hienmau.reports import services as report_services
 from hienmau.reports.lib.achievement import Figure
@@ -174,10 +174,10 @@ def plan_targets(plan: Plan, as_of: datetime.date | None = None) -> list[report_
 # --- coverage per commune --------------------------------------------------------------------------
 
 
-def linked_paths(units: list[Unit]) -> dict[int, set[str]]:
-    """Each unit's own path and those of the units linked to it by approved successor links, followed both
-    ways (the former communes it took over, the commune that took it over): one query per step of the
-    walk for all the units together, then each unit's reach in memory."""
+def linked_units(units: list[Unit]) -> tuple[dict[int, set[int]], dict[int, str]]:
+    """Each unit and the units linked to it by approved successor links, followed both ways (the former
+    communes it took over, the commune that took it over), with every path met: one query per step of
+    the walk for all the units together, then each unit's reach in memory."""
     neighbours: dict[int, set[int]] = defaultdict(set)
     paths = {unit.pk: unit.path for unit in units}
     seen = set(paths)
@@ -201,8 +201,8 @@ def linked_paths(units: list[Unit]) -> dict[int, set[str]]:
             for other in neighbours[stack.pop()] - reached:
                 reached.add(other)
                 stack.append(other)
-        related[unit.pk] = {paths[pk] for pk in reached}
-    return related
+        related[unit.pk] = reached
+    return related, paths
 
 
 def priority_areas(plan: Plan | None = None) -> QuerySet[PriorityArea]:
@@ -216,6 +216,7 @@ class CoverageLine:
     coverage: Coverage
     priority: bool
     reasons: list[str]
+    today: list[str] = field(default_factory=list)  # for a former commune, the current ones that took it over
 
     @property
     def name(self) -> str:
@@ -268,12 +269,19 @@ def coverage_by_unit(beneficiaries: QuerySet[Beneficiary], plan: Plan | None = N
         unit_id = arrived["pledge__beneficiary__unit"]
         per_unit[unit_id] += Coverage(delivered=arrived["value"] or 0, cards=arrived["cards"] or 0)
     units = list(Unit.objects.filter(pk__in=per_unit).select_related("parent"))
-    related = linked_paths(units)
+    related, paths = linked_units(units)
     areas = list(priority_areas(plan))
+    current = {
+        u.pk: u.full_name
+        for u in Unit.objects.current().filter(pk__in=set().union(set(), *related.values()), kind=UnitKind.COMMUNE)
+    }
     lines = []
     for unit in units:
-        reasons = sorted({a.reason for a in areas if is_priority(related[unit.pk], [a.unit.path])})
-        lines.append(CoverageLine(unit, per_unit[unit.pk], bool(reasons), reasons))
+        reach = {paths[pk] for pk in related[unit.pk]}
+        reasons = sorted({a.reason for a in areas if is_priority(reach, [a.unit.path])})
+        former = unit.valid_until is not None and unit.valid_until <= today()
+        today_names = sorted(current[pk] for pk in related[unit.pk] if pk in current and former)
+        lines.append(CoverageLine(unit, per_unit[unit.pk], bool(reasons), reasons, today_names))
     lines.sort(key=lambda line: (not line.priority, line.unit.parent.name if line.unit.parent else "", line.unit.name))
     return lines
 
