@@ -46,3 +46,28 @@ def test_a_phone_on_the_roster_is_revealed_in_its_row_with_a_reason(live_server,
     assert "987000111" in row.inner_text() and "912345678" not in page.content()
     assert RevealLog.objects.get(field="phone").reason == "Gọi hẹn trực ngày hội"
     screenshot("outreach-volunteers")
+
+
+def test_a_budget_is_estimated_and_spent_and_compared(live_server, page, tree, people, login, screenshot):
+    from tests.plans.conftest import make_plan
+
+    plan = make_plan(tree.an_thi, "14", [(tree.van_du, 54, [25, 29])])
+    login("ctd.anthi")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    page.click("#outreach a:has-text('Kinh phí: dự toán và thực hiện')")
+    with page.expect_navigation():
+        page.select_option("#add-line #id_category", "printing")
+        page.select_option("#add-line #id_source", "state")
+        page.fill("#add-line #id_amount", "8.000.000")
+        page.click("#add-line button")
+    with page.expect_navigation():
+        page.select_option("#add-expense #id_category", "printing")
+        page.fill("#add-expense #id_date", "04/03/2024")
+        page.fill("#add-expense #id_description", "In 2.000 tờ rơi")
+        page.fill("#add-expense #id_amount", "9.200.000")
+        page.click("#add-expense button")
+    stats = page.locator(".stats").inner_text()
+    assert "8.000.000" in stats and "9.200.000" in stats and "115,0%" in stats
+    row = page.locator("tr:has-text('In ấn tờ rơi, áp phích, băng rôn')").first.inner_text()
+    assert "1.200.000" in row
+    screenshot("outreach-budget")

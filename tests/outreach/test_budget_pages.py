@@ -5,6 +5,8 @@ its .xlsx/.docx exports show estimate against actual; units given a target and o
 import datetime
 import io
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -110,7 +112,24 @@ def test_the_estimate_against_actual_exports_in_the_official_format(people, clie
     )
     assert "BẢNG SO SÁNH DỰ TOÁN VÀ THỰC HIỆN KINH PHÍ" in text and "9.350.000" in text
     assert "Thông tư số 182/2009/TT-BTC" in text
-    assert client.get(reverse("outreach:budget_export", args=[budgeted.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("outreach:budget_export", args=[budgeted.pk, "odt"])).status_code == 404
+
+
+def test_a_steering_committees_budget_prints_its_three_line_heading_in_every_format(people, client_for, budgeted):
+    budgeted.suffix = "KH-BCĐ"
+    budgeted.save()
+    client = client_for(people.district_officer)
+    xlsx = client.get(reverse("outreach:budget_export", args=[budgeted.pk, "xlsx"]))
+    values = [c for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True) for c in row if c]
+    assert values[:3] == ["BAN CHỈ ĐẠO VẬN ĐỘNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "HIẾN MÁU TÌNH NGUYỆN"]
+    assert "HUYỆN ÂN THI" in values
+    pdf = client.get(reverse("outreach:budget_export", args=[budgeted.pk, "pdf"]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout.decode()
+    assert "BẢNG SO SÁNH DỰ TOÁN VÀ THỰC HIỆN KINH PHÍ" in text and "HIẾN MÁU TÌNH NGUYỆN" in text
+    assert "9.350.000" in text and "Độc lập - Tự do - Hạnh phúc" in text
 
 
 def test_units_given_a_target_and_other_provinces_see_no_money(people, client_for, budgeted):

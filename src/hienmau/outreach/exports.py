@@ -1,4 +1,4 @@
-"""A plan's budget, estimate against actual, as .xlsx and .docx in the official format (Decree 30: the
+"""A plan's budget, estimate against actual, as .xlsx, .docx and PDF in the official format (Decree 30: the
 issuing body and the motto, the place-and-date line, Times New Roman, A4), through core/lib/documents.py
 and core/lib/word.py as every other export."""
 
@@ -7,12 +7,16 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from django.template.loader import render_to_string
+from django.utils import translation
+
 from hienmau.core.clock import today
 from hienmau.core.lib import word
-from hienmau.core.lib.documents import FONT, MOTTO, MOTTO_2, a4_sheet, place_date_line, safe_cell
+from hienmau.core.lib.documents import FONT, FONT_STACK, MOTTO, MOTTO_2, a4_sheet, place_date_line, safe_cell
 from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.word import USABLE_W
 from hienmau.outreach.budget import PlanBudget
+from hienmau.outreach.models import FundingSource
 from hienmau.reports.exports import issuer_lines
 
 TITLE = "BẢNG SO SÁNH DỰ TOÁN VÀ THỰC HIỆN KINH PHÍ"
@@ -63,7 +67,14 @@ def sheet(data: PlanBudget) -> Sheet:
         ]
     )
     sources = [
-        [str(i), data.source_label(r.source), _money(r.estimate), _money(r.received), _money(r.spent), ""]
+        [
+            str(i),
+            data.source_label(r.source),
+            _money(r.estimate),
+            "" if r.source == FundingSource.STATE else _money(r.received),  # the state pays what it pays for
+            _money(r.spent),
+            "",
+        ]
         for i, r in enumerate(comparison.by_source, start=1)
     ]
     first, last = data.period
@@ -101,7 +112,7 @@ def budget_xlsx(data: PlanBudget) -> bytes:
     rows: list[list] = [
         [issuer[0], "", "", MOTTO],
         [issuer[1], "", "", MOTTO_2],
-        *([[line]] for line in issuer[2:]),
+        *([line] for line in issuer[2:]),
         ["", "", "", found.place_date],
         [],
         [found.title],
@@ -199,3 +210,21 @@ def budget_docx(data: PlanBudget) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def budget_pdf(data: PlanBudget) -> bytes:
+    """The same table as a PDF (WeasyPrint over an HTML template, as every PDF export)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    context = {
+        "sheet": sheet(data),
+        "motto": MOTTO,
+        "motto_2": MOTTO_2,
+        "font_stack": ", ".join(FONT_STACK),
+        "category_header": CATEGORY_HEADER,
+        "source_header": SOURCE_HEADER[:5],
+    }
+    with translation.override("vi"):
+        html = render_to_string("outreach/budget_pdf.html", context)
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()

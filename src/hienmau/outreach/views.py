@@ -359,6 +359,8 @@ def budget_export(request, pk: int, kind: str):
             exports.budget_docx(data),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
+    elif kind == "pdf":
+        content, mime = exports.budget_pdf(data), "application/pdf"
     else:
         raise Http404
     response = HttpResponse(content, content_type=mime)
