@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from hienmau.plans.models import Allocation, CampaignLabel, Plan, Target
@@ -11,11 +12,15 @@ class TargetInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(SimpleHistoryAdmin):
-    list_display = ("reference", "date", "title", "issuing_unit", "kind", "status")
+    list_display = ("number_and_suffix", "date", "title", "issuing_unit", "kind", "status")
     list_filter = ("kind", "status")
     search_fields = ("number", "title")
     raw_id_fields = ("issuing_unit", "parent_plan", "received_allocation")
     inlines = [TargetInline]
+
+    @admin.display(description=_("số, ký hiệu"), ordering="number")
+    def number_and_suffix(self, plan: Plan) -> str:
+        return plan.reference or "—"
 
 
 @admin.register(Allocation)

@@ -68,6 +68,7 @@ class CampaignLabel(models.Model):
 
     class Meta:
         verbose_name = _("nhãn chiến dịch")
+        verbose_name_plural = _("nhãn chiến dịch")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -199,19 +200,23 @@ class Plan(models.Model):
 
 
 class PlanAttachment(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("tệp"), upload_to="plans/%Y/")
     name = models.CharField(_("tên"), max_length=255)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tệp đính kèm kế hoạch")
+        verbose_name_plural = _("tệp đính kèm kế hoạch")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Target(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets")
     metric = models.CharField(_("chỉ tiêu"), max_length=30, choices=Metric.choices)
     # Blank when the plan's text sets the target without a figure (seed 000: "các tin, bài … được đăng tải").
     value = models.DecimalField(_("giá trị"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -228,6 +233,7 @@ class Target(models.Model):
 
     class Meta:
         verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
         constraints = [models.UniqueConstraint(fields=["plan", "metric"], name="plans_target_unique_metric")]
 
     def __str__(self) -> str:
@@ -240,13 +246,15 @@ NO_FIGURE = _("văn bản không ghi số lượng")
 class Bucket(models.Model):
     """A column of the allocation grid: a month, or a numbered round with its date."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="buckets")
-    key = models.CharField(max_length=20)  # "month:5", "round:2"
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="buckets")
+    key = models.CharField(_("tháng hoặc đợt"), max_length=20)  # "month:5", "round:2" (shown through bucket_label)
     date = models.DateField(_("ngày"), null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("cột phân bổ (tháng, đợt)")
+        verbose_name_plural = _("cột phân bổ (tháng, đợt)")
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="plans_bucket_unique_key")]
 
     def __str__(self) -> str:
@@ -261,12 +269,12 @@ class Bucket(models.Model):
 class Allocation(models.Model):
     """One row of the appendix: a unit's share of a plan's target, split across buckets."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="allocations")
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="allocations")
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="allocations"
     )
     unit_name = models.CharField(_("tên đơn vị theo văn bản"), max_length=255)
-    metric = models.CharField(max_length=30, choices=Metric.choices, default=Metric.BLOOD_UNITS)
+    metric = models.CharField(_("chỉ tiêu"), max_length=30, choices=Metric.choices, default=Metric.BLOOD_UNITS)
     total = models.IntegerField(_("tổng"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     delegated_to = models.ForeignKey(
@@ -278,9 +286,9 @@ class Allocation(models.Model):
         related_name="delegated_allocations",
         help_text=_("Khi phụ lục ghi “(… phụ trách)”: đơn vị khác chịu trách nhiệm chỉ tiêu này."),
     )
-    delegated_to_name = models.CharField(max_length=255, blank=True)
+    delegated_to_name = models.CharField(_("đơn vị phụ trách thay theo văn bản"), max_length=255, blank=True)
     section = models.CharField(_("nhóm"), max_length=255, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
     prior_plan = models.IntegerField(_("kế hoạch năm trước"), null=True, blank=True)
     prior_actual = models.IntegerField(_("thực hiện năm trước"), null=True, blank=True)
     prior_percent = models.IntegerField(_("tỉ lệ năm trước (%)"), null=True, blank=True)
@@ -292,6 +300,7 @@ class Allocation(models.Model):
 
     class Meta:
         verbose_name = _("phân bổ chỉ tiêu")
+        verbose_name_plural = _("phân bổ chỉ tiêu")
         ordering = ["plan", "position", "pk"]
 
     def __str__(self) -> str:
@@ -303,13 +312,17 @@ class Allocation(models.Model):
 
 
 class AllocationCell(models.Model):
-    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="cells")
-    bucket = models.ForeignKey(Bucket, on_delete=models.CASCADE, related_name="cells")
-    value = models.IntegerField()
+    allocation = models.ForeignKey(
+        Allocation, verbose_name=_("phân bổ chỉ tiêu"), on_delete=models.CASCADE, related_name="cells"
+    )
+    bucket = models.ForeignKey(Bucket, verbose_name=_("tháng hoặc đợt"), on_delete=models.CASCADE, related_name="cells")
+    value = models.IntegerField(_("số lượng"))
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("ô phân bổ")
+        verbose_name_plural = _("ô phân bổ")
         constraints = [models.UniqueConstraint(fields=["allocation", "bucket"], name="plans_cell_unique")]
 
     def __str__(self) -> str:
@@ -320,12 +333,14 @@ class AllocationCell(models.Model):
 class ImportFinding(models.Model):
     """What the importer found wrong in the source document, kept beside the plan for people to decide."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="import_findings")
-    code = models.CharField(max_length=40)
-    unit_name = models.CharField(max_length=255, blank=True)
-    message = models.TextField()
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="import_findings")
+    code = models.CharField(_("loại"), max_length=40)  # a finding code, shown through core.labels
+    unit_name = models.CharField(_("đơn vị theo văn bản"), max_length=255, blank=True)
+    message = models.TextField(_("nội dung"))
 
     class Meta:
+        verbose_name = _("điểm cần xem lại khi nhập")
+        verbose_name_plural = _("điểm cần xem lại khi nhập")
         ordering = ["pk"]
 
     def __str__(self) -> str:
