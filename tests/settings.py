@@ -20,3 +20,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 HIENMAU_QUIET_HOURS = (0, 0)  # the suite runs at any hour; quiet hours have their own tests
 # Rate counters in memory, emptied before each test (tests/conftest.py), never in var/.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Background jobs run within the request in the suite (tests/jobs runs the database worker itself).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

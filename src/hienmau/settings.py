@@ -38,8 +38,11 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "hienmau.core",
     "hienmau.orgs",
+    "hienmau.jobs",
     "hienmau.plans",
     "hienmau.demand",
     "hienmau.donors",
@@ -312,3 +315,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("HIENMAU_LOG_LEVEL", "INFO")},
 }
+
+# Background work (django-tasks, database backend): large imports are queued as jobs (hienmau.jobs) and run
+# by `hienmau db_worker` (deploy/hienmau-worker.service; `make run` starts one beside the dev server).
+# HIENMAU_TASKS_IMMEDIATE=1 runs them within the request instead (no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("HIENMAU_TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Uploads at least this large (bytes) are imported by the worker, with a progress page, not in the request.
+HIENMAU_BACKGROUND_IMPORT_BYTES = env_int("HIENMAU_BACKGROUND_IMPORT_BYTES", 256 * 1024)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("demand/", include("hienmau.demand.urls")),
     path("api/", include("hienmau.api.urls")),
     path("account/api-tokens/", include("hienmau.api.account_urls")),
+    path("jobs/", include("hienmau.jobs.urls")),
     path("switch-unit/", org_views.switch_unit, name="switch_unit"),
     path("accounts/login/", auth_login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

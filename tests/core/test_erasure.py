@@ -291,6 +291,8 @@ NOT_ABOUT_PEOPLE = {
     "plans.PlanAmendment": "why a plan's targets changed and the targets before and after, per unit",
     "reports.UnitReport": "a unit's activities, difficulties and proposals for a period, and the office's comment",
     "reports.ReportEvent": "the office's comment when it returns or approves a unit's report",
+    "django_tasks_database.DBTaskResult": "a queued background task: its arguments are a job's number (hienmau.jobs, "
+    "whose texts are erased there) and its return value the job's state",
     "axes.AccessAttempt": "failed staff logins (username, address, browser; passwords masked), no donor; "
     "purged after the cool-off by django-axes and by `hienmau purge`",
 }

@@ -86,6 +86,15 @@ def forget(request, session_key: str, token: str) -> None:
         Path(entry["path"]).unlink(missing_ok=True)
 
 
+def hand_over(request, session_key: str, token: str) -> tuple[Path, str]:
+    """Take a kept file out of the session without removing it: a background job now owns it (and
+    removes it when it ends; `purge_old_uploads` still removes it after a day)."""
+    path, name = stashed(request, session_key, token)
+    request.session.get(session_key, {}).pop(token, None)
+    request.session.modified = True
+    return path, name
+
+
 def purge_old_uploads(max_age: datetime.timedelta = MAX_AGE, now: float | None = None) -> list[Path]:
     """Remove kept files older than `max_age` (previews nobody confirmed or cancelled). Returns them."""
     cutoff = (now if now is not None else time.time()) - max_age.total_seconds()

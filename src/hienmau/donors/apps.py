@@ -8,7 +8,8 @@ class DonorsConfig(AppConfig):
     verbose_name = _("Người hiến máu")
 
     def ready(self) -> None:
-        from hienmau.donors import privacy, registry
+        from hienmau.donors import background, privacy, registry
 
+        background.register()
         privacy.register()
         registry.register()

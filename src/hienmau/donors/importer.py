@@ -10,6 +10,7 @@ Rows are matched and written in chunks with bulk queries: the registry may hold 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,10 +119,17 @@ class _DryRun(Exception):
 
 
 def import_history(
-    path: Path, facility: Unit, scope: Scope | None = None, user=None, *, dry_run: bool = False
+    path: Path,
+    facility: Unit,
+    scope: Scope | None = None,
+    user=None,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> HistoryImportResult:
     """`scope` is the importing user's (None: the operator's command line, the whole country).
-    `dry_run`: everything is checked and counted, then rolled back."""
+    `dry_run`: everything is checked and counted, then rolled back. `progress(done, total)` is told
+    after each chunk of rows (the background job's progress bar)."""
     rows = read_history(path)
     result = HistoryImportResult(rows=len(rows))
     # Addresses are read in the facility's province as it is today: an old commune's name lands in
@@ -134,6 +142,8 @@ def import_history(
         with transaction.atomic():
             for start in range(0, len(rows), CHUNK):
                 _import_chunk(rows[start : start + CHUNK], facility, result, scope, user, created, resolver)
+                if progress is not None:
+                    progress(min(start + CHUNK, len(rows)), len(rows))
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -25,6 +25,9 @@ from hienmau.donors.importer import HistoryImportError, import_history
 from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
 from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome, ReviewStatus, TransferRequest
 from hienmau.donors.reveal_views import reveal_response
+from hienmau.jobs import services as jobs
+from hienmau.jobs.models import JobKind
+from hienmau.jobs.services import runs_in_background
 from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.orgs.scoping import require_edit, scope_queryset, scope_required, scoped_units
 
@@ -313,6 +316,11 @@ def history_import(request):
     problems, result = [], None
     if request.method == "POST" and form.is_valid():
         target = save_upload(form.cleaned_data["file"])
+        if runs_in_background(target):  # a large file: imported by the worker, progress on the job's page
+            params = {"facility": form.cleaned_data["facility"].pk}
+            name = form.cleaned_data["file"].name
+            job = jobs.start(request, JobKind.DONATION_HISTORY, path=target, source_name=name, params=params)
+            return redirect("jobs:job_detail", pk=job.pk)
         try:
             result = import_history(target, form.cleaned_data["facility"], scope=request.scope, user=request.user)
             messages.success(request, result.summary())

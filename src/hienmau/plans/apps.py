@@ -6,3 +6,8 @@ class PlansConfig(AppConfig):
     name = "hienmau.plans"
     label = "plans"
     verbose_name = _("Kế hoạch và chỉ tiêu")
+
+    def ready(self) -> None:
+        from hienmau.plans import background
+
+        background.register()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -385,11 +386,14 @@ def preview_changes(analysis: Analysis) -> PlanChanges | None:
     return _diff(plan, _planned_rows(analysis))[0]
 
 
-def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[Plan, PlanChanges]:
+def save_plan(
+    analysis: Analysis, *, source_name: str = "", user=None, progress: Callable[[int, int], None] | None = None
+) -> tuple[Plan, PlanChanges]:
     """Create the plan, or update the one this file corrects in place: its rows keep their ids (so lower
     plans' received allocations and drives' buckets stay linked), cells are updated, added or removed,
     rows of the earlier file that the new one lacks are removed, rows added on the grid are kept.
-    Returns (plan, changes); `changes` is false when the plan already had exactly this content."""
+    Returns (plan, changes); `changes` is false when the plan already had exactly this content.
+    `progress(done, total)` is told after each row (the background job's progress bar)."""
     document, appendix = analysis.document, analysis.appendix
     if analysis.issuing_unit is None:
         raise PlanImportError(
@@ -417,6 +421,8 @@ def save_plan(analysis: Analysis, *, source_name: str = "", user=None) -> tuple[
                 allocation.delete()
             for index, row in enumerate(planned):
                 _save_row(plan, matched.get(index), row, buckets)
+                if progress is not None:
+                    progress(index + 1, len(planned))
             hand_added = plan.allocations.filter(from_import=False).exclude(pk__in=[a.pk for a in matched.values()])
             for offset, allocation in enumerate(hand_added.order_by("position", "pk"), start=len(planned) + 1):
                 if allocation.position != offset:

@@ -12,7 +12,10 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
 from hienmau.core.forms import errors_in_one_line
-from hienmau.core.uploads import forget, stash, stashed
+from hienmau.core.uploads import forget, hand_over, stash, stashed
+from hienmau.jobs import services as jobs
+from hienmau.jobs.models import JobKind
+from hienmau.jobs.services import runs_in_background
 from hienmau.orgs.scoping import (
     Scope,
     get_visible_or_404,
@@ -25,6 +28,7 @@ from hienmau.orgs.scoping import (
     visible_drives,
 )
 from hienmau.plans import exports, services
+from hienmau.plans.background import encode_meanings, import_outcome
 from hienmau.plans.forms import (
     AddBucketForm,
     AddRowForm,
@@ -515,8 +519,14 @@ def _import_remap(request, scope: Scope, units):
 def _import_confirm(request, scope: Scope, units):
     path, name = stashed(request, IMPORT_SESSION_KEY, request.POST["token"])
     issuing = get_object_or_404(units, pk=request.POST.get("issuing_unit") or 0)
+    meanings = _meanings_from(request.POST)
+    if runs_in_background(path):  # a large appendix: saved by the worker, progress on the job's page
+        path, name = hand_over(request, IMPORT_SESSION_KEY, request.POST["token"])
+        params = {"issuing_unit": issuing.pk, "meanings": encode_meanings(meanings)}
+        job = jobs.start(request, JobKind.PLAN_APPENDIX, path=path, source_name=name, params=params)
+        return redirect("jobs:job_detail", pk=job.pk)
     try:
-        analysis = analyse_file(path, issuing, _meanings_from(request.POST))
+        analysis = analyse_file(path, issuing, meanings)
         plan, changes = save_plan(analysis, source_name=name)
     except PlanAlreadyImported as exc:
         messages.error(request, str(exc))
@@ -525,15 +535,8 @@ def _import_confirm(request, scope: Scope, units):
         messages.error(request, str(exc))
         return redirect("plans:plan_import")
     forget(request, IMPORT_SESSION_KEY, request.POST["token"])
-    reference = plan.reference or plan.title
-    if changes.status == "created":
-        messages.success(request, _("Đã nhập phụ lục vào kế hoạch %(ref)s.") % {"ref": reference})
-    elif changes:
-        messages.success(
-            request, _("Đã cập nhật kế hoạch %(ref)s: %(summary)s") % {"ref": reference, "summary": changes.summary()}
-        )
-        for line in changes.details():
-            messages.info(request, line)
-    else:
-        messages.info(request, _("Kế hoạch %(ref)s đã có đúng nội dung này; không thay đổi gì.") % {"ref": reference})
+    level, message, details = import_outcome(plan, changes)
+    messages.add_message(request, messages.SUCCESS if level == "success" else messages.INFO, message)
+    for line in details:
+        messages.info(request, line)
     return redirect("plans:plan_detail", pk=plan.pk)

@@ -8,4 +8,6 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Kết quả hiến máu")
 
     def ready(self) -> None:
-        from hienmau.results import receivers  # noqa: F401 (connects the drives' result signals)
+        from hienmau.results import background, receivers  # noqa: F401 (receivers connects the drives' signals)
+
+        background.register()

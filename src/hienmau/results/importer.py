@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -230,8 +231,11 @@ def _store_on_drive(drive: Drive, unit_id: int, counts: rules.Counts, record: Re
     return True
 
 
-def save(analysis: Analysis, *, user=None, drives=None) -> tuple[ResultImport, int]:
-    """Store what can be stored; returns the import record and how many rows changed something."""
+def save(
+    analysis: Analysis, *, user=None, drives=None, progress: Callable[[int, int], None] | None = None
+) -> tuple[ResultImport, int]:
+    """Store what can be stored; returns the import record and how many rows changed something.
+    `progress(done, total)` is told after each row (the background job's progress bar)."""
     with transaction.atomic():
         record = ResultImport.objects.filter(source_hash=analysis.digest, plan=analysis.plan).first()
         if record is None:
@@ -258,7 +262,9 @@ def save(analysis: Analysis, *, user=None, drives=None) -> tuple[ResultImport, i
             record.save(update_fields=["source_name", "stated_total", "computed_total", "saved_total"])
             ResultImport.objects.filter(pk=record.pk).update(findings=record.findings, pending_rows=record.pending_rows)
         changed = 0
-        for row in analysis.tally.rows:
+        for done, row in enumerate(analysis.tally.rows, start=1):
+            if progress is not None:
+                progress(done, len(analysis.tally.rows))
             if not analysis.stored(row):
                 continue
             unit_id = analysis.row_unit_id(row)

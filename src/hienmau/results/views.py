@@ -10,12 +10,16 @@ from django.utils.translation import gettext as _
 
 from hienmau.core.labels import FINDING_LABELS
 from hienmau.core.lib.text import fold_words
-from hienmau.core.uploads import forget, stash, stashed
+from hienmau.core.uploads import forget, hand_over, stash, stashed
 from hienmau.drives.models import Drive
+from hienmau.jobs import services as jobs
+from hienmau.jobs.models import JobKind
+from hienmau.jobs.services import runs_in_background
 from hienmau.orgs.scoping import Scope, scoped_units
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
 from hienmau.results import importer
+from hienmau.results.background import import_outcome
 from hienmau.results.forms import ResultImportForm
 from hienmau.results.lib.tally import UNKNOWN_UNIT
 from hienmau.results.models import ResultImport
@@ -101,6 +105,11 @@ def _confirm(request, scope: Scope, plans, units):
     for key, value in request.POST.items():
         if key.startswith("map:") and value.isdigit():
             mapping[fold_words(key[4:])] = get_object_or_404(units, pk=int(value)).pk
+    if runs_in_background(path):  # a large tally: saved by the worker, progress on the job's page
+        path, name = hand_over(request, SESSION_KEY, token)
+        params = {"plan": plan.pk if plan else None, "unit": unit.pk if unit else None, "mapping": mapping}
+        job = jobs.start(request, JobKind.RESULT_TALLY, path=path, source_name=name, params=params)
+        return redirect("jobs:job_detail", pk=job.pk)
     try:
         analysis = _analyse(request, scope, path, name, plan, unit, mapping)
         record, changed = importer.save(analysis, user=request.user, drives=Drive.objects.visible_to(scope))
@@ -108,15 +117,9 @@ def _confirm(request, scope: Scope, plans, units):
         messages.error(request, str(exc))
         return redirect("results:result_import")
     forget(request, SESSION_KEY, token)
-    kept = len(record.pending_rows)
-    if changed:
-        messages.success(
-            request, _("Đã lưu kết quả từ tệp %(name)s: %(n)s dòng thay đổi số liệu.") % {"name": name, "n": changed}
-        )
-    else:
-        messages.info(request, _("Tệp %(name)s không làm thay đổi số liệu nào.") % {"name": name})
-    if kept:
-        messages.warning(request, _("%(n)s dòng chưa lưu được, đã giữ lại cùng lần nhập này để sửa sau.") % {"n": kept})
+    levels = {"success": messages.SUCCESS, "info": messages.INFO, "warning": messages.WARNING}
+    for level, text in import_outcome(record, changed, name):
+        messages.add_message(request, levels[level], text)
     if analysis.plan is not None:
         return redirect("reports:plan_achievement", pk=analysis.plan.pk)
     return redirect("reports:overview")
