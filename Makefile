@@ -22,15 +22,21 @@ run: install
 	$(DEV_ENV) $(BIN)/hienmau demo
 	@echo ""
 	@echo "hienmau: http://127.0.0.1:8000  (đăng nhập: admin / hienmau-admin; các tài khoản khác in ở trên)"
+	@# The background worker (large imports) runs beside the dev server and stops with it.
+	$(DEV_ENV) $(BIN)/hienmau db_worker --no-reload --interval 1 --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/hienmau runserver 127.0.0.1:8000
 
 # The production stack locally: gunicorn with deploy/gunicorn.conf.py, static files collected and served by
 # WhiteNoise, DEBUG off, plain HTTP on loopback (HIENMAU_HTTPS=0 unless set). Needs DATABASE_URL (PostgreSQL) and HIENMAU_SECRET_KEY, as production does.
+# The background worker is started beside gunicorn, as deploy/systemd/hienmau-worker.service does.
 serve-prod: install
 	@test -n "$$DATABASE_URL" || { echo "serve-prod: đặt DATABASE_URL (PostgreSQL), ví dụ postgres://postgres@127.0.0.1:5432/hienmau" >&2; exit 2; }
 	@test -n "$$HIENMAU_SECRET_KEY" || { echo "serve-prod: đặt HIENMAU_SECRET_KEY" >&2; exit 2; }
 	$(BIN)/hienmau migrate --noinput
 	$(BIN)/hienmau collectstatic --noinput
+	$(BIN)/hienmau db_worker --no-reload --interval 1 --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	HIENMAU_HTTPS=$${HIENMAU_HTTPS:-0} $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 # Uses DATABASE_URL when set (CI: the PostgreSQL server on 127.0.0.1:5432), SQLite otherwise.

@@ -2,8 +2,8 @@
 
 Every value can be overridden from the environment, so one file serves a laptop and a provincial server:
 HIENMAU_BIND (default 127.0.0.1:8000, behind nginx or another reverse proxy), HIENMAU_WORKERS (default
-2 × cores + 1, at most 9), HIENMAU_TIMEOUT (seconds, default 120: a large appendix or results import
-still runs in the request until the background worker takes it).
+2 × cores + 1, at most 9), HIENMAU_TIMEOUT (seconds, default 120; uploads of HIENMAU_BACKGROUND_IMPORT_BYTES or more
+are imported by the background worker, `hienmau db_worker`, not in the request).
 """
 
 import multiprocessing

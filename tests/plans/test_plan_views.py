@@ -249,3 +249,28 @@ def test_attachments_are_uploaded_by_the_issuer_and_served_only_in_scope(
     assert b"".join(officer.get(url).streaming_content) == b"%PDF-1.4 signed scan"
     outsider = client_for(people.province_officer)
     assert outsider.get(url).status_code == 404
+
+
+def test_a_large_appendix_is_saved_by_the_worker_through_the_same_import(tree, people, client_for, settings):
+    from pathlib import Path
+
+    from hienmau.jobs.models import Job, JobState
+    from hienmau.orgs.demo import load_demo
+    from hienmau.orgs.models import Membership, Unit
+
+    settings.HIENMAU_BACKGROUND_IMPORT_BYTES = 0  # every file counts as large
+    load_demo()
+    officer = people.district_officer
+    real_an_thi = Unit.objects.get(code="329", name="Ân Thi")
+    Membership.objects.filter(user=officer).update(unit=real_an_thi)
+    client = client_for(officer)
+    preview = client.post(reverse("plans:plan_import"), {"text": Path(SEED_001).read_text(encoding="utf-8")})
+    saved = client.post(
+        reverse("plans:plan_import"), {"token": preview.context["token"], "issuing_unit": real_an_thi.pk}
+    )
+    job = Job.objects.get()
+    plan = Plan.objects.get(number="14", issuing_unit=real_an_thi)
+    assert saved["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.state == JobState.DONE and (job.done, job.total) == (41, 41) and plan.allocations.count() == 41
+    assert job.result_url == reverse("plans:plan_detail", args=[plan.pk]) and "Đã nhập phụ lục" in job.message
+    assert preview.context["token"] not in client.session.get("hienmau.plan_imports", {})  # handed to the job

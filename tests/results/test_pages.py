@@ -106,6 +106,30 @@ def test_web_import_previews_in_vietnamese_and_saves_an_unknown_unit_once_mapped
     assert [row["line"] for row in ResultImport.objects.get().pending_rows] == [13, 15]
 
 
+def test_a_large_tally_is_saved_by_the_worker_with_the_same_mapping_and_rows_kept(
+    client_for, people, campaign, tmp_path, tree, settings
+):
+    from hienmau.jobs.models import Job, JobState
+
+    settings.HIENMAU_BACKGROUND_IMPORT_BYTES = 0  # every file counts as large
+    client = client_for(people.province_officer)
+    with frozen(TODAY), open(write_tally(tmp_path), "rb") as upload:
+        preview = client.post(reverse("results:result_import"), {"file": upload})
+    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
+    with frozen(TODAY):
+        done = client.post(
+            reverse("results:result_import"),
+            {"token": token, "plan": campaign.plan.pk, "map:Huyện Không Có": tree.an_minh.pk},
+        )
+        job = Job.objects.get()
+        page = visible_text(client.get(done["Location"]))
+    assert done["Location"] == reverse("jobs:job_detail", args=[job.pk]) and job.state == JobState.DONE
+    assert UnitDayResult.objects.filter(unit=tree.an_minh, day=datetime.date(2022, 7, 20), collected=40).exists()
+    assert [row["line"] for row in ResultImport.objects.get().pending_rows] == [13, 15]
+    assert "Đã lưu kết quả từ tệp" in page and "2 dòng chưa lưu được" in page and "Xem kết quả" in page
+    assert job.result_url == reverse("reports:plan_achievement", args=[campaign.plan.pk])
+
+
 def test_mapping_to_a_unit_outside_the_scope_is_refused(client_for, people, campaign, tmp_path, tree):
     client = client_for(people.province_officer)
     with frozen(TODAY), open(write_tally(tmp_path), "rb") as upload:

@@ -25,10 +25,10 @@ from hienmau.donors.importer import HistoryImportError, import_history
 from hienmau.donors.lib.eligibility import PastDonation, Person, eligibility, rules_on
 from hienmau.donors.models import Donation, Donor, DonorMerge, LinkSource, Outcome, ReviewStatus, TransferRequest
 from hienmau.donors.reveal_views import reveal_response
+from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.jobs import services as jobs
 from hienmau.jobs.models import JobKind
 from hienmau.jobs.services import runs_in_background
-from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.orgs.scoping import require_edit, scope_queryset, scope_required, scoped_units
 
 

@@ -26,9 +26,7 @@ def import_outcome(record: ResultImport, changed: int, name: str) -> list[tuple[
         else ("info", _("Tệp %(name)s không làm thay đổi số liệu nào.") % {"name": name})
     ]
     if kept := len(record.pending_rows):
-        lines.append(
-            ("warning", _("%(n)s dòng chưa lưu được, đã giữ lại cùng lần nhập này để sửa sau.") % {"n": kept})
-        )
+        lines.append(("warning", _("%(n)s dòng chưa lưu được, đã giữ lại cùng lần nhập này để sửa sau.") % {"n": kept}))
     return lines
 
 
