@@ -251,6 +251,16 @@ class Registration(models.Model):
     registrant_list = models.ForeignKey(
         RegistrantList, null=True, blank=True, on_delete=models.SET_NULL, related_name="registrations"
     )
+    # Who recruited the person ("Người vận động" of a unit's list): a registry record of the list's scope,
+    # found by CCCD only; counted for the recruiters' honours (honours/services.py).
+    recruited_by = models.ForeignKey(
+        Donor,
+        verbose_name=_("người vận động"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="recruited_registrations",
+    )
     full_name = models.CharField(_("họ và tên"), max_length=255)
     kind = models.CharField(
         _("hình thức"), max_length=10, choices=RegistrationKind.choices, default=RegistrationKind.DIRECT

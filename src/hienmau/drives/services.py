@@ -59,6 +59,7 @@ class Person:
     address: str = ""  # as written
     commune: Unit | None = None  # today's commune of the address (place_addresses), for a new record
     place_note: str = ""  # how the address was placed (an old commune's successor) or why not
+    recruiter_cccd: str | None = None  # who recruited them ("Người vận động"), by CCCD only
 
     def keys(self) -> tuple:
         return (self.cccd, self.phone, Donor.name_columns(self.full_name)["name_folded"], self.date_of_birth)
@@ -209,6 +210,17 @@ class ListOutcome:
     skipped: list[int] = field(default_factory=list)  # line numbers already registered
     transfers: list[int] = field(default_factory=list)  # lines whose CCCD is registered elsewhere
     ask: set[str] = field(default_factory=set)  # the units deciding those transfers
+    recruiters_unmatched: list[int] = field(default_factory=list)  # lines naming a recruiter not in the scope
+
+
+def recruiters_in_scope(scope: Scope, cccds: Iterable[str | None]) -> dict[str, Donor]:
+    """The registry records of the scope holding these CCCDs (a recruiter is linked by CCCD only, never by
+    name and birth date); a CCCD of nobody in the scope is absent."""
+    wanted = {c for c in cccds if c}
+    if not wanted:
+        return {}
+    found = Donor.objects.active().visible_to(scope).filter(cccd__in=wanted).only("pk", "cccd", "full_name")
+    return {donor.cccd: donor for donor in found if donor.cccd}
 
 
 def submit_list(
@@ -233,6 +245,7 @@ def submit_list(
     slot = drive.slots.filter(unit=unit).first()
     scope = scope or unit_scope(unit)
     lookup = _lookup(scope, [p for _, p, _ in people])
+    recruiters = recruiters_in_scope(scope, (p.recruiter_cccd for _, p, _ in people))
     with transaction.atomic():
         registrant_list = RegistrantList.objects.create(
             drive=drive,
@@ -263,6 +276,9 @@ def submit_list(
                     outcome.skipped.append(line)
                     continue
                 registered.add(donor.pk)
+            recruiter = recruiters.get(person.recruiter_cccd or "")
+            if person.recruiter_cccd and recruiter is None:
+                outcome.recruiters_unmatched.append(line)
             new_registrations.append(
                 Registration(
                     drive=drive,
@@ -275,6 +291,7 @@ def submit_list(
                     source=RegistrationSource.LIST,
                     registrant_list=registrant_list,
                     late=registrant_list.late,
+                    recruited_by=recruiter,
                 )
             )
         bulk_create_with_history(new_registrations, Registration, batch_size=1000)

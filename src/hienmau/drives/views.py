@@ -381,6 +381,8 @@ def list_submit(request, pk):
                     "token": token,
                     "source_name": name,
                     "matches": _registry_matches(lines, request.scope),
+                    "recruiters": _recruiters(lines, request.scope),
+                    "with_recruiter": any(line.recruiter or line.recruiter_cccd for line in lines),
                     "places": _placements(lines, drive),
                     "with_address": any(line.address for line in lines),
                     "valid": [line for line in lines if line.verdict == "ok"],
@@ -403,6 +405,12 @@ def _registry_matches(lines, scope) -> dict:
     }
     lookup = services._lookup(scope, list(people.values()))
     return {number: lookup.match(*person.keys()) for number, person in people.items()}
+
+
+def _recruiters(lines, scope) -> dict:
+    """Line → the scope's record of the recruiter its CCCD names, or None (shown as not linked)."""
+    found = services.recruiters_in_scope(scope, (line.recruiter_cccd for line in lines))
+    return {line.line: found.get(line.recruiter_cccd) for line in lines if line.recruiter_cccd}
 
 
 def _placements(lines, drive: Drive) -> dict:
@@ -433,6 +441,7 @@ def _list_confirm(request, drive: Drive, units):
                 abo=line.abo or "",
                 rh=line.rh or "",
                 address=line.address,
+                recruiter_cccd=line.recruiter_cccd,
             ),
             line.kind or "direct",
         )
@@ -461,6 +470,15 @@ def _list_confirm(request, drive: Drive, units):
                 "các dòng này chờ quyết định (xem mục Cần xem xét; hãy liên hệ %(units)s)."
             )
             % {"lines": ", ".join(map(str, outcome.transfers)), "units": ", ".join(sorted(outcome.ask))},
+        )
+    if outcome.recruiters_unmatched:
+        messages.warning(
+            request,
+            _(
+                "Các dòng %(lines)s ghi người vận động có số CCCD không có trong sổ người hiến máu của đơn vị: "
+                "chưa ghi nhận người vận động cho các dòng này (người vận động chỉ được gắn theo số CCCD)."
+            )
+            % {"lines": ", ".join(map(str, outcome.recruiters_unmatched))},
         )
     if outcome.skipped:
         messages.info(

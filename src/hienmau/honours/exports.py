@@ -17,7 +17,8 @@ from django.utils import translation
 from hienmau.core.labels import ROMAN_NUMERALS
 from hienmau.core.lib.documents import FONT, FONT_STACK, MOTTO, MOTTO_2, a4_sheet, place_date_line, safe_cell
 from hienmau.donors.models import Donor
-from hienmau.honours.models import Honour, HonourRound, HonourStatus
+from hienmau.honours.models import Honour, HonourRound, HonourStatus, Subject
+from hienmau.honours.services import SUBJECT_ORDER
 
 HEADER = ["STT", "Họ và tên", "Năm sinh", "", "Địa chỉ / Đơn vị", "Số lần hiến", "Ghi chú"]
 SUBHEADER = ["", "", "Nam", "Nữ", "", "", ""]
@@ -29,24 +30,56 @@ class Section:
     tier: int
     award: str
     honours: list[Honour]
+    subject: str = Subject.INDIVIDUAL
+    year: int = 0
+
+    @property
+    def title(self) -> str:
+        """The section row's words ("NGƯỜI HIẾN MÁU ĐẠT 20 LẦN", as the old lists write it)."""
+        if self.subject == Subject.FAMILY:
+            return f"GIA ĐÌNH HIẾN MÁU TÌNH NGUYỆN ĐẠT {self.tier} LẦN HIẾN"
+        if self.subject == Subject.RECRUITER:
+            return f"NGƯỜI VẬN ĐỘNG ĐƯỢC TỪ {self.tier} LẦN HIẾN MÁU TRỞ LÊN TRONG NĂM {self.year}"
+        if self.subject == Subject.UNIT:
+            return f"TẬP THỂ ĐẠT TỪ {self.tier}% CHỈ TIÊU HIẾN MÁU NĂM {self.year}"
+        return f"NGƯỜI HIẾN MÁU ĐẠT {self.tier} LẦN"
+
+    @property
+    def counted(self) -> str:
+        """What one row is: a person, a family or a unit."""
+        return {Subject.FAMILY: "gia đình", Subject.UNIT: "tập thể"}.get(Subject(self.subject), "người")
 
 
-def sections(honour_round: HonourRound) -> list[Section]:
+def sections(honour_round: HonourRound, subjects: tuple[str, ...] = (Subject.INDIVIDUAL,)) -> list[Section]:
+    """The approved honours of the round by subject (in SUBJECT_ORDER) then tier, numbered I, II, …"""
     honours = list(
-        honour_round.honours.filter(status=HonourStatus.APPROVED)
+        honour_round.honours.filter(status=HonourStatus.APPROVED, subject__in=subjects)
         .select_related("donor")
         .order_by("tier", "certificate_number")
     )
-    tiers = sorted({h.tier for h in honours})
-    return [
-        Section(
-            ROMAN_NUMERALS[i] if i < len(ROMAN_NUMERALS) else str(i),
-            tier,
-            next((h.award for h in honours if h.tier == tier and h.award), ""),
-            [h for h in honours if h.tier == tier],
+    keys = sorted({(SUBJECT_ORDER.index(h.subject), h.tier) for h in honours})
+    found = []
+    for i, (order, tier) in enumerate(keys, start=1):
+        subject = SUBJECT_ORDER[order]
+        chosen = [h for h in honours if h.subject == subject and h.tier == tier]
+        found.append(
+            Section(
+                ROMAN_NUMERALS[i] if i < len(ROMAN_NUMERALS) else str(i),
+                tier,
+                next((h.award for h in chosen if h.award), ""),
+                chosen,
+                subject,
+                honour_round.cutoff.year,
+            )
         )
-        for i, tier in enumerate(tiers, start=1)
-    ]
+    return found
+
+
+ALL_SUBJECTS = tuple(SUBJECT_ORDER)
+
+
+def count_text(honour: Honour) -> str:
+    return f"{honour.count}%" if honour.subject == Subject.UNIT else str(honour.count)
 
 
 def _sex(honour: Honour) -> str:
@@ -66,14 +99,15 @@ def _issuer(honour_round: HonourRound) -> tuple[str, str]:
     return (parent.full_name.upper() if parent and parent.parent_id else "", above)
 
 
-def _context(honour_round: HonourRound) -> dict:
+def _context(honour_round: HonourRound, subjects: tuple[str, ...] = ALL_SUBJECTS) -> dict:
     upper, issuer = _issuer(honour_round)
     day = honour_round.decision_date or honour_round.cutoff
-    found = sections(honour_round)
+    found = sections(honour_round, subjects)
     return {
         "round": honour_round,
         "sections": found,
         "total": sum(len(s.honours) for s in found),
+        "total_text": _total(found),
         "upper": upper,
         "issuer": issuer,
         "motto": MOTTO,
@@ -81,6 +115,15 @@ def _context(honour_round: HonourRound) -> dict:
         "font_stack": ", ".join(FONT_STACK),
         "place_date": place_date_line(honour_round.unit.document_place, day),
     }
+
+
+def _total(found: list[Section]) -> str:
+    """ "Tổng cộng: 12 người, 2 gia đình, 1 tập thể" (people: donors and recruiters)."""
+    by: dict[str, int] = {}
+    for section in found:
+        by[section.counted] = by.get(section.counted, 0) + len(section.honours)
+    parts = [f"{n} {what}" for what, n in by.items()] or ["0 người"]
+    return "Tổng cộng: " + ", ".join(parts)
 
 
 def _pdf(html: str) -> bytes:
@@ -101,8 +144,13 @@ def certificates_pdf(honour_round: HonourRound) -> bytes:
     people = [
         {
             "honour": h,
-            "salutation": {"M": "Ông", "F": "Bà"}.get(_sex(h), "Ông/Bà"),
+            "salutation": (
+                {"M": "Ông", "F": "Bà"}.get(_sex(h), "Ông/Bà")
+                if h.subject in (Subject.INDIVIDUAL, Subject.RECRUITER)
+                else ""
+            ),
             "birth_year": birth_year(h),
+            "year": honour_round.cutoff.year,
         }
         for section in context["sections"]
         for h in section.honours
@@ -113,13 +161,36 @@ def certificates_pdf(honour_round: HonourRound) -> bytes:
 
 
 def list_xlsx(honour_round: HonourRound) -> bytes:
+    """The people honoured for their donations on the first sheet (it reads back as an old list, `hienmau
+    honours import`); families, recruiters and units on a second sheet when the round honours any."""
     from openpyxl import Workbook
+
+    book = Workbook()
+    _fill_sheet(
+        book.active,
+        honour_round,
+        "Danh sách tôn vinh",
+        "DANH SÁCH NGƯỜI HIẾN MÁU TÌNH NGUYỆN ĐƯỢC TÔN VINH",
+        _context(honour_round, (Subject.INDIVIDUAL,)),
+    )
+    others = _context(honour_round, ALL_SUBJECTS[1:])
+    if others["sections"]:
+        _fill_sheet(
+            book.create_sheet(),
+            honour_round,
+            "Gia đình, vận động, tập thể",
+            "DANH SÁCH GIA ĐÌNH, NGƯỜI VẬN ĐỘNG VÀ TẬP THỂ ĐƯỢC TÔN VINH",
+            others,
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fill_sheet(sheet, honour_round: HonourRound, name: str, heading: str, context: dict) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
 
-    context = _context(honour_round)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách tôn vinh"
+    sheet.title = name
     bold = Font(name=FONT, bold=True, size=12)
     plain = Font(name=FONT, size=12)
     thin = Side(style="thin")
@@ -128,7 +199,7 @@ def list_xlsx(honour_round: HonourRound) -> bytes:
         [context["upper"] or context["issuer"], "", "", "", MOTTO],
         [context["issuer"] if context["upper"] else "", "", "", "", MOTTO_2],
         [],
-        ["DANH SÁCH NGƯỜI HIẾN MÁU TÌNH NGUYỆN ĐƯỢC TÔN VINH"],
+        [heading],
         [honour_round.title],
     ]
     if honour_round.decision_number:
@@ -138,7 +209,7 @@ def list_xlsx(honour_round: HonourRound) -> bytes:
     header_at = len(rows) + 1
     rows += [HEADER, SUBHEADER]
     for section in context["sections"]:
-        rows.append([section.number, f"NGƯỜI HIẾN MÁU ĐẠT {section.tier} LẦN — {section.award}".rstrip(" —")])
+        rows.append([section.number, f"{section.title} — {section.award}".rstrip(" —")])
         for number, honour in enumerate(section.honours, start=1):
             year = birth_year(honour)
             sex = _sex(honour)
@@ -149,11 +220,11 @@ def list_xlsx(honour_round: HonourRound) -> bytes:
                     year if sex != "F" else "",
                     year if sex == "F" else "",
                     safe_cell(honour.place),
-                    honour.count,
-                    honour.certificate_number,
+                    honour.count if honour.subject != Subject.UNIT else count_text(honour),
+                    " · ".join(p for p in (honour.certificate_number, safe_cell(honour.note)) if p),
                 ]
             )
-    rows.append(["", f"Tổng cộng: {context['total']} người"])
+    rows.append(["", context["total_text"]])
     for row in rows:
         sheet.append(row)
     for row in sheet.iter_rows():
@@ -174,6 +245,3 @@ def list_xlsx(honour_round: HonourRound) -> bytes:
     for width, letter in zip((6, 30, 9, 9, 40, 12, 14), "ABCDEFG", strict=True):
         sheet.column_dimensions[letter].width = width
     a4_sheet(sheet, landscape=True, ncols=len(HEADER), last_row=last)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -192,8 +192,20 @@ class Honour(models.Model):
         ordering = ["-year", "tier", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["round", "donor"], condition=models.Q(round__isnull=False), name="honours_once_per_round"
-            )
+                fields=["round", "subject", "donor"],
+                condition=models.Q(round__isnull=False, donor__isnull=False),
+                name="honours_once_per_round_subject",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "household"],
+                condition=models.Q(round__isnull=False, household__isnull=False),
+                name="honours_household_once_per_round",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "honoured_unit"],
+                condition=models.Q(round__isnull=False, honoured_unit__isnull=False),
+                name="honours_unit_once_per_round",
+            ),
         ]
         indexes = [models.Index(fields=["donor", "status"])]
 

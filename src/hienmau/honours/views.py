@@ -84,8 +84,15 @@ def round_create(request):
 def round_detail(request, pk):
     honour_round = _round(request, pk)
     honours = list(honour_round.honours.select_related("donor", "donor__commune").order_by("tier", "name"))
-    tiers = sorted({h.tier for h in honours})
-    groups = [(tier, [h for h in honours if h.tier == tier]) for tier in tiers]
+    keys = sorted({(services.SUBJECT_ORDER.index(h.subject), h.tier) for h in honours})
+    groups = [
+        (
+            services.SUBJECT_ORDER[order],
+            tier,
+            [h for h in honours if h.subject == services.SUBJECT_ORDER[order] and h.tier == tier],
+        )
+        for order, tier in keys
+    ]
     return render(
         request,
         "honours/round_detail.html",

@@ -4,6 +4,7 @@ then age, gap since the last donation and duplicates of earlier lines (see `regi
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from hienmau.core.lib.text import fold, fold_words
 from hienmau.donors.lib.eligibility import COMPONENT_LABELS, PastDonation, Person, RuleSet, eligibility
 from hienmau.drives.lib.registrant_vocabulary import KINDS, PROBLEM_ORDER
 
+_CCCD_IN_TEXT = re.compile(r"(?<!\d)\d{12}(?!\d)")
 NEUTRAL_AGE_YEARS = 30  # the stand-in age for a gap check when the date of birth is unknown
 
 HistoryKey = str | tuple[str, datetime.date]
@@ -43,6 +45,8 @@ class LineResult:
     eligible_from: datetime.date | None = None  # when age or the gap blocks and waiting helps
     duplicate_of: list[int] = field(default_factory=list)  # earlier lines this one repeats
     cells: dict[str, str] = field(default_factory=dict)  # column key → the cell as written
+    recruiter: str = ""  # the recruiter's name as written in "Người vận động" (its CCCD left out)
+    recruiter_cccd: str | None = None  # the recruiter's CCCD found in it (or in its own column)
 
     @property
     def ok(self) -> bool:
@@ -74,6 +78,12 @@ def history_keys(name: str, date_of_birth: datetime.date | None, cccd: str | Non
     if name and date_of_birth:
         keys.append((fold(name), date_of_birth))
     return keys
+
+
+def recruiter_name(text: str) -> str:
+    """ "Nguyễn Văn An - 034 080 001 234" → "Nguyễn Văn An": the name, without the CCCD (never shown)."""
+    without = re.sub(r"\d[\d .]{7,}\d", " ", text or "")
+    return " ".join(without.replace("(", " ").replace(")", " ").split()).strip(" -–,;:")
 
 
 def _lookup(table: Mapping[str, str], text: str) -> str | None:
@@ -128,6 +138,8 @@ def check_line(
         rh=rh,
         kind=reader.kind(),
         cells=reader.cells,
+        recruiter=recruiter_name(reader.cell("recruiter")),
+        recruiter_cccd=reader.recruiter_cccd(),
         codes=[code for code, _ in reader.problems],
         messages=[message for _, message in reader.problems],
     )
@@ -253,6 +265,21 @@ class _LineReader:
             )
             return "", ""
         return group
+
+    def recruiter_cccd(self) -> str | None:
+        """The recruiter's CCCD: its own column, else a 12-digit number in the "Người vận động" cell. A
+        recruiter written without one is a warning: only a CCCD links a recruiter, never a name."""
+        written = self.cell("recruiter_cccd") or self.cell("recruiter")
+        if not written:
+            return None
+        found = _CCCD_IN_TEXT.search(normalise_cccd(written).replace("-", " "))
+        if found is None:
+            self.warnings.append(
+                f"Người vận động: “{written}” không ghi số CCCD (12 chữ số); người vận động chỉ được ghi nhận "
+                "theo số CCCD, nên dòng này chưa tính cho người vận động."
+            )
+            return None
+        return found.group(0)
 
     def kind(self) -> str:
         kind = _lookup(KINDS, self.cell("kind")) or ""

@@ -126,6 +126,23 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "last donation",
         "last donation date",
     ),
+    # Who recruited the person: their name and CCCD in one cell ("Nguyễn Văn An - 034080001234"), or the
+    # CCCD in a column of its own. Only the CCCD links a recruiter (honours/services.py counts them).
+    "recruiter": (
+        "nguoi van dong",
+        "nguoi van dong hien mau",
+        "ho ten nguoi van dong",
+        "ho va ten nguoi van dong",
+        "nguoi gioi thieu",
+        "recruiter",
+        "recruited by",
+    ),
+    "recruiter_cccd": (
+        "cccd nguoi van dong",
+        "so cccd nguoi van dong",
+        "can cuoc nguoi van dong",
+        "recruiter id",
+    ),
     "last_component": (
         "thanh phan lan truoc",
         "thanh phan hien lan truoc",
@@ -149,6 +166,8 @@ COLUMN_LABELS = {
     "kind": "Hình thức (trực tiếp/dự bị)",
     "last_donation": "Lần hiến gần nhất",
     "last_component": "Thành phần lần trước",
+    "recruiter": "Người vận động",
+    "recruiter_cccd": "Số CCCD người vận động",
 }
 
 KINDS = {

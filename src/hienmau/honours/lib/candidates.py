@@ -73,3 +73,52 @@ def candidates(people: list[Person], tiers: tuple[int, ...]) -> list[Candidate]:
         if tier is not None:
             found.append(Candidate(person.donor_id, person.name, count, tier))
     return found
+
+
+# --- families, recruiters, units ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A family (household id), a recruiter (donor id) or a unit (unit id) a round proposes."""
+
+    key: int
+    name: str
+    count: int  # family donations, donations recruited in the year, or achievement %
+    tier: int
+
+
+def family_count(member_counts: Iterable[int]) -> int:
+    """A family's donations: the sum of its members' counts (each counted as a person's is, `count_of`)."""
+    return sum(member_counts)
+
+
+def family_tier(count: int, received: frozenset[int] | set[int], tiers: tuple[int, ...]) -> int | None:
+    """As for a person: the highest family tier reached, when above every family tier received."""
+    return proposed_tier(count, received, tiers)
+
+
+def yearly_tier(value: float | int | None, threshold: int, honoured_this_year: bool) -> int | None:
+    """Recruiters (donations recruited in the year) and units (achievement % of the year): the one tier
+    when the value reaches it, once a year."""
+    if value is None or honoured_this_year or value < threshold:
+        return None
+    return threshold
+
+
+_HEAD_WORDS = ("hộ gia đình", "gia đình", "hộ", "ông/bà", "ông", "bà")
+
+
+def family_title(household_name: str, sex: str = "") -> str:
+    """ "Gia đình ông/bà …" from a household's name (its words "Hộ", "Gia đình", "ông", "bà" dropped);
+    "ông" or "bà" when the head's sex is known ("M"/"F")."""
+    name = " ".join(household_name.split())
+    changed = True
+    while changed:
+        changed = False
+        for word in _HEAD_WORDS:
+            if name.lower().startswith(word + " "):
+                name = name[len(word) + 1 :].strip()
+                changed = True
+    salutation = {"M": "ông", "F": "bà"}.get(sex, "ông/bà")
+    return f"Gia đình {salutation} {name}".strip()
