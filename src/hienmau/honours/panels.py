@@ -10,7 +10,7 @@ from hienmau.core.clock import today
 from hienmau.core.panels import register_panel
 from hienmau.honours import services
 from hienmau.honours.lib.tiers import next_tier, rules
-from hienmau.honours.models import HonourRound, HonourStatus
+from hienmau.honours.models import HonourRound, HonourStatus, Subject
 
 
 def donor_panel(request, donor) -> str:
@@ -28,7 +28,7 @@ def donor_panel(request, donor) -> str:
         {
             "honours": honours,
             "count": count,
-            "next": next_tier(max([count, *(h.tier for h in honours)]), tiers),
+            "next": next_tier(max([count, *(h.tier for h in honours if h.subject == Subject.INDIVIDUAL)]), tiers),
             "rules": rules(),
         },
         request=request,
