@@ -143,7 +143,9 @@ def _drive(tree, day):
         end_time=datetime.time(11), site_name="Nhà văn hoá", target_units=100, expected_direct=100,
         expected_reserve=0,
     )  # fmt: skip
-    TimeSlot.objects.create(drive=drive, unit=tree.van_du, start_time=datetime.time(7), end_time=datetime.time(11), quota=500)
+    TimeSlot.objects.create(
+        drive=drive, unit=tree.van_du, start_time=datetime.time(7), end_time=datetime.time(11), quota=500
+    )
     return drive
 
 
@@ -265,7 +267,9 @@ def test_a_round_proposes_and_prints_families_recruiters_and_units(
     honour_round = HonourRound.objects.get()
     # The reports' own figure (the donations recorded above count as results too): not recomputed here.
     report = unit_year(tree.an_thi, 2024, by="unit")
-    percent = int(next(r["percent"] for r, pk in zip(report.rows, report.unit_ids, strict=True) if pk == tree.van_du.pk))
+    percent = int(
+        next(r["percent"] for r, pk in zip(report.rows, report.unit_ids, strict=True) if pk == tree.van_du.pk)
+    )
     proposed = {(h.subject, h.name): (h.tier, h.count) for h in honour_round.honours.all()}
     assert proposed == {
         ("individual", "Nguyễn Văn Hùng"): (20, 21),
