@@ -211,6 +211,32 @@ def try_registrant_list(ctx, how):
         )
 
 
+@linking_path("registrant list recruiter", takes_cccd=False)  # finds recruiters by CCCD only, never creates one
+def try_registrant_list_recruiter(ctx, how):
+    client = ctx.client
+    client.force_login(ctx.people.van_du_focal)
+    other = ctx.other
+    text = (
+        "STT\tHọ và tên\tNgày sinh\tGiới tính\tSố điện thoại\tNgười vận động\n"
+        f"1\tNguyễn Văn Mới\t01/02/1995\tNam\t0912000333\t{other.full_name} - {other.cccd}\n"
+        f"2\tTrần Văn Mới\t01/02/1996\tNam\t0912000444\t{other.full_name}\n"
+    )
+    with frozen(BEFORE):
+        preview = keep(ctx, client.post(reverse("drives:list_submit", args=[ctx.drive.pk]), {
+            "unit": ctx.tree.van_du.pk, "text": text}))  # fmt: skip
+        lines = [str(line.line) for line in preview.context["valid"]]
+        assert lines == ["1", "2"], preview.context.get("lines")
+        keep(
+            ctx,
+            client.post(
+                reverse("drives:list_submit", args=[ctx.drive.pk]),
+                {"token": preview.context["token"], "unit": ctx.tree.van_du.pk, "line": lines},
+                follow=True,
+            ),
+        )
+    assert not TransferRequest.objects.filter(donor=other).exists()  # a recruiter lookup asks nobody
+
+
 @linking_path("walk-in")
 def try_walk_in(ctx, how):
     person = typed(ctx, how)
@@ -325,6 +351,7 @@ def assert_other_donor_never_visible(ctx):
     # Nothing was added to their record, no registration points at it, no answer named anything of it.
     assert other.donations.count() == ctx.other_donations
     assert not Registration.objects.filter(donor=other).exists()
+    assert not Registration.objects.filter(recruited_by=other).exists()
     assert (other.commune_id, other.workplace_id) == (ctx.other.commune_id, ctx.other.workplace_id)
     assert not DuplicateProposal.objects.filter(candidate=other).exists()
     for answer in ctx.answers:
@@ -363,6 +390,7 @@ def test_paths_cover_every_way_a_person_is_linked():
         "self-registration",
         "club roster",
         "old honours list",
+        "registrant list recruiter",
     }
 
 

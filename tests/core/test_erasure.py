@@ -22,9 +22,10 @@ from django.urls import reverse
 from hienmau.core.clock import frozen
 from hienmau.core.erasure import held_models
 from hienmau.core.lib.text import fold
-from hienmau.donors.models import Donation, Donor, DuplicateProposal
+from hienmau.donors.models import Donation, Donor, DuplicateProposal, Household
 from hienmau.drives import services as drive_services
 from hienmau.drives.models import Drive, Registration, RegistrationStatus, TimeSlot
+from hienmau.honours.models import Honour
 from hienmau.humanitarian.models import Beneficiary
 from hienmau.orgs.models import Unit
 from hienmau.outreach.models import Service, Volunteer
@@ -256,6 +257,15 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
             walked, drive_services.Person(full_name=NAME, date_of_birth=BORN, cccd=CCCD), tree.van_du
         )
 
+    # Her family, honoured (its household and its honour named after her), and a registration she recruited.
+    house = Household.objects.create(name=NAME, commune=tree.van_du)
+    Donor.objects.filter(pk=person.pk).update(household=house)
+    Honour.objects.create(
+        subject="family", owner=tree.an_thi, household=house, tier=3, count=4, year=2026, status="approved",
+        name=f"Gia đình bà {NAME}", note=f"Thành viên: {NAME} (4 lần)",
+    )  # fmt: skip
+    Registration.objects.filter(source="walk_in").update(recruited_by=person)
+
     person.refresh_from_db()
     donated = person.donations.get(date=DAY)
     assert donated.certificate_number and donated.certificate_token
@@ -277,6 +287,8 @@ def test_an_erased_person_leaves_no_trace_in_any_table_or_file(tree, people, cli
     # Her hours still count for the plan's figures, on the anonymised record, and she left the roster.
     assert Service.objects.filter(volunteer__donor=person, hours=4).exists()
     assert Volunteer.objects.get(donor=person).status == "left"
+    family = Honour.objects.get(household=house)
+    assert family.tier == 3 and family.name.startswith("Gia đình bà ") and NAME not in family.name
 
 
 PERSONAL_FIELD_NAMES = {"full_name", "cccd", "phone", "date_of_birth", "address", "recipient", "bag_number"}

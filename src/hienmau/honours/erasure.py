@@ -1,5 +1,6 @@
 """The honours app's eraser: an erased person's honours stay as anonymous counts (a round's list keeps
-how many were honoured at each tier), their name and birth date as written go."""
+how many were honoured at each tier), their name and birth date as written go; a family's honour keeps
+the family, without their name."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.db.models import Q
 
 from hienmau.core.erasure import Identity, register_eraser
 from hienmau.core.lib.text import fold
-from hienmau.honours.models import Honour, HonourRound
+from hienmau.honours.models import Honour, HonourRound, Subject
 
 
 def erase_honours(identity: Identity) -> None:
@@ -21,6 +22,14 @@ def erase_honours(identity: Identity) -> None:
     Honour.objects.filter(about).update(
         name=identity.reference, date_of_birth=None, birth_year=None, place="", note="", certificate_number=""
     )
+
+    # A family's honour is named after its household and lists its members: the person's name goes from
+    # both, the family's honour stays.
+    for honour in Honour.objects.filter(subject=Subject.FAMILY).only("pk", "name", "note"):
+        if identity.mentioned_in(honour.name) or identity.mentioned_in(honour.note):
+            Honour.objects.filter(pk=honour.pk).update(
+                name=identity.scrub(honour.name)[:255], note=identity.scrub(honour.note)[:255]
+            )
 
     for honour_round in HonourRound.objects.all().only("pk", "title"):
         if identity.mentioned_in(honour_round.title):  # a round named after the person

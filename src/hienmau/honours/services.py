@@ -40,7 +40,7 @@ from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope, scope_queryset, scoped_units, unit_scope
 
 BATCH = 5000
-SUBJECT_ORDER = [Subject.INDIVIDUAL, Subject.FAMILY, Subject.RECRUITER, Subject.UNIT]
+SUBJECT_ORDER: list[str] = [Subject.INDIVIDUAL, Subject.FAMILY, Subject.RECRUITER, Subject.UNIT]
 
 
 def local_tiers(unit: Unit, subject: str = Subject.INDIVIDUAL) -> list[Tier]:
@@ -215,15 +215,15 @@ def family_candidates(
     found = []
     for household_id, group in by_household.items():
         total = C.family_count(counts.get(d.pk, 0) for d in group)
-        tier = C.family_tier(total, received.get(household_id, set()), tiers)
-        if tier is None:
+        proposed = C.family_tier(total, received.get(household_id, set()), tiers)
+        if proposed is None:
             continue
         household = households[household_id]
         head = next((d for d in group if fold(d.full_name) in fold(household.name)), None)
         title = C.family_title(household.name, head.sex if head else "")
         found.append(
             FamilyFound(
-                C.Proposal(household_id, title, total, tier),
+                C.Proposal(household_id, title, total, proposed),
                 household,
                 sorted(((d, counts.get(d.pk, 0)) for d in group), key=lambda p: vietnamese_name_key(p[0].full_name)),
             )
@@ -393,7 +393,7 @@ def refresh_round(honour_round: HonourRound) -> RoundChanges:
     return changes
 
 
-_TARGET = {
+_TARGET: dict[str, str] = {
     Subject.INDIVIDUAL: "donor_id",
     Subject.RECRUITER: "donor_id",
     Subject.FAMILY: "household_id",
@@ -402,7 +402,7 @@ _TARGET = {
 
 
 def _key(honour: Honour) -> tuple[str, int | None]:
-    return honour.subject, getattr(honour, _TARGET[Subject(honour.subject)])
+    return honour.subject, getattr(honour, _TARGET[honour.subject])
 
 
 def _award(tier: Tier | None) -> dict:
@@ -436,7 +436,7 @@ def _wanted(honour_round: HonourRound) -> dict[tuple[str, int], dict]:
             **_award(family_by_count.get(f.proposal.tier)),
             "name": f.proposal.name,
             "date_of_birth": None,
-            "place": f.household.commune.full_name if f.household.commune_id else "",
+            "place": f.household.commune.full_name if f.household.commune else "",
             "note": members_note(f.members),
         }
     recruiter = rules().recruiter
