@@ -38,6 +38,7 @@ from hienmau.honours.models import (
 )
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import Scope, scope_queryset, scoped_units, unit_scope
+from hienmau.reports.services import unit_year
 
 BATCH = 5000
 SUBJECT_ORDER: list[str] = [Subject.INDIVIDUAL, Subject.FAMILY, Subject.RECRUITER, Subject.UNIT]
@@ -291,8 +292,6 @@ def unit_candidates(
 ) -> list[C.Proposal]:
     """The units one level below `unit` whose achievement (the reports' figure: results over the target
     due for the months of the year ended by the cut-off) reaches `threshold` %, once a year."""
-    from hienmau.reports.services import unit_year
-
     months = achievement_months(cutoff)
     if months is None:
         return []
