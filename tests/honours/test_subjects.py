@@ -315,3 +315,29 @@ def test_a_round_proposes_and_prints_families_recruiters_and_units(
     donor_page = client.get(reverse("donors:donor_detail", args=[recruiter.pk])).content.decode()
     assert "Người vận động" in donor_page and "100 lần hiến được vận động" in donor_page
     assert hung.honours.get().tier == 20
+
+
+def test_the_candidates_command_keeps_its_contract_and_adds_the_other_subjects_on_request(achieved, family, recruiter):
+    import json
+
+    from django.core.management import call_command
+
+    tree = achieved
+    tree.an_thi.code = "329"
+    tree.an_thi.save()
+    recruit(tree, recruiter, 100, datetime.date(2024, 9, 1))
+    out = io.StringIO()
+    call_command("honours", "candidates", "--unit", "329", "--cutoff", "2024-12-31", "--json", stdout=out)
+    assert list(json.loads(out.getvalue())) == ["candidates"]
+    out = io.StringIO()
+    call_command(
+        "honours", "candidates", "--unit", "329", "--cutoff", "2024-12-31", "--all-subjects", "--json", stdout=out
+    )
+    found = json.loads(out.getvalue())
+    house, father, mother = family
+    assert found["families"] == [
+        {"household_id": house.pk, "name": "Gia đình ông Nguyễn Văn Cường", "count": 4, "tier": 3,
+         "members": [father.pk, mother.pk]}
+    ]  # fmt: skip
+    assert found["recruiters"] == [{"donor_id": recruiter.pk, "name": "Phạm Thị Vận", "count": 100, "tier": 100}]
+    assert [(u["unit_id"], u["tier"]) for u in found["units"]] == [(tree.van_du.pk, 100)]

@@ -75,7 +75,8 @@ def round_create(request):
     )
     messages.success(
         request,
-        _("Đã lập danh sách đề xuất: %(n)s người.") % {"n": honour_round.honours.count()},
+        _("Đã lập danh sách: %(n)s đề xuất (người hiến máu, gia đình, người vận động, tập thể).")
+        % {"n": honour_round.honours.count()},
     )
     return redirect("honours:round_detail", pk=honour_round.pk)
 
@@ -119,7 +120,7 @@ def round_refresh(request, pk):
     else:
         messages.success(
             request,
-            _("Đã tính lại: thêm %(a)s, cập nhật %(c)s, bỏ %(r)s người.")
+            _("Đã tính lại: thêm %(a)s, cập nhật %(c)s, bỏ %(r)s đề xuất.")
             % {"a": changes.added, "c": changes.changed, "r": changes.removed},
         )
     return redirect("honours:round_detail", pk=pk)
@@ -147,7 +148,7 @@ def round_approve(request, pk):
             n = services.approve_round(
                 honour_round, request.user, form.cleaned_data["decision_number"], form.cleaned_data["decision_date"]
             )
-            messages.success(request, _("Đã duyệt danh sách: %(n)s người được tôn vinh.") % {"n": n})
+            messages.success(request, _("Đã duyệt danh sách: %(n)s được tôn vinh.") % {"n": n})
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
     else:

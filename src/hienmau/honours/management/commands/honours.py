@@ -1,5 +1,7 @@
-"""`hienmau honours candidates --unit CODE --cutoff YYYY-MM-DD [--tiers 20,30,40,70] --json`: who an honour
-round of the unit would propose (the donors its scope reaches, counted as of the cut-off);
+"""`hienmau honours candidates --unit CODE --cutoff YYYY-MM-DD [--tiers 20,30,40,70] [--all-subjects] --json`:
+who an honour round of the unit would propose (the donors its scope reaches, counted as of the cut-off;
+with --all-subjects also the families, recruiters and units, under the keys "families", "recruiters" and
+"units", "candidates" unchanged);
 `hienmau honours import FILE [--unit CODE] [--dry-run] [--json]`: an old honours list, its rows attached to
 donors inside the unit's scope (the whole country without --unit).
 
@@ -17,8 +19,15 @@ from django.core.management.base import BaseCommand, CommandError
 from hienmau.core import clock
 from hienmau.core.labels import finding_label
 from hienmau.honours.importer import PastImportError, import_past
-from hienmau.honours.lib.tiers import parse_tier_list
-from hienmau.honours.services import candidates_for_unit, tiers_for
+from hienmau.honours.lib.tiers import parse_tier_list, rules
+from hienmau.honours.services import (
+    candidates_for_unit,
+    family_candidates,
+    family_tiers_for,
+    recruiter_candidates,
+    tiers_for,
+    unit_candidates,
+)
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import superuser_scope, unit_scope
 
@@ -29,6 +38,32 @@ def _unit(code: str, on: datetime.date) -> Unit:
     if len(found) != 1:
         raise CommandError(f"Không xác định được đơn vị mã “{code}”.")
     return found[0]
+
+
+def _other_subjects(unit: Unit, cutoff: datetime.date) -> dict:
+    """Families, recruiters and units a round of the unit would propose (new keys; "candidates" unchanged)."""
+    scope = unit_scope(unit)
+    family = tuple(t.count for t in family_tiers_for(unit))
+    return {
+        "families": [
+            {
+                "household_id": f.proposal.key,
+                "name": f.proposal.name,
+                "count": f.proposal.count,
+                "tier": f.proposal.tier,
+                "members": [donor.pk for donor, _count in f.members],
+            }
+            for f in family_candidates(scope, cutoff, family)
+        ],
+        "recruiters": [
+            {"donor_id": p.key, "name": p.name, "count": p.count, "tier": p.tier}
+            for p in recruiter_candidates(scope, cutoff, rules().recruiter.count)
+        ],
+        "units": [
+            {"unit_id": p.key, "name": p.name, "percent": p.count, "tier": p.tier}
+            for p in unit_candidates(unit, cutoff, rules().unit.count)
+        ],
+    }
 
 
 class Command(BaseCommand):
@@ -46,6 +81,11 @@ class Command(BaseCommand):
             "--tiers",
             metavar="20,30,40,70",
             help="Các mốc số lần hiến xét (mặc định: mốc toàn quốc và mốc của địa phương).",
+        )
+        find.add_argument(
+            "--all-subjects",
+            action="store_true",
+            help="Thêm gia đình, người vận động và tập thể đạt mốc (khoá families, recruiters, units trong JSON).",
         )
         find.add_argument("--json", action="store_true", help="In kết quả dạng JSON.")
         past = sub.add_parser(
@@ -79,13 +119,15 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"Các mốc --tiers: {exc}.") from None
         found = candidates_for_unit(unit, cutoff, tiers)
+        others = _other_subjects(unit, cutoff) if options["all_subjects"] else {}
         if options["json"]:
             self.stdout.write(
                 json.dumps(
                     {
                         "candidates": [
                             {"donor_id": c.donor_id, "name": c.name, "count": c.count, "tier": c.tier} for c in found
-                        ]
+                        ],
+                        **others,
                     },
                     ensure_ascii=False,
                     indent=2,
@@ -99,6 +141,12 @@ class Command(BaseCommand):
         )
         for c in found:
             self.stdout.write(f"  {c.name}: {c.count} lần → mốc {c.tier} lần")
+        for f in others.get("families", []):
+            self.stdout.write(f"  {f['name']}: {f['count']} lần hiến của gia đình → mốc {f['tier']} lần")
+        for r in others.get("recruiters", []):
+            self.stdout.write(f"  Người vận động {r['name']}: {r['count']} lần hiến được vận động trong năm")
+        for u in others.get("units", []):
+            self.stdout.write(f"  Tập thể {u['name']}: đạt {u['percent']}% chỉ tiêu")
 
     def _import(self, options) -> None:
         path: Path = options["file"]
