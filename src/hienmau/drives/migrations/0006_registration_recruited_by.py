@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('donors', '0012_reveallog_subject_reveallog_subject_id_and_more'),
-        ('drives', '0004_drive_cancelled'),
+        ('drives', '0005_drive_slogan_historicaldrive_slogan'),
     ]
 
     operations = [
