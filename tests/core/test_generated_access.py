@@ -32,6 +32,7 @@ from hienmau.drives.models import Drive, Registration, RosterEntry, TimeSlot
 from hienmau.honours.models import Honour, HonourRound, HonourStatus, LocalTier
 from hienmau.humanitarian.models import Beneficiary, BeneficiaryDocument, Delivery, Pledge, Sponsor
 from hienmau.orgs.models import Membership, Role, SuccessorLink, Unit, UnitCategory, UnitKind
+from hienmau.outreach.models import Activity, BudgetLine, Contribution, Expense, Volunteer
 from hienmau.plans.models import PlanAttachment
 from hienmau.reports.models import UnitReport
 from hienmau.results.models import ResultImport
@@ -78,6 +79,11 @@ class World:
     pledge: Pledge
     document: BeneficiaryDocument
     api_token: object
+    activity: Activity
+    volunteer: Volunteer
+    budget_line: BudgetLine
+    expense: Expense
+    contribution: Contribution
 
 
 def world(tree) -> World:
@@ -186,10 +192,24 @@ def world(tree) -> World:
         beneficiary=beneficiary, name="giay-xac-nhan.pdf", file=ContentFile(b"%PDF", name="x.pdf")
     )
     api_token, _raw = create_token(ag_user, Membership.objects.get(user=ag_user), "Hệ thống bệnh viện An Giang")
+    activity = Activity.objects.create(
+        plan=plan, unit=commune, kind=Activity._meta.get_field("kind").choices[0][0], date=datetime.date(2025, 3, 1),
+        title="Phát tờ rơi ở chợ Mỹ Hoà Hưng",
+    )  # fmt: skip
+    volunteer = Volunteer.objects.create(unit=commune, donor=donor, joined_on=datetime.date(2024, 1, 1))
+    budget_line = BudgetLine.objects.create(plan=plan, category="printing", source="state", amount=5_000_000)
+    expense = Expense.objects.create(
+        plan=plan, category="printing", source="state", date=datetime.date(2025, 3, 1), description="In tờ rơi",
+        amount=1_000_000,
+    )  # fmt: skip
+    contribution = Contribution.objects.create(
+        plan=plan, sponsor=sponsor, date=datetime.date(2025, 3, 1), source="sponsorship", amount=2_000_000
+    )
     return World(
         tree, commune, hospital, donor, other_donor, donation, plan, attachment, drive, registration, roster,
         emergency, call, club, club_member, honour_round, honour, tier, result_import, unit_report, proposal,
-        transfer, merge, link, beneficiary, pledge, document, api_token,
+        transfer, merge, link, beneficiary, pledge, document, api_token, activity, volunteer,
+        budget_line, expense, contribution,
     )  # fmt: skip
 
 
@@ -273,6 +293,18 @@ ARGUMENTS: dict[str, Kwargs] = {
     "honours:tier_delete": lambda w: {"pk": w.tier.pk},
     "humanitarian:beneficiary_detail": lambda w: {"pk": w.beneficiary.pk},
     "humanitarian:beneficiary_history": lambda w: {"pk": w.beneficiary.pk},
+    "outreach:plan_activities": lambda w: {"pk": w.plan.pk},
+    "outreach:activity_edit": lambda w: {"pk": w.activity.pk},
+    "outreach:activity_delete": lambda w: {"pk": w.activity.pk},
+    "outreach:activity_file": lambda w: {"pk": w.activity.pk},
+    "outreach:volunteer_detail": lambda w: {"pk": w.volunteer.pk},
+    "outreach:plan_budget": lambda w: {"pk": w.plan.pk},
+    "outreach:budget_line_add": lambda w: {"pk": w.plan.pk},
+    "outreach:expense_add": lambda w: {"pk": w.plan.pk},
+    "outreach:contribution_add": lambda w: {"pk": w.plan.pk},
+    "outreach:budget_item_delete": lambda w: {"pk": w.plan.pk, "kind": "line", "item_pk": w.budget_line.pk},
+    "outreach:budget_receipt": lambda w: {"pk": w.plan.pk, "kind": "expense", "item_pk": w.expense.pk},
+    "outreach:budget_export": lambda w: {"pk": w.plan.pk, "kind": "xlsx"},
     "api_tokens:token_revoke": lambda w: {"pk": w.api_token.pk},
     "humanitarian:beneficiary_edit": lambda w: {"pk": w.beneficiary.pk},
     "humanitarian:beneficiary_reveal": lambda w: {"pk": w.beneficiary.pk, "field": "cccd"},
