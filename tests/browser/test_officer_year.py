@@ -21,7 +21,7 @@ from docx import Document
 from hienmau.core.clock import frozen
 from hienmau.orgs.demo import load_demo as load_units_and_accounts
 from hienmau.orgs.models import Unit
-from hienmau.plans.demo import DATA_DIR
+from hienmau.plans.demo import DATA_DIR, SOURCE_NAMES
 from hienmau.plans.importer import analyse_file, save_plan
 from hienmau.plans.models import Plan, PlanStatus
 from hienmau.reports.models import ReportStatus, UnitReport
@@ -68,7 +68,7 @@ def seed_000(db) -> Plan:
     """The units and demo accounts, seed 000's appendix imported as the office would (a draft), and the
     provincial hospital's tally of the campaign (four drives with their results)."""
     load_units_and_accounts()
-    plan, _changed = save_plan(analyse_file(DATA_DIR / SEED_000), source_name=SEED_000)
+    plan, _changed = save_plan(analyse_file(DATA_DIR / SEED_000), source_name=SOURCE_NAMES[SEED_000])
     results_demo.load_demo()
     officer = member(DISTRICT, Unit.objects.get(name="An Minh", kind="district", parent=plan.issuing_unit))
     officer.first_name = "Danh Thị Mỹ"  # Vietnamese names are kept whole, family name first
@@ -123,6 +123,7 @@ def test_the_officers_year_on_seed_000(live_server, seed_000, page, login, shot,
         assert page.get_by_role("link", name="Sửa bảng phân bổ").count() == 0
         shot("02-plan-issued")
         assert_no_developer_text(page)
+        assert "Nhập từ: 66-KH-BCD-2022-chien-dich-he.txt" in page.inner_text("main")  # not the seed's name
         plan.refresh_from_db()
         assert plan.status == PlanStatus.ISSUED and plan.signer.startswith("Lâm Minh Thành")
         # An edit after issue (a bookmarked grid, a cell sent by an open tab) is refused with the reason.

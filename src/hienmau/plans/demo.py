@@ -17,13 +17,19 @@ SEED_FILES = (
     "seed-003-bac-kan-140-KH-BCD-2021.txt",
 )
 SYNTHETIC = "Dữ liệu mẫu tự tạo (không có trong văn bản gốc)"
+# The name a plan page shows under "Nhập từ": what an office would call the file, not the repository's.
+SOURCE_NAMES = {
+    "seed-000-kien-giang-66-KH-BCD-2022.txt": "66-KH-BCD-2022-chien-dich-he.txt",
+    "seed-001-an-thi-14-KH-UBND-2024.txt": "14-KH-UBND-2024-an-thi.txt",
+    "seed-003-bac-kan-140-KH-BCD-2021.txt": "140-KH-BCD-2021-hanh-trinh-do.txt",
+}
 
 
 @transaction.atomic
 def load_demo(write=None) -> list[Plan]:
     plans = []
     for name in SEED_FILES:
-        plan, changed = save_plan(analyse_file(DATA_DIR / name), source_name=name)
+        plan, changed = save_plan(analyse_file(DATA_DIR / name), source_name=SOURCE_NAMES[name])
         plans.append(plan)
         if write:
             write(
