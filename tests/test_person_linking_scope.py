@@ -22,6 +22,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from hienmau.api.tokens import create_token
 from hienmau.core.clock import frozen
 from hienmau.donors.models import (
     Donation,
@@ -348,6 +349,7 @@ def assert_other_donor_never_visible(ctx):
         review = client.get(reverse("donors:review_queue")).content.decode()
         assert other.address not in review and f"/donors/{other.pk}/" not in review
         assert not Donor.objects.visible_to(unit_scope(user.memberships.get().unit)).filter(pk=other.pk).exists()
+        assert_api_never_shows(other, user)
     # Nothing was added to their record, no registration points at it, no answer named anything of it.
     assert other.donations.count() == ctx.other_donations
     assert not Registration.objects.filter(donor=other).exists()
@@ -358,6 +360,18 @@ def assert_other_donor_never_visible(ctx):
         assert f"/donors/{other.pk}/" not in answer
         assert "Mỹ Hoà Hưng" not in answer and other.address not in answer
         assert "Người này đã đăng ký" not in answer and "Cảm ơn Châu" not in answer
+
+
+def assert_api_never_shows(other, user):
+    """The JSON API, with a token acting as the user's membership: no donor record, donation or
+    registration of the other province's person, by id or in a list."""
+    secret = create_token(user, user.memberships.get(), "Kiểm tra phạm vi")[1]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert api.get(f"/api/v1/donors/{other.pk}/").status_code == 404
+    assert other.pk not in {row["id"] for row in api.get("/api/v1/donors/", {"page_size": 500}).json()["results"]}
+    assert api.get("/api/v1/donations/", {"donor": other.pk}).json()["count"] == 0
+    registrations = api.get("/api/v1/registrations/", {"page_size": 500}).json()["results"]
+    assert other.pk not in {row["donor"] for row in registrations}
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ def build_side(name: str, province: Unit, area: Unit, commune: Unit, cccd_tail: 
     )
     plan = Plan.objects.create(
         issuing_unit=province,
-        number="66",
+        number=f"66{cccd_tail}",
         suffix="KH-BCĐ",
         title=f"Kế hoạch {name}",
         status=PlanStatus.ISSUED,

@@ -272,3 +272,26 @@ def test_a_nul_character_is_refused_before_any_view_in_the_api_error_shape(world
     response = api("district").get("/api/v1/units/", {"kind": "x\x00"})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input" and "NUL" in response.json()["message"]
+
+
+def test_lists_cost_the_same_queries_however_many_rows(world, api, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.api.conftest import build_side
+
+    client = api("district")
+    routes = ["/api/v1/drives/", "/api/v1/units/", "/api/v1/emergency-requests/", "/api/v1/allocations/"]
+
+    def counts():
+        found = []
+        for route in routes:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(route).status_code == 200
+            found.append(len(queries))
+        return found
+
+    client.get("/api/v1/units/")  # the token's first use writes its last_used_at
+    before = counts()
+    build_side("Phù Ứng", tree.hung_yen, tree.an_thi, tree.phu_ung, "61")
+    assert counts() == before

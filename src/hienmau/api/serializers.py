@@ -160,9 +160,8 @@ class DriveSerializer(serializers.ModelSerializer):
     @extend_schema_field(SlotSerializer(many=True))
     def get_slots(self, drive) -> list[dict]:
         """The time slots the token's scope sees: all for the organising side and the facility, a unit's
-        own for a unit that takes part (drives.services.DrivePart)."""
-        parts = self.context["parts"]
-        return SlotSerializer(parts(drive).slots().select_related("unit"), many=True).data
+        own for a unit that takes part (drives.services.DrivePart.slots_seen, prefetched)."""
+        return SlotSerializer(drive.seen_slots, many=True).data
 
 
 class RegistrationSerializer(serializers.ModelSerializer):

@@ -148,13 +148,13 @@ class DriveViewSet(ScopedViewSet):
     filterset_class = DriveFilter
 
     def get_queryset(self):
-        return Drive.objects.visible_to(self.scope).select_related("organiser", "facility").order_by("-date", "pk")
-
-    def get_serializer_context(self):
-        whole = set(Drive.objects.seen_whole_by(self.scope).values_list("pk", flat=True)) if self.scope else set()
-        context = super().get_serializer_context()
-        context["parts"] = lambda drive: drive_services.DrivePart(drive, None if drive.pk in whole else self.scope)
-        return context
+        slots = drive_services.DrivePart.slots_seen(self.scope).select_related("unit").order_by("start_time", "pk")
+        return (
+            Drive.objects.visible_to(self.scope)
+            .select_related("organiser", "facility")
+            .prefetch_related(Prefetch("slots", slots, to_attr="seen_slots"))
+            .order_by("-date", "pk")
+        )
 
     @extend_schema(responses=s.DriveResultsSerializer, filters=False)
     @action(detail=True, filterset_class=None, pagination_class=None)
