@@ -31,6 +31,7 @@ from hienmau.donors.models import Donation, Donor, DonorMerge, DuplicateProposal
 from hienmau.drives.models import Drive, Registration, RosterEntry, TimeSlot
 from hienmau.honours.models import Honour, HonourRound, HonourStatus, LocalTier
 from hienmau.humanitarian.models import Beneficiary, BeneficiaryDocument, Delivery, Pledge, Sponsor
+from hienmau.jobs.models import Job
 from hienmau.orgs.models import Membership, Role, SuccessorLink, Unit, UnitCategory, UnitKind
 from hienmau.outreach.models import Activity, BudgetLine, Contribution, Expense, Volunteer
 from hienmau.plans.models import PlanAttachment
@@ -84,6 +85,7 @@ class World:
     budget_line: BudgetLine
     expense: Expense
     contribution: Contribution
+    job: Job
 
 
 def world(tree) -> World:
@@ -205,11 +207,15 @@ def world(tree) -> World:
     contribution = Contribution.objects.create(
         plan=plan, sponsor=sponsor, date=datetime.date(2025, 3, 1), source="sponsorship", amount=2_000_000
     )
+    job = Job.objects.create(
+        kind=Job._meta.get_field("kind").choices[0][0], user=ag_user, membership=Membership.objects.get(user=ag_user),
+        message=f"Đã nhập 1 dòng: {NAME}",
+    )  # fmt: skip
     return World(
         tree, commune, hospital, donor, other_donor, donation, plan, attachment, drive, registration, roster,
         emergency, call, club, club_member, honour_round, honour, tier, result_import, unit_report, proposal,
         transfer, merge, link, beneficiary, pledge, document, api_token, activity, volunteer,
-        budget_line, expense, contribution,
+        budget_line, expense, contribution, job,
     )  # fmt: skip
 
 
@@ -293,6 +299,7 @@ ARGUMENTS: dict[str, Kwargs] = {
     "honours:tier_delete": lambda w: {"pk": w.tier.pk},
     "humanitarian:beneficiary_detail": lambda w: {"pk": w.beneficiary.pk},
     "humanitarian:beneficiary_history": lambda w: {"pk": w.beneficiary.pk},
+    "jobs:job_detail": lambda w: {"pk": w.job.pk},
     "outreach:plan_activities": lambda w: {"pk": w.plan.pk},
     "outreach:activity_edit": lambda w: {"pk": w.activity.pk},
     "outreach:activity_delete": lambda w: {"pk": w.activity.pk},
