@@ -304,6 +304,8 @@ class HonourSerializer(serializers.ModelSerializer):
             "subject",
             "subject_label",
             "donor",
+            "household",
+            "honoured_unit",
             "name",
             "tier",
             "count",
