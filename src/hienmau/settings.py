@@ -173,6 +173,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 HIENMAU_RETAIN_UPLOAD_HOURS = env_int("HIENMAU_RETAIN_UPLOAD_HOURS", 24)  # previews nobody confirmed
 HIENMAU_RETAIN_OUTBOX_DAYS = env_int("HIENMAU_RETAIN_OUTBOX_DAYS", 90)  # messages sent, failed or refused
 HIENMAU_RETAIN_LOGIN_RECORDS_DAYS = env_int("HIENMAU_RETAIN_LOGIN_RECORDS_DAYS", 90)  # django-axes' records
+HIENMAU_RETAIN_JOB_DAYS = env_int("HIENMAU_RETAIN_JOB_DAYS", 30)  # finished background jobs and task rows
 # Rate counters, shared by every worker on the machine.
 CACHES = {
     "default": {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 INSTALL = PROJECT / "deploy" / "install.sh"
-SERVICES = {"web", "worker", "notify", "report-remind", "outlook-alerts", "uploads-purge", "prune-tasks", "backup"}
+SERVICES = {"web", "worker", "notify", "report-remind", "outlook-alerts", "uploads-purge", "purge", "backup"}
 TIMERS = SERVICES - {"web", "worker"}
 
 

@@ -175,3 +175,35 @@ def test_a_facility_outside_the_scope_fails_the_job(tree, people, hospital, tmp_
     assert services.run(job.pk) == JobState.FAILED
     job.refresh_from_db()
     assert "không thuộc phạm vi" in job.message and Donation.objects.count() == 0 and not path.exists()
+
+
+def test_finished_jobs_are_purged_after_their_retention_and_waiting_ones_never(tree, people, settings):
+    from django.utils import timezone
+
+    from hienmau.core.retention import purge_all
+
+    settings.HIENMAU_RETAIN_JOB_DAYS = 30
+    old = timezone.now() - datetime.timedelta(days=31)
+    user = people.district_officer
+    Job.objects.create(kind=JobKind.RESULT_TALLY, user=user, state=JobState.DONE, finished_at=old)
+    Job.objects.create(kind=JobKind.RESULT_TALLY, user=user, state=JobState.FAILED, finished_at=timezone.now())
+    Job.objects.create(kind=JobKind.RESULT_TALLY, user=user, state=JobState.QUEUED)
+    removed = {key: n for key, _label, n in purge_all()}
+    assert removed["jobs.finished"] == 1
+    assert sorted(Job.objects.values_list("state", flat=True)) == [JobState.FAILED, JobState.QUEUED]
+
+
+def test_erasing_a_person_scrubs_their_name_from_a_jobs_error_lines(tree, people):
+    from hienmau.core.erasure import Identity
+    from hienmau.jobs.erasure import erase_jobs
+
+    job = Job.objects.create(
+        kind=JobKind.DONATION_HISTORY,
+        user=people.district_officer,
+        state=JobState.FAILED,
+        message="Không nhập gì: 1 lỗi",
+        details=["Dòng 7, cột Ngày sinh: Nguyễn Văn Đức, ngày sinh sai", "Dòng 9: thiếu ngày hiến"],
+    )
+    erase_jobs(Identity(donor_ids=frozenset({1}), reference="Người hiến máu #1", names=frozenset({"Nguyễn Văn Đức"})))
+    job.refresh_from_db()
+    assert job.details == ["Dòng 7, cột Ngày sinh: Người hiến máu #1, ngày sinh sai", "Dòng 9: thiếu ngày hiến"]

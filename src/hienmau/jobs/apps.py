@@ -8,6 +8,7 @@ class JobsConfig(AppConfig):
     verbose_name = _("Công việc chạy nền")
 
     def ready(self) -> None:
-        from hienmau.jobs import erasure
+        from hienmau.jobs import erasure, retention
 
         erasure.register()
+        retention.register()
