@@ -249,6 +249,10 @@ def test_the_officers_year_on_seed_000(live_server, seed_000, page, login, shot,
             ["pdftotext", "-layout", str(pdf_path), "-"], check=True, capture_output=True, text=True
         ).stdout
         assert "Kiên Giang, ngày 12 tháng 9 năm 2022" in text
+        heading = [line.strip().split("   ")[0] for line in text.splitlines()[:6]]
+        assert heading[:4] == ["BAN CHỈ ĐẠO VẬN ĐỘNG", "HIẾN MÁU TÌNH NGUYỆN", "TỈNH KIÊN GIANG", "Số: …/BC-BCĐ"], (
+            heading
+        )
         assert "Kết quả thực hiện Kế hoạch số 66/KH-BCĐ ngày 05/04/2022" in text
         assert "Tổng hợp từ 1/23 báo cáo của đơn vị đã được duyệt." in text
         # An Minh's row (its name wraps onto the lines around it): target 350, 365 collected, 104,3 %, one

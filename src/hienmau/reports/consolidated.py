@@ -21,9 +21,11 @@ from hienmau.core.lib.documents import (
     MARGIN_TOP,
     MOTTO,
     MOTTO_2,
+    issuing_body,
     place_date_line,
 )
 from hienmau.core.lib.numbers import format_int
+from hienmau.orgs.models import UnitKind
 from hienmau.plans.models import Metric, Plan
 from hienmau.reports.lib import submissions as rules
 from hienmau.reports.models import ReportStatus
@@ -71,7 +73,8 @@ class Line:
 @dataclass
 class Consolidated:
     plan: Plan
-    issuer: str
+    issuer: str  # the issuing body's lines, one per line ("BAN CHỈ ĐẠO VẬN ĐỘNG" … "TỈNH KIÊN GIANG")
+    number: str  # "Số: …/BC-BCĐ", the number left for the office to write when it signs
     place_date: str
     title: str
     subtitle: str
@@ -116,7 +119,13 @@ def build(plan: Plan) -> Consolidated:
     dated = f" ngày {plan.date:%d/%m/%Y}" if plan.date else ""
     return Consolidated(
         plan=plan,
-        issuer=plan.issuing_unit.full_name.upper(),
+        issuer="\n".join(
+            line.upper()
+            for line in issuing_body(
+                plan.suffix, plan.issuing_unit.full_name, organisation=plan.issuing_unit.kind == UnitKind.ORGANISATION
+            )
+        ),
+        number=f"Số: …/BC-{plan.suffix.split('-', 1)[1]}" if "-" in plan.suffix else "Số: …/BC",
         place_date=place_date_line(plan.issuing_unit.document_place, today()),
         title="BÁO CÁO",
         subtitle=f"Kết quả thực hiện {reference}{dated}",
@@ -171,8 +180,14 @@ def as_docx(data: Consolidated) -> bytes:
 
     head = document.add_table(rows=1, cols=2)
     left, right = head.rows[0].cells
-    left.paragraphs[0].add_run(data.issuer).bold = True
+    for index, line in enumerate(data.issuer.split("\n")):
+        if index:
+            left.paragraphs[0].add_run().add_break()
+        left.paragraphs[0].add_run(line).bold = True
     left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    number = left.add_paragraph()
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    number.add_run(data.number)
     right.paragraphs[0].add_run(MOTTO).bold = True
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     motto = right.add_paragraph()
