@@ -180,10 +180,10 @@ def as_docx(data: Consolidated) -> bytes:
 
     head = document.add_table(rows=1, cols=2)
     left, right = head.rows[0].cells
-    for index, line in enumerate(data.issuer.split("\n")):
+    for index, body_line in enumerate(data.issuer.split("\n")):
         if index:
             left.paragraphs[0].add_run().add_break()
-        left.paragraphs[0].add_run(line).bold = True
+        left.paragraphs[0].add_run(body_line).bold = True
     left.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     number = left.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
