@@ -278,16 +278,21 @@ def budget_line_add(request, pk: int):
     return redirect("outreach:plan_budget", plan.pk)
 
 
-@require_POST
-@scope_required
-def expense_add(request, pk: int):
-    plan = _editable_budget_plan(request, pk)
-    form = ExpenseForm(request.POST, request.FILES)
+def _with_receipt_checked(form):
+    """The form, its receipt refused (size, kind) as the other uploads are, before anything is saved."""
     if form.is_valid():
         try:
             services.check_file(form.cleaned_data.get("receipt"))
         except ValidationError as exc:
             form.add_error("receipt", exc)
+    return form
+
+
+@require_POST
+@scope_required
+def expense_add(request, pk: int):
+    plan = _editable_budget_plan(request, pk)
+    form = _with_receipt_checked(ExpenseForm(request.POST, request.FILES))
     if not form.is_valid():
         return _budget_page(request, plan, expense_form=form)
     budget.record_expense(plan, request.user, **form.cleaned_data)
@@ -299,12 +304,7 @@ def expense_add(request, pk: int):
 @scope_required
 def contribution_add(request, pk: int):
     plan = _editable_budget_plan(request, pk)
-    form = ContributionForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.check_file(form.cleaned_data.get("receipt"))
-        except ValidationError as exc:
-            form.add_error("receipt", exc)
+    form = _with_receipt_checked(ContributionForm(request.POST, request.FILES))
     if not form.is_valid():
         return _budget_page(request, plan, contribution_form=form)
     data = dict(form.cleaned_data)
