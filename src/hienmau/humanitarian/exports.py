@@ -4,6 +4,7 @@ the shared pieces of core/lib/documents.py and core/lib/word.py."""
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -167,7 +168,6 @@ def xlsx(data: Table) -> bytes:
 def docx(data: Table) -> bytes:
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
@@ -177,14 +177,7 @@ def docx(data: Table) -> bytes:
     word.defaults(document, size)
     word.landscape_a4(document.sections[0])
 
-    def text(paragraph, value, *, bold=False, italic=False, underline=False, pt=None, align="center"):
-        paragraph.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT}[align]
-        for index, line in enumerate(str(value).split("\n")):
-            if index:
-                paragraph.runs[-1].add_break()
-            run = paragraph.add_run(line)
-            run.bold, run.italic, run.underline, run.font.size = bold, italic, underline, Pt(pt or size)
-        return paragraph
+    text = functools.partial(word.write, size=size)
 
     def shade(cell):
         properties = cell._tc.get_or_add_tcPr()

@@ -4,6 +4,7 @@ and core/lib/word.py as every other export."""
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 
@@ -157,23 +158,13 @@ def budget_xlsx(data: PlanBudget) -> bytes:
 def budget_docx(data: PlanBudget) -> bytes:
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
     found = sheet(data)
     size = 12
     document = Document()
     word.defaults(document, size)
-    aligns = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT}
-
-    def text(paragraph, value, *, bold=False, italic=False, underline=False, pt=None, align="center"):
-        paragraph.alignment = aligns[align]
-        for index, line in enumerate(str(value).split("\n")):
-            if index:
-                paragraph.runs[-1].add_break()
-            run = paragraph.add_run(line)
-            run.bold, run.italic, run.underline, run.font.size = bold, italic, underline, Pt(pt or size)
-        return paragraph
+    text = functools.partial(word.write, size=size)
 
     head = document.add_table(rows=2, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER

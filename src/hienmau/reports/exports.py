@@ -6,6 +6,7 @@ issuing body on the left and the national motto on the right). Every text cell g
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 from dataclasses import dataclass
 
@@ -300,7 +301,6 @@ def comparison_docx(plan: Plan) -> bytes:
     title, then the table with its header repeated on every page and page numbers in the footer."""
     from docx import Document
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
     data = build_comparison(plan)
@@ -310,18 +310,7 @@ def comparison_docx(plan: Plan) -> bytes:
     word.defaults(document, size)
     word.landscape_a4(document.sections[0])
 
-    def text(paragraph, value, *, bold=False, italic=False, underline=False, pt=None, align="center"):
-        paragraph.alignment = {
-            "center": WD_ALIGN_PARAGRAPH.CENTER,
-            "left": WD_ALIGN_PARAGRAPH.LEFT,
-            "right": WD_ALIGN_PARAGRAPH.RIGHT,
-        }[align]
-        for index, line in enumerate(str(value).split("\n")):
-            if index:
-                paragraph.runs[-1].add_break()
-            run = paragraph.add_run(line)
-            run.bold, run.italic, run.underline, run.font.size = bold, italic, underline, Pt(pt or size)
-        return paragraph
+    text = functools.partial(word.write, size=size)
 
     head = document.add_table(rows=2, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -77,6 +77,35 @@ def no_borders(table) -> None:
     table._tbl.tblPr.append(parse_xml(f"<w:tblBorders {nsdecls('w')}>{edges}</w:tblBorders>"))
 
 
+def write(
+    paragraph,
+    value,
+    *,
+    size: int,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    pt: int | None = None,
+    align: str = "center",
+):
+    """Text into a paragraph, a line break for each new line, every run in the one size (pt, else size)
+    and style; align is "center", "left" or "right". Returns the paragraph."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    }[align]
+    for index, line in enumerate(str(value).split("\n")):
+        if index:
+            paragraph.runs[-1].add_break()
+        run = paragraph.add_run(line)
+        run.bold, run.italic, run.underline, run.font.size = bold, italic, underline, Pt(pt or size)
+    return paragraph
+
+
 def rule(paragraph, *, width_mm: float, rule_mm: float) -> None:
     """A short centred line under the issuing body: an empty paragraph with a bottom border, indented."""
     from docx.oxml import parse_xml
