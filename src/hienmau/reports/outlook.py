@@ -308,6 +308,11 @@ class Outlook:
         return data
 
 
+def check_months(count: int) -> None:
+    if not 1 <= count <= 24:
+        raise OutlookError("Số tháng phải từ 1 đến 24.")
+
+
 def outlook(
     unit: Unit,
     first: Month,
@@ -317,8 +322,7 @@ def outlook(
     threshold: float = model.DEFAULT_THRESHOLD,
     with_actions: bool = False,
 ) -> Outlook:
-    if not 1 <= count <= 24:
-        raise OutlookError("Số tháng phải từ 1 đến 24.")
+    check_months(count)
     if not 0 <= threshold < 100:
         raise OutlookError("Ngưỡng cảnh báo phải từ 0 đến dưới 100 (%).")
     as_of = as_of or today()
@@ -386,6 +390,7 @@ def alert_provinces(as_of: datetime.date, months: int = 6) -> tuple[int, int]:
     """The daily run of the warning: for every province in force with its facilities' need entered, the
     outlook of the months after this one, and its standing office told of each month that turns red (once
     per month and person). Returns (provinces with a red month, messages queued)."""
+    check_months(months)
     start = model.add_months(model.month_of(as_of), 1)
     last = model.add_months(start, months - 1)
     red = queued = 0

@@ -135,9 +135,10 @@ class Command(BaseCommand):
             )
 
     def _outlook_alerts(self, months: int) -> None:
-        if not 1 <= months <= 24:
-            raise CommandError("Số tháng phải từ 1 đến 24.")
-        red, queued = outlook.alert_provinces(today(), months)
+        try:
+            red, queued = outlook.alert_provinces(today(), months)
+        except outlook.OutlookError as exc:
+            raise CommandError(str(exc)) from exc
         self.stdout.write(f"{red} tỉnh có tháng dự kiến thiếu máu; {queued} tin cảnh báo mới được gửi.")
 
     def _indicators(self, options):
