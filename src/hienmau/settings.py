@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "hienmau.orgs.middleware.ActiveUnitMiddleware",
     # Last, so its 400 page has the signed-in layout; it answers before any view runs.
     "hienmau.core.middleware.InputGuardMiddleware",
+    # A database connection lost in the middle of a view: a Vietnamese 503 saying what to redo, not a 500.
+    "hienmau.core.middleware.DatabaseFaultMiddleware",
     # After everything else (django-axes asks for it last): turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]

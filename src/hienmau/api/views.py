@@ -26,6 +26,7 @@ from hienmau.api.filters import (
     UnitFilter,
 )
 from hienmau.core.clock import today
+from hienmau.core.middleware import redo_on_fault
 from hienmau.donors.models import Donation, Donor
 from hienmau.drives import services as drive_services
 from hienmau.drives.facility_push import PushRefused, PushRow, push_day
@@ -245,6 +246,10 @@ class DonationPush(APIView):
         data = payload.validated_data
         facility = scoping.get_unit_in_scope(request.scope, data["facility"])
         rows = [PushRow(**row) for row in data["rows"]]
+        redo_on_fault(
+            request._request,
+            _("Không dòng nào được ghi: gửi lại cả ngày; dòng nào đã ghi trước đây sẽ không bị ghi hai lần."),
+        )
         try:
             done = push_day(facility, data["date"], rows, request.scope, request.user)
         except PushRefused as refused:

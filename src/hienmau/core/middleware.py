@@ -1,9 +1,11 @@
 import json
+import logging
 import time
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -13,6 +15,11 @@ from hienmau.core.lib.numbers import format_int
 # One typed or pasted value; longer lists and documents come as files. Python's csv reader stops at
 # this many characters in a field, and no form of the project needs more.
 MAX_FIELD_CHARS = 131_072
+# Seconds a client is asked to wait before sending again after the database dropped the connection.
+RETRY_AFTER_SECONDS = 10
+REDO_ATTRIBUTE = "hienmau_redo"
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware:
@@ -127,3 +134,78 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response
+
+
+def redo_on_fault(request, text: str) -> None:
+    """What the person must do again if the database connection drops while this request saves: the
+    view names its own action ("bấm “Duyệt” lại"), DatabaseFaultMiddleware says it. Views that say
+    nothing get the generic advice (reload the page, send the form or the file again)."""
+    setattr(request, REDO_ATTRIBUTE, text)
+
+
+def fault_message(request) -> str:
+    """The Vietnamese answer to a request whose database connection was lost in the middle."""
+    redo = getattr(request, REDO_ATTRIBUTE, "")
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return _("Mất kết nối tới cơ sở dữ liệu khi đang tải trang. %(redo)s") % {
+            "redo": redo or _("Hãy tải lại trang sau ít phút.")
+        }
+    if not redo:
+        redo = (
+            _("Hãy chọn lại tệp và gửi lại sau ít phút.")
+            if request.FILES
+            else _("Hãy quay lại trang trước và làm lại thao tác sau ít phút.")
+        )
+    return _(
+        "Mất kết nối tới cơ sở dữ liệu giữa chừng nên thao tác vừa rồi chưa được lưu: "
+        "không có gì được ghi dở dang. %(redo)s"
+    ) % {"redo": redo}
+
+
+class DatabaseFaultMiddleware:
+    """A database connection lost in the middle of a request (the server restarted or failed over, the
+    network dropped, the backend was terminated) or a transaction the server rolled back (deadlock,
+    serialisation failure) reaches the person as a Vietnamese page or JSON answer (503, Retry-After)
+    saying nothing was saved and what to do again, never as a 500 traceback.
+
+    Every save path writes in one transaction.atomic(), so the lost transaction is rolled back whole by
+    the server; the broken connection is closed here, so the answer (and the next request) opens a new
+    one. tests/core/test_dropped_connection.py terminates the backend in the middle of each kind of save."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning("database fault during %s %s: %s", request.method, request.path, exception)
+        _close_broken_connections()
+        message = fault_message(request)
+        if request.path.startswith("/api/"):  # the JSON API's error shape (hienmau/api/errors.py)
+            response: HttpResponse = JsonResponse({"code": "database_unavailable", "message": message}, status=503)
+        elif request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
+            response = JsonResponse({"ok": False, "error": message}, status=503)
+        else:
+            try:
+                response = render(request, "503.html", {"message": message}, status=503)
+            except DatabaseError:  # still down: the page's layout reads the user's units
+                _close_broken_connections()
+                response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+def _close_broken_connections() -> None:
+    """Close every connection that failed and no longer answers (outside a transaction, which has
+    ended by the time the view's exception reaches the middleware)."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or connection.in_atomic_block:
+            continue
+        if connection.errors_occurred and not connection.is_usable():
+            try:
+                connection.close()
+            except DatabaseError:
+                connection.connection = None

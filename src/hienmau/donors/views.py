@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
 from hienmau.core.clock import today
+from hienmau.core.middleware import redo_on_fault
 from hienmau.core.uploads import save_upload
 from hienmau.donors import privacy, recording, registry, services
 from hienmau.donors.forms import BenefitReportForm, DonationForm, DonationImportForm, DonorForm, EligibilityCheckForm
@@ -321,6 +322,10 @@ def history_import(request):
             name = form.cleaned_data["file"].name
             job = jobs.start(request, JobKind.DONATION_HISTORY, path=target, source_name=name, params=params)
             return redirect("jobs:job_detail", pk=job.pk)
+        redo_on_fault(
+            request,
+            _("Hãy chọn lại tệp và bấm “Nhập” lần nữa; dòng nào đã nhập trước đây sẽ không bị nhập hai lần."),
+        )
         try:
             result = import_history(target, form.cleaned_data["facility"], scope=request.scope, user=request.user)
             messages.success(request, result.summary())

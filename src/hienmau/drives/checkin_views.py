@@ -27,6 +27,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from hienmau.core.lib.text import fold
+from hienmau.core.middleware import redo_on_fault
 from hienmau.donors.models import Component, Donor, name_word_condition
 from hienmau.donors.recording import FutureVisit, NotEligible
 from hienmau.donors.registry import transfer_notice
@@ -73,6 +74,7 @@ def _json_endpoint(view):
             )
         if not request.scope:
             return _json_error(403, _("Tài khoản chưa được phân quyền ở đơn vị nào."))
+        redo_on_fault(request, _("Kết quả vẫn được giữ trên máy và sẽ được gửi lại khi kết nối ổn định."))
         try:
             return view(request, *args, **kwargs)
         except Http404:

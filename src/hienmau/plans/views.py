@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
 from hienmau.core.forms import errors_in_one_line
+from hienmau.core.middleware import redo_on_fault
 from hienmau.core.uploads import forget, hand_over, stash, stashed
 from hienmau.jobs import services as jobs
 from hienmau.jobs.models import JobKind
@@ -525,6 +526,7 @@ def _import_confirm(request, scope: Scope, units):
         params = {"issuing_unit": issuing.pk, "meanings": encode_meanings(meanings)}
         job = jobs.start(request, JobKind.PLAN_APPENDIX, path=path, source_name=name, params=params)
         return redirect("jobs:job_detail", pk=job.pk)
+    redo_on_fault(request, _("Tệp vẫn được giữ: quay lại trang xem trước và bấm “Lưu kế hoạch” lần nữa."))
     try:
         analysis = analyse_file(path, issuing, meanings)
         plan, changes = save_plan(analysis, source_name=name)

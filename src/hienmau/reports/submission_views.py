@@ -10,8 +10,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from hienmau.core.middleware import redo_on_fault
 from hienmau.orgs.scoping import (
     get_unit_in_scope,
     get_visible_or_404,
@@ -142,6 +144,16 @@ def _page(request, plan, unit, report, form, *, writer, decider, period, status=
     )
 
 
+# The buttons of the report page (reports/unit_report.html), named when an action must be done again.
+_BUTTONS = {
+    rules.SAVE: gettext_lazy("Lưu bản nháp"),
+    rules.SUBMIT: gettext_lazy("Gửi báo cáo"),
+    rules.APPROVE: gettext_lazy("Duyệt"),
+    rules.RETURN: gettext_lazy("Trả lại để sửa"),
+    rules.REOPEN: gettext_lazy("Mở lại báo cáo đã duyệt"),
+}
+
+
 def _act(request, plan, unit, report, *, writer, decider):
     action = request.POST.get("action", "")
     period = submissions.period_of(plan)
@@ -152,6 +164,11 @@ def _act(request, plan, unit, report, *, writer, decider):
     if action not in rules.UNIT_ACTIONS | rules.OFFICE_ACTIONS:
         raise Http404
     form = None
+    redo_on_fault(
+        request,
+        _("Mở lại báo cáo của %(unit)s và bấm “%(button)s” lần nữa.")
+        % {"unit": unit.full_name, "button": _BUTTONS[action]},
+    )
     try:
         if action in rules.UNIT_ACTIONS:
             existing = report
