@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a TOTP code (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "hienmau.core.middleware.IdleSessionMiddleware",
     "hienmau.core.replica.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -78,6 +82,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hienmau.orgs.middleware.ActiveUnitMiddleware",
+    # A session of a user with a TOTP device gives its code; roles that reveal or export personal data
+    # enrol one first when HIENMAU_SECOND_FACTOR_REQUIRED (orgs/second_factor.py).
+    "hienmau.orgs.middleware.SecondFactorMiddleware",
     # Last, so its 400 page has the signed-in layout; it answers before any view runs.
     "hienmau.core.middleware.InputGuardMiddleware",
     # A database connection lost in the middle of a view: a Vietnamese 503 saying what to redo, not a 500.
@@ -163,10 +170,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "hienmau.core.auth_views.account_locked_out"
 AXES_CLIENT_IP_CALLABLE = "hienmau.core.ratelimit.client_ip"
 AXES_VERBOSE = False
+# The second factor's code never lands in axes' record of a failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["otp_token"]
 HIENMAU_RATE_LOGIN_FAILURES = env_rate("HIENMAU_RATE_LOGIN_FAILURES", (30, 900))
 # Public pages, per address: self-registration submissions and certificate checks.
 HIENMAU_RATE_SELF_REGISTRATION = env_rate("HIENMAU_RATE_SELF_REGISTRATION", (20, 600))
 HIENMAU_RATE_CERTIFICATE_CHECK = env_rate("HIENMAU_RATE_CERTIFICATE_CHECK", (30, 60))
+# Second factor (TOTP, django-otp; docs/security.md): a user with a confirmed device gives its code after
+# the password; when required, the roles that may reveal or export personal data (orgs.scoping.
+# requires_second_factor) must enrol one. On by default without DEBUG; `make run` (HIENMAU_DEBUG=1) turns it
+# off so the demo accounts sign in with their password only.
+HIENMAU_SECOND_FACTOR_REQUIRED = env_bool("HIENMAU_SECOND_FACTOR_REQUIRED", not DEBUG)
+# Wrong codes count as failed logins in django-axes (same limit and cool-off), so django-otp's own
+# back-off is off: one throttle, one unlock command.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = env_str("HIENMAU_OTP_ISSUER", "Hiến máu tình nguyện")
+# The admin's device pages never show a device's secret or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Idle timeout: a session ends after this long without a request (core/middleware.IdleSessionMiddleware).
 SESSION_COOKIE_AGE = env_int("HIENMAU_SESSION_IDLE_MINUTES", 60) * 60
 SESSION_COOKIE_HTTPONLY = True

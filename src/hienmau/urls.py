@@ -6,6 +6,9 @@ from hienmau.core import auth_views as auth_login
 from hienmau.orgs import views as org_views
 from hienmau.reports import home_views
 
+# One way in: the admin site's login page sends to the site's own (password, then the second factor).
+admin.site.login = auth_login.admin_login  # type: ignore[method-assign]
+
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("units/", include("hienmau.orgs.urls")),
@@ -25,6 +28,7 @@ urlpatterns = [
     path("demand/", include("hienmau.demand.urls")),
     path("api/", include("hienmau.api.urls")),
     path("account/api-tokens/", include("hienmau.api.account_urls")),
+    path("account/two-factor/", include("hienmau.core.second_factor_urls")),
     path("jobs/", include("hienmau.jobs.urls")),
     path("switch-unit/", org_views.switch_unit, name="switch_unit"),
     path("accounts/login/", auth_login.LoginView.as_view(), name="login"),

@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hienmau.api.tokens import create_token
 from hienmau.donors.models import Donation, Donor, DonorMerge, DuplicateProposal, TransferRequest
@@ -91,6 +92,7 @@ class World:
 def world(tree) -> World:
     """An Giang's objects, each of the kind a route shows."""
     ag_user = member("vp.angiang.owner", tree.an_giang, Role.OFFICER)
+    TOTPDevice.objects.create(user=ag_user, name="Ứng dụng xác thực", confirmed=True)  # no outsider resets it
     commune = Unit.objects.create(
         name="Mỹ Hoà Hưng", kind=UnitKind.COMMUNE, category=UnitCategory.RURAL_COMMUNE, parent=tree.an_giang
     )
@@ -313,6 +315,10 @@ ARGUMENTS: dict[str, Kwargs] = {
     "outreach:budget_receipt": lambda w: {"pk": w.plan.pk, "kind": "expense", "item_pk": w.expense.pk},
     "outreach:budget_export": lambda w: {"pk": w.plan.pk, "kind": "xlsx"},
     "api_tokens:token_revoke": lambda w: {"pk": w.api_token.pk},
+    "orgs:member_reset_second_factor": lambda w: {
+        "pk": w.tree.an_giang.pk,
+        "member_pk": Membership.objects.get(user__username="vp.angiang.owner").pk,
+    },
     "humanitarian:beneficiary_edit": lambda w: {"pk": w.beneficiary.pk},
     "humanitarian:beneficiary_reveal": lambda w: {"pk": w.beneficiary.pk, "field": "cccd"},
     "humanitarian:beneficiary_erase": lambda w: {"pk": w.beneficiary.pk},
@@ -444,4 +450,5 @@ def test_no_route_gives_another_provinces_people(tree):
                     problems.append(f"{role} {method.upper()} {url} ({name}) answered {response.status_code}")
     w.donor.refresh_from_db()
     assert w.donor.full_name == NAME and w.donor.erased_at is None  # nothing was changed by the attempts
+    assert TOTPDevice.objects.filter(user__username="vp.angiang.owner", confirmed=True).exists()
     assert problems == [], "\n".join(problems)

@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from hienmau.donors import privacy
+from hienmau.orgs.scoping import may_reveal_personal_data
 
 
 def reveal_response(request, record: models.Model, field: str, reveal_url: str) -> HttpResponse:
     """The caller has found `record` through the scope; this reveals one field of it and logs that."""
     if field not in privacy.REVEALABLE:
         raise Http404
+    if not may_reveal_personal_data(request.scope):  # the rule orgs.scoping.requires_second_factor reads
+        raise PermissionDenied
     # htmx sends a non-ASCII prompt answer URI-encoded (header values are ASCII).
     reason = request.POST.get("reason") or unquote(request.headers.get("HX-Prompt", ""))
     context = {"field": field, "reveal_url": reveal_url}

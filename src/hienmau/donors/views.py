@@ -30,7 +30,13 @@ from hienmau.donors.search import COUNT_LIMIT, DonorListResults
 from hienmau.jobs import services as jobs
 from hienmau.jobs.models import JobKind
 from hienmau.jobs.services import runs_in_background
-from hienmau.orgs.scoping import require_edit, scope_queryset, scope_required, scoped_units
+from hienmau.orgs.scoping import (
+    may_export_personal_data,
+    require_edit,
+    scope_queryset,
+    scope_required,
+    scoped_units,
+)
 
 
 def _donor(request, pk) -> Donor:
@@ -271,7 +277,8 @@ def merge_undo(request, merge_pk):
 @scope_required
 def donor_export(request, pk):
     donor = _donor(request, pk)
-    require_edit(request.scope)
+    if not may_export_personal_data(request.scope):  # the rule orgs.scoping.requires_second_factor reads
+        raise PermissionDenied
     response = HttpResponse(privacy.export_donor(donor, request.user), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nguoi-hien-mau-{donor.pk}.json"'
     return response

@@ -12,11 +12,13 @@ The rules name other apps' fields by lookup, never import their models: orgs sta
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import reduce, wraps
 from operator import or_
 from typing import TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -460,3 +462,59 @@ def visible_budgets(plans: QS, scope: Scope) -> QS:
 
 def editable_budgets(plans: QS, scope: Scope) -> QS:
     return editable_plans(plans, scope)
+
+
+# --- personal data in full, and the second factor it calls for ----------------------------------------
+
+
+def role_reveals_personal_data(role: str) -> bool:
+    """A masked CCCD or phone number is revealed (with a logged reason) by any role: the reveal views of
+    donors and humanitarian addresses ask for a scope and nothing more (`may_reveal_personal_data`), the
+    read-only leader included."""
+    return role in Role.values
+
+
+def role_exports_personal_data(role: str) -> bool:
+    """A person's whole record is exported (logged) by the editing roles (`may_export_personal_data`)."""
+    return role in EDITING_ROLES
+
+
+def may_reveal_personal_data(scope: Scope | None) -> bool:
+    return scope is not None and role_reveals_personal_data(scope.role)
+
+
+def may_export_personal_data(scope: Scope | None) -> bool:
+    return scope is not None and role_exports_personal_data(scope.role)
+
+
+def requires_second_factor(user) -> bool:
+    """Whether the account can see personal data in full, so it must enrol a second factor when
+    HIENMAU_SECOND_FACTOR_REQUIRED: a role (in any unit) that reveals or exports, by the two rules above; a
+    superuser (who acts as the whole country's administrator: `superuser_scope`); a club's chair, who
+    exports the roster's phone numbers in full (`editable_clubs`)."""
+    if not user.is_authenticated:
+        return False
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if second_factor_required_for(roles, superuser=user.is_superuser):
+        return True
+    chairs = get_user_model()._default_manager.filter(pk=user.pk, chaired_clubs__isnull=False).exists()
+    return second_factor_required_for(roles, superuser=user.is_superuser, chairs_club=chairs)
+
+
+def second_factor_required_for(roles: Iterable[str], superuser: bool = False, chairs_club: bool = False) -> bool:
+    """`requires_second_factor` on the facts it reads: the roles held, superuser, chair of a club."""
+    held = set(roles) | ({Role.ADMIN} if superuser else set())
+    return chairs_club or any(role_reveals_personal_data(r) or role_exports_personal_data(r) for r in held)
+
+
+def may_reset_second_factor(scope: Scope | None, actor, target) -> bool:
+    """Recovery of a lost device: a superuser resets anyone's; an administrator (role admin) the accounts
+    holding a role in a unit of their scope, never a superuser's. Nobody resets their own (another
+    administrator does, or `hienmau second_factor_reset`)."""
+    if actor.pk == target.pk or not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    if scope is None or scope.role != Role.ADMIN or target.is_superuser:
+        return False
+    return Membership.objects.filter(user=target).filter(scope.unit_filter("unit__")).exists()

@@ -1,17 +1,21 @@
 """Staff pages for the unit tree. Every unit is fetched through the scope (404 outside it)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from hienmau.core import second_factor
 from hienmau.core.audit import history_entries
 from hienmau.core.forms import errors_in_one_line
 from hienmau.orgs.forms import SuccessorDecisionForm, SuccessorLinkForm, UnitForm, UnitSearchForm
@@ -19,6 +23,7 @@ from hienmau.orgs.middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
 from hienmau.orgs.models import LinkStatus, Membership, SuccessorLink, Unit, UnitKind
 from hienmau.orgs.scoping import (
     get_unit_in_scope,
+    may_reset_second_factor,
     require_unit_management,
     scope_required,
     scoped_units,
@@ -112,11 +117,41 @@ def unit_detail(request, pk):
             .order_by("predecessor__parent__name", "predecessor__name"),
             "proposals": [(link, may_decide(scope, link)) for link in _proposals_on(unit)],
             "today_units": [] if unit.is_current else current_boundary_units(unit),
-            "members": Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
-            if scope.can_manage_units
-            else [],
+            "members": _members(request, unit) if scope.can_manage_units else [],
         },
     )
+
+
+def _members(request, unit: Unit) -> list[Any]:
+    """The unit's users with whether they have a second factor and whether this user may reset it."""
+    members: list[Any] = list(
+        Membership.objects.filter(unit=unit)
+        .select_related("user")
+        .annotate(has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)))
+        .order_by("role", "user__username")
+    )
+    for m in members:
+        m.may_reset_second_factor = m.has_second_factor and may_reset_second_factor(request.scope, request.user, m.user)
+    return members
+
+
+@scope_required
+@require_POST
+def member_reset_second_factor(request, pk, member_pk):
+    """An administrator resets the second factor of a user of a unit in their scope (a lost phone)."""
+    unit = get_unit_in_scope(request.scope, pk)
+    membership = get_object_or_404(Membership.objects.select_related("user"), unit=unit, pk=member_pk)
+    if not may_reset_second_factor(request.scope, request.user, membership.user):
+        raise PermissionDenied(
+            _("Chỉ quản trị viên của đơn vị mới đặt lại được xác thực hai bước của người dùng khác.")
+        )
+    second_factor.reset(request.user, membership.user)
+    messages.success(
+        request,
+        _("Đã đặt lại xác thực hai bước của %(user)s: lần đăng nhập tới, người dùng sẽ đăng ký lại ứng dụng.")
+        % {"user": membership.user.get_full_name() or membership.user.username},
+    )
+    return redirect("orgs:unit_detail", pk=unit.pk)
 
 
 def _proposals_on(unit: Unit):
