@@ -4,12 +4,14 @@ administrator. Codes are computed here from the device's secret with django-otp'
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -333,3 +335,15 @@ def test_the_reset_user_enrols_again_at_the_next_sign_in(client, tree, settings)
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get("/").headers["Location"].startswith(MANAGE)
     assert get_user_model().objects.get(pk=officer.pk).is_active
+
+
+def test_the_command_resets_when_no_administrator_can(tree):
+    root = UserFactory(username="root", is_superuser=True)
+    TOTPDevice.objects.create(user=root, name="x", confirmed=True)
+    out = io.StringIO()
+    call_command("second_factor_reset", "root", stdout=out)
+    assert "Đã đặt lại xác thực hai bước của root" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=root).exists()
+    assert LogEntry.objects.filter(object_id=str(root.pk), user=root).exists()
+    with pytest.raises(CommandError):
+        call_command("second_factor_reset", "khong-co")
