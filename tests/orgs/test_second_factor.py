@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 
 import pytest
 from axes.models import AccessAttempt
@@ -234,7 +236,12 @@ def test_every_role_that_reveals_or_exports_is_sent_to_enrol_when_required(clien
     # The account page, the sign-out, the public pages and the API stay reachable.
     assert client.get(MANAGE).status_code == 200
     assert client.get("/api/v1/units/").status_code in (401, 403)
-    enrol(client)
+    sent = client.get(response["Location"]).content.decode()
+    assert 'name="next" value="/donors/"' in sent  # carried through enrolment, back where the user was
+    client.post(reverse("second_factor:start"), {"next": "/donors/"})
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    done = client.post(reverse("second_factor:confirm"), {"otp_token": code(device), "next": "/donors/"})
+    assert done.status_code == 302 and done["Location"] == "/donors/"
     assert client.get("/donors/").status_code == 200
 
 
@@ -347,3 +354,11 @@ def test_the_command_resets_when_no_administrator_can(tree):
     assert LogEntry.objects.filter(object_id=str(root.pk), user=root).exists()
     with pytest.raises(CommandError):
         call_command("second_factor_reset", "khong-co")
+
+
+@pytest.mark.parametrize(("debug", "required"), [("", "True"), ("1", "False")])
+def test_required_by_default_in_production_and_off_for_make_run(tmp_path, debug, required):
+    env = {"PATH": "/usr/bin:/bin", "HIENMAU_VAR_DIR": str(tmp_path), "HIENMAU_DEBUG": debug}
+    script = "from hienmau import settings; print(settings.HIENMAU_SECOND_FACTOR_REQUIRED)"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == required

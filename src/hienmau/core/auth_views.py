@@ -59,11 +59,13 @@ class LoginView(auth_views.LoginView):
         return redirect(f"{reverse('second_factor:verify')}?{urlencode({REDIRECT_FIELD_NAME: self.get_success_url()})}")
 
 
-def safe_next(request: HttpRequest, default: str = "") -> str:
+def safe_next(request: HttpRequest, default: str | None = None) -> str:
     """The `next` the request carries if it points inside the site, else `default` (the home page)."""
     target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
     allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return target if target and allowed else (default or reverse(settings.LOGIN_REDIRECT_URL))
+    if target and allowed:
+        return target
+    return reverse(settings.LOGIN_REDIRECT_URL) if default is None else default
 
 
 @sensitive_post_parameters("otp_token")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -15,14 +16,16 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hienmau.core import second_factor
-from hienmau.core.auth_views import account_locked_out
+from hienmau.core.auth_views import account_locked_out, safe_next
 
 WRONG_CODE = gettext_lazy("Mã xác thực không đúng hoặc đã hết hạn.")
 
 
 def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
+    """The page; `next` (where the user was sent from to enrol) is carried through the forms."""
     device = second_factor.confirmed_device(request.user)
-    return render(request, "core/second_factor.html", {"device": device, **context}, status=status)
+    context = {"device": device, "next": safe_next(request, ""), **context}
+    return render(request, "core/second_factor.html", context, status=status)
 
 
 @never_cache
@@ -79,7 +82,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return _page(request, status=400, enrolling=enrolling, confirm_error=error)
     request.session.pop(second_factor.ENROLLING_KEY, None)
     messages.success(request, _("Đã bật xác thực hai bước. Từ nay, sau mật khẩu bạn sẽ nhập mã từ ứng dụng."))
-    return redirect("second_factor:manage")
+    return redirect(safe_next(request, reverse("second_factor:manage")))
 
 
 @sensitive_post_parameters("otp_token")
