@@ -25,3 +25,28 @@ def test_editing_the_grid_updates_row_and_column_totals_live(live_server, page, 
     page.wait_for_selector("#grid-status.error")
     assert "không phải số nguyên" in page.locator("#grid-status").inner_text()
     screenshot("plan-grid-editing")
+
+
+def test_a_cell_changed_by_someone_else_is_refused_and_shows_the_stored_value(live_server, page, tree, people, login):
+    from hienmau.plans import services
+    from hienmau.plans.models import AllocationCell
+
+    plan = make_plan(tree.an_thi, "14", [(tree.van_du, 54, [25, 29]), (tree.phu_ung, 61, [31, 30])])
+    van_du = plan.allocations.get(unit=tree.van_du)
+    login("ctd.anthi")
+    page.goto(f"{live_server.url}/plans/{plan.pk}/grid/")
+    services.set_cell(van_du, plan.buckets.get(key="round:1"), 30)  # another officer, after the page loaded
+    first_round = page.locator("#allocation-grid tbody tr").nth(0).locator("input.cell").nth(1)
+    first_round.fill("40")
+    first_round.press("Tab")
+    page.wait_for_selector("#grid-status.error")
+    assert "vừa được người khác sửa thành 30" in page.locator("#grid-status").inner_text()
+    assert first_round.input_value() == "30"  # the stored value, not what was typed
+    assert page.locator(f"#rowsum-{van_du.pk}").inner_text() == "59"
+    assert AllocationCell.objects.get(allocation=van_du, bucket__key="round:1").value == 30
+
+    first_round.fill("41")  # seen now: saved
+    first_round.press("Tab")
+    page.wait_for_selector("#grid-status:not(.error)")
+    assert page.locator(f"#rowsum-{van_du.pk}").inner_text() == "70"
+    assert AllocationCell.objects.get(allocation=van_du, bucket__key="round:1").value == 41

@@ -76,6 +76,8 @@ class CellForm(forms.Form):
     allocation = forms.IntegerField()
     bucket = forms.CharField()  # a bucket id, or "total"
     value = VietnameseIntegerField(required=False)
+    # What the page showed in the cell before the edit (blank: an empty cell); see services.set_cell.
+    shown = VietnameseIntegerField(required=False)
 
 
 class AddRowForm(forms.Form):

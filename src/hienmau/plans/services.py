@@ -12,6 +12,7 @@ from django.db.models import Max, Prefetch, Sum
 from django.utils.translation import gettext as _
 
 from hienmau.core.clock import now
+from hienmau.core.lib.numbers import format_int
 from hienmau.orgs.models import Unit
 from hienmau.plans.lib import versions
 from hienmau.plans.lib.buckets import bucket_sort_key
@@ -132,7 +133,55 @@ def _check_value(value: int | None) -> None:
         raise ValidationError(_("Giá trị phải từ 0 đến %(max)s.") % {"max": f"{MAX_CELL_VALUE:,}".replace(",", ".")})
 
 
-def set_cell(allocation: Allocation, bucket: Bucket, value: int | None) -> None:
+class StaleCell(ValidationError):
+    """The cell was changed by someone else since the grid showing it was loaded: nothing saved.
+    `current` is the stored value, which the page shows instead of what was typed."""
+
+    def __init__(self, message: str, current: int | None):
+        super().__init__(message)
+        self.current = current
+
+
+class _Unchecked:
+    """`shown` not given: the caller saves without comparing (the importer, commands, tests)."""
+
+
+UNCHECKED = _Unchecked()
+
+
+def _check_unchanged(
+    shown: int | None | _Unchecked, current: int | None, value: int | None, allocation: Allocation, column: str
+) -> None:
+    """Optimistic locking of one cell: `shown` is the value the editor's page showed before the edit.
+    If the stored value is another (someone saved since), the edit is refused naming the cell, unless
+    it already holds what was typed. Called under the row's lock, so of two saves from the same stale
+    page exactly one lands."""
+    if isinstance(shown, _Unchecked) or current in (shown, value):
+        return
+
+    def number(figure: int | None) -> str:
+        return format_int(figure) if figure is not None else _("ô trống")
+
+    raise StaleCell(
+        _(
+            "Ô “%(column)s” của %(unit)s vừa được người khác sửa thành %(current)s (trang của bạn còn hiện "
+            "%(shown)s), nên %(value)s không được lưu. Ô đã hiện số mới: xem lại rồi nhập lại nếu cần."
+        )
+        % {
+            "column": column,
+            "unit": allocation.unit_name,
+            "current": number(current),
+            "shown": number(shown),
+            "value": number(value),
+        },
+        current,
+    )
+
+
+def set_cell(
+    allocation: Allocation, bucket: Bucket, value: int | None, *, shown: int | None | _Unchecked = UNCHECKED
+) -> None:
+    """Save one cell of the grid; `shown` (what the editor's page showed) refuses a stale edit (StaleCell)."""
     if bucket.plan_id != allocation.plan_id:
         raise ValidationError(_("Cột không thuộc kế hoạch này."))
     require_open(allocation.plan)
@@ -141,6 +190,10 @@ def set_cell(allocation: Allocation, bucket: Bucket, value: int | None) -> None:
         # Two people typing into the same new cell at once: the row lock makes the second wait and then
         # find the first one's cell (get_or_create also re-reads after a unique-constraint clash).
         Allocation.objects.select_for_update().filter(pk=allocation.pk).exists()
+        current = (
+            AllocationCell.objects.filter(allocation=allocation, bucket=bucket).values_list("value", flat=True).first()
+        )
+        _check_unchanged(shown, current, value, allocation, bucket.label)
         if value is None:
             for cell in AllocationCell.objects.filter(allocation=allocation, bucket=bucket):
                 cell.delete()
@@ -153,12 +206,17 @@ def set_cell(allocation: Allocation, bucket: Bucket, value: int | None) -> None:
             cell.save()
 
 
-def set_total(allocation: Allocation, value: int | None) -> None:
+def set_total(allocation: Allocation, value: int | None, *, shown: int | None | _Unchecked = UNCHECKED) -> None:
+    """Save a row's total; `shown` refuses a stale edit as for a cell (StaleCell)."""
     require_open(allocation.plan)
     _check_value(value)
-    if allocation.total != value:
-        allocation.total = value
-        allocation.save()
+    with transaction.atomic():
+        locked = Allocation.objects.select_for_update().get(pk=allocation.pk)
+        _check_unchanged(shown, locked.total, value, allocation, _("Tổng"))
+        if locked.total != value:
+            locked.total = value
+            locked.save()
+    allocation.total = value
 
 
 def add_bucket(plan: Plan, kind: str, number: int, date: datetime.date | None = None) -> Bucket:

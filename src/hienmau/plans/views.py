@@ -178,34 +178,37 @@ def _grid_page(request, plan: Plan, row_form: AddRowForm | None = None, status: 
 @scope_required
 @require_POST
 def grid_cell(request, pk):
-    """htmx: save one cell (or a row's total) and send back the totals that changed."""
+    """htmx: save one cell (or a row's total) and send back the totals that changed. The page posts the
+    value it showed (`shown`): a cell someone else changed since is refused (409) naming it, and the
+    answer carries the stored value for the page to show (optimistic locking, services.set_cell)."""
     plan = _open_plan(request.scope, pk)
     form = CellForm(request.POST)
-    error = ""
+    error, status, fresh = "", 200, None
     allocation = None
     if form.is_valid():
         allocation = next((a for a in plan.allocations.all() if a.pk == form.cleaned_data["allocation"]), None)
         if allocation is None:
             raise Http404
+        shown = form.cleaned_data["shown"] if "shown" in request.POST else services.UNCHECKED
         try:
             if form.cleaned_data["bucket"] == "total":
-                services.set_total(allocation, form.cleaned_data["value"])
+                services.set_total(allocation, form.cleaned_data["value"], shown=shown)
             else:
                 bucket = next((b for b in plan.buckets.all() if str(b.pk) == form.cleaned_data["bucket"]), None)
                 if bucket is None:
                     raise Http404
-                services.set_cell(allocation, bucket, form.cleaned_data["value"])
+                services.set_cell(allocation, bucket, form.cleaned_data["value"], shown=shown)
+        except services.StaleCell as exc:
+            error, status, fresh = exc.messages[0], 409, exc.current
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error, status = " ".join(exc.messages), 422
     else:
-        error = errors_in_one_line(form)
+        error, status = errors_in_one_line(form), 422
     plan = services.grid_plan(plan.pk)
     grid = services.build_grid(plan)
     row = next((r for r in grid.rows if allocation and r.allocation.pk == allocation.pk), None)
-    response = render(request, "plans/_grid_update.html", {"grid": grid, "row": row, "error": error, "plan": plan})
-    if error:
-        response.status_code = 422
-    return response
+    context = {"grid": grid, "row": row, "error": error, "plan": plan, "stale": status == 409, "fresh": fresh}
+    return render(request, "plans/_grid_update.html", context, status=status)
 
 
 @scope_required

@@ -1,5 +1,7 @@
 // Allocation grid: arrow keys and Enter move between cells; the row turns red while its months or
-// rounds do not add up to its total. Saving is done by htmx on "change".
+// rounds do not add up to its total. Saving is done by htmx on "change", sending with the new value the
+// one the cell showed before (its defaultValue): a cell someone else changed meanwhile is refused (409),
+// and the cell then shows the stored value, the status line says whose cell and what was not saved.
 (function () {
   const grid = document.getElementById("allocation-grid");
   if (!grid) return;
@@ -42,6 +44,25 @@
     }
   });
 
+  function isCell(elt) { return elt && elt.matches && elt.matches("#allocation-grid input.cell"); }
+
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (isCell(event.detail.elt)) event.detail.parameters.shown = event.detail.elt.defaultValue;
+  });
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status !== 409 || !isCell(event.detail.elt)) return;
+    // A stale cell: the answer's totals and status line are swapped in like a save's, and the cell
+    // takes the stored value, which is also what it now "showed" for the next edit.
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+    const parsed = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+    const status = parsed.getElementById("grid-status");
+    if (status && status.dataset.fresh !== undefined) {
+      event.detail.elt.defaultValue = status.dataset.fresh;
+      event.detail.elt.value = status.dataset.fresh;
+      event.detail.elt.classList.add("invalid");
+    }
+  });
   document.body.addEventListener("htmx:afterSwap", function (event) {
     const sum = event.detail.elt;
     if (sum && sum.id && sum.id.startsWith("rowsum-")) {
@@ -65,6 +86,10 @@
     }
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful && event.detail.elt.classList) event.detail.elt.classList.remove("invalid");
+    const elt = event.detail.elt;
+    if (event.detail.successful && event.detail.xhr.status === 200 && elt.classList) {
+      elt.classList.remove("invalid");
+      if (isCell(elt)) elt.defaultValue = elt.value; // saved: what the cell shows now
+    }
   });
 })();
