@@ -91,11 +91,12 @@ def build(n: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO donors_donor (full_name, name_folded, other_names_search, given_name_folded, date_of_birth, sex, cccd,
-                phone, address, abo, rh, blood_group_source, consent_contact, consent_processing, is_synthetic, created_at)
+                phone, address, abo, rh, blood_group_source, blood_group_conflict, consent_contact, consent_emergency,
+                consent_processing, is_synthetic, created_at)
             SELECT f || ' ' || m || ' ' || g, ff || ' ' || mf || ' ' || gf, ' ' || ff || ' ' || mf, gf,
                    DATE '1966-01-01' + (i::bigint * 7919 % 14600)::int, CASE WHEN i % 2 = 0 THEN 'M' ELSE 'F' END,
                    lpad((i % 96 + 1)::text, 3, '0') || '0' || lpad((i % 100)::text, 2, '0') || lpad((i % 1000000)::text, 6, '0'),
-                   '+849' || lpad((10000000 + i)::text, 8, '0'), '', 'O', '+', '', true, true, true, now()
+                   '+849' || lpad((10000000 + i)::text, 8, '0'), '', 'O', '+', '', '', true, false, true, true, now()
             FROM (
               SELECT i,
                      ({_array(FAMILY)})[1 + i % {len(FAMILY)}] AS f, ({_array([fold(x) for x in FAMILY])})[1 + i % {len(FAMILY)}] AS ff,
@@ -106,9 +107,9 @@ def build(n: int) -> None:
         """)
         cursor.execute("""
             INSERT INTO donors_donation (donor_id, date, drive_name, component, volume_ml, bag_number, outcome,
-                deferral_reason, benefit_kind, created_at)
+                deferral_reason, benefit_kind, override_physician, override_reason, override_refusal, created_at)
             SELECT d.id, DATE '2023-01-01' + ((d.id::bigint * 31 + k * 113) % 1000)::int, '', 'whole_blood', 350,
-                   'B' || d.id || '-' || k, 'donated', '', 'gift', now()
+                   'B' || d.id || '-' || k, 'donated', '', 'gift', '', '', '', now()
             FROM donors_donor d CROSS JOIN generate_series(1, 3) AS k
         """)
     # As autovacuum leaves a registry in service: statistics current, visibility map set (index-only
