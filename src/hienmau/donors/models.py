@@ -347,15 +347,21 @@ class Donation(models.Model):
             # A facility's visits of a day: the walk-ins results recount on every visit saved there.
             models.Index(fields=["facility", "date"], name="donors_donation_facility_date"),
         ]
-        constraints = [  # unique constraints here, not unique=True: see Donor.Meta
+        # Unique constraints here, not unique=True: see Donor.Meta. Each includes the date: on PostgreSQL the
+        # table is partitioned by year (donors/partitions.py) and a unique index there must hold the partition
+        # key. Uniqueness across dates is the writers' check: certificate numbers from the locked counter
+        # (services.next_certificate_number), source keys looked up before an import inserts, tokens random.
+        constraints = [
             models.CheckConstraint(
                 condition=Q(outcome="deferred") | Q(volume_ml__isnull=False),
                 name="donors_donated_has_volume",
                 violation_error_message=_("Lần hiến máu phải có thể tích."),
             ),
-            models.UniqueConstraint(fields=["certificate_number"], name="donors_unique_certificate_number"),
-            models.UniqueConstraint(fields=["certificate_token"], name="donors_unique_certificate_token"),
-            models.UniqueConstraint(fields=["source_key"], name="donors_unique_source_key"),
+            models.UniqueConstraint(
+                fields=["certificate_number", "date"], name="donors_unique_certificate_number_date"
+            ),
+            models.UniqueConstraint(fields=["certificate_token", "date"], name="donors_unique_certificate_token_date"),
+            models.UniqueConstraint(fields=["source_key", "date"], name="donors_unique_source_key_date"),
         ]
 
     def __str__(self) -> str:
@@ -545,7 +551,10 @@ class HeldDonation(models.Model):
     transfer = models.ForeignKey(TransferRequest, on_delete=models.CASCADE, related_name="held_donations")
     values = models.JSONField()
     source_key = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 (NULL: unique among those that have one)
-    donation = models.OneToOneField(Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # No database constraint: see Registration.donation and donors/partitions.py.
+    donation = models.OneToOneField(
+        Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     applied_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -271,8 +271,10 @@ class Registration(models.Model):
         _("kết quả"), max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
     )
     qr_token = models.CharField(max_length=24, unique=True, default=new_token, editable=False)
+    # No database constraint: donors_donation is partitioned by year on PostgreSQL and its key is (id, date)
+    # (donors/partitions.py); Django's SET_NULL on delete keeps the link true (tests/donors/test_partitions.py).
     donation = models.OneToOneField(
-        Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registration"
+        Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="registration", db_constraint=False
     )
     # A CCCD registered outside the scope: no donor until the transfer is approved (donors/registry.py).
     transfer = models.ForeignKey(
