@@ -87,7 +87,9 @@ def _array(values):
 
 def build(n: int) -> None:
     from hienmau.core.lib.text import fold
+    from hienmau.donors import partitions
 
+    partitions.ensure_years(connection, [2023, 2024, 2025])  # the donations' years (no-op unpartitioned)
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO donors_donor (full_name, name_folded, other_names_search, given_name_folded, date_of_birth, sex, cccd,

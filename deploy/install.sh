@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install hienmau's systemd units: the web (gunicorn), the background worker (hienmau db_worker) and the
 # timers (notify send-due every minute, report remind and outlook-alerts daily, uploads purge hourly,
-# `hienmau purge` daily, a nightly backup).
+# `hienmau purge` and `hienmau partitions` daily, a nightly backup).
 #
 #   deploy/install.sh [--dry-run] [--root DIR] [--app-dir DIR] [--user NAME] [--group NAME]
 #                     [--env-file FILE] [--backup-dir DIR] [--no-start]

@@ -7,7 +7,17 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 INSTALL = PROJECT / "deploy" / "install.sh"
-SERVICES = {"web", "worker", "notify", "report-remind", "outlook-alerts", "uploads-purge", "purge", "backup"}
+SERVICES = {
+    "web",
+    "worker",
+    "notify",
+    "report-remind",
+    "outlook-alerts",
+    "uploads-purge",
+    "purge",
+    "partitions",
+    "backup",
+}
 TIMERS = SERVICES - {"web", "worker"}
 
 
@@ -48,6 +58,7 @@ def test_the_dry_run_writes_every_unit_filled_in_under_the_root_and_runs_nothing
         "uploads purge" in texts["hienmau-uploads-purge.service"]
         and "OnCalendar=hourly" in texts["hienmau-uploads-purge.timer"]
     )
+    assert "hienmau partitions" in texts["hienmau-partitions.service"]
     assert 'backup "/srv/backups/hienmau-$$(date +%%F).tar"' in texts["hienmau-backup.service"]
     env = root / "etc" / "hienmau" / "hienmau.env"
     assert stat.S_IMODE(env.stat().st_mode) == 0o600 and "HIENMAU_SECRET_KEY=" in env.read_text()

@@ -37,6 +37,7 @@ from psycopg import sql
 
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
+from hienmau.donors import partitions
 from hienmau.donors.models import Donation, Donor
 from hienmau.drives.models import AggregateResult, Drive
 from hienmau.orgs.lib.place_names import normalise
@@ -622,6 +623,8 @@ def seed(
             # would hold memory (rows are written parents first).
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Each year's donations into their own partition, not the DEFAULT one (donors/partitions.py).
+        partitions.ensure_years(connection, generator.years)
         generator.run(references, chosen, donors, scale == "national")
     if connection.vendor == "postgresql" and connection.get_autocommit():
         with connection.cursor() as cursor:
