@@ -176,7 +176,7 @@ def registrant_rows(lines: int, n: int) -> list[list[str]]:
 def drive_measures(n: int) -> None:
     """A 10.000-line registrant list checked and matched; check-in search over a 460-person drive."""
     from hienmau.core.lib.text import fold
-    from hienmau.donors.services import RegistryLookup
+    from hienmau.donors.registry import RegistryLookup
     from hienmau.drives import services
     from hienmau.drives.checkin_views import search_registrations
     from hienmau.drives.lib.registrant_list import check_lines

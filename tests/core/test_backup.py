@@ -17,6 +17,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from hienmau.core import backup as bk
+from hienmau.core.clock import today
+from hienmau.donors.models import Donation, Donor
 from hienmau.orgs.models import Role
 from tests.factories import UnitFactory, member
 
@@ -100,6 +102,9 @@ def current_target() -> bk.Target:
 def test_round_trip_restores_every_table_and_file(tmp_path, empty_target):
     unit = UnitFactory(name="Hội Chữ thập đỏ tỉnh Hưng Yên")
     member("can-bo", unit, Role.OFFICER)
+    donor = Donor.objects.create(full_name="Nguyễn Văn Đức", date_of_birth=datetime.date(1990, 5, 12), sex="M")
+    for day in (today(), datetime.date(1999, 7, 1)):  # a year's partition and, on PostgreSQL, the DEFAULT one
+        Donation.objects.create(donor=donor, date=day, volume_ml=350, certificate_number=f"HM-{day:%Y}-000001")
     var = tmp_path / "var"
     files = write_var(var)
     archive = tmp_path / "out" / "backup.tar"
@@ -111,7 +116,14 @@ def test_round_trip_restores_every_table_and_file(tmp_path, empty_target):
     assert manifest["engine"] == empty_target.engine
     expected = source_rows()
     assert len(expected) > 40 and expected["orgs_unit"] and expected["auth_user"]
+    assert len(expected["donors_donation"]) == 2
     assert target_rows(empty_target, expected) == expected
+    if empty_target.engine == "postgresql":  # restored partitioned, as it was
+        with psycopg.connect(
+            dbname=empty_target.name, user=empty_target.user, host=empty_target.host, port=empty_target.port or None
+        ) as con:
+            kind = con.execute("SELECT relkind FROM pg_class WHERE relname = 'donors_donation'").fetchone()
+        assert kind == ("p",)
     assert read_var(restored_var) == files
 
 
