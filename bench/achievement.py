@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime
 import re
 import sys
+import time
 from pathlib import Path
 
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from bench.timing import timed
+from bench.timing import percentiles, timed
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench achievement: begin -->", "<!-- bench achievement: end -->"
@@ -44,13 +45,13 @@ def _month(column: str) -> str:
     return f"cast(strftime('%m', {column}) as integer)"
 
 
-def raw_by_child_month(root_path: str, year: int) -> list:
+def raw_by_child_month(root_path: str, year: int, table: str = "donors_donation") -> list:
     """Donations given in the year per unit one level below the root and month, from the raw table,
     with the targets of the allocations to those units (what the report shows)."""
     child = _child_expression("u.path", root_path)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT {child}, {_month("d.date")}, count(*) FROM donors_donation d
+            f"""SELECT {child}, {_month("d.date")}, count(*) FROM {table} d
                 JOIN orgs_unit u ON u.id = d.mobilised_by_id
                 WHERE u.path LIKE %s AND u.path <> %s AND d.date BETWEEN %s AND %s AND d.outcome = 'donated'
                 GROUP BY 1, 2""",
@@ -112,6 +113,7 @@ def row(label: str, ours: tuple[float, float], target: str, baselines: list[tupl
 
 
 def main(argv: list[str]) -> None:
+    from hienmau.donors import partitions
     from hienmau.orgs.models import Unit
     from hienmau.plans.models import Plan
     from hienmau.reports import services, synthetic
@@ -181,11 +183,45 @@ def main(argv: list[str]) -> None:
             "",
             [("raw donations", lambda: raw_plan(plan))],
         )
+        if partitions.is_partitioned(connection):
+            partitioned_against_plain(nation.path, year)
         if "--write" in argv:
             write(head, lines)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
+
+
+def partitioned_against_plain(root_path: str, year: int) -> None:
+    """The same queries over the donations partitioned by year and over one plain copy of them with the
+    same indexes, taken in turn so that both see the same machine load (issue 18)."""
+    plain = "bench_donation_plain"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {plain} (LIKE donors_donation INCLUDING ALL)")
+        cursor.execute(f"INSERT INTO {plain} SELECT * FROM donors_donation")
+        cursor.execute(f"ANALYZE {plain}")
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    def count(table: str, one_year: bool):
+        with connection.cursor() as cursor:
+            where = "WHERE date BETWEEN %s AND %s" if one_year else ""
+            cursor.execute(f"SELECT count(*), sum(volume_ml) FROM {table} {where}", [start, end] if one_year else [])
+            return cursor.fetchone()
+
+    queries = [
+        ("national by province × month over the raw donations", lambda t: raw_by_child_month(root_path, year, t)),
+        (f"count and volume of {year}'s donations", lambda t: count(t, True)),
+        ("count and volume of every donation (all years)", lambda t: count(t, False)),
+    ]
+    for label, query in queries:
+        samples: dict[str, list[float]] = {"donors_donation": [], plain: []}
+        for _ in range(REPEAT):
+            for table, kept in samples.items():
+                began = time.perf_counter()
+                query(table)
+                kept.append((time.perf_counter() - began) * 1000)
+        ours, theirs = percentiles(samples["donors_donation"])[0], percentiles(samples[plain])[0]
+        print(f"| {label} | {ours:.1f} ms | {theirs:.1f} ms | ×{ours / theirs:.2f} |")
 
 
 def write(head: str, lines: list[str]) -> None:
