@@ -182,7 +182,7 @@ class DatabaseFaultMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.warning("database fault during %s %s: %s", request.method, request.path, exception)
-        _close_broken_connections()
+        close_broken_connections()
         message = fault_message(request)
         if request.path.startswith("/api/"):  # the JSON API's error shape (hienmau/api/errors.py)
             response: HttpResponse = JsonResponse({"code": "database_unavailable", "message": message}, status=503)
@@ -192,15 +192,16 @@ class DatabaseFaultMiddleware:
             try:
                 response = render(request, "503.html", {"message": message}, status=503)
             except DatabaseError:  # still down: the page's layout reads the user's units
-                _close_broken_connections()
+                close_broken_connections()
                 response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
 
-def _close_broken_connections() -> None:
-    """Close every connection that failed and no longer answers (outside a transaction, which has
-    ended by the time the view's exception reaches the middleware)."""
+def close_broken_connections() -> None:
+    """Close every connection that failed and no longer answers, so the next query opens a new one (a
+    connection inside a transaction is left to the transaction, which closes it on a failed rollback).
+    Used by DatabaseFaultMiddleware and by the background jobs' runner."""
     for connection in connections.all(initialized_only=True):
         if connection.connection is None or connection.in_atomic_block:
             continue

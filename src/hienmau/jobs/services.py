@@ -21,10 +21,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from hienmau.core.middleware import close_broken_connections
 from hienmau.jobs.models import Job, JobKind, JobState
 from hienmau.orgs.middleware import acting_membership
 from hienmau.orgs.models import Membership
@@ -148,6 +150,17 @@ def run(job_id: int) -> str:
         _finish(job, JobState.FAILED, exc.message, exc.details)
     except PermissionDenied as exc:
         _finish(job, JobState.FAILED, str(exc) or _("Bạn không có quyền thực hiện việc này; không nhập gì."))
+    except (OperationalError, InterfaceError) as exc:  # the import's transaction was rolled back whole
+        logger.warning("background job %s: database connection lost: %s", job.pk, exc)
+        close_broken_connections()
+        _finish(
+            job,
+            JobState.FAILED,
+            _(
+                "Mất kết nối tới cơ sở dữ liệu giữa chừng nên không có gì được lưu: không có gì được ghi dở dang. "
+                "Hãy tải tệp lên lại."
+            ),
+        )
     except Exception:
         logger.exception("background job %s failed", job.pk)
         _finish(job, JobState.FAILED, _("Có lỗi ngoài dự kiến khi nhập; không có gì được lưu. Hãy báo quản trị viên."))
