@@ -28,6 +28,10 @@ def test_editing_the_grid_updates_row_and_column_totals_live(live_server, page, 
 
 
 def test_a_cell_changed_by_someone_else_is_refused_and_shows_the_stored_value(live_server, page, tree, people, login):
+    from unittest import mock
+
+    from django.db import OperationalError
+
     from hienmau.plans import services
     from hienmau.plans.models import AllocationCell
 
@@ -49,4 +53,11 @@ def test_a_cell_changed_by_someone_else_is_refused_and_shows_the_stored_value(li
     first_round.press("Tab")
     page.wait_for_selector("#grid-status:not(.error)")
     assert page.locator(f"#rowsum-{van_du.pk}").inner_text() == "70"
+    assert AllocationCell.objects.get(allocation=van_du, bucket__key="round:1").value == 41
+
+    with mock.patch.object(services, "set_cell", side_effect=OperationalError("server closed the connection")):
+        first_round.fill("42")  # the database connection lost while saving: the status line says so
+        first_round.press("Tab")
+        page.wait_for_selector("#grid-status.error")
+    assert "Mất kết nối tới cơ sở dữ liệu giữa chừng" in page.locator("#grid-status").inner_text()
     assert AllocationCell.objects.get(allocation=van_du, bucket__key="round:1").value == 41

@@ -50,6 +50,7 @@ def test_a_form_whose_save_fails_says_nothing_was_saved_and_to_do_it_again(tree,
     assert "Mất kết nối tới cơ sở dữ liệu giữa chừng nên thao tác vừa rồi chưa được lưu" in body
     assert "Hãy quay lại trang trước và làm lại thao tác sau ít phút." in body
     assert "<nav" in body  # the signed-in layout, with its way back
+    assert '<p id="fault-message">' in body  # where the grid's script finds the message of an htmx save
     assert not Bucket.objects.filter(plan=plan, key="month:3").exists()
 
 

@@ -77,10 +77,11 @@
   });
   document.body.addEventListener("htmx:responseError", function (event) {
     const status = document.getElementById("grid-status");
-    if (event.detail.xhr.status === 422) {
-      // The server explains the problem in the status line it sent back; htmx does not swap 4xx.
+    if (event.detail.xhr.status === 422 || event.detail.xhr.status === 503) {
+      // The server explains the problem in the status line it sent back (422), or on its page for a lost
+      // database connection (503, core/middleware.DatabaseFaultMiddleware); htmx swaps neither.
       const parsed = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
-      const message = parsed.getElementById("grid-status");
+      const message = parsed.getElementById("grid-status") || parsed.getElementById("fault-message");
       if (message && status) { status.textContent = message.textContent; status.classList.add("error"); }
       event.detail.elt.classList.add("invalid");
     }
