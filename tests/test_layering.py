@@ -17,9 +17,9 @@ ALLOWED = {
     "drives": {"core", "orgs", "plans", "donors", "notify"},
     "results": {"core", "orgs", "plans", "donors", "drives", "jobs"},
     "demand": {"core", "orgs", "plans"},
-    "reports": {"core", "orgs", "plans", "donors", "drives", "results", "demand", "notify"},
-    "standby": {"core", "orgs", "donors", "notify"},
-    "honours": {"core", "orgs", "plans", "donors", "drives", "results", "reports"},
+    "reports": {"core", "orgs", "plans", "donors", "drives", "results", "demand", "notify", "jobs"},
+    "standby": {"core", "orgs", "donors", "notify", "jobs"},
+    "honours": {"core", "orgs", "plans", "donors", "drives", "results", "reports", "jobs"},
     "humanitarian": {"core", "orgs", "plans", "donors", "results", "reports"},
     # The JSON API sits on top: it reads every app through its scoping and services, and owns no rules.
     "api": {"core", "orgs", "plans", "donors", "drives", "results", "reports", "standby", "honours"},

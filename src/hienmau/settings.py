@@ -196,6 +196,7 @@ HIENMAU_RETAIN_UPLOAD_HOURS = env_int("HIENMAU_RETAIN_UPLOAD_HOURS", 24)  # prev
 HIENMAU_RETAIN_OUTBOX_DAYS = env_int("HIENMAU_RETAIN_OUTBOX_DAYS", 90)  # messages sent, failed or refused
 HIENMAU_RETAIN_LOGIN_RECORDS_DAYS = env_int("HIENMAU_RETAIN_LOGIN_RECORDS_DAYS", 90)  # django-axes' records
 HIENMAU_RETAIN_JOB_DAYS = env_int("HIENMAU_RETAIN_JOB_DAYS", 30)  # finished background jobs and task rows
+HIENMAU_RETAIN_EXPORT_DAYS = env_int("HIENMAU_RETAIN_EXPORT_DAYS", 7)  # files large exports made in the worker
 # Rate counters, shared by every worker on the machine.
 CACHES = {
     "default": {
@@ -339,7 +340,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("HIENMAU_LOG_LEVEL", "INFO")},
 }
 
-# Background work (django-tasks, database backend): large imports are queued as jobs (hienmau.jobs) and run
+# Background work (django-tasks, database backend): large imports and exports are queued as jobs (hienmau.jobs),
+# notifications as tasks (hienmau.notify), and run
 # by `hienmau db_worker` (deploy/hienmau-worker.service; `make run` starts one beside the dev server).
 # HIENMAU_TASKS_IMMEDIATE=1 runs them within the request instead (no worker needed).
 TASKS = {
@@ -352,3 +354,6 @@ TASKS = {
 }
 # Uploads at least this large (bytes) are imported by the worker, with a progress page, not in the request.
 HIENMAU_BACKGROUND_IMPORT_BYTES = env_int("HIENMAU_BACKGROUND_IMPORT_BYTES", 256 * 1024)
+# Exports of at least this many rows (units of a comparison table, people of an honours list, members of a
+# club's list) are made by the worker; measured in docs/scaling.md (about a second of work at 20 rows).
+HIENMAU_BACKGROUND_EXPORT_ROWS = env_int("HIENMAU_BACKGROUND_EXPORT_ROWS", 20)

@@ -302,6 +302,7 @@ ARGUMENTS: dict[str, Kwargs] = {
     "humanitarian:beneficiary_detail": lambda w: {"pk": w.beneficiary.pk},
     "humanitarian:beneficiary_history": lambda w: {"pk": w.beneficiary.pk},
     "jobs:job_detail": lambda w: {"pk": w.job.pk},
+    "jobs:job_download": lambda w: {"pk": w.job.pk},
     "outreach:plan_activities": lambda w: {"pk": w.plan.pk},
     "outreach:activity_edit": lambda w: {"pk": w.activity.pk},
     "outreach:activity_delete": lambda w: {"pk": w.activity.pk},

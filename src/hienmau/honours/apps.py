@@ -8,8 +8,9 @@ class HonoursConfig(AppConfig):
     verbose_name = _("Tôn vinh, khen thưởng")
 
     def ready(self) -> None:
-        from hienmau.honours import erasure, panels, receivers
+        from hienmau.honours import background, erasure, panels, receivers
 
+        background.register()
         erasure.register()
         receivers.connect()
         panels.register()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
 from hienmau.core.uploads import save_upload
-from hienmau.donors.certificates import safe_filename_part
 from hienmau.donors.models import Donor
-from hienmau.honours import exports, services
+from hienmau.honours import background, services
 from hienmau.honours.forms import ApproveForm, LocalTierForm, PastImportForm, RoundForm
 from hienmau.honours.importer import PastImportError, import_past
 from hienmau.honours.lib.tiers import rules
 from hienmau.honours.models import Honour, HonourStatus, LocalTier, MatchStatus, Occasion, PastImport
+from hienmau.jobs import exports as export_jobs
+from hienmau.jobs.models import JobKind
 from hienmau.orgs.scoping import get_visible_or_404, require_edit, scope_queryset, scope_required
 
 
@@ -156,30 +157,22 @@ def round_approve(request, pk):
     return redirect("honours:round_detail", pk=pk)
 
 
-def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @scope_required
 def round_export(request, pk, kind):
+    """The approved list (PDF, .xlsx) or its certificates; a long list is made by the background worker."""
     honour_round = _round(request, pk)
     if honour_round.is_draft:
         messages.error(request, _("Hãy duyệt danh sách trước khi in."))
         return redirect("honours:round_detail", pk=pk)
-    stem = safe_filename_part(f"ton-vinh-{honour_round.cutoff:%Y%m%d}-{fold(honour_round.unit.name)}")
-    if kind == "pdf":
-        return _download(exports.list_pdf(honour_round), f"{stem}.pdf", "application/pdf")
-    if kind == "xlsx":
-        return _download(
-            exports.list_xlsx(honour_round),
-            f"{stem}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    if kind == "certificates":
-        return _download(exports.certificates_pdf(honour_round), f"{stem}-giay-khen.pdf", "application/pdf")
-    raise Http404
+    params = {"round": honour_round.pk, "kind": kind}
+    honour_round = background.list_round(request.scope, request.user, params)
+    return export_jobs.respond(
+        request,
+        JobKind.HONOUR_LIST,
+        params,
+        rows=background.list_rows(honour_round),
+        name=background.list_name(honour_round, kind),
+    )
 
 
 # --- old lists ---------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""A long piece of work (a large import) handed to the background worker, and how far it has got.
+"""A long piece of work (a large import or export) handed to the background worker, and how far it has got.
 
 The row is what the browser polls: state, rows done of the total, and at the end the result or the
 Vietnamese error. It keeps who started it and the membership they acted as, so the worker checks that
@@ -17,6 +17,13 @@ class JobKind(models.TextChoices):
     PLAN_APPENDIX = "plan_appendix", _("Nhập phụ lục kế hoạch")
     DONATION_HISTORY = "donation_history", _("Nhập lịch sử hiến máu")
     RESULT_TALLY = "result_tally", _("Nhập bảng kết quả")
+    COMPARISON = "comparison", _("Xuất bảng so sánh kết quả và kế hoạch")
+    HONOUR_LIST = "honour_list", _("Xuất danh sách tôn vinh")
+    CLUB_LIST = "club_list", _("Xuất danh sách câu lạc bộ hiến máu dự bị")
+
+
+# The kinds whose result is a file to download (jobs/exports.py), not rows saved.
+EXPORT_KINDS = frozenset({JobKind.COMPARISON, JobKind.HONOUR_LIST, JobKind.CLUB_LIST})
 
 
 class JobState(models.TextChoices):
@@ -43,6 +50,10 @@ class Job(models.Model):
     message = models.TextField(_("kết quả"), blank=True)
     details = models.JSONField(_("chi tiết"), default=list, blank=True)
     result_url = models.CharField(_("trang kết quả"), max_length=300, blank=True)
+    # An export's file, written by the worker under var/jobs/exports (0600), downloaded by the job's owner.
+    output_path = models.CharField(_("tệp kết quả"), max_length=500, blank=True)
+    output_name = models.CharField(_("tên tệp kết quả"), max_length=255, blank=True)
+    output_type = models.CharField(_("kiểu tệp kết quả"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
@@ -54,6 +65,10 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.source_name}"
+
+    @property
+    def is_export(self) -> bool:
+        return self.kind in EXPORT_KINDS
 
     @property
     def finished(self) -> bool:

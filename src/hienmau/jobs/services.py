@@ -1,4 +1,5 @@
-"""Start a long import in the background worker, report its progress, and finish it.
+"""Start a long import (or export: jobs/exports.py) in the background worker, report its progress, and
+finish it.
 
 One way for every kind: a view hands over the kept upload and the choices the user confirmed (`start`);
 the worker (`run`) checks the starting user's scope again, calls the app's runner — which calls the same
@@ -22,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -69,14 +71,15 @@ def runs_in_background(path: Path) -> bool:
     return path.stat().st_size >= background_threshold()
 
 
-def start(request, kind: JobKind, *, path: Path, source_name: str, params: dict) -> Job:
-    """Queue an import of the kept file `path` as the signed-in user, in the scope they act in now."""
+def start(request, kind: JobKind, *, path: Path | None, source_name: str, params: dict) -> Job:
+    """Queue an import of the kept file `path` (or an export, with no file) as the signed-in user, in the
+    scope they act in now."""
     job = Job.objects.create(
         kind=kind,
         user=request.user,
         membership=acting_membership(request),
         source_name=source_name[:255],
-        path=str(path),
+        path=str(path) if path else "",
         params=params,
     )
     run_job.enqueue(job.pk)
@@ -88,13 +91,17 @@ def scope_of(job: Job) -> Scope:
     """The starting user's scope, checked again now: a membership taken away since stops the job."""
     user = job.user
     if not user.is_active:
-        raise JobFailed(_("Tài khoản đã bị khoá; không nhập gì."))
+        raise JobFailed(
+            _("Tài khoản đã bị khoá; không tạo tệp.") if job.is_export else _("Tài khoản đã bị khoá; không nhập gì.")
+        )
     if job.membership_id is not None:
         membership = Membership.objects.for_user(user).filter(pk=job.membership_id).first()
         if membership is not None:
             return build_scope(membership)
     elif user.is_superuser and (scope := superuser_scope()) is not None:
         return scope
+    if job.is_export:
+        raise JobFailed(_("Tài khoản không còn quyền ở đơn vị đã chọn khi bắt đầu; không tạo tệp."))
     raise JobFailed(_("Tài khoản không còn quyền ở đơn vị đã chọn khi bắt đầu; không nhập gì."))
 
 
@@ -142,7 +149,7 @@ def run(job_id: int) -> str:
     job.state = JobState.RUNNING
     progress = ProgressFile(job.pk)
     try:
-        if not Path(job.path).is_file():
+        if not job.is_export and not Path(job.path).is_file():
             raise JobFailed(_("Tệp tải lên không còn (đã quá hạn lưu hoặc đã bị xoá); hãy tải lại tệp."))
         scope = scope_of(job)
         outcome = _runners[job.kind](job, scope, progress)
@@ -153,21 +160,34 @@ def run(job_id: int) -> str:
     except (OperationalError, InterfaceError) as exc:  # the import's transaction was rolled back whole
         logger.warning("background job %s: database connection lost: %s", job.pk, exc)
         close_broken_connections()
-        _finish(
-            job,
-            JobState.FAILED,
-            _(
-                "Mất kết nối tới cơ sở dữ liệu giữa chừng nên không có gì được lưu: không có gì được ghi dở dang. "
-                "Hãy tải tệp lên lại."
-            ),
-        )
+        if job.is_export:
+            _finish(
+                job, JobState.FAILED, _("Mất kết nối tới cơ sở dữ liệu giữa chừng nên chưa tạo được tệp. Hãy xuất lại.")
+            )
+        else:
+            _finish(
+                job,
+                JobState.FAILED,
+                _(
+                    "Mất kết nối tới cơ sở dữ liệu giữa chừng nên không có gì được lưu: không có gì được ghi dở dang. "
+                    "Hãy tải tệp lên lại."
+                ),
+            )
+    except Http404:  # an export's record is no longer in the user's scope
+        _finish(job, JobState.FAILED, _("Dữ liệu cần xuất không còn trong phạm vi của bạn; không tạo tệp."))
     except Exception:
         logger.exception("background job %s failed", job.pk)
-        _finish(job, JobState.FAILED, _("Có lỗi ngoài dự kiến khi nhập; không có gì được lưu. Hãy báo quản trị viên."))
+        if job.is_export:
+            _finish(job, JobState.FAILED, _("Có lỗi ngoài dự kiến khi tạo tệp. Hãy báo quản trị viên."))
+        else:
+            _finish(
+                job, JobState.FAILED, _("Có lỗi ngoài dự kiến khi nhập; không có gì được lưu. Hãy báo quản trị viên.")
+            )
     else:
         _finish(job, JobState.DONE, outcome.message, outcome.details, outcome.url)
     finally:
-        Path(job.path).unlink(missing_ok=True)
+        if job.path:
+            Path(job.path).unlink(missing_ok=True)
         _progress_file(job.pk).unlink(missing_ok=True)
     return job.state
 

@@ -10,6 +10,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Plans sit below reports: drafting next year's plan reads what this app counts through this hook.
         from hienmau.plans import drafting
-        from hienmau.reports import services
+        from hienmau.reports import background, services
 
         drafting.set_results_source(services.results_by_allocation)
+        background.register()

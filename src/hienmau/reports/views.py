@@ -6,19 +6,19 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from hienmau.core.clock import today
 from hienmau.core.replica import reads_from_replica
+from hienmau.jobs import exports as export_jobs
+from hienmau.jobs.models import JobKind
 from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.scoping import get_unit_in_scope, sees_allocation, sees_plan_whole
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
-from hienmau.reports import exports, services, submissions, unit_indicators
+from hienmau.reports import background, services, submissions, unit_indicators
 from hienmau.reports import outlook as supply
 from hienmau.reports.labels import INDICATOR_BASES, INDICATOR_NAMES
 from hienmau.reports.lib.charts import (
@@ -83,24 +83,17 @@ def plan_achievement(request, pk):
 
 @scope_required
 def plan_comparison(request, pk, fmt):
-    """The comparison table as .xlsx, .docx or PDF; only for the issuing side, which sees every unit's row."""
-    if fmt not in ("xlsx", "docx", "pdf"):
-        raise Http404
-    scope = request.scope
-    plan = Plan.objects.visible_to(scope).select_related("issuing_unit").filter(pk=pk).first()
-    if plan is None:
-        raise Http404
-    if not (scope.everything or scope.contains(plan.issuing_unit)):
-        raise PermissionDenied(_("Bảng so sánh gồm mọi đơn vị của kế hoạch; chỉ cấp ban hành tải được."))
-    name = f"so-sanh-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{fmt}"
-    if fmt == "pdf":
-        response = HttpResponse(exports.comparison_pdf(plan), content_type="application/pdf")
-    elif fmt == "docx":
-        response = HttpResponse(exports.comparison_docx(plan), content_type=exports.DOCX_MIME)
-    else:
-        response = HttpResponse(exports.comparison_xlsx(plan), content_type=exports.XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """The comparison table as .xlsx, .docx or PDF; only for the issuing side, which sees every unit's row.
+    A plan of many units is made by the background worker (hienmau.jobs.exports)."""
+    params = {"plan": pk, "fmt": fmt}
+    plan = background.comparison_plan(request.scope, request.user, params)
+    return export_jobs.respond(
+        request,
+        JobKind.COMPARISON,
+        params,
+        rows=background.comparison_rows(plan),
+        name=background.comparison_name(plan, fmt),
+    )
 
 
 @reads_from_replica

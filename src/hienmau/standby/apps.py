@@ -8,6 +8,7 @@ class StandbyConfig(AppConfig):
     verbose_name = _("Hiến máu dự bị và cần máu gấp")
 
     def ready(self) -> None:
-        from hienmau.standby import erasure
+        from hienmau.standby import background, erasure
 
+        background.register()
         erasure.register()

@@ -4,21 +4,17 @@ figures (time to fill, answer rates per club). Every record comes through orgs/s
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
 
 from hienmau.core import clock
-from hienmau.core.lib.dates import format_date
-from hienmau.core.lib.documents import safe_cell
-from hienmau.donors.models import Donor, RevealLog, is_number_query
+from hienmau.donors.models import Donor, is_number_query
+from hienmau.jobs import exports as export_jobs
+from hienmau.jobs.models import JobKind
 from hienmau.orgs.models import Unit
 from hienmau.orgs.scoping import (
     editable_clubs,
@@ -31,7 +27,7 @@ from hienmau.orgs.scoping import (
     visible_clubs,
     visible_emergency_requests,
 )
-from hienmau.standby import services
+from hienmau.standby import background, services
 from hienmau.standby.forms import AnswerForm, ClubForm, EmergencyRequestForm, MemberAddForm, MemberForm
 from hienmau.standby.matching import match
 from hienmau.standby.models import Call, Club, ClubMember, EmergencyRequest, RequestStatus, Urgency
@@ -284,52 +280,9 @@ def member_edit(request, pk: int):
 @login_required
 def club_export(request, pk: int):
     """The roster as .xlsx for the chair's phone list: the numbers in full, so every export is logged as a
-    reveal of each member's phone."""
-    club = get_visible_or_404(_clubs(request), pk)
-    if not _may_edit_club(request, club):
-        raise PermissionDenied(_("Chỉ chủ nhiệm hoặc cán bộ phụ trách mới xuất danh sách."))
-    lines = services.roster(club, clock.today())
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Danh sách"
-    sheet.append([safe_cell(club.name)])
-    sheet.append([f"Ngày xuất: {format_date(clock.today())}"])
-    sheet.append(
-        [
-            "STT", "Họ và tên", "Nhóm máu", "Số điện thoại", "Kênh liên lạc", "Giờ liên lạc", "Tình trạng",
-            "Chưa sẵn sàng đến", "Hiến được từ", "Lần liên hệ gần nhất", "Đồng ý gọi khi cần máu gấp",
-        ]
-    )  # fmt: skip
-    for number, line in enumerate(lines, start=1):
-        member, donor = line.member, line.member.donor
-        hours = ""
-        if member.contact_from and member.contact_until:
-            hours = f"{member.contact_from:%H:%M}–{member.contact_until:%H:%M}"
-        sheet.append(
-            [
-                number,
-                safe_cell(donor.full_name),
-                donor.blood_group,
-                safe_cell(donor.phone.replace("+84", "0", 1)),  # national form, as officers dial it
-                member.get_channel_display(),
-                hours,
-                member.get_status_display(),
-                format_date(member.unavailable_until) if member.unavailable_until else "",
-                format_date(line.eligible_from) if line.eligible_from else "Không hiến được",
-                line.last_contact.strftime("%d/%m/%Y %H:%M") if line.last_contact else "",
-                "Có" if member.consent_emergency else "Không",
-            ]
-        )
-    reason = _("Xuất danh sách %(club)s") % {"club": club.name}
-    RevealLog.objects.bulk_create(
-        RevealLog(user=request.user, donor=line.member.donor, field="phone", reason=reason[:500])
-        for line in lines
-        if line.member.donor.phone
+    reveal of each member's phone. A long roster is made by the background worker."""
+    params = {"club": pk}
+    club = background.roster_club(_scope(request), request.user, params)
+    return export_jobs.respond(
+        request, JobKind.CLUB_LIST, params, rows=club.members.count(), name=background.roster_name(club)
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="danh-sach-clb-{club.pk}.xlsx"'
-    return response

@@ -1,0 +1,57 @@
+"""The comparison table as a background export (hienmau.jobs.exports): the access check and the file, the
+same for the request and the worker."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from hienmau.jobs.exports import ExportFile, register_export
+from hienmau.jobs.models import JobKind
+from hienmau.jobs.services import Progress
+from hienmau.orgs.scoping import Scope
+from hienmau.plans.models import Plan
+from hienmau.reports import exports
+
+COMPARISON_FORMATS = {
+    "xlsx": (exports.comparison_xlsx, exports.XLSX_MIME),
+    "docx": (exports.comparison_docx, exports.DOCX_MIME),
+    "pdf": (exports.comparison_pdf, "application/pdf"),
+}
+
+
+def comparison_plan(scope: Scope, user, params: dict) -> Plan:
+    """The plan whose comparison table the scope may download: only the issuing side, which sees every
+    unit's row."""
+    if params.get("fmt") not in COMPARISON_FORMATS:
+        raise Http404
+    plan = Plan.objects.visible_to(scope).select_related("issuing_unit").filter(pk=params.get("plan")).first()
+    if plan is None:
+        raise Http404
+    if not (scope.everything or scope.contains(plan.issuing_unit)):
+        raise PermissionDenied(_("Bảng so sánh gồm mọi đơn vị của kế hoạch; chỉ cấp ban hành tải được."))
+    return plan
+
+
+def comparison_name(plan: Plan, fmt: str) -> str:
+    return f"so-sanh-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{fmt}"
+
+
+def comparison_rows(plan: Plan) -> int:
+    return plan.allocations.count()
+
+
+def comparison_file(plan: Plan, params: dict, progress: Progress) -> ExportFile:
+    fmt = params["fmt"]
+    make, content_type = COMPARISON_FORMATS[fmt]
+    rows = comparison_rows(plan)
+    progress(0, rows)
+    content = make(plan)
+    progress(rows, rows)
+    return ExportFile(content, comparison_name(plan, fmt), content_type)
+
+
+def register() -> None:
+    register_export(JobKind.COMPARISON, comparison_plan, comparison_file)
