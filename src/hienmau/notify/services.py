@@ -1,8 +1,11 @@
-"""The outbox: `send` writes a message once per idempotency key and delivers it after the caller's
-transaction commits (or later: quiet hours, rate limit, retries); `send_due` delivers what is due, and is
-what `hienmau notify send-due` runs every minute. A message is claimed by one conditional update before
-delivery, so two workers never send it twice; a claim older than HIENMAU_NOTIFY_CLAIM_MINUTES (a worker
-that died mid-send) is taken up again with the same idempotency key, which the gateways deduplicate."""
+"""The outbox: `send` writes a message once per idempotency key and, when the caller's transaction
+commits, hands it to the background worker (`deliver_message`, a django-tasks task run by `hienmau
+db_worker`; at the moment quiet hours, the rate limit or a retry allow, when the queue can wait); a
+gateway that is slow or down then holds no web request. `send_due` delivers whatever is due, and is what
+`hienmau notify send-due` runs every minute: the sweep that catches anything the worker has not sent.
+A message is claimed by one conditional update before delivery, so two workers (or the worker and the
+sweep) never send it twice; a claim older than HIENMAU_NOTIFY_CLAIM_MINUTES (a worker that died
+mid-send) is taken up again with the same idempotency key, which the gateways deduplicate."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_tasks import task
 
 from hienmau.core import clock
 from hienmau.core.lib.identity import PhoneError, normalise_phone
@@ -107,9 +111,28 @@ def send(channel: str, recipient: str, body: str, purpose: str, *, urgent: bool 
             )
     except IntegrityError:
         return Message.objects.get(purpose=purpose), False
-    if status == Status.QUEUED and due is not None and due <= now:
-        transaction.on_commit(lambda: deliver(message.pk))
+    if status == Status.QUEUED and due is not None:
+        transaction.on_commit(lambda: enqueue_delivery(message.pk, due))
     return message, True
+
+
+def enqueue_delivery(pk: int, due: datetime.datetime | None = None, *, later_only: bool = False) -> None:
+    """Hand a message to the worker: now, or at `due` (quiet hours, rate limit, retry) when the queue can
+    wait (the database queue can; within the request, under HIENMAU_TASKS_IMMEDIATE, it cannot, and the
+    every-minute sweep sends it then). A retry (`later_only`) is never run at once."""
+    queued = deliver_message
+    if later_only or (due is not None and due > clock.now()):
+        if not queued.get_backend().supports_defer:
+            return
+        queued = queued.using(run_after=due)
+    queued.enqueue(pk)
+
+
+@task()
+def deliver_message(pk: int) -> str:
+    """The background task: deliver one message if it is due and nobody else has claimed it."""
+    message = deliver(pk)
+    return message.status if message is not None else "skipped"
 
 
 def deliver(pk: int, now: datetime.datetime | None = None) -> Message | None:
@@ -134,6 +157,8 @@ def deliver(pk: int, now: datetime.datetime | None = None) -> Message | None:
             message.status, message.next_attempt_at = Status.FAILED, None
         else:
             message.status, message.next_attempt_at = Status.RETRYING, schedule.retry_at(now, message.attempts)
+            retry_at = message.next_attempt_at
+            transaction.on_commit(lambda: enqueue_delivery(pk, retry_at, later_only=True))
         logger.warning("notify: %s (%s) not sent: %s", message.purpose, message.backend, message.error)
     else:
         message.status, message.sent_at, message.next_attempt_at = Status.SENT, clock.now(), None
