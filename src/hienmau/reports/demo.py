@@ -10,9 +10,11 @@ from django.contrib.auth import get_user_model
 
 from hienmau.core.clock import frozen
 from hienmau.core.lib.numbers import format_int
+from hienmau.jobs import services as jobs
+from hienmau.jobs.models import JobKind
 from hienmau.plans import drafting
 from hienmau.plans.models import Plan
-from hienmau.reports import demo_outlook, submissions
+from hienmau.reports import background, demo_outlook, submissions
 from hienmau.reports.models import UnitReport
 
 SYNTHETIC = "Dữ liệu mẫu tự tạo (không có trong văn bản gốc)"
@@ -67,6 +69,20 @@ def load_demo(write=None) -> None:
         write(f"Báo cáo của đơn vị: {UnitReport.objects.count()} báo cáo mẫu (kế hoạch 66/KH-BCĐ và 14/KH-UBND).")
     _next_year_draft(write)
     demo_outlook.load(write)  # the supply outlook's history, demand and bookings
+    if officer is not None and kien_giang is not None:
+        _comparison_job(officer, kien_giang, write)
+
+
+def _comparison_job(officer, plan: Plan, write) -> None:
+    """Plan 66's comparison table made by the background-job runner as vp.angiang, so the account's
+    /jobs/ page shows a finished export with its file to download."""
+    params = {"plan": plan.pk, "fmt": "pdf"}
+    name = background.comparison_name(plan, "pdf")
+    job = jobs.run_as(officer, JobKind.COMPARISON, source_name=name, params=params)
+    if write is not None:
+        write(
+            f"Việc chạy nền mẫu của {officer.username}: {job.get_kind_display()} ({name}), {job.get_state_display()}."
+        )
 
 
 def _next_year_draft(write=None) -> None:
