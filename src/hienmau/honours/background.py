@@ -28,7 +28,7 @@ def list_round(scope: Scope, user, params: dict) -> HonourRound:
     """The round whose approved list the scope may print (a draft is not printed)."""
     if params.get("kind") not in LIST_FORMATS:
         raise Http404
-    honour_round = get_visible_or_404(services.visible_rounds(scope), params.get("round"))
+    honour_round = get_visible_or_404(services.visible_rounds(scope), params["round"])
     if honour_round.is_draft:
         raise PermissionDenied(_("Hãy duyệt danh sách trước khi in."))
     return honour_round

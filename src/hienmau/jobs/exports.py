@@ -42,7 +42,7 @@ class ExportFile:
     access: dict = field(default_factory=dict)
 
 
-Check = Callable[[Scope, Any, dict], Any]
+Check = Callable[[Any, Any, dict], Any]  # (Scope, or None for a user acting without a role, user, params)
 Make = Callable[[Any, dict, Progress], ExportFile]
 AccessLogger = Callable[[Any, dict], None]
 
@@ -53,7 +53,7 @@ class Export:
     make: Make
     log: AccessLogger | None = None
 
-    def build(self, scope: Scope, user, params: dict, progress: Progress) -> ExportFile:
+    def build(self, scope: Scope | None, user, params: dict, progress: Progress) -> ExportFile:
         return self.make(self.check(scope, user, params), params, progress)
 
 

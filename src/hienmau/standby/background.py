@@ -25,7 +25,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def roster_club(scope: Scope | None, user, params: dict) -> Club:
     """The club whose roster the user may export: its chair, or an editor of the scope it is attached in."""
-    club = get_visible_or_404(visible_clubs(Club.objects.select_related("unit"), scope, user), params.get("club"))
+    club = get_visible_or_404(visible_clubs(Club.objects.select_related("unit"), scope, user), params["club"])
     if not editable_clubs(Club.objects.filter(pk=club.pk), scope, user).exists():
         raise PermissionDenied(_("Chỉ chủ nhiệm hoặc cán bộ phụ trách mới xuất danh sách."))
     return club
