@@ -187,3 +187,18 @@ def test_a_large_honours_list_is_made_by_the_worker(client_for, people, tree, la
     assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
     assert job.kind == JobKind.HONOUR_LIST and job.state == JobState.DONE
     assert job.output_name.startswith("ton-vinh-20241231-") and job.output_name.endswith(".xlsx")
+
+
+def test_an_erasure_removes_every_kept_export_file(client_for, people, club, large):
+    from hienmau.donors.privacy import erase_donor
+
+    client = client_for(people.district_officer)
+    client.get(reverse("standby:club_export", args=[club.pk]))
+    job = Job.objects.get()
+    path = Path(job.output_path)
+    listing = client.get(reverse("jobs:job_list")).content.decode()
+    assert f'href="{reverse("jobs:job_download", args=[job.pk])}"' in listing
+    erase_donor(club.members.first().donor, people.district_officer)
+    job.refresh_from_db()
+    assert not path.exists() and job.output_path == ""
+    assert client.get(reverse("jobs:job_download", args=[job.pk])).status_code == 404
