@@ -18,13 +18,12 @@ from __future__ import annotations
 import datetime
 import re
 import sys
-import time
 from pathlib import Path
 
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
-from bench.timing import percentiles, timed
+from bench.timing import timed, timed_in_turn
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench achievement: begin -->", "<!-- bench achievement: end -->"
@@ -195,11 +194,7 @@ def main(argv: list[str]) -> None:
 def partitioned_against_plain(root_path: str, year: int) -> None:
     """The same queries over the donations partitioned by year and over one plain copy of them with the
     same indexes, taken in turn so that both see the same machine load (issue 18)."""
-    plain = "bench_donation_plain"
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE {plain} (LIKE donors_donation INCLUDING ALL)")
-        cursor.execute(f"INSERT INTO {plain} SELECT * FROM donors_donation")
-        cursor.execute(f"ANALYZE {plain}")
+    plain = plain_copy()
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
     def count(table: str, one_year: bool):
@@ -214,14 +209,19 @@ def partitioned_against_plain(root_path: str, year: int) -> None:
         ("count and volume of every donation (all years)", lambda t: count(t, False)),
     ]
     for label, query in queries:
-        samples: dict[str, list[float]] = {"donors_donation": [], plain: []}
-        for _ in range(REPEAT):
-            for table, kept in samples.items():
-                began = time.perf_counter()
-                query(table)
-                kept.append((time.perf_counter() - began) * 1000)
-        ours, theirs = percentiles(samples["donors_donation"])[0], percentiles(samples[plain])[0]
+        times = timed_in_turn({t: (lambda t=t, q=query: q(t)) for t in ("donors_donation", plain)}, REPEAT)
+        ours, theirs = times["donors_donation"][0], times[plain][0]
         print(f"| {label} | {ours:.1f} ms | {theirs:.1f} ms | ×{ours / theirs:.2f} |")
+
+
+def plain_copy() -> str:
+    """One plain table holding the partitioned donations, with the same indexes (issue 18's yardstick)."""
+    plain = "bench_donation_plain"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {plain} (LIKE donors_donation INCLUDING ALL)")
+        cursor.execute(f"INSERT INTO {plain} SELECT * FROM donors_donation")
+        cursor.execute(f"ANALYZE {plain}")
+    return plain
 
 
 def write(head: str, lines: list[str]) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from bench.timing import timed, timed_each
+from bench.timing import timed, timed_each, timed_in_turn
 
 FAMILY = [
     "Nguyễn",
@@ -125,6 +125,30 @@ def build(n: int) -> None:
             cursor.execute("VACUUM ANALYZE donors_donation")
     finally:
         connection.set_autocommit(autocommit)
+
+
+def partitioned_against_plain(n: int) -> None:
+    """A donor's donations, newest first (what eligibility reads), from the table partitioned by year and
+    from one plain copy with the same indexes, in turn (issue 18)."""
+    from bench.achievement import plain_copy
+
+    plain = plain_copy()
+    rng = random.Random(3)
+    donors = [rng.randint(1, n) for _ in range(200)]
+
+    def history(table: str) -> None:
+        with connection.cursor() as cursor:
+            for donor in donors:
+                cursor.execute(
+                    f"SELECT date, component, outcome FROM {table} WHERE donor_id = %s ORDER BY date DESC", [donor]
+                )
+                cursor.fetchall()
+
+    times = timed_in_turn({t: (lambda t=t: history(t)) for t in ("donors_donation", plain)}, 10)
+    ours, theirs = (times[t][0] / len(donors) for t in ("donors_donation", plain))
+    print(
+        f"a donor's donations, newest first: partitioned {ours:.3f} ms, one plain table {theirs:.3f} ms (×{ours / theirs:.2f})"
+    )
 
 
 def history_file(rows: int, path: Path) -> None:
@@ -238,6 +262,7 @@ def main(n: int) -> None:
         from django.core.paginator import Paginator
 
         from hienmau.donors.models import Donor
+        from hienmau.donors.partitions import is_partitioned
         from hienmau.donors.search import DonorListResults
         from hienmau.donors.services import eligibility_for
         from hienmau.donors.views import with_list_columns
@@ -278,6 +303,8 @@ def main(n: int) -> None:
         sample = Donor.objects.order_by("?").first()
         p50, p95 = timed(lambda: eligibility_for(sample), 50)
         print(f"eligibility of one donor (DB + rules)         p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
+        if is_partitioned(connection):
+            partitioned_against_plain(n)
         drive_measures(n)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "history.csv"

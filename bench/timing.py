@@ -23,3 +23,14 @@ def timed_each(fn, arguments, rounds: int = 1) -> tuple[float, float]:
 def timed(fn, repeat: int) -> tuple[float, float]:
     """p50 and p95 of fn() run `repeat` times."""
     return timed_each(lambda _: fn(), [None], rounds=repeat)
+
+
+def timed_in_turn(fns: dict, repeat: int) -> dict[str, tuple[float, float]]:
+    """p50 and p95 of each fn, run in turn `repeat` times, so that all of them see the same machine load."""
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - start) * 1000)
+    return {name: percentiles(kept) for name, kept in samples.items()}
