@@ -68,7 +68,14 @@ def test_what_outlived_its_period_is_removed_and_the_rest_kept(settings, tmp_pat
 
     counts = {key: count for key, _label, count in purge_all(NOW)}
 
-    assert counts == {"core.uploads": 1, "core.sessions": 1, "core.logins": 1, "notify.outbox": 2, "jobs.finished": 0}
+    assert counts == {
+        "core.uploads": 1,
+        "core.sessions": 1,
+        "core.logins": 1,
+        "notify.outbox": 2,
+        "jobs.finished": 0,
+        "jobs.exports": 0,
+    }
     assert not old_upload.exists() and fresh_upload.exists()
     assert not old_copy.exists() and fresh_copy.exists()
     assert list(Session.objects.values_list("pk", flat=True)) == [live.session_key]
@@ -101,4 +108,5 @@ def test_the_command_says_what_it_removed(settings, tmp_path):
         "core.logins": 0,
         "notify.outbox": 0,
         "jobs.finished": 0,
+        "jobs.exports": 0,
     }
