@@ -354,6 +354,6 @@ TASKS = {
 }
 # Uploads at least this large (bytes) are imported by the worker, with a progress page, not in the request.
 HIENMAU_BACKGROUND_IMPORT_BYTES = env_int("HIENMAU_BACKGROUND_IMPORT_BYTES", 256 * 1024)
-# Exports of at least this many rows (units of a comparison table, people of an honours list, members of a
+# Exports of at least this many rows (units of a comparison table or consolidated report, people of an honours list, members of a
 # club's list) are made by the worker; measured in docs/scaling.md (about a second of work at 20 rows).
 HIENMAU_BACKGROUND_EXPORT_ROWS = env_int("HIENMAU_BACKGROUND_EXPORT_ROWS", 20)

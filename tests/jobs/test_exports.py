@@ -202,3 +202,20 @@ def test_an_erasure_removes_every_kept_export_file(client_for, people, club, lar
     job.refresh_from_db()
     assert not path.exists() and job.output_path == ""
     assert client.get(reverse("jobs:job_download", args=[job.pk])).status_code == 404
+
+
+def test_a_large_consolidated_report_is_made_by_the_worker_as_the_request_makes_it(client_for, people, campaign, large):
+    client = client_for(people.province_officer)
+    url = reverse("reports:consolidated_export", args=[campaign.plan.pk, "pdf"])
+    response = client.get(url)
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert (job.kind, job.state, job.output_name) == (
+        JobKind.CONSOLIDATED,
+        JobState.DONE,
+        "bao-cao-tong-hop-66kh-bc.pdf",
+    )
+    large.HIENMAU_BACKGROUND_EXPORT_ROWS = 1000
+    assert client.get(url).content == Path(job.output_path).read_bytes()
+    assert client_for(people.van_du_focal).get(url).status_code == 404  # outside the scope: no job, no file
+    assert Job.objects.count() == 1

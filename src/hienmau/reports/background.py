@@ -1,5 +1,5 @@
-"""The comparison table as a background export (hienmau.jobs.exports): the access check and the file, the
-same for the request and the worker."""
+"""The comparison table and the consolidated report as background exports (hienmau.jobs.exports): the
+access check and the file, the same for the request and the worker."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from hienmau.jobs.exports import ExportFile, register_export
 from hienmau.jobs.models import JobKind
 from hienmau.jobs.services import Progress
-from hienmau.orgs.scoping import Scope
+from hienmau.orgs.scoping import Scope, get_visible_or_404, may_decide_unit_reports
 from hienmau.plans.models import Plan
-from hienmau.reports import exports
+from hienmau.reports import consolidated, exports
 
 COMPARISON_FORMATS = {
     "xlsx": (exports.comparison_xlsx, exports.XLSX_MIME),
@@ -53,5 +53,36 @@ def comparison_file(plan: Plan, params: dict, progress: Progress) -> ExportFile:
     return ExportFile(content, comparison_name(plan, fmt), content_type)
 
 
+CONSOLIDATED_FORMATS = {
+    "docx": (consolidated.as_docx, consolidated.DOCX_MIME),
+    "pdf": (consolidated.as_pdf, "application/pdf"),
+}
+
+
+def consolidated_plan(scope: Scope, user, params: dict) -> Plan:
+    """The plan whose consolidated report the scope may download: the issuing unit's side."""
+    if params.get("fmt") not in CONSOLIDATED_FORMATS:
+        raise Http404
+    plan = get_visible_or_404(Plan.objects.visible_to(scope).select_related("issuing_unit"), params["plan"])
+    if not may_decide_unit_reports(scope, plan.issuing_unit) and not scope.contains(plan.issuing_unit):
+        raise PermissionDenied(_("Báo cáo tổng hợp gồm mọi đơn vị của kế hoạch; chỉ cấp ban hành tải được."))
+    return plan
+
+
+def consolidated_name(plan: Plan, fmt: str) -> str:
+    return f"bao-cao-tong-hop-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{fmt}"
+
+
+def consolidated_file(plan: Plan, params: dict, progress: Progress) -> ExportFile:
+    fmt = params["fmt"]
+    make, content_type = CONSOLIDATED_FORMATS[fmt]
+    rows = comparison_rows(plan)
+    progress(0, rows)
+    content = make(consolidated.build(plan))
+    progress(rows, rows)
+    return ExportFile(content, consolidated_name(plan, fmt), content_type)
+
+
 def register() -> None:
     register_export(JobKind.COMPARISON, comparison_plan, comparison_file)
+    register_export(JobKind.CONSOLIDATED, consolidated_plan, consolidated_file)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hienmau.core.middleware import redo_on_fault
+from hienmau.jobs import exports as export_jobs
+from hienmau.jobs.models import JobKind
 from hienmau.orgs.scoping import (
     get_unit_in_scope,
     get_visible_or_404,
@@ -22,7 +23,7 @@ from hienmau.orgs.scoping import (
     scope_required,
 )
 from hienmau.plans.models import Plan
-from hienmau.reports import consolidated, submissions
+from hienmau.reports import background, submissions
 from hienmau.reports.forms import DecisionForm, UnitReportForm
 from hienmau.reports.lib import submissions as rules
 from hienmau.reports.models import ReportStatus, UnitReport, reporting_units
@@ -239,18 +240,14 @@ def period_close(request, pk):
 
 @scope_required
 def consolidated_export(request, pk, fmt):
-    """The issuing unit's consolidated report, from its units' approved reports (Decree 30 form)."""
-    if fmt not in ("docx", "pdf"):
-        raise Http404
-    scope = request.scope
-    plan = _plan(scope, pk)
-    if not may_decide_unit_reports(scope, plan.issuing_unit) and not scope.contains(plan.issuing_unit):
-        raise PermissionDenied(_("Báo cáo tổng hợp gồm mọi đơn vị của kế hoạch; chỉ cấp ban hành tải được."))
-    data = consolidated.build(plan)
-    name = f"bao-cao-tong-hop-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{fmt}"
-    if fmt == "pdf":
-        response = HttpResponse(consolidated.as_pdf(data), content_type="application/pdf")
-    else:
-        response = HttpResponse(consolidated.as_docx(data), content_type=consolidated.DOCX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """The issuing unit's consolidated report, from its units' approved reports (Decree 30 form); for a plan
+    of many units it is made by the background worker (hienmau.jobs.exports)."""
+    params = {"plan": pk, "fmt": fmt}
+    plan = background.consolidated_plan(request.scope, request.user, params)
+    return export_jobs.respond(
+        request,
+        JobKind.CONSOLIDATED,
+        params,
+        rows=background.comparison_rows(plan),
+        name=background.consolidated_name(plan, fmt),
+    )
