@@ -1,7 +1,8 @@
 """Hostile files against every file importer: broken zip and XML, random bytes under a sheet's name, wrong
 encodings, huge cells, formulas and HTML. Each importer either reads the file (formulas and HTML as plain
 text) or refuses it with its own error carrying a message; nothing crashes, and a refused file stores
-nothing."""
+nothing. The donation-history importer's refusals are also checked finding by finding: each names its row
+and column and says it in Vietnamese."""
 
 import io
 import zipfile
@@ -10,9 +11,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from hienmau.demand import importer as demand
 from hienmau.demand.models import Need
+from hienmau.donors import importer as history
+from hienmau.donors.models import Donation, Donor
 from hienmau.honours import importer as honours
 from hienmau.honours.models import Honour
 from hienmau.orgs import importer as units
@@ -38,10 +43,25 @@ def _broken_zip(body: bytes) -> bytes:
     return buffer.getvalue()[: max(30, len(buffer.getvalue()) - 7)]  # truncated central directory
 
 
-def _text_sheet(cells: list[str], encoding: str) -> bytes:
-    header = "Cơ sở tiếp nhận,Tháng,Số đơn vị máu,Họ và tên,Mã,Tên,Cấp\n"
+SHEET_HEADER = ("Cơ sở tiếp nhận", "Tháng", "Số đơn vị máu", "Họ và tên", "Mã", "Tên", "Cấp")
+# A facility's donation export (donors/lib/history_rows.py): the hostile cells land in its columns.
+HISTORY_HEADER = ("Họ và tên", "Ngày sinh", "Ngày hiến", "Giới tính", "Số CCCD", "Số điện thoại", "Thể tích")
+HISTORY_HEADER += ("Thành phần", "Kết quả", "Nhóm máu", "Số tiền", "Hoãn đến", "Đồng ý liên hệ", "Địa chỉ")
+
+
+def _text_sheet(cells: list[str], encoding: str, header: tuple[str, ...] = SHEET_HEADER) -> bytes:
     line = ",".join(f'"{cell}"' for cell in cells)
-    return (header + line + "\n").encode(encoding, errors="replace")
+    return (",".join(header) + "\n" + line + "\n").encode(encoding, errors="replace")
+
+
+def _workbook(cells: list[str], header: tuple[str, ...]) -> bytes:
+    """A sound .xlsx holding the hostile cells (formulas are written as formulas)."""
+    book = Workbook()
+    book.active.append(list(header))
+    book.active.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in cells])  # openpyxl refuses them
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 HOSTILE_CELLS = st.lists(
@@ -76,6 +96,21 @@ FILES = st.one_of(
     ),
     st.builds(lambda b: ("csv", b), st.binary(max_size=300)),
 )
+ENCODINGS = st.sampled_from(["utf-8", "utf-16", "cp1258", "latin-1", "utf-8-sig"])
+HISTORY_CELLS = st.lists(
+    st.one_of(
+        HOSTILE_CELLS.map(lambda cells: cells[0]),
+        st.sampled_from(["01/02/1990", "2025-11-09", "Nữ", "350 ml", "²⁵⁰", "Đã hiến", "O+", "0912345678"]),
+    ),
+    min_size=3,
+    max_size=len(HISTORY_HEADER),
+)
+HISTORY_FILES = st.one_of(
+    FILES,
+    st.builds(lambda cells, enc: ("csv", _text_sheet(cells, enc, HISTORY_HEADER)), HISTORY_CELLS, ENCODINGS),
+    st.builds(lambda cells: ("xlsx", _workbook(cells, HISTORY_HEADER)), HISTORY_CELLS),
+)
+VIETNAMESE = set("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
 
 
 def _write(tmp_path: Path, kind: str, body: bytes) -> Path:
@@ -133,3 +168,20 @@ def test_the_units_importer(tmp_path_factory, tree, file):
     except units.UnitImportError as error:
         _refusal_says_something(error)
         assert Unit.objects.count() == before
+
+
+@FAST
+@given(file=HISTORY_FILES)
+def test_the_donation_history_importer(tmp_path_factory, tree, file):
+    path = _write(tmp_path_factory.mktemp("h"), *file)
+    donors, donations = Donor.objects.count(), Donation.objects.count()
+    try:
+        result = history.import_history(path, tree.hung_yen)
+    except history.HistoryImportError as error:
+        _refusal_says_something(error)
+        for finding in error.problems:  # each names its row and its column, in Vietnamese
+            assert finding.line and finding.column, finding
+            assert VIETNAMESE & set(finding.message.lower()), finding
+        assert (Donor.objects.count(), Donation.objects.count()) == (donors, donations)
+    else:  # formulas and HTML are kept as plain text
+        assert Donation.objects.count() == donations + result.donations_created

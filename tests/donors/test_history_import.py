@@ -118,6 +118,8 @@ def test_bad_rows_are_named_and_nothing_is_saved(tmp_path, donors, hospital):
         ["Vũ Văn Hải", "01/01/1990", "Nam", "033290012345", "", "09/11/2025", "", 250, "X3", "", "", "", "", "", ""],
         ["Vũ Văn Hà", "01/01/1990", "Nam", "", "0221 3862 123", "09/11/2025", "", 250, "X4", "", "", "", "", "", ""],
         ["Vũ Văn Hùng", "01/01/1990", "Nam", "", "", "09/11/2025", "", 250, "X4", "", "", "", "", "", ""],
+        # superscript digits pass str.isdigit() but are no number (found by tests/core/test_hostile_files.py)
+        ["Vũ Thị Hoa", "01/01/1990", "Nữ", "", "", "09/11/2025", "", "²⁵⁰", "X5", "", "", "", "", "", ""],
     ]
     before = (Donor.objects.count(), Donation.objects.count())
     with pytest.raises(HistoryImportError) as caught:
@@ -128,6 +130,7 @@ def test_bad_rows_are_named_and_nothing_is_saved(tmp_path, donors, hospital):
     assert any(m.startswith("Dòng 6, cột CCCD") for m in messages)
     assert any(m.startswith("Dòng 7, cột Số điện thoại") for m in messages)
     assert any(m.startswith("Dòng 8, cột Mã túi") and "dòng 7" in m for m in messages)
+    assert any(m.startswith("Dòng 9, cột Thể tích") and "²⁵⁰" in m for m in messages)
     assert (Donor.objects.count(), Donation.objects.count()) == before
 
 

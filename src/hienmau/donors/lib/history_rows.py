@@ -222,10 +222,12 @@ class _Row:
     def _volume(self, outcome: str | None) -> int | None:
         volume = None
         if self.cell("volume_ml"):
-            digits = self.cell("volume_ml").lower().replace("ml", "").strip()
-            if digits.isdigit() and 50 <= int(digits) <= 700:
-                volume = int(digits)
-            else:
+            try:  # through the one number reader: "²⁵⁰" passes str.isdigit() but is no number
+                volume = parse_count(self.cell("volume_ml").lower().replace("ml", ""))
+            except ValueError:
+                volume = None
+            if volume is None or not 50 <= volume <= 700:
+                volume = None
                 self.problem(F.INVALID_VALUE, "Thể tích", f"“{self.cell('volume_ml')}” không phải thể tích hợp lệ (ml)")
         if outcome == "donated" and volume is None and not self.has_problem("Thể tích"):
             self.problem(F.MISSING, "Thể tích", "lần đã hiến phải có thể tích")
