@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hienmau.core.lib.identity import normalise_phone
 from hienmau.donors.models import Donation, Donor
 from hienmau.drives.models import AggregateResult, Drive
 from hienmau.orgs.models import Unit
@@ -77,6 +78,7 @@ def test_names_phones_and_groups_look_vietnamese(seed):
     assert (words[1] == "Thị") <= (sex == "F")
     phone = rules.mobile_phone(rng)
     assert phone.startswith("+84") and len(phone) == 12 and phone[1:].isdigit()
+    assert normalise_phone(phone) == phone  # a number the forms accept (the load scenario types them)
     assert rules.blood_group(rng)[0] in {"O", "A", "B", "AB"}
 
 
