@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 DEV_ENV := HIENMAU_DEBUG=1
 
-.PHONY: install run serve-prod test libreoffice check lint typecheck test-postgres test-sqlite bench clean
+.PHONY: install run serve-prod test libreoffice check lint typecheck test-postgres test-sqlite bench bench-load clean
 
 install: $(VENV)/.installed
 
@@ -72,6 +72,12 @@ test-sqlite:
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench achievement $(or $(BENCH_SCALE),province) --write
+
+# A drive day under load (bench/load.py): gunicorn + PostgreSQL on loopback, locust for LOAD_SECONDS (60),
+# p50/p95/max and errors per endpoint written into docs/benchmarks.md. Needs DATABASE_URL (PostgreSQL).
+bench-load: install
+	@test -n "$$DATABASE_URL" || { echo "bench-load: đặt DATABASE_URL (PostgreSQL)" >&2; exit 2; }
+	$(BIN)/python -m bench load $(or $(LOAD_SECONDS),60) --write
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -7,6 +7,8 @@ the table written into docs/benchmarks.md); `python -m bench reference` loads th
 (bench/reference.py: about 14,700 units) and measures search, a province officer's scope and the resolver;
 `python -m bench appendix [ROWS ...]` reads appendices of 400 and 10,000 rows in every format (bench/appendix.py).
 `python -m bench standby [N]` matches emergency requests over N donors (bench/standby.py, PostgreSQL only).
+`python -m bench load [SECONDS] [--write]` serves a drive day with gunicorn and loads it with locust
+(bench/load.py, bench/loadfile.py; PostgreSQL only).
 
 - unit search: accent-insensitive search in a national-size tree (10.000+ units), p50/p95 per query
 - scope: building a province officer's scope and filtering units through it
@@ -16,6 +18,14 @@ the table written into docs/benchmarks.md); `python -m bench reference` loads th
 import os
 import sys
 import time
+
+if sys.argv[1:2] == ["load"]:
+    # Production settings, a server and a locust run of its own: see bench/load.py.
+    sys.path.insert(0, os.getcwd())
+    from bench import load
+
+    load.main(sys.argv[2:])
+    sys.exit(0)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 sys.path.insert(0, os.getcwd())
