@@ -14,7 +14,7 @@ ALLOWED = {
     "jobs": {"core", "orgs"},
     "plans": {"core", "orgs", "jobs"},
     "donors": {"core", "orgs", "jobs"},
-    "drives": {"core", "orgs", "plans", "donors", "notify"},
+    "drives": {"core", "orgs", "plans", "donors", "notify", "jobs"},
     "results": {"core", "orgs", "plans", "donors", "drives", "jobs"},
     "demand": {"core", "orgs", "plans"},
     "reports": {"core", "orgs", "plans", "donors", "drives", "results", "demand", "notify", "jobs"},

@@ -219,3 +219,16 @@ def test_a_large_consolidated_report_is_made_by_the_worker_as_the_request_makes_
     assert client.get(url).content == Path(job.output_path).read_bytes()
     assert client_for(people.van_du_focal).get(url).status_code == 404  # outside the scope: no job, no file
     assert Job.objects.count() == 1
+
+
+def test_a_long_registrant_list_is_made_by_the_worker_for_who_records_outcomes(
+    client_for, people, drive, registrants, large
+):
+    client = client_for(people.district_officer)
+    url = reverse("drive_checkin:facility_list", args=[drive.pk])
+    client.get(url)
+    job = Job.objects.get()
+    assert (job.kind, job.state, job.total) == (JobKind.REGISTRANT_LIST, JobState.DONE, len(registrants))
+    large.HIENMAU_BACKGROUND_EXPORT_ROWS = 1000
+    assert sheet_parts(client.get(url).content) == sheet_parts(Path(job.output_path).read_bytes())
+    assert client_for(people.van_du_focal).get(reverse("jobs:job_download", args=[job.pk])).status_code == 404

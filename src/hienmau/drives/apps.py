@@ -20,6 +20,7 @@ class DrivesConfig(AppConfig):
             attach, sender=TransferRequest, weak=False, dispatch_uid="drives.attach_waiting_registrations"
         )
 
-        from hienmau.drives import erasure
+        from hienmau.drives import background, erasure
 
+        background.register()
         erasure.register()

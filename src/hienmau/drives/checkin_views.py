@@ -31,10 +31,12 @@ from hienmau.core.middleware import redo_on_fault
 from hienmau.donors.models import Component, Donor, name_word_condition
 from hienmau.donors.recording import FutureVisit, NotEligible
 from hienmau.donors.registry import transfer_notice
-from hienmau.drives import result_sheets, services
+from hienmau.drives import background, result_sheets, services
 from hienmau.drives.checkin_forms import VOLUMES, CheckInOutcomeForm, WalkInForm
 from hienmau.drives.models import CheckInEvent, Drive, DriveStatus, RegistrationStatus
 from hienmau.drives.services import DriveNotStarted
+from hienmau.jobs import exports as export_jobs
+from hienmau.jobs.models import JobKind
 from hienmau.orgs.scoping import get_visible_or_404, may_record_outcomes, scope_required
 
 RESULTS_SHOWN = 50
@@ -380,12 +382,16 @@ def result_sheet(request, pk, fmt):
 @scope_required
 @require_GET
 def facility_list(request, pk):
-    """Names, years of birth and sexes of everyone registered: for those who record outcomes only."""
-    drive = _checkin_drive(request, pk)
-    return _download(
-        result_sheets.facility_list_xlsx(drive),
-        result_sheets.XLSX_MIME,
-        f"danh-sach-nguoi-hien-{drive.date:%Y%m%d}-{drive.pk}.xlsx",
+    """Names, years of birth and sexes of everyone registered: for those who record outcomes only. A long
+    list is made by the background worker (hienmau.jobs.exports)."""
+    params = {"drive": pk}
+    drive = background.registrant_drive(request.scope, request.user, params)
+    return export_jobs.respond(
+        request,
+        JobKind.REGISTRANT_LIST,
+        params,
+        rows=background.registrant_rows(drive),
+        name=background.registrant_name(drive),
     )
 
 

@@ -19,12 +19,15 @@ class JobKind(models.TextChoices):
     RESULT_TALLY = "result_tally", _("Nhập bảng kết quả")
     COMPARISON = "comparison", _("Xuất bảng so sánh kết quả và kế hoạch")
     CONSOLIDATED = "consolidated", _("Xuất báo cáo tổng hợp")
+    REGISTRANT_LIST = "registrant_list", _("Xuất danh sách người đăng ký hiến máu")
     HONOUR_LIST = "honour_list", _("Xuất danh sách tôn vinh")
     CLUB_LIST = "club_list", _("Xuất danh sách câu lạc bộ hiến máu dự bị")
 
 
 # The kinds whose result is a file to download (jobs/exports.py), not rows saved.
-EXPORT_KINDS = frozenset({JobKind.COMPARISON, JobKind.CONSOLIDATED, JobKind.HONOUR_LIST, JobKind.CLUB_LIST})
+EXPORT_KINDS = frozenset(
+    {JobKind.COMPARISON, JobKind.CONSOLIDATED, JobKind.REGISTRANT_LIST, JobKind.HONOUR_LIST, JobKind.CLUB_LIST}
+)
 
 
 class JobState(models.TextChoices):

@@ -1,0 +1,42 @@
+"""A drive's registrant list for the collecting facility as a background export (hienmau.jobs.exports):
+the access check and the file, the same for the request and the worker."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from hienmau.drives import result_sheets
+from hienmau.drives.models import Drive
+from hienmau.jobs.exports import ExportFile, register_export
+from hienmau.jobs.models import JobKind
+from hienmau.jobs.services import Progress
+from hienmau.orgs.scoping import Scope, get_visible_or_404, may_record_outcomes
+
+
+def registrant_drive(scope: Scope, user, params: dict) -> Drive:
+    """404 when the drive is not visible, 403 when the user may not record outcomes at it."""
+    drive = get_visible_or_404(Drive.objects.visible_to(scope).select_related("organiser", "facility"), params["drive"])
+    if not may_record_outcomes(scope, drive):
+        raise PermissionDenied(_("Bạn không có quyền ghi nhận kết quả ở đợt hiến máu này."))
+    return drive
+
+
+def registrant_name(drive: Drive) -> str:
+    return f"danh-sach-nguoi-hien-{drive.date:%Y%m%d}-{drive.pk}.xlsx"
+
+
+def registrant_rows(drive: Drive) -> int:
+    return drive.registrations.count()
+
+
+def registrant_file(drive: Drive, params: dict, progress: Progress) -> ExportFile:
+    rows = registrant_rows(drive)
+    progress(0, rows)
+    content = result_sheets.facility_list_xlsx(drive)
+    progress(rows, rows)
+    return ExportFile(content, registrant_name(drive), result_sheets.XLSX_MIME)
+
+
+def register() -> None:
+    register_export(JobKind.REGISTRANT_LIST, registrant_drive, registrant_file)
