@@ -13,14 +13,17 @@ What it does, in order, on loopback:
    (DEBUG off, WhiteNoise, Argon2, the file cache of the rate limits under a temporary HIENMAU_VAR_DIR),
    plain HTTP on a free loopback port, behind one simulated reverse proxy (HIENMAU_PROXY_COUNT=1: each
    public visitor's address comes in X-Forwarded-For, as nginx sets it);
-4. runs bench/loadfile.py headless with locust for SECONDS (default 60): 50 check-in clients (the demo
-   facility and province officer accounts, the real check-in page, its search, snapshot, counter and the
-   outbox's JSON outcome endpoint with the CSRF header), 20 dashboard readers (home, reports), and a
+4. signs in 50 desk and 20 reader accounts made for the run (the hospital's staff and the province's
+   officers and leaders, each with a TOTP device, as production requires of these roles) through the login
+   page and its code step, 5 at a time, before the measured run;
+5. runs bench/loadfile.py headless with locust for SECONDS (default 60): 50 check-in clients (the real
+   check-in page, its search, snapshot, counter and the outbox's JSON outcome endpoint with the CSRF
+   header), 20 dashboard readers (home, reports), and a
    burst of public sign-ups from BURST_AT to BURST_AT + BURST_SECONDS (each a new phone and address),
    plus one address that keeps posting through the run and meets the per-address limit
    (HIENMAU_RATE_SELF_REGISTRATION, lowered to LIMIT per 10 minutes for the run so that it is met on a
    slow machine: its 429s are the designed answer, counted apart, not errors);
-5. stops gunicorn and writes p50 / p95 / max and error counts per endpoint into docs/benchmarks.md
+6. stops gunicorn and writes p50 / p95 / max and error counts per endpoint into docs/benchmarks.md
    between its markers (`--write`), with the machine's load average.
 
 Nothing here is asserted: the figures are printed and written. tests/test_bench_load.py only
@@ -65,15 +68,14 @@ REGISTRANTS = 300  # per drive
 LOAD_DONORS = 5_000
 LIMIT = 5  # sign-ups per address per 10 minutes during the run (HIENMAU_RATE_SELF_REGISTRATION, default 20)
 PROVINCE = "91"  # An Giang: the demo's province officer, leader and facility staff work there
-CHECKIN_ACCOUNTS = ("bv.kiengiang", "vp.angiang")  # facility staff, province officer (orgs/demo.py)
-DASHBOARD_ACCOUNTS = ("ld.angiang", "vp.angiang")
-DEMO_PASSWORD = "hienmau-demo"
+PASSWORD = "bench-load-only"  # of the accounts made for the run (one per desk and reader, each with a TOTP device)
 
 # Every request of the scenario: key → (URL name, path template). The test reverses each URL name with
 # the template's fields and compares, so a renamed or moved route breaks the test, not the next run.
 ENDPOINTS: dict[str, tuple[str, str]] = {
     "login page": ("login", "/accounts/login/"),
     "login": ("login", "/accounts/login/"),
+    "login code": ("second_factor:verify", "/account/two-factor/verify/"),
     "checkin page": ("drive_checkin:checkin", "/drives/{pk}/checkin/"),
     "checkin search": ("drive_checkin:checkin", "/drives/{pk}/checkin/"),
     "checkin snapshot": ("drive_checkin:checkin_snapshot", "/drives/{pk}/checkin/snapshot.json"),
@@ -121,13 +123,15 @@ def load_data(until: datetime.date) -> dict:
     """The demo, the seed, today's drives with their lists and next week's public drive; the plan for
     the locust file."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from hienmau.core.clock import today
     from hienmau.donors.models import Donor
     from hienmau.drives.models import Drive, RegistrationKind, TimeSlot
     from hienmau.drives.services import Person, submit_list
-    from hienmau.orgs.models import Membership, Unit, UnitKind
+    from hienmau.orgs.models import Membership, Role, Unit, UnitKind
     from hienmau.orgs.scoping import build_scope, may_record_outcomes
     from hienmau.reports import synthetic
 
@@ -193,20 +197,29 @@ def load_data(until: datetime.date) -> dict:
     TimeSlot.objects.create(
         drive=public, unit=None, start_time=public.start_time, end_time=public.end_time, quota=10**6
     )
-    accounts = {user.username: user for user in get_user_model().objects.filter(username__in=CHECKIN_ACCOUNTS)}
-    for username, user in accounts.items():
-        for drive in drives:
-            membership = Membership.objects.filter(user=user).first()
-            if membership is None or not may_record_outcomes(build_scope(membership), drive):
-                raise SystemExit(f"bench load: {username} may not record outcomes at drive {drive.pk}")
+    hashed = make_password(PASSWORD)  # one Argon2 hash for every account: setting 70 would take a minute
+
+    def account(username: str, unit, role: str, drive=None) -> dict:
+        user = get_user_model().objects.create(username=username, first_name=username, password=hashed)
+        membership = Membership.objects.create(user=user, unit=unit, role=role)
+        if drive is not None and not may_record_outcomes(build_scope(membership), drive):
+            raise SystemExit(f"bench load: {username} may not record outcomes at drive {drive.pk}")
+        TOTPDevice.objects.create(user=user, name="bench load", confirmed=True)
+        return {"username": username, "password": PASSWORD, "drive": drive.pk if drive else None}
+
+    # Desks: the hospital's staff and the province's officers in turn; readers: its leaders and officers.
+    desks = [
+        account(
+            f"ban.{n}", *((facility, Role.FACILITY_STAFF) if n % 2 else (province, Role.OFFICER)), drives[n % DRIVES]
+        )
+        for n in range(CHECKIN_CLIENTS)
+    ]
+    readers = [account(f"doc.{n}", province, Role.LEADER if n % 2 else Role.OFFICER) for n in range(DASHBOARD_READERS)]
     return {
         "seeded": seeded.counts,
         "seconds": seeded.seconds,
-        "checkin": [
-            {"drive": drive.pk, "username": CHECKIN_ACCOUNTS[n % len(CHECKIN_ACCOUNTS)], "password": DEMO_PASSWORD}
-            for n, drive in enumerate(drives)
-        ],
-        "dashboard": [{"username": name, "password": DEMO_PASSWORD} for name in DASHBOARD_ACCOUNTS],
+        "checkin": desks,
+        "dashboard": readers,
         "province": province.pk,
         "token": public.public_token,
         "public_drive": public.pk,
@@ -229,18 +242,35 @@ def start_gunicorn(database_url: str, port: int, log: Path) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    try:
+        _wait_until_serving(server, port)
+    except BaseException:
+        stop(server)
+        raise
+    return server
+
+
+def _wait_until_serving(server: subprocess.Popen, port: int) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=30) as response:
                 if response.status == 200:
-                    return server
+                    return
         except OSError:  # refused while booting, or a slow first answer
             time.sleep(0.5)
         if server.poll() is not None:
             break
-    stop(server)
-    raise SystemExit(f"bench load: gunicorn did not answer; see {log}")
+    raise SystemExit("bench load: gunicorn did not answer; see its log")
+
+
+def current_code(username: str) -> str:
+    """What the account's authenticator app shows now (its TOTP device, made by load_data)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__username=username)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():0{device.digits}d}"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -265,14 +295,19 @@ def sign_in(port: int, accounts: list[dict]) -> tuple[list[dict], list[float]]:
             {"username": account["username"], "password": account["password"], "csrfmiddlewaretoken": token}
         )
         start = time.perf_counter()
-        try:  # signed in: a redirect, not followed (_NoRedirect)
-            opener.open(base + ENDPOINTS["login"][1], form.encode(), timeout=120).read()
-            raise SystemExit(f"bench load: {account['username']} could not sign in")
+        post(opener, base + ENDPOINTS["login"][1], form, account)
+        code = urlencode({"otp_token": current_code(account["username"]), "csrfmiddlewaretoken": token})
+        post(opener, base + ENDPOINTS["login code"][1], code, account)
+        elapsed = (time.perf_counter() - start) * 1000
+        return {c.name: c.value for c in jar if c.name in ("sessionid", "csrftoken")}, elapsed
+
+    def post(opener, url: str, form: str, account: dict) -> None:
+        try:  # each step answers with a redirect, not followed (_NoRedirect); a page means refused
+            opener.open(url, form.encode(), timeout=120).read()
+            raise SystemExit(f"bench load: {account['username']} could not sign in ({url})")
         except urllib.error.HTTPError as exc:
             if exc.code != 302:
                 raise
-        elapsed = (time.perf_counter() - start) * 1000
-        return {c.name: c.value for c in jar if c.name in ("sessionid", "csrftoken")}, elapsed
 
     with ThreadPoolExecutor(max_workers=int(os.environ.get("HIENMAU_WORKERS", "5"))) as pool:
         done = list(pool.map(one, accounts))
@@ -409,9 +444,7 @@ def main(argv: list[str]) -> None:
         port = _free_port()
         log = work / "gunicorn.log"
         server = start_gunicorn(_database_url(connection.settings_dict["NAME"]), port, log)
-        desks = [plan["checkin"][n % len(plan["checkin"])] for n in range(CHECKIN_CLIENTS)]
-        readers = [plan["dashboard"][n % len(plan["dashboard"])] for n in range(DASHBOARD_READERS)]
-        cookies, logins = sign_in(port, desks + readers)
+        cookies, logins = sign_in(port, plan["checkin"] + plan["dashboard"])
         plan["sessions"] = {"checkin": cookies[:CHECKIN_CLIENTS], "dashboard": cookies[CHECKIN_CLIENTS:]}
         plan_file.write_text(json.dumps(plan), encoding="utf-8")
         load_before = os.getloadavg()
@@ -429,6 +462,7 @@ def main(argv: list[str]) -> None:
         outcomes = CheckInEvent.objects.filter(registration__drive__in=plan["drives"]).count()
         signups = Drive.objects.get(pk=plan["public_drive"]).registrations.count()
         failures = sum(int(row["Failure Count"]) for row in rows)
+        requests = sum(int(row["Request Count"]) for row in rows)
         errors = server_errors(log)
         workers = os.environ.get("HIENMAU_WORKERS", str(min(2 * (os.cpu_count() or 1) + 1, 9)))
         head = (
@@ -438,14 +472,15 @@ def main(argv: list[str]) -> None:
             f"{BURST_VISITORS} sign-up visitors from {BURST_AT} s to {BURST_AT + BURST_SECONDS} s and one address "
             f"over the limit; registry of {plan['seeded']['donors']:,} donors and {plan['seeded']['donations']:,} "
             f"donations. {os.cpu_count()} cores, load average {load_before[0]:.1f} before and {load_after[0]:.1f} "
-            f"after the run (locust itself on the same cores). Outcomes recorded: {outcomes:,}; sign-ups "
+            f"after the run (locust itself on the same cores). {requests:,} requests ({requests / seconds:.0f} a "
+            f"second); outcomes recorded: {outcomes:,}; sign-ups "
             f"saved: {signups:,}; request errors: {failures}; server errors (5xx, tracebacks): {errors}."
         )
         lines = table(rows, designed)
         login_p50, login_p95 = percentiles(logins)
         lines.insert(
             2,
-            f"| login (POST, before the run, {len(logins)} staff 5 at a time) | {len(logins)} | {login_p50:.0f} ms "
+            f"| login: password and TOTP code (POST × 2, before the run, {len(logins)} staff 5 at a time) | {len(logins)} | {login_p50:.0f} ms "
             f"| {login_p95:.0f} ms | {max(logins):.0f} ms | 0 | |",
         )
         print(head)

@@ -70,6 +70,20 @@ class Client(HttpUser):
             raise KeyError(f"{type(self).__name__} does not list the endpoint {key!r}")
         return ENDPOINTS[key][1].format(**fields)
 
+    def get(self, key: str, params: dict | None = None, headers: dict | None = None, **fields):
+        """A signed-in page: anything but a 200 (a redirect to the login or its code step) is an error."""
+        with self.client.get(
+            self.url(key, **fields),
+            params=params,
+            headers=headers,
+            name=key,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
+            return response
+
     def signed_in(self, cookies: dict) -> None:
         """The session bench/load.py opened through the login page before the run (sign_in)."""
         host = urlsplit(self.host).hostname
@@ -97,15 +111,16 @@ class CheckInClient(Client):
     def on_start(self):
         number = next(_desks)
         desks = plan()["checkin"]
-        self.drive = desks[number % len(desks)]["drive"]
+        self.drive = desks[number]["drive"]
         self.htmx = {"HX-Request": "true"}
         self.cycle = random.randrange(PERSON_SECONDS // POLL_SECONDS)
         self.snapshot_due = False
         self.signed_in(plan()["sessions"]["checkin"][number])
-        self.client.get(self.url("checkin page", pk=self.drive), name="checkin page")
-        snapshot = self.client.get(self.url("checkin snapshot", pk=self.drive), name="checkin snapshot").json()
-        per_drive = -(-CHECKIN_CLIENTS // len(desks))
-        position = number // len(desks)
+        self.get("checkin page", pk=self.drive)
+        snapshot = self.get("checkin snapshot", pk=self.drive).json()
+        drives = len(plan()["drives"])  # desk n works at drive n mod drives (bench/load.py)
+        per_drive = -(-CHECKIN_CLIENTS // drives)
+        position = number // drives
         self.queue = [
             r
             for n, r in enumerate(snapshot["registrations"])
@@ -117,7 +132,7 @@ class CheckInClient(Client):
         self.cycle += 1
         if self.snapshot_due:
             self.snapshot_due = False
-            self.client.get(self.url("checkin snapshot", pk=self.drive), name="checkin snapshot")
+            self.get("checkin snapshot", pk=self.drive)
         if self.queue and self.cycle % (PERSON_SECONDS // POLL_SECONDS) == 0:
             self.next_person()
         self.counter()
@@ -125,9 +140,7 @@ class CheckInClient(Client):
     def next_person(self):
         registration = self.queue.pop(0)
         query = registration["folded"].split()[-1][:4]  # the given name as typed, without diacritics
-        self.client.get(
-            self.url("checkin search", pk=self.drive), params={"q": query}, headers=self.htmx, name="checkin search"
-        )
+        self.get("checkin search", params={"q": query}, headers=self.htmx, pk=self.drive)
         roll = random.random()
         if roll < 0.85:
             outcome = {"outcome": "donated", "volume_ml": 350, "component": "whole_blood"}
@@ -162,7 +175,7 @@ class CheckInClient(Client):
             return response.status_code
 
     def counter(self):
-        self.client.get(self.url("checkin counter", pk=self.drive), headers=self.htmx, name="checkin counter")
+        self.get("checkin counter", headers=self.htmx, pk=self.drive)
 
 
 class DashboardReader(Client):
@@ -177,19 +190,19 @@ class DashboardReader(Client):
 
     @task(3)
     def home(self):
-        self.client.get(self.url("home (dashboard)"), name="home (dashboard)")
+        self.get("home (dashboard)")
 
     @task(2)
     def overview(self):
-        self.client.get(self.url("reports overview"), name="reports overview")
+        self.get("reports overview")
 
     @task(1)
     def province(self):
-        self.client.get(self.url("unit achievement", pk=plan()["province"]), name="unit achievement")
+        self.get("unit achievement", pk=plan()["province"])
 
     @task(1)
     def drives(self):
-        self.client.get(self.url("drive list"), name="drive list")
+        self.get("drive list")
 
 
 def _person() -> dict:

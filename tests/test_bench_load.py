@@ -24,7 +24,7 @@ def test_every_endpoint_of_the_scenario_is_a_routed_url():
 
 def test_the_locust_users_import_and_request_only_endpoints_they_list():
     source = (ROOT / "bench" / "loadfile.py").read_text(encoding="utf-8")
-    requested = set(re.findall(r'self\.url\("([^"]+)"', source))
+    requested = set(re.findall(r'self\.(?:url|get)\("([^"]+)"', source))
     assert requested and requested <= set(ENDPOINTS)
     # locust patches the standard library for gevent on import: a child process, never this one
     code = (
