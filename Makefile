@@ -39,10 +39,13 @@ serve-prod: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	HIENMAU_HTTPS=$${HIENMAU_HTTPS:-0} $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
-# Uses DATABASE_URL when set (CI: the PostgreSQL server on 127.0.0.1:5432), SQLite otherwise.
+# Uses DATABASE_URL when set (CI: the PostgreSQL server on 127.0.0.1:5432), SQLite otherwise. One pytest-xdist
+# worker per core (at most 4), each with its own test database and var folder (tests/settings.py); a test
+# file stays on one worker. PYTEST_WORKERS=0 runs everything in one process.
+PYTEST_WORKERS ?= auto
 test: install
 	@scripts/ensure-system-packages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4 --dist=loadfile $(PYTEST_ARGS)
 
 # LibreOffice headless, to read .doc/.odt/.ods appendices: `make test` installs it; `make run` only when asked
 # for here or with HIENMAU_LIBREOFFICE=1.

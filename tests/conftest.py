@@ -2,9 +2,13 @@
 and communes, and users holding each role at different levels."""
 
 import datetime
+import importlib
 from dataclasses import dataclass
 
 import pytest
+from _pytest.nodeid import NodeId
+from django.apps import apps
+from pytest_django.plugin import blocking_manager_key
 
 from hienmau.orgs.models import Role, Unit, UnitCategory, UnitKind
 from hienmau.orgs.services import link_successor
@@ -108,3 +112,39 @@ def _empty_rate_counters():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_collection_modifyitems(items):
+    """schemathesis gives every API operation's test the same node id; pytest-xdist schedules by node id and
+    would run only the first. Each such test gets its own id, with the operation as pytest shows it."""
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
+    for item in items:
+        if seen[item.nodeid] > 1 and not item.nodeid.endswith("]"):
+            item._id = NodeId.parse(f"{item.parent.nodeid}::{item.name}")
+
+
+# Rows the migrations put in every database (the Circular 15/2023 benefit rates, the campaign labels). A
+# transactional test ends by emptying every table; run in one process, pytest-django puts those tests last,
+# but a pytest-xdist worker takes files in turn, so the rows are put back for the tests that follow.
+REFERENCE_ROWS = [
+    ("hienmau.donors.migrations.0002_benefit_rates", "create_rates"),
+    ("hienmau.plans.migrations.0002_campaign_labels", "create_labels"),
+]
+
+
+def _empties_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return transactional or "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if nextitem is not None and _empties_the_database(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            for module, function in REFERENCE_ROWS:
+                getattr(importlib.import_module(module), function)(apps, None)
+    return result

@@ -5,6 +5,13 @@ import os
 os.environ.setdefault("HIENMAU_SECRET_KEY", "tests-only-not-a-secret")
 # The test client and the live server speak plain HTTP (tests/core/test_security_headers.py checks HTTPS).
 os.environ.setdefault("HIENMAU_HTTPS", "0")
+# Under pytest-xdist each worker keeps its own var folder (uploads, job files, the SQLite test database), so
+# two workers never write the same job's progress file or upload path.
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    from pathlib import Path
+
+    base = Path(os.environ.get("HIENMAU_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+    os.environ["HIENMAU_VAR_DIR"] = str(base / f"test-{worker}")
 
 from hienmau.settings import *  # noqa: F403
 
