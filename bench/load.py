@@ -315,6 +315,7 @@ def sign_in(port: int, accounts: list[dict]) -> tuple[list[dict], list[float]]:
 
 
 def stop(process: subprocess.Popen) -> None:
+    """gunicorn's master and every worker (its own process group) gone, or killed after 40 s."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -322,6 +323,24 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)  # a worker still shutting down
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+
+
+def close_other_sessions(connection) -> None:
+    """The server's database sessions end a moment after its workers: end them before the database is
+    dropped (it is this run's own throwaway database)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
 
 
 def run_locust(port: int, seconds: int, plan_file: Path, out: Path) -> Path:
@@ -493,5 +512,6 @@ def main(argv: list[str]) -> None:
     finally:
         if server is not None:
             stop(server)
+        close_other_sessions(connection)
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
