@@ -309,3 +309,16 @@ def test_an_uploaded_workbook_with_truncated_sheet_xml_is_a_message(tree, people
     assert response.status_code < 500
     assert "bị hỏng hoặc không đầy đủ" in response.content.decode()
     assert not Registration.objects.exists()
+
+
+# --- digits that are not numbers ------------------------------------------------------------------
+# "²" and "①" pass str.isdigit() but int() refuses them: every number read from a request is checked with
+# isdecimal(), which accepts exactly what int() reads.
+
+
+@pytest.mark.parametrize("odd", ["²", "①", "¹²"])
+def test_a_superscript_where_a_number_is_expected_is_never_a_server_error(tree, people, client_for, odd):
+    officer = client_for(people.province_officer)
+    assert officer.get(reverse("humanitarian:report"), {"plan": odd}).status_code == 200
+    assert officer.get(reverse("results:result_import"), {"plan": odd}).status_code == 200
+    assert not odd.isdecimal() and odd.isdigit()

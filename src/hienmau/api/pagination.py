@@ -15,7 +15,7 @@ class Pages(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        if not raw.isdecimal() or not 1 <= int(raw) <= self.max_page_size:
             raise ValidationError({"page_size": [_("Số dòng mỗi trang phải từ 1 đến 500.")]})
         return int(raw)
 

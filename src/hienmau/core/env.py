@@ -63,7 +63,7 @@ def env_hours(name: str, default: tuple[int, int]) -> tuple[int, int]:
     if raw is None or not raw.strip():
         return default
     start, sep, end = raw.strip().partition("-")
-    if sep and start.strip().isdigit() and end.strip().isdigit() and int(start) < 24 and int(end) < 24:
+    if sep and start.strip().isdecimal() and end.strip().isdecimal() and int(start) < 24 and int(end) < 24:
         return int(start), int(end)
     raise ImproperlyConfigured(f"{name}={raw!r}: expected two hours like 21-7.")
 
@@ -75,6 +75,6 @@ def env_rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
     if raw is None or not raw.strip():
         return default
     count, sep, hours = raw.strip().partition("/")
-    if sep and count.strip().isdigit() and hours.strip().isdigit() and int(hours) > 0:
+    if sep and count.strip().isdecimal() and hours.strip().isdecimal() and int(hours) > 0:
         return int(count), int(hours)
     raise ImproperlyConfigured(f"{name}={raw!r}: expected a count and a period like 3/24.")

@@ -71,7 +71,7 @@ class VietnameseDecimalField(forms.DecimalField):
             return value
         text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
         whole, _sep, fraction = text.partition(".")
-        grouped = format_int(int(whole)) if whole.lstrip("-").isdigit() else whole
+        grouped = format_int(int(whole)) if whole.lstrip("-").isdecimal() else whole
         return f"{grouped},{fraction}" if fraction else grouped
 
 

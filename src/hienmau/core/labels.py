@@ -81,7 +81,7 @@ def verdict_label(code: str) -> str:
 def bucket_label(key: str) -> str:
     """'month:5' → 'Tháng 5'; 'round:2' → 'Đợt II'; anything else is shown as it is (a header read as text)."""
     kind, _sep, number = key.partition(":")
-    if not number.isdigit():
+    if not number.isdecimal():
         return key
     n = int(number)
     if kind == "month":

@@ -35,10 +35,10 @@ class MonthForm(forms.Form):
         if text:
             if "-" in text:
                 head, _sep, tail = text.partition("-")
-                if not (head.isdigit() and tail.isdigit()) or year is not None and int(head) != year:
+                if not (head.isdecimal() and tail.isdecimal()) or year is not None and int(head) != year:
                     raise forms.ValidationError(self.PROBLEM)
                 year, month = int(head), int(tail)
-            elif text.isdigit():
+            elif text.isdecimal():
                 month = int(text)
             else:
                 raise forms.ValidationError(self.PROBLEM)

@@ -428,7 +428,7 @@ def _list_confirm(request, drive: Drive, units):
     except (ListFormatError, ValueError) as exc:
         messages.error(request, str(exc))
         return redirect("drives:list_submit", pk=drive.pk)
-    chosen = {int(n) for n in request.POST.getlist("line") if n.isdigit()}
+    chosen = {int(n) for n in request.POST.getlist("line") if n.isdecimal()}
     people = [
         (
             line.line,

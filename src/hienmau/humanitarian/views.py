@@ -268,7 +268,7 @@ def _report_context(request) -> dict:
     scope = request.scope
     plans = Plan.objects.visible_to(scope).filter(kind=PlanKind.HUMANITARIAN).select_related("issuing_unit")
     plan = None
-    if request.GET.get("plan", "").isdigit():
+    if request.GET.get("plan", "").isdecimal():
         plan = get_visible_or_404(plans, int(request.GET["plan"]))
     elif plans.exists():
         plan = plans.first()

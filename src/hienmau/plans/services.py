@@ -289,7 +289,7 @@ def _document_fields(number: str, date: datetime.date | None, signer: str) -> tu
     suffix = ""
     if "/" in number:
         number, suffix = (part.strip() for part in number.split("/", 1))
-    if not number.isdigit() or len(number) > 20 or len(suffix) > 40 or len(signer) > 120:
+    if not number.isdecimal() or len(number) > 20 or len(suffix) > 40 or len(signer) > 120:
         raise ValidationError(_("Số văn bản viết dạng “66” hoặc “66/KH-BCĐ”."))
     return number, suffix, signer
 

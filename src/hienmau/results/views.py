@@ -44,7 +44,7 @@ def result_import(request):
     plans, units = _choices(scope)
     if request.method == "POST" and request.POST.get("token"):
         return _confirm(request, scope, plans, units)
-    initial = {"plan": request.GET.get("plan")} if request.GET.get("plan", "").isdigit() else {}
+    initial = {"plan": request.GET.get("plan")} if request.GET.get("plan", "").isdecimal() else {}
     form = ResultImportForm(request.POST or None, request.FILES or None, plans=plans, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         token, path, name = stash(request, SESSION_KEY, upload=form.cleaned_data["file"])
@@ -103,7 +103,7 @@ def _confirm(request, scope: Scope, plans, units):
     unit = get_object_or_404(units, pk=request.POST["unit"]) if request.POST.get("unit") else None
     mapping = {}
     for key, value in request.POST.items():
-        if key.startswith("map:") and value.isdigit():
+        if key.startswith("map:") and value.isdecimal():
             mapping[fold_words(key[4:])] = get_object_or_404(units, pk=int(value)).pk
     if runs_in_background(path):  # a large tally: saved by the worker, progress on the job's page
         path, name = hand_over(request, SESSION_KEY, token)

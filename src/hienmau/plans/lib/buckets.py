@@ -36,7 +36,7 @@ def round_key(number: int) -> str:
 
 def parse_round_number(token: str) -> int | None:
     token = token.lower()
-    if token.isdigit():
+    if token.isdecimal():
         return int(token)
     return ROMAN.get(token)
 
