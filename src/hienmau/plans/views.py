@@ -453,7 +453,13 @@ def _meanings_from(post) -> dict[int, dict[int, str]]:
     for key, value in post.items():
         parts = key.split("-")
         code = _from_form(value)
-        if len(parts) == 3 and parts[0] == "column" and parts[1].isdecimal() and parts[2].isdecimal() and is_meaning(code):
+        if (
+            len(parts) == 3
+            and parts[0] == "column"
+            and parts[1].isdecimal()
+            and parts[2].isdecimal()
+            and is_meaning(code)
+        ):
             meanings.setdefault(int(parts[1]), {})[int(parts[2])] = code
     return meanings
 
