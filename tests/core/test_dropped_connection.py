@@ -98,3 +98,29 @@ def test_an_api_caller_gets_the_api_error_shape(tree, people):
     unavailable(answer)
     assert answer.json()["code"] == "database_unavailable"
     assert answer.json()["message"].startswith("Mất kết nối tới cơ sở dữ liệu khi đang tải trang.")
+
+
+# --- before the view ---------------------------------------------------------------------------------
+# A connection lost while a middleware reads the session never reaches the view, so process_exception
+# does not see it; handler500 (core.middleware.server_error) answers the same 503.
+
+
+@pytest.mark.urls("hienmau.urls")
+def test_a_connection_lost_while_reading_the_session_is_the_same_503(tree, people, client):
+    client.force_login(people.district_officer)
+    client.raise_request_exception = False
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=LOST):
+        body = unavailable(client.get(reverse("home")))
+    assert "Mất kết nối tới cơ sở dữ liệu khi đang tải trang." in body
+    assert "Traceback" not in body and "Server Error" not in body
+
+
+@pytest.mark.urls("hienmau.urls")
+def test_any_other_server_error_is_a_vietnamese_page_that_reads_nothing(tree, people, client):
+    client.force_login(people.district_officer)
+    client.raise_request_exception = False
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=RuntimeError("boom")):
+        answer = client.get(reverse("home"))
+    assert answer.status_code == 500
+    body = answer.content.decode()
+    assert "Hệ thống gặp lỗi" in body and "Server Error" not in body and "boom" not in body

@@ -1,5 +1,6 @@
 import json
 import logging
+import sys
 import time
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from hienmau.core.lib.numbers import format_int
 
@@ -181,21 +183,35 @@ class DatabaseFaultMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.warning("database fault during %s %s: %s", request.method, request.path, exception)
-        close_broken_connections()
-        message = fault_message(request)
-        if request.path.startswith("/api/"):  # the JSON API's error shape (hienmau/api/errors.py)
-            response: HttpResponse = JsonResponse({"code": "database_unavailable", "message": message}, status=503)
-        elif request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
-            response = JsonResponse({"ok": False, "error": message}, status=503)
-        else:
-            try:
-                response = render(request, "503.html", {"message": message}, status=503)
-            except DatabaseError:  # still down: the page's layout reads the user's units
-                close_broken_connections()
-                response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return database_fault_response(request, exception)
+
+
+def server_error(request):
+    """handler500. A connection lost before the view runs (the session or the user read by a middleware)
+    never reaches DatabaseFaultMiddleware.process_exception; it gets the same 503 here. Anything else is
+    Django's own 500 with the project's Vietnamese 500.html, which reads nothing from the database."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return database_fault_response(request, exception)
+    return defaults.server_error(request)
+
+
+def database_fault_response(request, exception) -> HttpResponse:
+    logger.warning("database fault during %s %s: %s", request.method, request.path, exception)
+    close_broken_connections()
+    message = fault_message(request)
+    if request.path.startswith("/api/"):  # the JSON API's error shape (hienmau/api/errors.py)
+        response: HttpResponse = JsonResponse({"code": "database_unavailable", "message": message}, status=503)
+    elif request.content_type == "application/json" or "application/json" in request.headers.get("Accept", ""):
+        response = JsonResponse({"ok": False, "error": message}, status=503)
+    else:
+        try:
+            response = render(request, "503.html", {"message": message}, status=503)
+        except DatabaseError:  # still down: the page's layout reads the user's units
+            close_broken_connections()
+            response = HttpResponse(message, content_type="text/plain; charset=utf-8", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def close_broken_connections() -> None:
