@@ -39,3 +39,23 @@ def test_the_admin_lists_plans_in_vietnamese(admin_client, tree):
     assert "Kế hoạch" in index and "Plans" not in index
     listing = admin_client.get(reverse("admin:plans_plan_changelist")).content.decode()
     assert "Số, ký hiệu" in listing and "14/KH-UBND" in listing and "Reference" not in listing
+
+
+def test_every_model_in_the_admin_and_its_app_have_vietnamese_names():
+    """Third-party apps included (django-axes, django-otp, django-tasks-db): their English names are
+    translated in locale/vi or their app configs are the project's (hienmau.core.apps). A Vietnamese name
+    has diacritics; a plural Django made by adding "s" is a default."""
+    from django.contrib import admin
+    from django.utils import translation
+
+    with translation.override("vi"):
+        english = []
+        for model in admin.site._registry:
+            singular, plural = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+            app_name = str(model._meta.app_config.verbose_name)
+            for name in (plural, app_name):
+                if name.isascii():
+                    english.append(f"{model._meta.label}: {name}")
+            if plural == f"{singular}s":
+                english.append(f"{model._meta.label}: {plural}")
+    assert english == [], english

@@ -1,3 +1,5 @@
+from django.contrib import admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from hienmau.core.lib.text import fold
@@ -25,3 +27,8 @@ class MaskedHistoryMixin:
 
     def get_historical_record_context_helper(self, request, historical_record):
         return MaskedHistoryContextHelper(self.model, historical_record)
+
+
+# The second factor is managed on the account pages (enrolment confirmed by a code, an administrator's reset
+# written to the user's history); django-otp's own device admin would bypass both.
+admin.site.unregister(TOTPDevice)

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "hienmau.core"
     label = "core"
-    verbose_name = "Core"
+    verbose_name = _("Dùng chung")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_login_failed

@@ -68,6 +68,7 @@ class Household(models.Model):
 
     class Meta:
         verbose_name = _("hộ gia đình")
+        verbose_name_plural = _("hộ gia đình")
 
     def __str__(self) -> str:
         return self.name
@@ -455,6 +456,7 @@ class EligibilityRuleSet(models.Model):
 
     class Meta:
         verbose_name = _("bộ quy định tiêu chuẩn hiến máu")
+        verbose_name_plural = _("bộ quy định tiêu chuẩn hiến máu")
         ordering = ["-effective_from"]
 
     def __str__(self) -> str:
@@ -477,6 +479,7 @@ class BenefitRate(models.Model):
 
     class Meta:
         verbose_name = _("mức hỗ trợ người hiến máu")
+        verbose_name_plural = _("mức hỗ trợ người hiến máu")
         ordering = ["-effective_from", "component_group", "volume_min_ml"]
 
     def __str__(self) -> str:
