@@ -16,4 +16,4 @@ class TotpConfig(otp_totp.DefaultConfig):
 
 
 class TasksDatabaseConfig(django_tasks_db.apps.TasksAppConfig):
-    verbose_name = _("Việc chạy nền")
+    verbose_name = _("Việc chạy nền")  # type: ignore[assignment]  # the app declares str; Django takes a lazy one
