@@ -37,6 +37,8 @@ def test_the_admin_lists_plans_in_vietnamese(admin_client, tree):
     make_plan(tree.an_thi, "14", [(tree.van_du, 54, [25, 29])])
     index = admin_client.get(reverse("admin:index")).content.decode()
     assert "Kế hoạch" in index and "Plans" not in index
+    for english in ("Skip to main content", "Model name", "Toggle theme", "Django", "TOTP", "Axes", "Task Results"):
+        assert english not in index, english
     listing = admin_client.get(reverse("admin:plans_plan_changelist")).content.decode()
     assert "Số, ký hiệu" in listing and "14/KH-UBND" in listing and "Reference" not in listing
 
