@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hienmau.core.third_party_apps.AxesConfig",
     "django_otp",
     "hienmau.core.third_party_apps.TotpConfig",
+    "hienmau.core.third_party_apps.RecoveryCodesConfig",
     "csp",
     "django_tasks",
     "hienmau.core.third_party_apps.TasksDatabaseConfig",
@@ -184,6 +185,7 @@ HIENMAU_SECOND_FACTOR_REQUIRED = env_bool("HIENMAU_SECOND_FACTOR_REQUIRED", not 
 # Wrong codes count as failed logins in django-axes (same limit and cool-off), so django-otp's own
 # back-off is off: one throttle, one unlock command.
 OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0  # recovery codes: the same django-axes count as the app's codes
 OTP_TOTP_ISSUER = env_str("HIENMAU_OTP_ISSUER", "Hiến máu tình nguyện")
 # The admin's device pages never show a device's secret or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

@@ -44,6 +44,8 @@ def test_an_officer_enrols_and_signs_in_with_a_code(live_server, page, tree, peo
     page.click("button:has-text('Xác nhận và bật')")
     page.wait_for_selector("text=Đã bật xác thực hai bước")
     assert secret not in page.content()
+    assert page.locator("#recovery-codes li").count() == 10  # the recovery codes, shown this once
+    screenshot("second-factor-recovery-codes")
 
     page.click("header >> button:has-text('Đăng xuất')")
     password()

@@ -61,7 +61,7 @@ def enrol(client) -> TOTPDevice:
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user_id=client.session["_auth_user_id"], confirmed=False)
     done = client.post(reverse("second_factor:confirm"), {"otp_token": code(device)})
-    assert done.status_code == 302
+    assert done.status_code == 200 and "Mã dự phòng" in done.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     return device
@@ -241,7 +241,8 @@ def test_every_role_that_reveals_or_exports_is_sent_to_enrol_when_required(clien
     client.post(reverse("second_factor:start"), {"next": "/donors/"})
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     done = client.post(reverse("second_factor:confirm"), {"otp_token": code(device), "next": "/donors/"})
-    assert done.status_code == 302 and done["Location"] == "/donors/"
+    # The recovery codes are shown once; their "continue" leads back where the user was.
+    assert done.status_code == 200 and 'class="button" href="/donors/"' in done.content.decode()
     assert client.get("/donors/").status_code == 200
 
 
@@ -362,3 +363,74 @@ def test_required_by_default_in_production_and_off_for_make_run(tmp_path, debug,
     script = "from hienmau import settings; print(settings.HIENMAU_SECOND_FACTOR_REQUIRED)"
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == required
+
+
+# --- recovery codes --------------------------------------------------------------------------------------
+
+
+def recovery_codes(page) -> list[str]:
+    return re.findall(r"<li><code>([a-z2-7]{4}-[a-z2-7]{4})</code></li>", page)
+
+
+def test_enrolment_shows_ten_recovery_codes_once_and_each_signs_in_once(client, tree):
+    user = member("ctd.anthi", tree.an_thi, Role.OFFICER)
+    client.force_login(user)
+    client.post(reverse("second_factor:start"))
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    page = client.post(reverse("second_factor:confirm"), {"otp_token": code(device)}).content.decode()
+    codes = recovery_codes(page)
+    assert len(set(codes)) == 10 and second_factor.recovery_codes_left(user) == 10
+    assert not any(spare in client.get(MANAGE).content.decode() for spare in codes)  # never shown again
+    client.logout()
+
+    password_step(client, "ctd.anthi", next_url="/donors/")
+    done = client.post(VERIFY, {"otp_token": codes[3].upper().replace("-", " "), "next": "/donors/"})
+    assert done.status_code == 302 and done["Location"] == "/donors/"
+    assert client.session["_auth_user_id"] == str(user.pk)
+    assert second_factor.recovery_codes_left(user) == 9
+    client.logout()
+
+    password_step(client, "ctd.anthi")
+    used = client.post(VERIFY, {"otp_token": codes[3]})
+    assert used.status_code == 200 and "Mã dự phòng không đúng hoặc đã được dùng" in used.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AccessAttempt.objects.get(username="ctd.anthi").failures_since_start == 1  # counted like a wrong code
+
+
+def test_a_lost_phone_is_replaced_with_a_recovery_code_and_a_new_set_replaces_the_old(client, tree):
+    user = member("ctd.anthi", tree.an_thi, Role.OFFICER)
+    client.force_login(user)
+    client.post(reverse("second_factor:start"))
+    old = TOTPDevice.objects.get(user=user, confirmed=False)
+    codes = recovery_codes(client.post(reverse("second_factor:confirm"), {"otp_token": code(old)}).content.decode())
+
+    # A new phone, enrolled with a recovery code instead of the lost phone's code.
+    assert client.post(reverse("second_factor:start"), {"otp_token": codes[0]}).status_code == 200
+    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    fresh = recovery_codes(client.post(reverse("second_factor:confirm"), {"otp_token": code(new)}).content.decode())
+    assert second_factor.confirmed_device(user) == new and set(fresh).isdisjoint(codes)
+
+    # A new set on demand, after a current code; the earlier set stops working.
+    again = recovery_codes(client.post(reverse("second_factor:recovery"), {"otp_token": code(new)}).content.decode())
+    assert len(again) == 10 and set(again).isdisjoint(fresh)
+    assert client.post(reverse("second_factor:recovery"), {"otp_token": fresh[1]}).status_code == 400
+    assert second_factor.recovery_codes_left(user) == 10
+
+
+def test_an_administrators_reset_and_removing_the_device_drop_the_recovery_codes(tree):
+    user = member("ctd.anthi", tree.an_thi, Role.OFFICER)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    second_factor.make_recovery_codes(user)
+    second_factor.reset(member("admin.vn", tree.nation, Role.ADMIN), user)
+    assert second_factor.recovery_codes_left(user) == 0
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    second_factor.make_recovery_codes(user)
+    second_factor.remove(user)
+    assert second_factor.recovery_codes_left(user) == 0
+
+
+@given(st.text(max_size=12))
+def test_a_recovery_code_is_eight_base32_letters_whatever_was_typed_around_it(typed):
+    cleaned = second_factor.clean_recovery_code(typed)
+    assert cleaned == "" or (len(cleaned) == 8 and set(cleaned) <= second_factor.RECOVERY_ALPHABET)
+    assert second_factor.clean_recovery_code("K3XQ-7MFA") == "k3xq7mfa"

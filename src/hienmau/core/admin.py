@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -30,5 +31,6 @@ class MaskedHistoryMixin:
 
 
 # The second factor is managed on the account pages (enrolment confirmed by a code, an administrator's reset
-# written to the user's history); django-otp's own device admin would bypass both.
-admin.site.unregister(TOTPDevice)
+# written to the user's history), and recovery codes are shown once; django-otp's own device admins would
+# bypass all three.
+admin.site.unregister([TOTPDevice, StaticDevice])

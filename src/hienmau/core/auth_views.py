@@ -82,7 +82,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not second_factor.has_device(user):
         second_factor.clear_pending(request)
         return redirect(safe_next(request) if request.user.is_authenticated else settings.LOGIN_URL)
-    error = ""
+    error = recovery_error = ""
     if request.method == "POST":
         if second_factor.locked_out(request, user):
             second_factor.clear_pending(request)
@@ -93,8 +93,16 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(safe_next(request))
         if getattr(request, "axes_locked_out", False):  # django-axes answers with the lock-out page
             second_factor.clear_pending(request)
-        error = _("Mã xác thực không đúng hoặc đã hết hạn. Mở ứng dụng xác thực và nhập mã đang hiển thị.")
-    context = {"error": error, "next": safe_next(request), "username": user.get_username()}
+        if second_factor.clean_code(request.POST.get("otp_token", "")) or not request.POST.get("otp_token", "").strip():
+            error = _("Mã xác thực không đúng hoặc đã hết hạn. Mở ứng dụng xác thực và nhập mã đang hiển thị.")
+        else:
+            recovery_error = _("Mã dự phòng không đúng hoặc đã được dùng.")
+    context = {
+        "error": error,
+        "recovery_error": recovery_error,
+        "next": safe_next(request),
+        "username": user.get_username(),
+    }
     return render(request, "registration/second_factor_verify.html", context)
 
 

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp import verify_token
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hienmau.core import ratelimit
@@ -39,6 +40,9 @@ ENROLLING_KEY = "hienmau.second_factor.enrolling"  # the unconfirmed device's pk
 PENDING_SECONDS = 300  # the code must follow the password within five minutes
 DEVICE_NAME = "Ứng dụng xác thực"
 RESET_MESSAGE = "Đặt lại xác thực hai bước (thiết bị bị xoá, người dùng đăng ký lại)"
+RECOVERY_NAME = "Mã dự phòng"
+RECOVERY_CODES = 10  # each used once, in place of the app's code, when the phone is lost
+RECOVERY_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")  # StaticToken.random_token(): base32
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -61,6 +65,16 @@ def clean_code(code: str | None) -> str:
     """The six digits typed, spaces and dashes apart ("123 456"); "" for anything else."""
     digits = "".join(ch for ch in (code or "") if ch not in " -\u00a0")
     return digits if len(digits) == 6 and digits.isascii() and digits.isdigit() else ""
+
+
+def clean_recovery_code(code: str | None) -> str:
+    """A recovery code as printed ("k3xq-7mfa"), any case, spaces and dashes apart; "" for anything else."""
+    letters = "".join(ch for ch in (code or "") if ch not in " -\u00a0").lower()
+    return letters if len(letters) == 8 and set(letters) <= RECOVERY_ALPHABET else ""
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 # --- enrolment ---------------------------------------------------------------------------------------
@@ -101,9 +115,22 @@ def confirm_enrolment(request: HttpRequest, device: TOTPDevice, code: str) -> bo
     return True
 
 
+def make_recovery_codes(user) -> list[str]:
+    """A new set of recovery codes (any earlier set stops working), shown to the user once: the database
+    keeps them only to check them, and each is deleted when used."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    log.info("Recovery codes made for %s", user.get_username())
+    return [f"{code[:4]}-{code[4:]}" for code in codes]
+
+
 def remove(user) -> int:
     """Every device of the user (after a current code was checked by the caller)."""
     count, _ = TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
     log.info("Second factor removed by %s", user.get_username())
     return count
 
@@ -113,6 +140,7 @@ def reset(actor, target) -> int:
     to the admin log of the target's account (Django's LogEntry, the admin's history of that user) and to
     the security log; the target enrols again at their next sign-in."""
     count, _ = TOTPDevice.objects.filter(user=target).delete()
+    StaticDevice.objects.filter(user=target).delete()
     LogEntry.objects.log_actions(
         user_id=actor.pk,
         queryset=get_user_model().objects.filter(pk=target.pk),
@@ -136,12 +164,19 @@ def locked_out(request: HttpRequest, user) -> bool:
     return AxesProxyHandler.is_locked(request, _credentials(user)) or ratelimit.address_locked_out(request)
 
 
-def check_code(request: HttpRequest, user, code: str) -> TOTPDevice | None:
-    """The user's confirmed device if the code is its current one; otherwise a failed login for
-    django-axes and the address limit (which may lock the account: request.axes_locked_out)."""
+def check_code(request: HttpRequest, user, code: str, recovery: bool = True):
+    """The device the code belongs to: the app's current code, or (with `recovery`) one of the user's
+    unused recovery codes, which is used up; otherwise a failed login for django-axes and the address limit
+    (which may lock the account: request.axes_locked_out)."""
     device = confirmed_device(user)
-    code = clean_code(code)
-    verified = verify_token(user, device.persistent_id, code) if device is not None and code else None
+    verified = None
+    if device is not None and (totp := clean_code(code)):
+        verified = verify_token(user, device.persistent_id, totp)
+    elif device is not None and recovery and (spare := clean_recovery_code(code)):
+        codes = StaticDevice.objects.filter(user=user, confirmed=True).first()
+        verified = verify_token(user, codes.persistent_id, spare) if codes is not None else None
+        if verified is not None:
+            log.warning("Recovery code used by %s (%d left)", user.get_username(), recovery_codes_left(user))
     if verified is None:
         log.warning("Second factor: wrong code for %s", user.get_username())
         user_login_failed.send(sender=__name__, credentials=_credentials(user), request=request)
@@ -171,7 +206,7 @@ def clear_pending(request: HttpRequest) -> None:
     request.session.pop(PENDING_KEY, None)
 
 
-def complete_login(request: HttpRequest, user, device: TOTPDevice) -> None:
+def complete_login(request: HttpRequest, user, device) -> None:
     """The code was right: log the user in (a new session key; django-axes clears the failures) and mark
     the session verified with the device."""
     clear_pending(request)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("start/", second_factor_views.start, name="start"),
     path("confirm/", second_factor_views.confirm, name="confirm"),
     path("remove/", second_factor_views.remove, name="remove"),
+    path("recovery/", second_factor_views.recovery, name="recovery"),
     path("verify/", auth_views.verify, name="verify"),
 ]

@@ -24,7 +24,12 @@ WRONG_CODE = gettext_lazy("Mã xác thực không đúng hoặc đã hết hạn
 def _page(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
     """The page; `next` (where the user was sent from to enrol) is carried through the forms."""
     device = second_factor.confirmed_device(request.user)
-    context = {"device": device, "next": safe_next(request, ""), **context}
+    context = {
+        "device": device,
+        "recovery_left": second_factor.recovery_codes_left(request.user),
+        "next": safe_next(request, ""),
+        **context,
+    }
     return render(request, "core/second_factor.html", context, status=status)
 
 
@@ -82,7 +87,29 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return _page(request, status=400, enrolling=enrolling, confirm_error=error)
     request.session.pop(second_factor.ENROLLING_KEY, None)
     messages.success(request, _("Đã bật xác thực hai bước. Từ nay, sau mật khẩu bạn sẽ nhập mã từ ứng dụng."))
-    return redirect(safe_next(request, reverse("second_factor:manage")))
+    return _page(
+        request,
+        recovery_codes=second_factor.make_recovery_codes(request.user),
+        next=safe_next(request, reverse("second_factor:manage")),
+    )
+
+
+@sensitive_post_parameters("otp_token")
+@never_cache
+@require_POST
+@login_required
+def recovery(request: HttpRequest) -> HttpResponse:
+    """A new set of recovery codes, after a current code (or one of the old recovery codes)."""
+    if second_factor.confirmed_device(request.user) is None:
+        return redirect("second_factor:manage")
+    refused = _current_code_ok(request)
+    if refused is not None:
+        return refused
+    return _page(
+        request,
+        recovery_codes=second_factor.make_recovery_codes(request.user),
+        next=reverse("second_factor:manage"),
+    )
 
 
 @sensitive_post_parameters("otp_token")
