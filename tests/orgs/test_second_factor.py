@@ -434,3 +434,27 @@ def test_a_recovery_code_is_eight_base32_letters_whatever_was_typed_around_it(ty
     cleaned = second_factor.clean_recovery_code(typed)
     assert cleaned == "" or (len(cleaned) == 8 and set(cleaned) <= second_factor.RECOVERY_ALPHABET)
     assert second_factor.clean_recovery_code("K3XQ-7MFA") == "k3xq7mfa"
+
+
+def test_a_district_administrator_cannot_reset_an_account_that_also_holds_a_role_above_it(tree):
+    """A reset lets the password alone enrol a new device: an account reaching beyond the administrator's
+    units is reset only by an administrator over all of them."""
+    district_admin = member("qt.anthi", tree.an_thi, Role.ADMIN)
+    province_admin = member("qt.hungyen", tree.hung_yen, Role.ADMIN)
+    Membership.objects.create(user=province_admin, unit=tree.an_thi, role=Role.OFFICER)
+    district_scope = build_scope(Membership.objects.get(user=district_admin))
+    province_scope = build_scope(Membership.objects.get(user=province_admin, unit=tree.hung_yen))
+    assert not may_reset_second_factor(district_scope, district_admin, province_admin)
+    assert may_reset_second_factor(province_scope, province_admin, district_admin)
+    assert may_reset_second_factor(district_scope, district_admin, member("ctd.anthi", tree.an_thi, Role.OFFICER))
+
+
+def test_a_json_call_of_a_session_that_owes_its_code_gets_a_401_not_a_redirect(client, tree):
+    """The check-in outbox's fetch() would follow a redirect to an HTML page and retry without a word."""
+    user = member("ctd.anthi", tree.an_thi, Role.OFFICER)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client.force_login(user)  # signed in, no code given in this session
+    answer = client.get("/donors/", HTTP_ACCEPT="application/json")
+    assert answer.status_code == 401 and answer.json()["ok"] is False
+    assert "mã xác thực hai bước" in answer.json()["error"] and answer.json()["login"].startswith(VERIFY)
+    assert client.get("/donors/").status_code == 302  # a page still goes to the code step

@@ -139,15 +139,16 @@ def reset(actor, target) -> int:
     """Recovery: an administrator removes the target's devices (who may is orgs.scoping's to say). Written
     to the admin log of the target's account (Django's LogEntry, the admin's history of that user) and to
     the security log; the target enrols again at their next sign-in."""
-    count, _ = TOTPDevice.objects.filter(user=target).delete()
-    StaticDevice.objects.filter(user=target).delete()
-    LogEntry.objects.log_actions(
-        user_id=actor.pk,
-        queryset=get_user_model().objects.filter(pk=target.pk),
-        action_flag=CHANGE,
-        change_message=RESET_MESSAGE,
-        single_object=True,
-    )
+    with transaction.atomic():  # never a reset without its record
+        count, _ = TOTPDevice.objects.filter(user=target).delete()
+        StaticDevice.objects.filter(user=target).delete()
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=get_user_model().objects.filter(pk=target.pk),
+            action_flag=CHANGE,
+            change_message=RESET_MESSAGE,
+            single_object=True,
+        )
     log.warning("Second factor of %s reset by %s", target.get_username(), actor.get_username())
     return count
 

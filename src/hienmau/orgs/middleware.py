@@ -2,9 +2,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from hienmau.core import second_factor
@@ -50,6 +52,9 @@ class ActiveUnitMiddleware:
 OPEN_ROUTES = frozenset({"login", "logout", "set_language", "second_factor:verify"})
 OPEN_NAMESPACES = frozenset({"public_drives", "public_certificates", "api"})
 # Reached without a verified session by a user who must enrol and has no device yet: the account's page.
+SECOND_FACTOR_NEEDED = _(
+    "Phiên đăng nhập cần mã xác thực hai bước: hãy mở trang đăng nhập và nhập mã; kết quả chờ gửi vẫn được giữ trên máy."
+)
 ENROL_ROUTES = frozenset({"second_factor:manage", "second_factor:start", "second_factor:confirm"})
 
 
@@ -85,6 +90,10 @@ class SecondFactorMiddleware:
         if step is None or (step == "second_factor:manage" and match.view_name in ENROL_ROUTES):
             return None
         target = f"{reverse(step)}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"
+        if "application/json" in request.headers.get("Accept", "") or request.content_type == "application/json":
+            # A page's fetch() (the check-in outbox) would follow a redirect to an HTML page and take it for
+            # an answer; a 401 tells it to keep what it holds and ask the person to sign in again.
+            return JsonResponse({"ok": False, "error": str(SECOND_FACTOR_NEEDED), "login": target}, status=401)
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(target)
         return redirect(target)

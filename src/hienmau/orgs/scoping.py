@@ -509,12 +509,15 @@ def second_factor_required_for(roles: Iterable[str], superuser: bool = False, ch
 
 def may_reset_second_factor(scope: Scope | None, actor, target) -> bool:
     """Recovery of a lost device: a superuser resets anyone's; an administrator (role admin) the accounts
-    holding a role in a unit of their scope, never a superuser's. Nobody resets their own (another
-    administrator does, or `hienmau second_factor_reset`)."""
+    whose every role is in a unit of their scope, never a superuser's: an account that also holds a role
+    above or beside the administrator's units is reset by an administrator over all of them (a reset lets
+    the password alone enrol a new device). Nobody resets their own (another administrator does, or
+    `hienmau second_factor_reset`)."""
     if actor.pk == target.pk or not actor.is_authenticated:
         return False
     if actor.is_superuser:
         return True
     if scope is None or scope.role != Role.ADMIN or target.is_superuser:
         return False
-    return Membership.objects.filter(user=target).filter(scope.unit_filter("unit__")).exists()
+    memberships = Membership.objects.filter(user=target)
+    return memberships.exists() and not memberships.exclude(scope.unit_filter("unit__")).exists()
