@@ -140,6 +140,9 @@ def import_history(
     created: dict = {}  # the people this import created, by CCCD, phone or name with birth date → id
     try:
         with transaction.atomic():
+            # Two imports for one facility at once take turns: "already imported" is a lookup of the source
+            # keys, and the keys' unique constraint holds the date (donations are partitioned by year).
+            Unit.objects.select_for_update().filter(pk=facility.pk).first()
             for start in range(0, len(rows), CHUNK):
                 _import_chunk(rows[start : start + CHUNK], facility, result, scope, user, created, resolver)
                 if progress is not None:
