@@ -82,6 +82,10 @@ def test_the_migration_keeps_the_rows_both_ways():
         give(donor, day, certificate_number=f"HM-{day:%Y}-00000{i}", source_key=f"k{i}") for i, day in enumerate(days)
     ]
     before = sorted(Donation.objects.values_list("pk", "date", "certificate_number", "source_key"))
+    definitions = table_definitions()
+    assert {"donors_unique_source_key_date", "donors_donated_has_volume", "donors_donation_donor_date"} <= set(
+        definitions
+    )
     executor = MigrationExecutor(connection)
     latest = [
         ("donors", "0014_donation_partitioned_by_year"),
@@ -100,6 +104,15 @@ def test_the_migration_keeps_the_rows_both_ways():
     assert [table_of(d) for d in given] == ["donors_donation_y2019", "donors_donation_y2024", "donors_donation_y2024"]
     later = give(donor, today())  # the identity goes on after the highest id copied
     assert later.pk > max(d.pk for d in given)
+    assert table_definitions() == definitions  # every key, check, foreign key and index came back
+
+
+def table_definitions() -> dict:
+    """The donation table's constraints and indexes as PostgreSQL describes them, by name."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Donation._meta.db_table)
+    keys = ("columns", "primary_key", "unique", "foreign_key", "check", "index", "type")
+    return {name: tuple(str(info.get(key)) for key in keys) for name, info in found.items()}
 
 
 def test_deleting_a_donation_unlinks_its_registration_and_held_row(tree, donor):
