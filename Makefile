@@ -70,14 +70,19 @@ test-postgres:
 test-sqlite:
 	env -u DATABASE_URL $(MAKE) test
 
-# Unit search and scope, then the achievement roll-ups on `hienmau bench seed --scale province` (its table is
-# written into docs/benchmarks.md). PostgreSQL when DATABASE_URL is set; BENCH_SCALE=national when asked.
+# Every benchmark the issues name, in order (bench/all.py): unit search and scope, the donor registry (search,
+# eligibility, a 10.000-line registrant list, a 100.000-row history import with its peak memory) and standby
+# matching over 200.000 donors, appendices of 400 and 10.000 rows in every format, the achievement roll-ups on
+# `hienmau bench seed --scale province`, and a drive day under HTTP load for LOAD_SECONDS (60); then the summary
+# table at the top of docs/benchmarks.md (each figure, its target, its ratio to plain SQL, load average).
+# PostgreSQL when DATABASE_URL is set (on SQLite the PostgreSQL-only benches are skipped, each with a line);
+# BENCH_SCALE=national for 1.000.000 donors and the national dataset.
 bench: install
-	$(BIN)/python -m bench
-	$(BIN)/python -m bench achievement $(or $(BENCH_SCALE),province) --write
+	$(BIN)/python -m bench all $(or $(BENCH_SCALE),province)
 
 # A drive day under load (bench/load.py): gunicorn + PostgreSQL on loopback, locust for LOAD_SECONDS (60),
-# p50/p95/max and errors per endpoint written into docs/benchmarks.md. Needs DATABASE_URL (PostgreSQL).
+# p50/p95/max and errors per endpoint written into docs/benchmarks.md (also the last step of `make bench`).
+# Needs DATABASE_URL (PostgreSQL).
 bench-load: install
 	@test -n "$$DATABASE_URL" || { echo "bench-load: đặt DATABASE_URL (PostgreSQL)" >&2; exit 2; }
 	$(BIN)/python -m bench load $(or $(LOAD_SECONDS),60) --write

@@ -1,6 +1,7 @@
 """Benchmarks: figures and ratios, never pass/fail. `make bench` (SQLite) or with DATABASE_URL set.
 
-`python -m bench` runs the suite below; `python -m bench donors [N]` runs bench/donors.py (registry of N
+`make bench` is `python -m bench all [province|national]` (bench/all.py): every bench below in turn, then
+the summary table at the top of docs/benchmarks.md. `python -m bench` runs the suite below; `python -m bench donors [N]` runs bench/donors.py (registry of N
 donors, default 1.000.000, PostgreSQL only); `python -m bench achievement [province|national] [--write]`
 (bench/achievement.py: achievement roll-ups on the `hienmau bench seed` dataset, ratios to hand-written SQL,
 the table written into docs/benchmarks.md); `python -m bench reference` loads the official unit lists
@@ -127,7 +128,11 @@ def main():
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["reference"]:
+    if sys.argv[1:2] == ["all"]:
+        from bench import all as every
+
+        every.main(sys.argv[2:])
+    elif sys.argv[1:2] == ["reference"]:
         from bench import reference
 
         reference.main()

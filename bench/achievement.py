@@ -16,16 +16,14 @@ without the pre-aggregate, the issue's yardstick) and over the pre-aggregate `re
 from __future__ import annotations
 
 import datetime
-import re
 import sys
-from pathlib import Path
 
 from django.db import connection
 from django.test.utils import setup_test_environment, teardown_test_environment
 
+from bench.report import figure, write_block
 from bench.timing import timed, timed_in_turn
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench achievement: begin -->", "<!-- bench achievement: end -->"
 REPEAT = 15
 
@@ -111,7 +109,8 @@ def row(label: str, ours: tuple[float, float], target: str, baselines: list[tupl
     return f"| {label} | {ours[0]:.1f} ms | {ours[1]:.1f} ms | {target} | {ratios} |"
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str]) -> list[dict]:
+    """Prints and (`--write`) writes the table; returns the figures that have a target (bench/all.py)."""
     from hienmau.donors import partitions
     from hienmau.orgs.models import Unit
     from hienmau.plans.models import Plan
@@ -137,7 +136,7 @@ def main(argv: list[str]) -> None:
             f"year {year}"
         )
         print(head)
-        lines = []
+        lines, figures = [], []
 
         def measure(label, fn, target, baselines):
             ours = timed(fn, REPEAT)
@@ -145,6 +144,16 @@ def main(argv: list[str]) -> None:
             line = row(label, ours, target, base)
             print(line)
             lines.append(line)
+            if target:
+                figures.append(
+                    figure(
+                        "achievement",
+                        label,
+                        f"p50 {ours[0]:.1f} ms, p95 {ours[1]:.1f} ms",
+                        target,
+                        "; ".join(f"×{ours[0] / p50:.2f} of {name} SQL ({p50:.1f} ms)" for name, p50 in base),
+                    )
+                )
 
         measure(
             "national by province × month (`--unit VN --by unit-month`)",
@@ -186,6 +195,7 @@ def main(argv: list[str]) -> None:
             partitioned_against_plain(nation.path, year)
         if "--write" in argv:
             write(head, lines)
+        return figures
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
@@ -225,24 +235,17 @@ def plain_copy() -> str:
 
 
 def write(head: str, lines: list[str]) -> None:
-    table = "\n".join(
+    write_block(
+        BEGIN,
+        END,
         [
-            BEGIN,
             f"Last written by `make bench` on {datetime.datetime.now(datetime.UTC):%d/%m/%Y %H:%M} UTC: {head}.",
             "",
             "| report | p50 | p95 | target | hand-written SQL p50 (ratio of the report's p50 to it) |",
             "|---|---|---|---|---|",
             *lines,
-            END,
-        ]
+        ],
     )
-    text = DOC.read_text(encoding="utf-8")
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: table, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + table + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    print(f"written to {DOC}")
 
 
 if __name__ == "__main__":

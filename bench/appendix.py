@@ -22,6 +22,7 @@ import xlwt
 from docx import Document as WordDocument
 from openpyxl import Workbook
 
+from bench.report import figure
 from hienmau.plans.lib.document import analyse_document, analyse_text
 from hienmau.plans.readers import read_blocks
 
@@ -112,7 +113,12 @@ def pages(path: Path) -> int:
         return len(pdf.pages)
 
 
-def main(argv: list[str]) -> None:
+TARGETS = {400: "< 1 s", 10_000: "< 10 s"}  # issue #13; a PDF: < 1 s a page
+
+
+def main(argv: list[str]) -> list[dict]:
+    """Prints a line per format and size and returns the figures (bench/all.py)."""
+    figures = []
     sizes = [int(a) for a in argv] or [400, 10_000]
     kinds = ["txt", "csv", "xlsx", "xls", "docx", "pdf"]
     with tempfile.TemporaryDirectory() as folder:
@@ -136,6 +142,10 @@ def main(argv: list[str]) -> None:
                     count = pages(path)
                     note = f"{count} pages, {p50 / count * 1000:.0f} ms a page " + note
                 print(f"{kind:6} {size:>7,} {p50 * 1000:>8.0f} ms {size / p50:>10,.0f}  {note}", flush=True)
+                value = f"{p50:.2f} s" + (f", {note.strip()}" if note.strip() else "")
+                target = "< 1 s a page" if kind == "pdf" else TARGETS.get(size, "")
+                figures.append(figure("appendix", f"appendix .{kind}, {size:,} rows", value, target))
+    return figures
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.db import connection
 
+from bench.report import figure
 from bench.timing import timed, timed_each, timed_in_turn
 
 FAMILY = [
@@ -197,7 +198,7 @@ def registrant_rows(lines: int, n: int) -> list[list[str]]:
     return rows
 
 
-def drive_measures(n: int) -> None:
+def drive_measures(n: int) -> list[dict]:
     """A 10.000-line registrant list checked and matched; check-in search over a 460-person drive."""
     from hienmau.core.lib.text import fold
     from hienmau.donors.registry import RegistryLookup
@@ -248,14 +249,27 @@ def drive_measures(n: int) -> None:
     queries = [" ".join(words[-2:]) for words in names] + ["nguyen", "thi", "an"]
     p50, p95 = timed_each(lambda q: list(search_registrations(drive, q)[:50]), queries)
     print(f"check-in search over a {drive.registrations.count()}-person drive     p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
+    return [
+        figure(
+            "donors",
+            "registrant list of 10.000 lines, checked + matched",
+            f"{checked:.1f} s + {matched:.1f} s",
+            "< 10 s",
+        ),
+        figure(
+            "donors", "check-in search over a 460-person drive", f"p50 {p50:.1f} ms, p95 {p95:.1f} ms", "p95 < 100 ms"
+        ),
+    ]
 
 
-def main(n: int) -> None:
+def main(n: int) -> list[dict]:
+    """Prints the figures and returns those that have a target (bench/all.py)."""
     from django.test.utils import setup_test_environment, teardown_test_environment
 
     if connection.vendor != "postgresql":
         print("bench donors runs on PostgreSQL: set DATABASE_URL")
-        return
+        return []
+    figures = []
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
@@ -298,14 +312,26 @@ def main(n: int) -> None:
             ):
                 p50, p95 = timed_each(action, queries, rounds=3)
                 print(f"{what}: {label:30} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
+                if action is search and label == "all of the above":
+                    figures.append(
+                        figure(
+                            "donors",
+                            f"donor name search, first 50, {n:,} donors",
+                            f"p50 {p50:.1f} ms, p95 {p95:.1f} ms",
+                            "p95 < 100 ms",
+                        )
+                    )
         p50, p95 = timed(lambda: list(Donor.objects.search("0910012345")), 30)
         print(f"phone lookup                                  p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
         sample = Donor.objects.order_by("?").first()
         p50, p95 = timed(lambda: eligibility_for(sample), 50)
         print(f"eligibility of one donor (DB + rules)         p50 {p50:7.2f} ms  p95 {p95:7.2f} ms")
+        figures.append(
+            figure("donors", "eligibility of one donor (DB + rules)", f"p50 {p50:.2f} ms, p95 {p95:.2f} ms", "< 5 ms")
+        )
         if is_partitioned(connection):
             partitioned_against_plain(n)
-        drive_measures(n)
+        figures += drive_measures(n)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "history.csv"
             history_file(99_999, path)  # the readers refuse a file of more than 100.000 lines
@@ -328,12 +354,25 @@ def main(n: int) -> None:
             )
             if out.returncode != 0:
                 print("history import failed:", out.stderr[-2000:])
+                figures.append(
+                    figure("donors", "history import of 99.999 rows", "failed (see the output)", "< 30 s, < 500 MB")
+                )
             else:
                 seconds, peak_mb, donations, donors = out.stdout.split()
                 print(
                     f"history import of 99.999 rows                 {float(seconds):7.1f} s, peak memory {peak_mb} MB "
                     f"({donations} donations, {donors} new donors)"
                 )
+                figures.append(
+                    figure(
+                        "donors",
+                        f"history import of 99.999 rows ({donors} new donors)",
+                        f"{float(seconds):.1f} s",
+                        "< 30 s, < 500 MB",
+                        memory=f"{peak_mb} MB",
+                    )
+                )
+        return figures
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
         teardown_test_environment()

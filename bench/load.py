@@ -51,10 +51,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from bench.report import figure, write_block
 from bench.timing import percentiles
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench load: begin -->", "<!-- bench load: end -->"
 PLAN_ENV = "HIENMAU_LOAD_PLAN"  # the JSON file telling bench/loadfile.py the drives, accounts and token
 
@@ -409,25 +409,38 @@ def table(rows: list[dict], counters: dict) -> list[str]:
 
 def write(head: str, lines: list[str]) -> None:
     stamp = f"{datetime.datetime.now(datetime.UTC):%d/%m/%Y %H:%M}"
-    block = "\n".join(
-        [
-            BEGIN,
-            f"Last written by `python -m bench load --write` on {stamp} UTC: {head}",
-            "",
-            *lines,
-            END,
-        ]
+    write_block(BEGIN, END, [f"Last written by `python -m bench load --write` on {stamp} UTC: {head}", "", *lines])
+
+
+def figures_of(seconds: int, rows: list[dict], requests: int, failures: int, errors: int) -> list[dict]:
+    """The run's figures for the summary table (bench/all.py): errors, and the slowest p95 of the check-in
+    desks' requests and of every request."""
+    checkin = [row for row in rows if row["Name"].startswith("checkin")]
+    found = []
+    for label, chosen in (("check-in desk requests", checkin), ("any request", rows)):
+        if chosen:
+            worst = max(chosen, key=lambda row: float(row["95%"]))
+            found.append(
+                figure(
+                    "load",
+                    f"HTTP load, {seconds} s: slowest p95 of {label}",
+                    f"{float(worst['95%']):.0f} ms ({worst['Name']})",
+                )
+            )
+    found.append(
+        figure(
+            "load",
+            f"HTTP load, {seconds} s: {requests:,} requests",
+            f"{failures} request errors, {errors} server errors",
+            "0 errors",
+        )
     )
-    text = DOC.read_text(encoding="utf-8")
-    if BEGIN in text:
-        text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    print(f"written to {DOC}")
+    return found
 
 
-def main(argv: list[str]) -> None:
+def main(argv: list[str]) -> list[dict]:
+    """Prints and (`--write`) writes the table; returns the figures, also written as JSON to the file named
+    by `--figures=PATH` (bench/all.py runs this bench in a process of its own)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("bench load: đặt DATABASE_URL tới máy chủ PostgreSQL (cơ sở dữ liệu thử được tạo bên cạnh).")
@@ -506,9 +519,14 @@ def main(argv: list[str]) -> None:
         print("\n".join(lines))
         if "--write" in argv:
             write(head, lines)
+        figures = figures_of(seconds, rows, requests, failures, errors)
+        for arg in argv:
+            if arg.startswith("--figures="):
+                Path(arg.removeprefix("--figures=")).write_text(json.dumps(figures), encoding="utf-8")
         if failures or errors:  # the one figure that must be zero: the run fails, its files are kept
             raise SystemExit(f"bench load: errors, see {log} and {work / 'locust_failures.csv'}")
         shutil.rmtree(work, ignore_errors=True)
+        return figures
     finally:
         if server is not None:
             stop(server)
