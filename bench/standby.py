@@ -47,6 +47,24 @@ WHERE (d.abo, d.rh) IN (SELECT * FROM unnest(%(abo)s::text[], %(rh)s::text[]))
 """
 
 
+SQL_TIMEOUT_MS = 5_000  # the hand-written query, when PostgreSQL plans it badly, is cancelled rather than timed
+
+
+def within(query, timeout_ms: int):
+    """query()'s answer, or None when PostgreSQL cancels it after timeout_ms (its statement_timeout)."""
+    from django.db import OperationalError
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = {int(timeout_ms)}")
+    try:
+        return query()
+    except OperationalError:
+        return None
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+
+
 def build(n: int):
     from hienmau.orgs.models import Unit, UnitCategory, UnitKind
 
@@ -158,20 +176,28 @@ def main(n: int) -> list[dict]:
                     cursor.execute(SQL, params)
                     return cursor.fetchall()
 
-            found = len(raw())
             m50, m95 = timed(lambda g=group, c=component: match(scope, g, c, 2, ON, hospital, True), 20)
-            s50, s95 = timed(raw, 20)
-            print(
-                f"{label:38} {len(result.candidates):6,} ranked ({found:6,} by SQL)  "
-                f"match p50 {m50:7.1f} ms p95 {m95:7.1f} ms | SQL p50 {s50:7.1f} ms p95 {s95:7.1f} ms | ×{m50 / s50:.1f}"
-            )
+            found = within(raw, SQL_TIMEOUT_MS)
+            if found is None:  # PostgreSQL planned the hand-written query badly: no baseline, no ratio
+                print(
+                    f"{label:38} {len(result.candidates):6,} ranked  match p50 {m50:7.1f} ms p95 {m95:7.1f} ms | "
+                    f"SQL cancelled after {SQL_TIMEOUT_MS / 1000:.0f} s"
+                )
+                ratio = f"none: the hand-written SQL was cancelled after {SQL_TIMEOUT_MS / 1000:.0f} s"
+            else:
+                s50, s95 = timed(raw, 20)
+                print(
+                    f"{label:38} {len(result.candidates):6,} ranked ({len(found):6,} by SQL)  match p50 {m50:7.1f} ms "
+                    f"p95 {m95:7.1f} ms | SQL p50 {s50:7.1f} ms p95 {s95:7.1f} ms | ×{m50 / s50:.1f}"
+                )
+                ratio = f"×{m50 / s50:.2f} of hand-written SQL ({s50:.1f} ms)"
             figures.append(
                 figure(
                     "standby",
                     f"matching {label}, {n:,} donors ({len(result.candidates):,} ranked)",
                     f"p50 {m50:.1f} ms, p95 {m95:.1f} ms",
                     "",  # the issue asks for the ratio to SQL; no figure is written down as a target
-                    f"×{m50 / s50:.2f} of hand-written SQL ({s50:.1f} ms)",
+                    ratio,
                 )
             )
         return figures
