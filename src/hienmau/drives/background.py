@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from hienmau.core.lib.documents import XLSX_MIME
 from hienmau.drives import result_sheets
 from hienmau.drives.models import Drive
 from hienmau.jobs.exports import ExportFile, register_export
@@ -35,7 +36,7 @@ def registrant_file(drive: Drive, params: dict, progress: Progress) -> ExportFil
     progress(0, rows)
     content = result_sheets.facility_list_xlsx(drive)
     progress(rows, rows)
-    return ExportFile(content, registrant_name(drive), result_sheets.XLSX_MIME)
+    return ExportFile(content, registrant_name(drive), XLSX_MIME)
 
 
 def register() -> None:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from hienmau.core.lib.documents import XLSX_MIME
 from hienmau.core.lib.text import fold
 from hienmau.core.middleware import redo_on_fault
 from hienmau.donors.models import Component, Donor, name_word_condition
@@ -369,7 +370,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def result_sheet(request, pk, fmt):
     drive = _visible_drive(request, pk)
     makers = {
-        "xlsx": (result_sheets.result_sheet_xlsx, result_sheets.XLSX_MIME),
+        "xlsx": (result_sheets.result_sheet_xlsx, XLSX_MIME),
         "pdf": (result_sheets.result_sheet_pdf, "application/pdf"),
     }
     if fmt not in makers:

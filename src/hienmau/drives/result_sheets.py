@@ -32,7 +32,6 @@ from hienmau.drives.models import Drive, RegistrationKind, RegistrationStatus
 
 COLUMNS = ("STT", "Đơn vị vận động", "Đăng ký", "Đã hiến", "Tạm hoãn", "Không đến", "Thể tích (ml)")
 WIDTHS_MM = (11, 59, 17, 17, 17, 17, 27)  # sums to the 165 mm between the margins
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass

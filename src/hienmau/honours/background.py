@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from hienmau.core.lib.documents import XLSX_MIME
 from hienmau.core.lib.text import fold
 from hienmau.donors.certificates import safe_filename_part
 from hienmau.honours import exports, services
@@ -16,7 +17,6 @@ from hienmau.jobs.models import JobKind
 from hienmau.jobs.services import Progress
 from hienmau.orgs.scoping import Scope, get_visible_or_404
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_FORMATS = {
     "pdf": (exports.list_pdf, "pdf", "application/pdf"),
     "xlsx": (exports.list_xlsx, "xlsx", XLSX_MIME),

@@ -9,7 +9,17 @@ import io
 from dataclasses import dataclass
 
 from hienmau.core.lib import word
-from hienmau.core.lib.documents import FONT, MOTTO, MOTTO_2, a4_sheet, issuing_body, place_date_line, safe_cell
+from hienmau.core.lib.documents import (
+    DOCX_MIME,
+    FONT,
+    MOTTO,
+    MOTTO_2,
+    XLSX_MIME,
+    a4_sheet,
+    issuing_body,
+    place_date_line,
+    safe_cell,
+)
 from hienmau.core.lib.numbers import format_int
 from hienmau.core.lib.word import USABLE_W
 from hienmau.orgs.models import UnitKind
@@ -103,8 +113,8 @@ def table(context: dict) -> Table:
 def render(context: dict, fmt: str) -> tuple[bytes, str]:
     data = table(context)
     if fmt == "xlsx":
-        return xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return docx(data), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return xlsx(data), XLSX_MIME
+    return docx(data), DOCX_MIME
 
 
 def xlsx(data: Table) -> bytes:

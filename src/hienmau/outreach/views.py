@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hienmau.core.lib.documents import DOCX_MIME, XLSX_MIME
 from hienmau.drives.models import Drive
 from hienmau.orgs import scoping
 from hienmau.orgs.scoping import get_visible_or_404, scope_required
@@ -353,11 +354,11 @@ def budget_export(request, pk: int, kind: str):
     data = budget.plan_budget(plan)
     name = f"du-toan-thuc-hien-{plan.number or plan.pk}"
     if kind == "xlsx":
-        content, mime = exports.budget_xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content, mime = exports.budget_xlsx(data), XLSX_MIME
     elif kind == "docx":
         content, mime = (
             exports.budget_docx(data),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            DOCX_MIME,
         )
     elif kind == "pdf":
         content, mime = exports.budget_pdf(data), "application/pdf"

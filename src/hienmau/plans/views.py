@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from hienmau.core.audit import history_entries
 from hienmau.core.forms import errors_in_one_line
+from hienmau.core.lib.documents import DOCX_MIME, XLSX_MIME
 from hienmau.core.middleware import redo_on_fault
 from hienmau.core.uploads import forget, hand_over, stash, stashed
 from hienmau.jobs import services as jobs
@@ -365,8 +366,8 @@ def plan_history(request, pk):
 def plan_export(request, pk, fmt):
     plan = _visible_plan(request.scope, pk)
     makers = {
-        "xlsx": (exports.appendix_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "docx": (exports.appendix_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        "xlsx": (exports.appendix_xlsx, XLSX_MIME),
+        "docx": (exports.appendix_docx, DOCX_MIME),
         "pdf": (exports.appendix_pdf, "application/pdf"),
     }
     if fmt not in makers:

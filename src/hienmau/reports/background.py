@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from hienmau.core.lib.documents import DOCX_MIME, XLSX_MIME
 from hienmau.jobs.exports import ExportFile, register_export
 from hienmau.jobs.models import JobKind
 from hienmau.jobs.services import Progress
@@ -16,8 +17,8 @@ from hienmau.plans.models import Plan
 from hienmau.reports import consolidated, exports
 
 COMPARISON_FORMATS = {
-    "xlsx": (exports.comparison_xlsx, exports.XLSX_MIME),
-    "docx": (exports.comparison_docx, exports.DOCX_MIME),
+    "xlsx": (exports.comparison_xlsx, XLSX_MIME),
+    "docx": (exports.comparison_docx, DOCX_MIME),
     "pdf": (exports.comparison_pdf, "application/pdf"),
 }
 
@@ -54,7 +55,7 @@ def comparison_file(plan: Plan, params: dict, progress: Progress) -> ExportFile:
 
 
 CONSOLIDATED_FORMATS = {
-    "docx": (consolidated.as_docx, consolidated.DOCX_MIME),
+    "docx": (consolidated.as_docx, DOCX_MIME),
     "pdf": (consolidated.as_pdf, "application/pdf"),
 }
 

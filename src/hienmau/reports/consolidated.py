@@ -31,7 +31,6 @@ from hienmau.reports.lib import submissions as rules
 from hienmau.reports.models import ReportStatus
 from hienmau.reports.submissions import required_reports
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 COLUMNS = (
     "STT",
     "Đơn vị",

@@ -28,7 +28,6 @@ from hienmau.plans.models import Plan
 from hienmau.reports import services
 from hienmau.results.lib import rules
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Decree 30 margins (mm): top/bottom 20, left 30, right 15.
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 
@@ -284,7 +283,6 @@ def comparison_pdf(plan: Plan) -> bytes:
 
 # --- Word ----------------------------------------------------------------------------------------
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_SCHEDULE_COLUMNS = 6  # beyond this the schedule is one text column, as seed 002's annex writes it
 
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from hienmau.core import clock
 from hienmau.core.lib.dates import format_date
-from hienmau.core.lib.documents import safe_cell
+from hienmau.core.lib.documents import XLSX_MIME, safe_cell
 from hienmau.donors.models import RevealLog
 from hienmau.jobs.exports import ExportFile, register_export
 from hienmau.jobs.models import JobKind
@@ -19,8 +19,6 @@ from hienmau.jobs.services import Progress
 from hienmau.orgs.scoping import Scope, editable_clubs, get_visible_or_404, visible_clubs
 from hienmau.standby import services
 from hienmau.standby.models import Club
-
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def roster_club(scope: Scope | None, user, params: dict) -> Club:

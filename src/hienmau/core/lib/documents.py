@@ -18,6 +18,9 @@ MOTTO_2 = "Độc lập - Tự do - Hạnh phúc"
 # Page margins in millimetres (Decree 30: top and bottom 20, left 30, right 15).
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20, 20, 30, 15
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The media types every export answers with.
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 # The body a document's number suffix names ("66/KH-BCĐ": the steering committee), written above the unit.
