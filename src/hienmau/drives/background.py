@@ -11,7 +11,6 @@ from hienmau.drives import result_sheets
 from hienmau.drives.models import Drive
 from hienmau.jobs.exports import ExportFile, register_export
 from hienmau.jobs.models import JobKind
-from hienmau.jobs.services import Progress
 from hienmau.orgs.scoping import Scope, get_visible_or_404, may_record_outcomes
 
 
@@ -23,7 +22,7 @@ def registrant_drive(scope: Scope, user, params: dict) -> Drive:
     return drive
 
 
-def registrant_name(drive: Drive) -> str:
+def registrant_name(drive: Drive, params: dict) -> str:
     return f"danh-sach-nguoi-hien-{drive.date:%Y%m%d}-{drive.pk}.xlsx"
 
 
@@ -31,13 +30,15 @@ def registrant_rows(drive: Drive) -> int:
     return drive.registrations.count()
 
 
-def registrant_file(drive: Drive, params: dict, progress: Progress) -> ExportFile:
-    rows = registrant_rows(drive)
-    progress(0, rows)
-    content = result_sheets.facility_list_xlsx(drive)
-    progress(rows, rows)
-    return ExportFile(content, registrant_name(drive), XLSX_MIME)
+def registrant_file(drive: Drive, params: dict) -> ExportFile:
+    return ExportFile(result_sheets.facility_list_xlsx(drive), registrant_name(drive, params), XLSX_MIME)
 
 
 def register() -> None:
-    register_export(JobKind.REGISTRANT_LIST, registrant_drive, registrant_file)
+    register_export(
+        JobKind.REGISTRANT_LIST,
+        check=registrant_drive,
+        rows=registrant_rows,
+        name=registrant_name,
+        make=registrant_file,
+    )

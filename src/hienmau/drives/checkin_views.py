@@ -32,7 +32,7 @@ from hienmau.core.middleware import redo_on_fault
 from hienmau.donors.models import Component, Donor, name_word_condition
 from hienmau.donors.recording import FutureVisit, NotEligible
 from hienmau.donors.registry import transfer_notice
-from hienmau.drives import background, result_sheets, services
+from hienmau.drives import result_sheets, services
 from hienmau.drives.checkin_forms import VOLUMES, CheckInOutcomeForm, WalkInForm
 from hienmau.drives.models import CheckInEvent, Drive, DriveStatus, RegistrationStatus
 from hienmau.drives.services import DriveNotStarted
@@ -385,15 +385,7 @@ def result_sheet(request, pk, fmt):
 def facility_list(request, pk):
     """Names, years of birth and sexes of everyone registered: for those who record outcomes only. A long
     list is made by the background worker (hienmau.jobs.exports)."""
-    params = {"drive": pk}
-    drive = background.registrant_drive(request.scope, request.user, params)
-    return export_jobs.respond(
-        request,
-        JobKind.REGISTRANT_LIST,
-        params,
-        rows=background.registrant_rows(drive),
-        name=background.registrant_name(drive),
-    )
+    return export_jobs.respond(request, JobKind.REGISTRANT_LIST, {"drive": pk})
 
 
 @scope_required

@@ -14,7 +14,6 @@ from hienmau.honours import exports, services
 from hienmau.honours.models import HonourRound
 from hienmau.jobs.exports import ExportFile, register_export
 from hienmau.jobs.models import JobKind
-from hienmau.jobs.services import Progress
 from hienmau.orgs.scoping import Scope, get_visible_or_404
 
 LIST_FORMATS = {
@@ -34,7 +33,8 @@ def list_round(scope: Scope, user, params: dict) -> HonourRound:
     return honour_round
 
 
-def list_name(honour_round: HonourRound, kind: str) -> str:
+def list_name(honour_round: HonourRound, params: dict) -> str:
+    kind = params["kind"]
     stem = safe_filename_part(f"ton-vinh-{honour_round.cutoff:%Y%m%d}-{fold(honour_round.unit.name)}")
     suffix = LIST_FORMATS[kind][1]
     return f"{stem}-{suffix}" if kind == "certificates" else f"{stem}.{suffix}"
@@ -44,15 +44,10 @@ def list_rows(honour_round: HonourRound) -> int:
     return honour_round.honours.count()
 
 
-def list_file(honour_round: HonourRound, params: dict, progress: Progress) -> ExportFile:
-    kind = params["kind"]
-    make, _suffix, content_type = LIST_FORMATS[kind]
-    rows = list_rows(honour_round)
-    progress(0, rows)
-    content = make(honour_round)
-    progress(rows, rows)
-    return ExportFile(content, list_name(honour_round, kind), content_type)
+def list_file(honour_round: HonourRound, params: dict) -> ExportFile:
+    make, _suffix, content_type = LIST_FORMATS[params["kind"]]
+    return ExportFile(make(honour_round), list_name(honour_round, params), content_type)
 
 
 def register() -> None:
-    register_export(JobKind.HONOUR_LIST, list_round, list_file)
+    register_export(JobKind.HONOUR_LIST, check=list_round, rows=list_rows, name=list_name, make=list_file)

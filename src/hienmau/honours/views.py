@@ -15,7 +15,7 @@ from hienmau.core.clock import today
 from hienmau.core.lib.text import fold
 from hienmau.core.uploads import save_upload
 from hienmau.donors.models import Donor
-from hienmau.honours import background, services
+from hienmau.honours import services
 from hienmau.honours.forms import ApproveForm, LocalTierForm, PastImportForm, RoundForm
 from hienmau.honours.importer import PastImportError, import_past
 from hienmau.honours.lib.tiers import rules
@@ -164,15 +164,7 @@ def round_export(request, pk, kind):
     if honour_round.is_draft:
         messages.error(request, _("Hãy duyệt danh sách trước khi in."))
         return redirect("honours:round_detail", pk=pk)
-    params = {"round": honour_round.pk, "kind": kind}
-    honour_round = background.list_round(request.scope, request.user, params)
-    return export_jobs.respond(
-        request,
-        JobKind.HONOUR_LIST,
-        params,
-        rows=background.list_rows(honour_round),
-        name=background.list_name(honour_round, kind),
-    )
+    return export_jobs.respond(request, JobKind.HONOUR_LIST, {"round": honour_round.pk, "kind": kind})
 
 
 # --- old lists ---------------------------------------------------------------------------------------

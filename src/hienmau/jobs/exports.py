@@ -1,12 +1,12 @@
 """Exports: one way for every exported file, immediate when small, in the worker when large.
 
-An app registers, for a job kind (`register_export`), two functions: `check` takes the scope, the user
+An app registers, for a job kind (`register_export`), four functions: `check` takes the scope, the user
 and the parameters of the request and returns the record to export, or raises Http404 /
-PermissionDenied; `make` turns that record into the file. The view calls `check`, then `respond`: an
-export of fewer rows than HIENMAU_BACKGROUND_EXPORT_ROWS is made within the request and sent; a larger one
-becomes a job, the browser goes to its progress page, and the worker (`run_export`, the runner of every
-export kind) calls the SAME check and make as the starting user, in their scope checked again, and writes
-the file under var/jobs/exports (mode 0600). `download` sends it to the job's owner only, after checking
+PermissionDenied; `rows` counts the record's rows, `name` names its file, and `make` turns it into the
+file. The view calls `respond`: it checks, and an export of fewer rows than HIENMAU_BACKGROUND_EXPORT_ROWS
+is made within the request and sent; a larger one becomes a job, the browser goes to its progress page,
+and the worker (`run_export`, the runner of every export kind) calls the SAME check and make as the
+starting user, in their scope checked again, and writes the file under var/jobs/exports (mode 0600). `download` sends it to the job's owner only, after checking
 their scope and the export's check again.
 
 Where a file carries personal data the app's export logs it in the access log (`ExportFile.access`,
@@ -43,25 +43,36 @@ class ExportFile:
 
 
 Check = Callable[[Any, Any, dict], Any]  # (Scope, or None for a user acting without a role, user, params)
-Make = Callable[[Any, dict, Progress], ExportFile]
+Rows = Callable[[Any], int]  # (record)
+Name = Callable[[Any, dict], str]  # (record, params)
+Make = Callable[[Any, dict], ExportFile]  # (record, params)
 AccessLogger = Callable[[Any, dict], None]
 
 
 @dataclass(frozen=True)
 class Export:
     check: Check
+    rows: Rows
+    name: Name
     make: Make
     log: AccessLogger | None = None
 
-    def build(self, scope: Scope | None, user, params: dict, progress: Progress) -> ExportFile:
-        return self.make(self.check(scope, user, params), params, progress)
+    def build(self, record, params: dict, progress: Progress) -> ExportFile:
+        """The file; progress is told the record's rows before and after (an export is one step)."""
+        rows = self.rows(record)
+        progress(0, rows)
+        file = self.make(record, params)
+        progress(rows, rows)
+        return file
 
 
 _exports: dict[str, Export] = {}
 
 
-def register_export(kind: str, check: Check, make: Make, log: AccessLogger | None = None) -> None:
-    _exports[kind] = Export(check, make, log)
+def register_export(
+    kind: str, *, check: Check, rows: Rows, name: Name, make: Make, log: AccessLogger | None = None
+) -> None:
+    _exports[kind] = Export(check, rows, name, make, log)
     register_runner(kind, run_export)
 
 
@@ -92,15 +103,17 @@ def _log(kind: str, user, access: dict) -> None:
         export.log(user, access)
 
 
-def respond(request, kind: JobKind, params: dict, *, rows: int, name: str) -> HttpResponse:
-    """The export view's answer: the file now when it is small, else a job and its progress page.
-    The caller has checked access with the export's `check` (the worker checks it again). Someone acting
-    without a role (a club's chair) gets the file within the request: the worker re-checks a role's scope."""
+def respond(request, kind: JobKind, params: dict) -> HttpResponse:
+    """The export view's answer, after the export's `check` (Http404 / PermissionDenied): the file now when
+    it is small, else a job and its progress page (the worker checks again). Someone acting without a role
+    (a club's chair) gets the file within the request: the worker re-checks a role's scope."""
+    export = _exports[kind]
     scope = request.scope or None
-    if rows >= background_rows() and scope is not None:
-        job = start(request, kind, path=None, source_name=name, params=params)
+    record = export.check(scope, request.user, params)
+    if export.rows(record) >= background_rows() and scope is not None:
+        job = start(request, kind, path=None, source_name=export.name(record, params), params=params)
         return redirect("jobs:job_detail", pk=job.pk)
-    file = _exports[kind].build(scope, request.user, params, _ignore_progress)
+    file = export.build(record, params, _ignore_progress)
     _log(kind, request.user, file.access)
     return attachment(file)
 
@@ -115,7 +128,8 @@ def _write_private(content: bytes, job_id: int) -> Path:
 
 def run_export(job: Job, scope: Scope, progress: Progress) -> Outcome:
     """The worker's side of every export kind: the same builder as the request, then the file kept."""
-    file = _exports[job.kind].build(scope, job.user, job.params, progress)
+    export = _exports[job.kind]
+    file = export.build(export.check(scope, job.user, job.params), job.params, progress)
     path = _write_private(file.content, job.pk)
     params = {**job.params, "access": file.access} if file.access else job.params
     Job.objects.filter(pk=job.pk).update(

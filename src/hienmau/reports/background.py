@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from hienmau.core.lib.documents import DOCX_MIME, XLSX_MIME
 from hienmau.jobs.exports import ExportFile, register_export
 from hienmau.jobs.models import JobKind
-from hienmau.jobs.services import Progress
 from hienmau.orgs.scoping import Scope, get_visible_or_404, may_decide_unit_reports
 from hienmau.plans.models import Plan
 from hienmau.reports import consolidated, exports
@@ -36,22 +35,17 @@ def comparison_plan(scope: Scope, user, params: dict) -> Plan:
     return plan
 
 
-def comparison_name(plan: Plan, fmt: str) -> str:
-    return f"so-sanh-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{fmt}"
+def comparison_name(plan: Plan, params: dict) -> str:
+    return f"so-sanh-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{params['fmt']}"
 
 
 def comparison_rows(plan: Plan) -> int:
     return plan.allocations.count()
 
 
-def comparison_file(plan: Plan, params: dict, progress: Progress) -> ExportFile:
-    fmt = params["fmt"]
-    make, content_type = COMPARISON_FORMATS[fmt]
-    rows = comparison_rows(plan)
-    progress(0, rows)
-    content = make(plan)
-    progress(rows, rows)
-    return ExportFile(content, comparison_name(plan, fmt), content_type)
+def comparison_file(plan: Plan, params: dict) -> ExportFile:
+    make, content_type = COMPARISON_FORMATS[params["fmt"]]
+    return ExportFile(make(plan), comparison_name(plan, params), content_type)
 
 
 CONSOLIDATED_FORMATS = {
@@ -70,20 +64,23 @@ def consolidated_plan(scope: Scope, user, params: dict) -> Plan:
     return plan
 
 
-def consolidated_name(plan: Plan, fmt: str) -> str:
-    return f"bao-cao-tong-hop-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{fmt}"
+def consolidated_name(plan: Plan, params: dict) -> str:
+    return f"bao-cao-tong-hop-{slugify(plan.reference or plan.title)[:50] or plan.pk}.{params['fmt']}"
 
 
-def consolidated_file(plan: Plan, params: dict, progress: Progress) -> ExportFile:
-    fmt = params["fmt"]
-    make, content_type = CONSOLIDATED_FORMATS[fmt]
-    rows = comparison_rows(plan)
-    progress(0, rows)
-    content = make(consolidated.build(plan))
-    progress(rows, rows)
-    return ExportFile(content, consolidated_name(plan, fmt), content_type)
+def consolidated_file(plan: Plan, params: dict) -> ExportFile:
+    make, content_type = CONSOLIDATED_FORMATS[params["fmt"]]
+    return ExportFile(make(consolidated.build(plan)), consolidated_name(plan, params), content_type)
 
 
 def register() -> None:
-    register_export(JobKind.COMPARISON, comparison_plan, comparison_file)
-    register_export(JobKind.CONSOLIDATED, consolidated_plan, consolidated_file)
+    register_export(
+        JobKind.COMPARISON, check=comparison_plan, rows=comparison_rows, name=comparison_name, make=comparison_file
+    )
+    register_export(
+        JobKind.CONSOLIDATED,
+        check=consolidated_plan,
+        rows=comparison_rows,
+        name=consolidated_name,
+        make=consolidated_file,
+    )

@@ -77,7 +77,7 @@ def _comparison_job(officer, plan: Plan, write) -> None:
     """Plan 66's comparison table made by the background-job runner as vp.angiang, so the account's
     /jobs/ page shows a finished export with its file to download."""
     params = {"plan": plan.pk, "fmt": "pdf"}
-    name = background.comparison_name(plan, "pdf")
+    name = background.comparison_name(plan, params)
     job = jobs.run_as(officer, JobKind.COMPARISON, source_name=name, params=params)
     if write is not None:
         write(

@@ -23,7 +23,7 @@ from hienmau.orgs.scoping import (
     scope_required,
 )
 from hienmau.plans.models import Plan
-from hienmau.reports import background, submissions
+from hienmau.reports import submissions
 from hienmau.reports.forms import DecisionForm, UnitReportForm
 from hienmau.reports.lib import submissions as rules
 from hienmau.reports.models import ReportStatus, UnitReport, reporting_units
@@ -242,12 +242,4 @@ def period_close(request, pk):
 def consolidated_export(request, pk, fmt):
     """The issuing unit's consolidated report, from its units' approved reports (Decree 30 form); for a plan
     of many units it is made by the background worker (hienmau.jobs.exports)."""
-    params = {"plan": pk, "fmt": fmt}
-    plan = background.consolidated_plan(request.scope, request.user, params)
-    return export_jobs.respond(
-        request,
-        JobKind.CONSOLIDATED,
-        params,
-        rows=background.comparison_rows(plan),
-        name=background.consolidated_name(plan, fmt),
-    )
+    return export_jobs.respond(request, JobKind.CONSOLIDATED, {"plan": pk, "fmt": fmt})

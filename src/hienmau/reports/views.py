@@ -18,8 +18,8 @@ from hienmau.orgs.models import Unit, UnitKind
 from hienmau.orgs.scoping import get_unit_in_scope, sees_allocation, sees_plan_whole
 from hienmau.orgs.views import scope_required
 from hienmau.plans.models import Plan
-from hienmau.reports import background, services, submissions, unit_indicators
 from hienmau.reports import outlook as supply
+from hienmau.reports import services, submissions, unit_indicators
 from hienmau.reports.labels import INDICATOR_BASES, INDICATOR_NAMES
 from hienmau.reports.lib.charts import (
     TileInput,
@@ -85,15 +85,7 @@ def plan_achievement(request, pk):
 def plan_comparison(request, pk, fmt):
     """The comparison table as .xlsx, .docx or PDF; only for the issuing side, which sees every unit's row.
     A plan of many units is made by the background worker (hienmau.jobs.exports)."""
-    params = {"plan": pk, "fmt": fmt}
-    plan = background.comparison_plan(request.scope, request.user, params)
-    return export_jobs.respond(
-        request,
-        JobKind.COMPARISON,
-        params,
-        rows=background.comparison_rows(plan),
-        name=background.comparison_name(plan, fmt),
-    )
+    return export_jobs.respond(request, JobKind.COMPARISON, {"plan": pk, "fmt": fmt})
 
 
 @reads_from_replica

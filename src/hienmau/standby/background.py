@@ -15,7 +15,6 @@ from hienmau.core.lib.documents import XLSX_MIME, safe_cell
 from hienmau.donors.models import RevealLog
 from hienmau.jobs.exports import ExportFile, register_export
 from hienmau.jobs.models import JobKind
-from hienmau.jobs.services import Progress
 from hienmau.orgs.scoping import Scope, editable_clubs, get_visible_or_404, visible_clubs
 from hienmau.standby import services
 from hienmau.standby.models import Club
@@ -29,13 +28,16 @@ def roster_club(scope: Scope | None, user, params: dict) -> Club:
     return club
 
 
-def roster_name(club: Club) -> str:
+def roster_name(club: Club, params: dict) -> str:
     return f"danh-sach-clb-{club.pk}.xlsx"
 
 
-def roster_file(club: Club, params: dict, progress: Progress) -> ExportFile:
+def roster_rows(club: Club) -> int:
+    return club.members.count()
+
+
+def roster_file(club: Club, params: dict) -> ExportFile:
     lines = services.roster(club, clock.today())
-    progress(0, len(lines))
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
@@ -67,14 +69,13 @@ def roster_file(club: Club, params: dict, progress: Progress) -> ExportFile:
                 "Có" if member.consent_emergency else "Không",
             ]
         )
-    progress(len(lines), len(lines))
     buffer = io.BytesIO()
     book.save(buffer)
     access = {
         "donors": [line.member.donor_id for line in lines if line.member.donor.phone],
         "reason": _("Xuất danh sách %(club)s") % {"club": club.name},
     }
-    return ExportFile(buffer.getvalue(), roster_name(club), XLSX_MIME, access)
+    return ExportFile(buffer.getvalue(), roster_name(club, params), XLSX_MIME, access)
 
 
 def log_roster(user, access: dict) -> None:
@@ -86,4 +87,6 @@ def log_roster(user, access: dict) -> None:
 
 
 def register() -> None:
-    register_export(JobKind.CLUB_LIST, roster_club, roster_file, log_roster)
+    register_export(
+        JobKind.CLUB_LIST, check=roster_club, rows=roster_rows, name=roster_name, make=roster_file, log=log_roster
+    )
